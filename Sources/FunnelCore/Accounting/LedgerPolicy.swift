@@ -1,0 +1,36 @@
+/// The rules a ``FunnelLedger`` works by: declared pipelines, defaults for discovered ones, retention and limits.
+public struct LedgerPolicy: Sendable, Hashable {
+    /// Pipelines from the configuration, in order; their stage order is fixed.
+    public var pipelines: [PipelineDefinition]
+    /// Settings for pipelines that are discovered from reports rather than declared.
+    public var defaultSettings: PipelineSettings
+    /// How long buckets are kept after they end, in seconds.
+    public var retentionSeconds: Int64
+    /// How far in the future an event time may lie, in seconds, before it is refused as a clock error.
+    public var maximumFutureSeconds: Int64
+    /// The most pipelines the ledger tracks; reports that would add more are refused.
+    public var maximumPipelines: Int
+    /// The most stages one pipeline may have; reports that would add more are refused.
+    public var maximumStagesPerPipeline: Int
+
+    public init(
+        pipelines: [PipelineDefinition] = [],
+        defaultSettings: PipelineSettings = PipelineSettings(),
+        retentionSeconds: Int64 = 72 * 3600,
+        maximumFutureSeconds: Int64 = 3600,
+        maximumPipelines: Int = 1000,
+        maximumStagesPerPipeline: Int = 100
+    ) {
+        self.pipelines = pipelines
+        self.defaultSettings = defaultSettings
+        self.retentionSeconds = retentionSeconds
+        self.maximumFutureSeconds = maximumFutureSeconds
+        self.maximumPipelines = maximumPipelines
+        self.maximumStagesPerPipeline = maximumStagesPerPipeline
+    }
+
+    /// The settings of `pipeline`: declared, or the defaults.
+    public func settings(for pipeline: String) -> PipelineSettings {
+        self.pipelines.first(where: { $0.name == pipeline })?.settings ?? self.defaultSettings
+    }
+}

@@ -1,0 +1,17 @@
+/// A pipeline's funnel over a range of event time: every stage in order, every hop, and the totals.
+public struct PipelineFunnel: Sendable, Hashable, Codable {
+    public var pipeline: String
+    /// Start of the event-time range (RFC 3339), or nil for everything retained.
+    public var from: String?
+    /// End of the event-time range (RFC 3339, exclusive), or nil for everything retained.
+    public var to: String?
+    public var bucketSeconds: Int64
+    public var settleAfterSeconds: Int64
+    /// Buckets starting before this instant are settled (RFC 3339).
+    public var settledBefore: String?
+    public var stages: [StageFunnel]
+    public var transit: [TransitFunnel]
+    public var totals: FunnelTotals
+    /// Per-bucket detail, when asked for.
+    public var buckets: [BucketFunnel]?
+}

@@ -1,0 +1,115 @@
+/// Everything counted for one pipeline: stage order, per-bucket counts, and running totals.
+///
+/// Running totals make the whole-retention funnel and `/metrics` cost O(stages), independent of bucket count:
+/// `total` is every event ever counted, `settled` the part in settled buckets, `pruned` the part dropped
+/// by retention (always settled). So retained settled = settled - pruned and unsettled = total - settled.
+public struct PipelineLedger: Sendable {
+    public let name: String
+    public let settings: PipelineSettings
+    public private(set) var stages: [String] = []
+    private var stageIndex: [String: Int] = [:]
+    /// Bucket start (Unix seconds) to that bucket's counts.
+    public private(set) var buckets: [Int64: BucketCounts] = [:]
+    /// Every bucket starting before this is settled.
+    public private(set) var settledBoundary: Int64 = .min
+    public private(set) var total: [StageCounts] = []
+    public private(set) var settled: [StageCounts] = []
+    public private(set) var pruned: [StageCounts] = []
+    public private(set) var lateEvents: [UInt64] = []
+    public private(set) var latency: [LatencyTotals] = []
+
+    public init(name: String, settings: PipelineSettings, stages: [String] = []) {
+        self.name = name
+        self.settings = settings
+        for stage in stages { _ = self.addStage(stage) }
+    }
+
+    /// Position of `stage`, if known.
+    public func position(of stage: String) -> Int? { self.stageIndex[stage] }
+
+    /// Adds a stage at the end of the order (or returns its existing position).
+    @discardableResult
+    public mutating func addStage(_ stage: String) -> Int {
+        if let index = self.stageIndex[stage] { return index }
+        let index = self.stages.count
+        self.stages.append(stage)
+        self.stageIndex[stage] = index
+        self.total.append(.zero)
+        self.settled.append(.zero)
+        self.pruned.append(.zero)
+        self.lateEvents.append(0)
+        self.latency.append(LatencyTotals())
+        return index
+    }
+
+    /// Places a stage at a known position (used when restoring); positions past the end leave no gaps in order.
+    mutating func restoreStage(_ stage: String) {
+        self.addStage(stage)
+    }
+
+    /// Whether a bucket starting at `bucketStart` is settled.
+    public func isSettled(bucketStart: Int64) -> Bool { bucketStart < self.settledBoundary }
+
+    // MARK: Mutation
+
+    /// Adds `count` events with `outcome` at `stage` to the bucket at `bucketStart`.
+    mutating func add(_ count: UInt64, stage: Int, outcome: Outcome, bucketStart: Int64) {
+        self.buckets[bucketStart, default: BucketCounts(stageCount: self.stages.count)].grow(to: self.stages.count)
+        self.buckets[bucketStart]![stage: stage, outcome: outcome] &+= count
+        self.total[stage][outcome] &+= count
+        if bucketStart < self.settledBoundary {
+            self.settled[stage][outcome] &+= count
+        }
+    }
+
+    mutating func addLatency(_ totals: LatencyTotals, stage: Int, bucketStart: Int64) {
+        self.buckets[bucketStart, default: BucketCounts(stageCount: self.stages.count)].grow(to: self.stages.count)
+        self.buckets[bucketStart]!.latencies[stage].merge(totals)
+        self.latency[stage].merge(totals)
+    }
+
+    mutating func addLateEvents(_ count: UInt64, stage: Int) {
+        self.lateEvents[stage] &+= count
+    }
+
+    mutating func addPruned(_ counts: StageCounts, stage: Int) {
+        self.total[stage] += counts
+        self.settled[stage] += counts
+        self.pruned[stage] += counts
+    }
+
+    /// Moves the settled boundary up to `nowMillis`, adding newly settled buckets to the settled totals.
+    mutating func settle(nowMillis: Int64) {
+        let boundary = self.settings.settledBoundary(nowMillis: nowMillis)
+        guard boundary > self.settledBoundary else { return }
+        for (start, bucket) in self.buckets where start >= self.settledBoundary && start < boundary {
+            for (index, counts) in bucket.stages.enumerated() {
+                self.settled[index] += counts
+            }
+        }
+        self.settledBoundary = boundary
+    }
+
+    /// Drops buckets that ended more than `retentionSeconds` before `nowMillis`, keeping their counts in the totals.
+    mutating func prune(nowMillis: Int64, retentionSeconds: Int64) -> [Int64: BucketCounts] {
+        let cutoff = PipelineSettings.floorSeconds(nowMillis) - retentionSeconds
+        var dropped: [Int64: BucketCounts] = [:]
+        for (start, bucket) in self.buckets where start + self.settings.bucketSeconds <= cutoff && start < self.settledBoundary {
+            dropped[start] = bucket
+        }
+        for (start, bucket) in dropped {
+            self.buckets[start] = nil
+            for (index, counts) in bucket.stages.enumerated() {
+                self.pruned[index] += counts
+            }
+        }
+        return dropped
+    }
+}
+
+extension BucketCounts {
+    fileprivate subscript(stage stage: Int, outcome outcome: Outcome) -> UInt64 {
+        get { self.stages[stage][outcome] }
+        set { self.stages[stage][outcome] = newValue }
+    }
+}

@@ -1,0 +1,21 @@
+/// A request's reports after admission: aggregated per bucket, ready to persist and then apply.
+///
+/// Aggregating first means a batch of thousands of reports becomes a handful of counter increments,
+/// both in memory and in the database.
+public struct ReportBatch: Sendable, Equatable {
+    /// Count increments per (pipeline, stage, outcome, bucket).
+    public var counts: [BucketKey: UInt64] = [:]
+    /// Latency totals per (pipeline, stage, bucket); the outcome in the key is always `.received`.
+    public var latencies: [BucketKey: LatencyTotals] = [:]
+    /// Events that arrived for buckets already settled, per stage.
+    public var lateEvents: [StageKey: UInt64] = [:]
+    /// Stages seen for the first time, with their 0-based position in the pipeline.
+    public var newStages: [StageKey: Int] = [:]
+    /// How many reports the request carried.
+    public var reportCount: Int = 0
+
+    public init() {}
+
+    /// The events counted in this batch, over all series.
+    public var eventCount: UInt64 { self.counts.values.reduce(0, &+) }
+}

@@ -1,0 +1,120 @@
+/// Renders the funnel and Funnel's own counters as `/metrics`.
+///
+/// Loss gauges cover settled buckets within retention; the `_total` counters are monotonic over the server's
+/// whole history (pruned buckets stay counted), so PromQL can compute exact loss from
+/// `funnel_stage_settled_events_total` with `increase()`.
+public enum FunnelExposition {
+    /// Writes every Funnel metric family for `ledger` and `counters` in `format`.
+    public static func render(
+        ledger: FunnelLedger,
+        counters: IngestCounters,
+        version: String,
+        format: ExpositionFormat
+    ) -> [UInt8] {
+        var writer = ExpositionWriter(format: format)
+        let funnels = ledger.pipelineNames.compactMap { name in
+            ledger.pipelines[name].flatMap { pipeline in ledger.funnel(pipeline: name).map { (pipeline, $0) } }
+        }
+        // Label strings for each stage, rendered once per scrape.
+        let stageLabels: [[String]] = funnels.map { pipeline, _ in
+            pipeline.stages.map { ExpositionWriter.labels(["pipeline": pipeline.name, "stage": $0]) }
+        }
+
+        writer.family("funnel_build", .info, help: "Funnel build information.")
+        writer.sample(ExpositionWriter.labels(["version": version]), UInt64(1))
+
+        writer.family("funnel_ingest_reports", .counter, help: "Stage reports accepted.")
+        writer.sample(counters.acceptedReports)
+        writer.family("funnel_ingest_requests", .counter, help: "Report requests answered, by result.")
+        writer.sample(ExpositionWriter.labels(["result": "accepted"]), counters.acceptedRequests)
+        writer.sample(ExpositionWriter.labels(["result": "replayed"]), counters.replayedRequests)
+        writer.sample(ExpositionWriter.labels(["result": "rejected"]), counters.rejected.values.reduce(0, &+))
+        writer.family("funnel_ingest_rejected", .counter, help: "Report requests rejected, by reason.")
+        for reason in ReportRejection.Reason.allCases {
+            writer.sample(ExpositionWriter.labels(["reason": reason.rawValue]), counters.rejected[reason] ?? 0)
+        }
+
+        writer.family("funnel_pipelines", .gauge, help: "Pipelines tracked.")
+        writer.sample(UInt64(ledger.pipelineNames.count))
+
+        writer.family("funnel_stage_events", .counter, help: "Events reported per stage and outcome, settled or not.")
+        for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
+            for stage in pipeline.stages.indices {
+                for outcome in Outcome.allCases {
+                    writer.sample(
+                        Self.labels(stageLabels[pipelineIndex][stage], outcome: outcome),
+                        pipeline.total[stage][outcome]
+                    )
+                }
+            }
+        }
+        writer.family(
+            "funnel_stage_settled_events", .counter,
+            help: "Events per stage and outcome in settled event-time buckets; differences of these are exact loss."
+        )
+        for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
+            for stage in pipeline.stages.indices {
+                for outcome in Outcome.allCases {
+                    writer.sample(
+                        Self.labels(stageLabels[pipelineIndex][stage], outcome: outcome),
+                        pipeline.settled[stage][outcome]
+                    )
+                }
+            }
+        }
+        Self.stageGauge(&writer, "funnel_stage_lost_events", "Silent loss per stage in settled buckets within retention.", funnels, stageLabels, \.lost)
+        Self.stageGauge(&writer, "funnel_stage_excess_events", "Events out beyond events in per stage (duplicate or missing reports), settled, within retention.", funnels, stageLabels, \.excess)
+        Self.stageGauge(&writer, "funnel_stage_in_flight_events", "Events in a stage's unsettled buckets not yet passed, failed or dead-lettered.", funnels, stageLabels, \.inFlight)
+        writer.family("funnel_stage_position", .gauge, help: "Position of the stage in its pipeline, from 0.")
+        for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
+            for stage in pipeline.stages.indices { writer.sample(stageLabels[pipelineIndex][stage], UInt64(stage)) }
+        }
+        writer.family("funnel_late_events", .counter, help: "Events reported for event-time buckets that had already settled.")
+        for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
+            for stage in pipeline.stages.indices { writer.sample(stageLabels[pipelineIndex][stage], pipeline.lateEvents[stage]) }
+        }
+
+        Self.transitGauge(&writer, "funnel_transit_lost_events", "Events passed by from_stage but never received by to_stage, settled, within retention.", funnels, \.lost)
+        Self.transitGauge(&writer, "funnel_transit_excess_events", "Events received by to_stage beyond those passed by from_stage, settled, within retention.", funnels, \.excess)
+        Self.transitGauge(&writer, "funnel_transit_in_flight_events", "Events passed by from_stage and not yet received by to_stage in unsettled buckets.", funnels, \.inFlight)
+
+        writer.family("funnel_pipeline_delivery_ratio", .gauge, help: "Delivered (passed by the last stage) over ingested (received by the first), settled, within retention.")
+        for (pipeline, funnel) in funnels {
+            if let ratio = funnel.totals.deliveryRatio {
+                writer.sample(ExpositionWriter.labels(["pipeline": pipeline.name]), ratio)
+            }
+        }
+        return writer.finish()
+    }
+
+    private static func labels(_ stageLabels: String, outcome: Outcome) -> String {
+        String(stageLabels.dropLast()) + ",outcome=\"" + outcome.name + "\"}"
+    }
+
+    private static func stageGauge(
+        _ writer: inout ExpositionWriter, _ name: String, _ help: String,
+        _ funnels: [(PipelineLedger, PipelineFunnel)], _ stageLabels: [[String]], _ value: KeyPath<StageFunnel, UInt64>
+    ) {
+        writer.family(name, .gauge, help: help)
+        for (pipelineIndex, (_, funnel)) in funnels.enumerated() {
+            for stage in funnel.stages {
+                writer.sample(stageLabels[pipelineIndex][stage.position], stage[keyPath: value])
+            }
+        }
+    }
+
+    private static func transitGauge(
+        _ writer: inout ExpositionWriter, _ name: String, _ help: String,
+        _ funnels: [(PipelineLedger, PipelineFunnel)], _ value: KeyPath<TransitFunnel, UInt64>
+    ) {
+        writer.family(name, .gauge, help: help)
+        for (pipeline, funnel) in funnels {
+            for hop in funnel.transit {
+                writer.sample(
+                    ExpositionWriter.labels(["pipeline": pipeline.name, "from_stage": hop.from, "to_stage": hop.to]),
+                    hop[keyPath: value]
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+/// A forward-only reader of JSON tokens over raw bytes, for parsing report bodies without building a document tree.
+///
+/// Every failure is a ``ReportRejection`` that says what was expected and at which byte.
+struct JSONScanner: ~Copyable {
+    /// The kinds of JSON value, named as error messages name them.
+    enum ValueKind: String {
+        case object = "an object"
+        case array = "an array"
+        case string = "a string"
+        case number = "a number"
+        case boolean = "a boolean"
+        case null = "null"
+    }
+
+    /// A number token: its text, and its integer value when it is written as an integer that fits in Int64.
+    struct NumberToken {
+        var text: String
+        var integer: Int64?
+        var double: Double
+    }
+
+    let bytes: UnsafeRawBufferPointer
+    var position = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    var isAtEnd: Bool { self.position >= self.bytes.count }
+
+    func malformed(_ expectation: String) -> ReportRejection {
+        if self.isAtEnd {
+            return ReportRejection(.malformedJSON, "malformed JSON: \(expectation), but the body ended at byte \(self.position)")
+        }
+        let byte = self.bytes[self.position]
+        let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16))"
+        return ReportRejection(.malformedJSON, "malformed JSON at byte \(self.position): \(expectation), got \(shown)")
+    }
+
+    mutating func skipWhitespace() {
+        while self.position < self.bytes.count {
+            switch self.bytes[self.position] {
+            case 0x20, 0x0A, 0x0D, 0x09: self.position += 1
+            default: return
+            }
+        }
+    }
+
+    /// The next non-whitespace byte, without consuming it.
+    mutating func peek() -> UInt8? {
+        self.skipWhitespace()
+        return self.isAtEnd ? nil : self.bytes[self.position]
+    }
+
+    /// Consumes `byte` if it is next, returning whether it was.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard self.peek() == byte else { return false }
+        self.position += 1
+        return true
+    }
+
+    mutating func expect(_ byte: UInt8, _ expectation: @autoclosure () -> String) throws(ReportRejection) {
+        guard self.consume(byte) else { throw self.malformed(expectation()) }
+    }
+
+    /// The kind of the next value, judged from its first byte, or a malformed-JSON rejection.
+    mutating func nextValueKind() throws(ReportRejection) -> ValueKind {
+        guard let byte = self.peek() else { throw self.malformed("expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .boolean
+        case UInt8(ascii: "n"): return .null
+        default: throw self.malformed("expected a value")
+        }
+    }
+
+    // MARK: Strings
+
+    /// Reads a string token, decoding escapes and rejecting invalid UTF-8 and raw control characters.
+    mutating func readString() throws(ReportRejection) -> String {
+        try self.expect(UInt8(ascii: "\""), "expected a string")
+        let start = self.position
+        // Fast path: no escapes.
+        while self.position < self.bytes.count {
+            let byte = self.bytes[self.position]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.position])
+                self.position += 1
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    throw ReportRejection(.malformedJSON, "malformed JSON: string at byte \(start - 1) is not valid UTF-8")
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw self.malformed("control characters must be escaped in strings") }
+            self.position += 1
+        }
+        var decoded = [UInt8](UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.position]))
+        while self.position < self.bytes.count {
+            let byte = self.bytes[self.position]
+            self.position += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: decoded, as: UTF8.self) else {
+                    throw ReportRejection(.malformedJSON, "malformed JSON: string at byte \(start - 1) is not valid UTF-8")
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                try self.readEscape(into: &decoded)
+            case ..<0x20:
+                self.position -= 1
+                throw self.malformed("control characters must be escaped in strings")
+            default:
+                decoded.append(byte)
+            }
+        }
+        throw self.malformed("unterminated string")
+    }
+
+    private mutating func readEscape(into decoded: inout [UInt8]) throws(ReportRejection) {
+        guard !self.isAtEnd else { throw self.malformed("unterminated escape") }
+        let byte = self.bytes[self.position]
+        self.position += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(byte)
+        case UInt8(ascii: "b"): decoded.append(0x08)
+        case UInt8(ascii: "f"): decoded.append(0x0C)
+        case UInt8(ascii: "n"): decoded.append(0x0A)
+        case UInt8(ascii: "r"): decoded.append(0x0D)
+        case UInt8(ascii: "t"): decoded.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try self.readHexQuad()
+            if (0xD800..<0xDC00).contains(scalar) {
+                guard self.position + 1 < self.bytes.count, self.bytes[self.position] == UInt8(ascii: "\\"),
+                    self.bytes[self.position + 1] == UInt8(ascii: "u")
+                else { throw self.malformed("expected a low surrogate escape after a high surrogate") }
+                self.position += 2
+                let low = try self.readHexQuad()
+                guard (0xDC00..<0xE000).contains(low) else { throw self.malformed("expected a low surrogate") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00..<0xE000).contains(scalar) {
+                throw self.malformed("unpaired low surrogate")
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw self.malformed("invalid unicode escape") }
+            decoded.append(contentsOf: String(Character(unicode)).utf8)
+        default:
+            self.position -= 1
+            throw self.malformed("invalid escape")
+        }
+    }
+
+    private mutating func readHexQuad() throws(ReportRejection) -> UInt32 {
+        guard self.position + 4 <= self.bytes.count else { throw self.malformed("expected 4 hex digits") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = self.bytes[self.position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw self.malformed("expected a hex digit")
+            }
+            value = value << 4 | UInt32(digit)
+            self.position += 1
+        }
+        return value
+    }
+
+    // MARK: Numbers and literals
+
+    /// Reads a number token following the JSON grammar.
+    mutating func readNumber() throws(ReportRejection) -> NumberToken {
+        self.skipWhitespace()
+        let start = self.position
+        var isInteger = true
+        if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: "-") { self.position += 1 }
+        let integerStart = self.position
+        try self.readDigits()
+        if self.bytes[integerStart] == UInt8(ascii: "0"), self.position - integerStart > 1 {
+            self.position = integerStart + 1
+            throw self.malformed("leading zeros are not allowed in numbers")
+        }
+        if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: ".") {
+            isInteger = false
+            self.position += 1
+            try self.readDigits()
+        }
+        if self.position < self.bytes.count, self.bytes[self.position] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            self.position += 1
+            if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: "+") || self.bytes[self.position] == UInt8(ascii: "-") {
+                self.position += 1
+            }
+            try self.readDigits()
+        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.position]), as: UTF8.self)
+        let integer = isInteger ? Int64(text) : nil
+        return NumberToken(text: text, integer: integer, double: integer.map(Double.init) ?? Double(text) ?? .nan)
+    }
+
+    private mutating func readDigits() throws(ReportRejection) {
+        let start = self.position
+        while self.position < self.bytes.count, self.bytes[self.position] >= UInt8(ascii: "0"), self.bytes[self.position] <= UInt8(ascii: "9") {
+            self.position += 1
+        }
+        guard self.position > start else { throw self.malformed("expected a digit") }
+    }
+
+    /// Reads `true`, `false` or `null`.
+    mutating func readLiteral() throws(ReportRejection) -> Bool? {
+        self.skipWhitespace()
+        for (literal, value) in [("true", true as Bool?), ("false", false), ("null", nil)] {
+            let utf8 = literal.utf8
+            if self.position + utf8.count <= self.bytes.count,
+                zip(utf8, self.bytes[self.position..<self.position + utf8.count]).allSatisfy({ $0 == $1 })
+            {
+                self.position += utf8.count
+                return value
+            }
+        }
+        throw self.malformed("expected a value")
+    }
+}

@@ -1,0 +1,266 @@
+/// Parses a `POST /v1/reports` body into stage reports, or explains exactly what is wrong with it.
+///
+/// Accepted bodies: one report object, a JSON array of them, or `{"reports": [...]}`. Parsing reads the raw
+/// bytes once, without a document tree; the first fault rejects the whole body.
+public struct ReportBodyParser: Sendable {
+    /// The most reports one body may carry.
+    public var maximumReports: Int
+    /// The largest `count` one report may carry.
+    public static let maximumCount: UInt64 = 1_000_000_000_000
+
+    public init(maximumReports: Int = 100_000) {
+        self.maximumReports = maximumReports
+    }
+
+    /// Parses a body held in a byte array.
+    public func parse(_ body: [UInt8]) throws(ReportRejection) -> [StageReport] {
+        let result: Result<[StageReport], ReportRejection> = body.withUnsafeBytes { bytes in
+            Result { () throws(ReportRejection) in try self.parse(bytes) }
+        }
+        return try result.get()
+    }
+
+    /// Parses a body held in a string.
+    public func parse(_ body: String) throws(ReportRejection) -> [StageReport] {
+        try self.parse(Array(body.utf8))
+    }
+
+    /// Parses a body from raw bytes.
+    public func parse(_ bytes: UnsafeRawBufferPointer) throws(ReportRejection) -> [StageReport] {
+        var scanner = JSONScanner(bytes)
+        var reports: [StageReport] = []
+        switch scanner.peek() {
+        case UInt8(ascii: "["):
+            try self.parseArray(&scanner, into: &reports)
+        case UInt8(ascii: "{"):
+            try self.parseTopLevelObject(&scanner, into: &reports)
+        case nil:
+            throw ReportRejection(.invalidBody, "body is empty: send a report object, an array of reports, or {\"reports\": [...]}")
+        default:
+            if (try? scanner.nextValueKind()) != nil {
+                throw ReportRejection(.invalidBody, "body must be a report object, an array of reports, or {\"reports\": [...]}")
+            }
+            throw scanner.malformed("expected '{' or '['")
+        }
+        guard scanner.peek() == nil else { throw scanner.malformed("expected the end of the body") }
+        return reports
+    }
+
+    // MARK: Structure
+
+    private func parseArray(_ scanner: inout JSONScanner, into reports: inout [StageReport]) throws(ReportRejection) {
+        try scanner.expect(UInt8(ascii: "["), "expected '['")
+        if scanner.consume(UInt8(ascii: "]")) { return }
+        repeat {
+            let index = reports.count
+            guard index < self.maximumReports else {
+                throw ReportRejection(.tooManyReports, "a request may carry at most \(self.maximumReports) reports; split the batch")
+            }
+            guard try scanner.nextValueKind() == .object else {
+                throw ReportRejection(.wrongType, index: index, "must be an object, got \(try scanner.nextValueKind().rawValue)")
+            }
+            var fields = ReportFields(index: index)
+            try scanner.expect(UInt8(ascii: "{"), "expected '{'")
+            try self.parseMembers(&scanner, into: &fields)
+            reports.append(try fields.report())
+        } while scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "]"), "expected ',' or ']'")
+    }
+
+    private func parseTopLevelObject(_ scanner: inout JSONScanner, into reports: inout [StageReport]) throws(ReportRejection) {
+        try scanner.expect(UInt8(ascii: "{"), "expected '{'")
+        var fields = ReportFields(index: 0)
+        var sawReports = false
+        if !scanner.consume(UInt8(ascii: "}")) {
+            repeat {
+                guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.malformed("expected a field name in quotes") }
+                let key = try scanner.readString()
+                try scanner.expect(UInt8(ascii: ":"), "expected ':' after field name")
+                if key == "reports" {
+                    guard try scanner.nextValueKind() == .array else {
+                        throw ReportRejection(.wrongType, field: "reports", "must be an array of report objects, got \(try scanner.nextValueKind().rawValue)")
+                    }
+                    guard !sawReports else { throw ReportRejection(.invalidBody, field: "reports", "appears twice") }
+                    sawReports = true
+                    try self.parseArray(&scanner, into: &reports)
+                } else {
+                    try fields.read(key: key, from: &scanner)
+                }
+            } while scanner.consume(UInt8(ascii: ","))
+            try scanner.expect(UInt8(ascii: "}"), "expected ',' or '}'")
+        }
+        if sawReports {
+            if let stray = fields.firstSeenKey {
+                throw ReportRejection(.invalidBody, field: stray, "a body with \"reports\" must not carry report fields beside it")
+            }
+        } else {
+            reports.append(try fields.report())
+        }
+    }
+
+    /// Parses the `"key": value` members of one report object up to its closing brace.
+    private func parseMembers(_ scanner: inout JSONScanner, into fields: inout ReportFields) throws(ReportRejection) {
+        if scanner.consume(UInt8(ascii: "}")) { return }
+        repeat {
+            guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.malformed("expected a field name in quotes") }
+            let key = try scanner.readString()
+            try scanner.expect(UInt8(ascii: ":"), "expected ':' after field name")
+            try fields.read(key: key, from: &scanner)
+        } while scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"), "expected ',' or '}'")
+    }
+}
+
+/// The fields of one report as they are read, checked one by one, then assembled into a ``StageReport``.
+private struct ReportFields {
+    let index: Int
+    var pipeline: String?
+    var stage: String?
+    var outcome: Outcome?
+    var count: UInt64?
+    var eventTimeMillis: Int64?
+    var latencyMillis: Double?
+    var latencySamplesMillis: [Double]?
+    var seen: Set<String> = []
+    var firstSeenKey: String?
+
+    init(index: Int) {
+        self.index = index
+    }
+
+    func rejection(_ reason: ReportRejection.Reason, _ field: String?, _ problem: String) -> ReportRejection {
+        ReportRejection(reason, index: self.index, field: field, problem)
+    }
+
+    mutating func read(key: String, from scanner: inout JSONScanner) throws(ReportRejection) {
+        guard self.seen.insert(key).inserted else { throw self.rejection(.invalidValue, key, "appears twice") }
+        if self.firstSeenKey == nil { self.firstSeenKey = key }
+        let kind = try scanner.nextValueKind()
+        switch key {
+        case "pipeline":
+            self.pipeline = try self.readName(key, kind, &scanner)
+        case "stage":
+            self.stage = try self.readName(key, kind, &scanner)
+        case "outcome":
+            guard kind == .string else {
+                throw self.rejection(.wrongType, key, "must be one of received, passed, failed, dead_lettered; got \(kind.rawValue)")
+            }
+            let name = try scanner.readString()
+            guard let outcome = Outcome(name: name) else {
+                throw self.rejection(.unknownOutcome, key, "must be one of received, passed, failed, dead_lettered; got \(Self.quoted(name))")
+            }
+            self.outcome = outcome
+        case "count":
+            guard kind == .number else { throw self.rejection(.wrongType, key, "must be an integer >= 1, got \(kind.rawValue)") }
+            let number = try scanner.readNumber()
+            guard let value = Self.integralValue(number), value >= 1 else {
+                throw self.rejection(.invalidValue, key, "must be an integer >= 1, got \(number.text)")
+            }
+            guard UInt64(value) <= ReportBodyParser.maximumCount else {
+                throw self.rejection(.invalidValue, key, "must be at most \(ReportBodyParser.maximumCount), got \(number.text)")
+            }
+            self.count = UInt64(value)
+        case "event_time":
+            switch kind {
+            case .null:
+                _ = try scanner.readLiteral()
+            case .string:
+                let text = try scanner.readString()
+                guard let millis = EventTimestamp.parseRFC3339(text) else {
+                    throw self.rejection(.invalidValue, key, "must be an RFC 3339 timestamp (2026-11-26T10:15:00Z) or Unix seconds, got \(Self.quoted(text))")
+                }
+                self.eventTimeMillis = millis
+            case .number:
+                let number = try scanner.readNumber()
+                guard number.double.isFinite, number.double >= 0, number.double < 1e11 else {
+                    throw self.rejection(.invalidValue, key, "must be Unix seconds (not milliseconds) or an RFC 3339 timestamp, got \(number.text)")
+                }
+                self.eventTimeMillis = number.integer.map { $0 * 1000 } ?? Int64((number.double * 1000).rounded(.down))
+            default:
+                throw self.rejection(.wrongType, key, "must be an RFC 3339 timestamp string or Unix seconds, got \(kind.rawValue)")
+            }
+        case "latency_ms":
+            if kind == .null { _ = try scanner.readLiteral(); return }
+            guard kind == .number else { throw self.rejection(.wrongType, key, "must be a number of milliseconds >= 0, got \(kind.rawValue)") }
+            self.latencyMillis = try self.readLatency(key, &scanner)
+        case "latencies_ms":
+            if kind == .null { _ = try scanner.readLiteral(); return }
+            guard kind == .array else {
+                throw self.rejection(.wrongType, key, "must be an array of numbers of milliseconds >= 0, got \(kind.rawValue)")
+            }
+            try scanner.expect(UInt8(ascii: "["), "expected '['")
+            var samples: [Double] = []
+            if !scanner.consume(UInt8(ascii: "]")) {
+                repeat {
+                    let element = "\(key)[\(samples.count)]"
+                    let elementKind = try scanner.nextValueKind()
+                    guard elementKind == .number else {
+                        throw self.rejection(.wrongType, element, "must be a number of milliseconds >= 0, got \(elementKind.rawValue)")
+                    }
+                    samples.append(try self.readLatency(element, &scanner))
+                } while scanner.consume(UInt8(ascii: ","))
+                try scanner.expect(UInt8(ascii: "]"), "expected ',' or ']'")
+            }
+            self.latencySamplesMillis = samples
+        default:
+            throw self.rejection(
+                .unknownField,
+                key,
+                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms"
+            )
+        }
+    }
+
+    func readName(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> String {
+        guard kind == .string else {
+            throw self.rejection(.wrongType, key, "must be a string of 1-128 characters of [A-Za-z0-9_.:-], got \(kind.rawValue)")
+        }
+        let name = try scanner.readString()
+        if let problem = NameRule.problem(with: name) { throw self.rejection(.invalidValue, key, problem) }
+        return name
+    }
+
+    func readLatency(_ field: String, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double {
+        let number = try scanner.readNumber()
+        guard number.double.isFinite, number.double >= 0 else {
+            throw self.rejection(.invalidValue, field, "must be a finite number of milliseconds >= 0, got \(number.text)")
+        }
+        return number.double
+    }
+
+    func report() throws(ReportRejection) -> StageReport {
+        guard let pipeline else { throw self.rejection(.missingField, "pipeline", "is required") }
+        guard let stage else { throw self.rejection(.missingField, "stage", "is required") }
+        guard let outcome else {
+            throw self.rejection(.missingField, "outcome", "is required: one of received, passed, failed, dead_lettered")
+        }
+        let count = self.count ?? 1
+        if self.latencyMillis != nil, self.latencySamplesMillis?.isEmpty == false {
+            throw self.rejection(.invalidValue, "latencies_ms", "give latency_ms or latencies_ms, not both")
+        }
+        let samples = self.latencySamplesMillis ?? []
+        guard UInt64(samples.count) <= count else {
+            throw self.rejection(.invalidValue, "latencies_ms", "has \(samples.count) samples but count is \(count): at most count samples")
+        }
+        return StageReport(
+            pipeline: pipeline,
+            stage: stage,
+            outcome: outcome,
+            count: count,
+            eventTimeMillis: self.eventTimeMillis,
+            latencyMillis: self.latencyMillis,
+            latencySamplesMillis: samples
+        )
+    }
+
+    static func integralValue(_ number: JSONScanner.NumberToken) -> Int64? {
+        if let integer = number.integer { return integer }
+        guard number.double.isFinite, number.double.rounded() == number.double, abs(number.double) < 9.0e15 else { return nil }
+        return Int64(number.double)
+    }
+
+    static func quoted(_ text: String) -> String {
+        let shown = text.count > 64 ? String(text.prefix(64)) + "..." : text
+        return String(reflecting: shown)
+    }
+}

@@ -1,0 +1,46 @@
+/// Why a request of stage reports was refused, naming the offending report and field.
+///
+/// A rejection refuses the whole request: nothing of it is applied, so the sender can fix and resend.
+public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The label value counted in `funnel_ingest_rejected_total{reason}`.
+    public enum Reason: String, Sendable, CaseIterable {
+        case malformedJSON = "malformed_json"
+        case invalidBody = "invalid_body"
+        case missingField = "missing_field"
+        case wrongType = "wrong_type"
+        case invalidValue = "invalid_value"
+        case unknownField = "unknown_field"
+        case unknownOutcome = "unknown_outcome"
+        case eventTimeOutOfRange = "event_time_out_of_range"
+        case bodyTooLarge = "body_too_large"
+        case tooManyReports = "too_many_reports"
+        case tooManyPipelines = "too_many_pipelines"
+        case tooManyStages = "too_many_stages"
+        case idempotencyConflict = "idempotency_conflict"
+    }
+
+    public var reason: Reason
+    /// Position of the offending report in the request, when one report is at fault.
+    public var index: Int?
+    /// The offending field, when one field is at fault.
+    public var field: String?
+    /// What is wrong, in words, without the location prefix.
+    public var problem: String
+
+    public init(_ reason: Reason, index: Int? = nil, field: String? = nil, _ problem: String) {
+        self.reason = reason
+        self.index = index
+        self.field = field
+        self.problem = problem
+    }
+
+    /// The full message, e.g. `reports[3].count: must be an integer >= 1, got -2`.
+    public var description: String {
+        switch (self.index, self.field) {
+        case (.some(let index), .some(let field)): "reports[\(index)].\(field): \(self.problem)"
+        case (.some(let index), .none): "reports[\(index)]: \(self.problem)"
+        case (.none, .some(let field)): "\(field): \(self.problem)"
+        case (.none, .none): self.problem
+        }
+    }
+}

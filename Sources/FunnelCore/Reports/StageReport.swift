@@ -1,0 +1,33 @@
+/// One stage's statement that `count` events had `outcome` at `stage` of `pipeline`.
+///
+/// Times are Unix milliseconds. A report without `eventTimeMillis` is bucketed by its arrival time.
+public struct StageReport: Sendable, Hashable {
+    public var pipeline: String
+    public var stage: String
+    public var outcome: Outcome
+    public var count: UInt64
+    /// When the events first entered the pipeline, carried along by every stage.
+    public var eventTimeMillis: Int64?
+    /// One duration, in milliseconds, that applies to each of the `count` events.
+    public var latencyMillis: Double?
+    /// Individual latency samples in milliseconds, at most `count` of them.
+    public var latencySamplesMillis: [Double]
+
+    public init(
+        pipeline: String,
+        stage: String,
+        outcome: Outcome,
+        count: UInt64 = 1,
+        eventTimeMillis: Int64? = nil,
+        latencyMillis: Double? = nil,
+        latencySamplesMillis: [Double] = []
+    ) {
+        self.pipeline = pipeline
+        self.stage = stage
+        self.outcome = outcome
+        self.count = count
+        self.eventTimeMillis = eventTimeMillis
+        self.latencyMillis = latencyMillis
+        self.latencySamplesMillis = latencySamplesMillis
+    }
+}
