@@ -74,6 +74,7 @@ public struct FunnelLedger: Sendable {
         batch.reportCount = reports.count
         for report in reports {
             if self.pipelines[report.pipeline] == nil {
+                batch.newPipelines[report.pipeline] = self.pipelineNames.count
                 self.pipelineNames.append(report.pipeline)
                 self.pipelines[report.pipeline] = PipelineLedger(name: report.pipeline, settings: self.settings(for: report.pipeline))
             }
@@ -125,15 +126,21 @@ public struct FunnelLedger: Sendable {
         }
     }
 
-    /// Drops buckets older than the retention; returns them per pipeline so storage can drop them too.
-    public mutating func prune(nowMillis: Int64) -> [String: [Int64: BucketCounts]] {
+    /// Drops buckets older than the retention, keeping their counts in the totals; returns what storage must drop.
+    public mutating func prune(nowMillis: Int64) -> PrunedBuckets {
         self.settle(nowMillis: nowMillis)
-        var dropped: [String: [Int64: BucketCounts]] = [:]
+        var pruned = PrunedBuckets()
         for name in self.pipelineNames {
+            let stages = self.pipelines[name]!.stages
             let buckets = self.pipelines[name]!.prune(nowMillis: nowMillis, retentionSeconds: self.policy.retentionSeconds)
-            if !buckets.isEmpty { dropped[name] = buckets }
+            for (start, bucket) in buckets {
+                pruned.buckets.append(PrunedBuckets.Bucket(pipeline: name, bucketStart: start))
+                for (index, counts) in bucket.stages.enumerated() where !counts.isZero {
+                    pruned.counts[StageKey(pipeline: name, stage: stages[index]), default: .zero] += counts
+                }
+            }
         }
-        return dropped
+        return pruned
     }
 
     // MARK: Restore

@@ -9,6 +9,8 @@ public struct ReportBatch: Sendable, Equatable {
     public var latencies: [BucketKey: LatencyTotals] = [:]
     /// Events that arrived for buckets already settled, per stage.
     public var lateEvents: [StageKey: UInt64] = [:]
+    /// Pipelines seen for the first time, with their 0-based position among all pipelines.
+    public var newPipelines: [String: Int] = [:]
     /// Stages seen for the first time, with their 0-based position in the pipeline.
     public var newStages: [StageKey: Int] = [:]
     /// How many reports the request carried.

@@ -1,0 +1,16 @@
+/// Buckets that retention dropped from the ledger, and their counts per stage, for storage to drop likewise.
+public struct PrunedBuckets: Sendable, Equatable {
+    /// One dropped bucket of one pipeline.
+    public struct Bucket: Sendable, Hashable {
+        public var pipeline: String
+        public var bucketStart: Int64
+    }
+
+    public var buckets: [Bucket] = []
+    /// The dropped counts per stage; storage keeps them so the `_total` counters survive a restart.
+    public var counts: [StageKey: StageCounts] = [:]
+
+    public init() {}
+
+    public var isEmpty: Bool { self.buckets.isEmpty }
+}

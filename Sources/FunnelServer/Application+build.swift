@@ -1,0 +1,45 @@
+import FunnelCore
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+
+/// Funnel's wall clock: Unix milliseconds.
+public let wallClockMillis: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+/// Builds the whole server from a configuration: storage, restored ledger, routes and background services.
+///
+/// `onServerRunning` receives the bound address (`HOST:PORT`), which differs from the configured one for port 0.
+public func buildApplication(
+    configuration: FunnelConfiguration,
+    logger: Logger = Logger(label: "funnel"),
+    clock: @escaping @Sendable () -> Int64 = wallClockMillis,
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let store = try FunnelStore(directory: configuration.dataDirectory)
+    let intake = try ReportIntake(configuration: configuration, store: store, clock: clock)
+    let router = Router()
+    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+    let settle = SettleService(
+        intake: intake,
+        interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
+        logger: logger
+    )
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.listenHost, port: configuration.listenPort),
+            serverName: "funnel/\(FunnelVersion.current)"
+        ),
+        services: [settle],
+        onServerRunning: { channel in
+            let address = channel.localAddress.map { address -> String in
+                let host = address.ipAddress ?? configuration.listenHost
+                let shown = host.contains(":") ? "[\(host)]" : host
+                return "\(shown):\(address.port ?? configuration.listenPort)"
+            }
+            await onServerRunning(address ?? "\(configuration.listenHost):\(configuration.listenPort)")
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,97 @@
+import FunnelCore
+import Yams
+
+/// A YAML node with the key path that led to it, so every configuration error names its line and key.
+struct ConfigurationNode {
+    let node: Node
+    let path: String
+    let file: String?
+
+    func error(_ message: String) -> ConfigurationError {
+        ConfigurationError(file: self.file, line: self.node.mark?.line, column: self.node.mark?.column, key: self.path.isEmpty ? nil : self.path, message)
+    }
+
+    func child(_ key: String, _ node: Node) -> ConfigurationNode {
+        ConfigurationNode(node: node, path: self.path.isEmpty ? key : "\(self.path).\(key)", file: self.file)
+    }
+
+    /// The mapping's entries, refusing keys outside `allowed`.
+    func mapping(allowed: [String]) throws(ConfigurationError) -> [(key: String, value: ConfigurationNode)] {
+        guard let mapping = self.node.mapping else { throw self.error("expected a mapping of keys to values") }
+        var entries: [(key: String, value: ConfigurationNode)] = []
+        var seen: Set<String> = []
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.string else {
+                throw ConfigurationNode(node: keyNode, path: self.path, file: self.file).error("keys must be strings")
+            }
+            let child = self.child(key, valueNode)
+            guard allowed.contains(key) else {
+                throw ConfigurationNode(node: keyNode, path: child.path, file: self.file)
+                    .error("unknown key; expected one of \(allowed.joined(separator: ", "))")
+            }
+            guard seen.insert(key).inserted else {
+                throw ConfigurationNode(node: keyNode, path: child.path, file: self.file).error("appears twice")
+            }
+            entries.append((key, child))
+        }
+        return entries
+    }
+
+    func sequence() throws(ConfigurationError) -> [ConfigurationNode] {
+        guard let sequence = self.node.sequence else { throw self.error("expected a list") }
+        return sequence.enumerated().map { index, node in
+            ConfigurationNode(node: node, path: "\(self.path)[\(index)]", file: self.file)
+        }
+    }
+
+    func string() throws(ConfigurationError) -> String {
+        guard let scalar = self.node.scalar else { throw self.error("expected a string") }
+        return scalar.string
+    }
+
+    func name() throws(ConfigurationError) -> String {
+        let text = try self.string()
+        if let problem = NameRule.problem(with: text) { throw self.error(problem) }
+        return text
+    }
+
+    func integer(minimum: Int = 0) throws(ConfigurationError) -> Int {
+        guard let scalar = self.node.scalar, let value = Int(scalar.string.replacingUnderscores()) else {
+            throw self.error("expected a whole number, got \(String(reflecting: self.node.scalar?.string ?? "a \(self.kind)"))")
+        }
+        guard value >= minimum else { throw self.error("must be at least \(minimum), got \(value)") }
+        return value
+    }
+
+    /// A duration such as `30s`, `5m`, `1h`, in seconds.
+    func duration(minimumSeconds: Double = 0) throws(ConfigurationError) -> Double {
+        guard let scalar = self.node.scalar, let seconds = DurationText.seconds(scalar.string) else {
+            throw self.error("expected a duration like 30s, 5m or 72h, got \(String(reflecting: self.node.scalar?.string ?? "a \(self.kind)"))")
+        }
+        guard seconds >= minimumSeconds else {
+            throw self.error("must be at least \(DurationText.format(seconds: Int64(minimumSeconds.rounded(.up)))), got \(scalar.string)")
+        }
+        return seconds
+    }
+
+    func wholeSeconds(minimumSeconds: Double = 0) throws(ConfigurationError) -> Int64 {
+        let seconds = try self.duration(minimumSeconds: minimumSeconds)
+        guard seconds == seconds.rounded() else { throw self.error("must be a whole number of seconds, got \(try self.string())") }
+        return Int64(seconds)
+    }
+
+    var kind: String {
+        switch self.node {
+        case .mapping: "mapping"
+        case .sequence: "list"
+        case .scalar: "scalar"
+        case .alias: "alias"
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingUnderscores() -> String {
+        String(self.filter { $0 != "_" })
+    }
+}

@@ -1,0 +1,51 @@
+public import FunnelCore
+
+/// Everything `funnel serve` needs to know, with defaults that run on a fresh machine without a config file.
+public struct FunnelConfiguration: Sendable, Hashable {
+    /// Address the HTTP listener binds; port 0 picks a free port.
+    public var listenHost: String
+    public var listenPort: Int
+    /// Directory of the SQLite database (`funnel.sqlite`), created if missing.
+    public var dataDirectory: String
+    /// Pipelines, bucket settings, retention and cardinality limits.
+    public var ledger: LedgerPolicy
+    /// Largest request body accepted, in bytes; larger gets `413`.
+    public var maximumBodyBytes: Int
+    /// Most reports in one request.
+    public var maximumReportsPerRequest: Int
+    /// How long an `Idempotency-Key` is remembered, in seconds.
+    public var idempotencyWindowSeconds: Int64
+    /// How often buckets are settled and retention is applied, in seconds.
+    public var settleIntervalSeconds: Double
+
+    public init(
+        listenHost: String = "127.0.0.1",
+        listenPort: Int = 9470,
+        dataDirectory: String = "./funnel-data",
+        ledger: LedgerPolicy = LedgerPolicy(),
+        maximumBodyBytes: Int = 8 * 1024 * 1024,
+        maximumReportsPerRequest: Int = 100_000,
+        idempotencyWindowSeconds: Int64 = 24 * 3600,
+        settleIntervalSeconds: Double = 1
+    ) {
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.dataDirectory = dataDirectory
+        self.ledger = ledger
+        self.maximumBodyBytes = maximumBodyBytes
+        self.maximumReportsPerRequest = maximumReportsPerRequest
+        self.idempotencyWindowSeconds = idempotencyWindowSeconds
+        self.settleIntervalSeconds = settleIntervalSeconds
+    }
+
+    /// Parses `HOST:PORT` (or `[v6]:PORT`) into host and port.
+    public static func parseListenAddress(_ text: String) -> (host: String, port: Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { return nil }
+        return (host, port)
+    }
+}

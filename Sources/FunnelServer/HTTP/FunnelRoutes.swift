@@ -1,0 +1,117 @@
+import FunnelCore
+import Foundation
+public import Hummingbird
+import NIOCore
+import HTTPTypes
+
+/// The HTTP API: report ingest, funnel queries, `/metrics` and health endpoints.
+public struct FunnelRoutes: Sendable {
+    let intake: ReportIntake
+    let maximumBodyBytes: Int
+
+    public init(intake: ReportIntake, maximumBodyBytes: Int) {
+        self.intake = intake
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    /// Adds every route to `router`.
+    public func register(on router: Router<some RequestContext>) {
+        router.post("/v1/reports") { request, context in try await self.postReports(request, context: context) }
+        router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
+        router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
+        router.get("/metrics") { request, _ in self.metrics(request) }
+        router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
+        router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
+    }
+
+    // MARK: Ingest
+
+    func postReports(_ request: Request, context: some RequestContext) async throws -> Response {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: self.maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
+            self.intake.countRejection(rejection.reason)
+            throw APIError(rejection)
+        }
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!]
+        do {
+            let receipt = try await self.intake.ingest(body: Array(buffer.readableBytesView), idempotencyKey: key)
+            var headers: HTTPFields = [:]
+            if receipt.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
+            return try JSONResponse.make(["accepted": receipt.accepted], status: .accepted, headers: headers)
+        } catch let rejection as ReportRejection {
+            throw APIError(rejection)
+        }
+    }
+
+    // MARK: Read side
+
+    func pipelines() throws -> Response {
+        let summaries = self.intake.withSettledLedger { ledger in
+            ledger.pipelineNames.map { name in
+                let pipeline = ledger.pipelines[name]!
+                return PipelineSummary(
+                    name: name, stages: pipeline.stages,
+                    declared: ledger.policy.pipelines.contains { $0.name == name },
+                    bucketSeconds: pipeline.settings.bucketSeconds, settleAfterSeconds: pipeline.settings.settleAfterSeconds
+                )
+            }
+        }
+        return try JSONResponse.make(["pipelines": summaries])
+    }
+
+    func funnel(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        guard let pipeline = query["pipeline"].map(String.init), !pipeline.isEmpty else {
+            throw APIError(.badRequest, "pipeline: query parameter is required, e.g. /api/v1/funnel?pipeline=orders", reason: "missing_parameter", field: "pipeline")
+        }
+        let from = try Self.time(query["from"], name: "from")
+        let to = try Self.time(query["to"], name: "to")
+        if let from, let to, from >= to {
+            throw APIError(.badRequest, "from: must be before to", reason: "invalid_parameter", field: "from")
+        }
+        let detail = query["detail"].map(String.init)
+        guard detail == nil || detail == "buckets" else {
+            throw APIError(.badRequest, "detail: the only detail is \"buckets\", got \(String(reflecting: detail!))", reason: "invalid_parameter", field: "detail")
+        }
+        let funnel = self.intake.withSettledLedger { ledger in
+            ledger.funnel(pipeline: pipeline, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets")
+        }
+        guard let funnel else {
+            throw APIError(.notFound, "pipeline: no pipeline named \(String(reflecting: pipeline)); see /api/v1/pipelines", reason: "unknown_pipeline", field: "pipeline")
+        }
+        return try JSONResponse.make(funnel)
+    }
+
+    func metrics(_ request: Request) -> Response {
+        let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
+        let counters = self.intake.ingestCounters
+        let bytes = self.intake.withSettledLedger { ledger in
+            FunnelExposition.render(ledger: ledger, counters: counters, version: FunnelVersion.current, format: format)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: format.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+        )
+    }
+
+    // MARK: Helpers
+
+    static func time(_ value: Substring?, name: String) throws -> Int64? {
+        guard let value else { return nil }
+        if let millis = EventTimestamp.parseRFC3339(value) { return millis }
+        if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return Int64(seconds * 1000) }
+        throw APIError(
+            .badRequest, "\(name): must be an RFC 3339 timestamp or Unix seconds, got \(String(reflecting: String(value)))",
+            reason: "invalid_parameter", field: name
+        )
+    }
+
+    static func plain(_ text: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

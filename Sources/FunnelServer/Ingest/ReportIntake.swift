@@ -1,0 +1,112 @@
+public import FunnelCore
+import Synchronization
+
+/// The write path: parse, admit, persist, then count, so that a `202` means the reports are on disk.
+///
+/// The ledger sits behind a `Mutex`: admission and application are short, allocation-light critical sections;
+/// parsing happens before the lock and the SQLite write between the two, outside it.
+public final class ReportIntake: Sendable {
+    public let store: FunnelStore
+    private let ledger: Mutex<FunnelLedger>
+    private let counters: Mutex<IngestCounters>
+    private let parser: ReportBodyParser
+    private let clock: @Sendable () -> Int64
+    private let idempotencyWindowSeconds: Int64
+
+    /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
+    public init(
+        configuration: FunnelConfiguration,
+        store: FunnelStore,
+        clock: @escaping @Sendable () -> Int64
+    ) throws {
+        var ledger = FunnelLedger(policy: configuration.ledger)
+        try store.restore(into: &ledger, nowMillis: clock())
+        self.store = store
+        self.ledger = Mutex(ledger)
+        self.counters = Mutex(IngestCounters())
+        self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest)
+        self.clock = clock
+        self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
+    }
+
+    /// The current time, Unix milliseconds, from the injected clock.
+    public var nowMillis: Int64 { self.clock() }
+
+    /// Ingests one request body; throws ``ReportRejection`` for anything the sender must fix.
+    public func ingest(body: [UInt8], idempotencyKey: String?) async throws -> IngestReceipt {
+        do {
+            let reports = try self.parser.parse(body)
+            let claim = idempotencyKey.map { key in body.withUnsafeBytes { IdempotencyClaim(key: key, body: $0) } }
+            if let key = idempotencyKey, let problem = Self.problem(withKey: key) {
+                throw ReportRejection(.invalidValue, field: "Idempotency-Key", problem)
+            }
+            if let claim, let earlier = try await self.store.lookup(claim) {
+                return try self.answer(earlier, reports: reports)
+            }
+            let now = self.clock()
+            let admission = self.ledger.withLock { ledger in
+                Result { () throws(ReportRejection) in try ledger.admit(reports, nowMillis: now) }
+            }
+            let batch = try admission.get()
+            let outcome = try await self.store.commit(batch, claim: claim, nowMillis: now)
+            if outcome == .committed {
+                self.ledger.withLock { $0.apply(batch, nowMillis: now) }
+            }
+            return try self.answer(outcome, reports: reports)
+        } catch let rejection as ReportRejection {
+            self.countRejection(rejection.reason)
+            throw rejection
+        }
+    }
+
+    /// Counts a rejection decided outside the intake, such as a body over the size limit.
+    public func countRejection(_ reason: ReportRejection.Reason) {
+        self.counters.withLock { $0.rejected[reason, default: 0] &+= 1 }
+    }
+
+    private func answer(_ outcome: CommitOutcome, reports: [StageReport]) throws(ReportRejection) -> IngestReceipt {
+        switch outcome {
+        case .committed:
+            self.counters.withLock {
+                $0.acceptedReports &+= UInt64(reports.count)
+                $0.acceptedRequests &+= 1
+            }
+            return IngestReceipt(accepted: reports.count, replayed: false)
+        case .replayed(let accepted):
+            self.counters.withLock { $0.replayedRequests &+= 1 }
+            return IngestReceipt(accepted: accepted, replayed: true)
+        case .conflict:
+            throw ReportRejection(
+                .idempotencyConflict, field: "Idempotency-Key",
+                "was already used for a different request body; use a new key for a new batch"
+            )
+        }
+    }
+
+    private static func problem(withKey key: String) -> String? {
+        guard !key.isEmpty, key.utf8.count <= 255 else { return "must be 1 to 255 characters, got \(key.utf8.count)" }
+        guard key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return "must be printable ASCII without spaces" }
+        return nil
+    }
+
+    // MARK: Reading
+
+    /// Runs `body` on the ledger settled to now.
+    public func withSettledLedger<Result: Sendable>(_ body: (borrowing FunnelLedger) -> Result) -> Result {
+        let now = self.clock()
+        return self.ledger.withLock { ledger in
+            ledger.settle(nowMillis: now)
+            return body(ledger)
+        }
+    }
+
+    /// A copy of the ingest counters.
+    public var ingestCounters: IngestCounters { self.counters.withLock { $0 } }
+
+    /// Settles buckets and applies retention, in memory and on disk.
+    public func settleAndPrune() async throws {
+        let now = self.clock()
+        let pruned = self.ledger.withLock { $0.prune(nowMillis: now) }
+        try await self.store.prune(pruned, keysBeforeMillis: now - self.idempotencyWindowSeconds * 1000)
+    }
+}

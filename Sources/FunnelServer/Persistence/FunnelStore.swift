@@ -1,0 +1,176 @@
+import Foundation
+public import FunnelCore
+import GRDB
+
+/// The SQLite file behind the ledger: bucket counters, stage order, pruned totals, late events, idempotency keys.
+///
+/// WAL mode; each request's batch and its idempotency key commit in one transaction, before the `202`.
+public final class FunnelStore: Sendable {
+    /// Path of the database file.
+    public let path: String
+    private let database: DatabasePool
+
+    /// Opens (creating if needed) `funnel.sqlite` in `directory`.
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        self.path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.database = try DatabasePool(path: self.path, configuration: configuration)
+        try Self.migrator.migrate(self.database)
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE pipelines (name TEXT NOT NULL PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE stages (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, position INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, stage)) WITHOUT ROWID;
+                    CREATE TABLE bucket_counts (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, outcome INTEGER NOT NULL, bucket_start INTEGER NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, bucket_start, stage, outcome)) WITHOUT ROWID;
+                    CREATE TABLE bucket_latency (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, bucket_start INTEGER NOT NULL,
+                        count INTEGER NOT NULL, sum_ms REAL NOT NULL, max_ms REAL NOT NULL,
+                        PRIMARY KEY (pipeline, bucket_start, stage)) WITHOUT ROWID;
+                    CREATE TABLE pruned_counts (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, outcome INTEGER NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, stage, outcome)) WITHOUT ROWID;
+                    CREATE TABLE late_events (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, stage)) WITHOUT ROWID;
+                    CREATE TABLE idempotency_keys (
+                        key TEXT NOT NULL PRIMARY KEY, body_hash INTEGER NOT NULL, accepted INTEGER NOT NULL,
+                        created_ms INTEGER NOT NULL);
+                    CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms);
+                    """
+            )
+        }
+        return migrator
+    }
+
+    // MARK: Restore
+
+    /// Loads everything stored into `ledger`, then settles it at `nowMillis`.
+    public func restore(into ledger: inout FunnelLedger, nowMillis: Int64) throws {
+        try self.database.read { db in
+            let sql = """
+                SELECT stages.pipeline, stages.stage FROM stages LEFT JOIN pipelines ON pipelines.name = stages.pipeline
+                ORDER BY pipelines.position, stages.pipeline, stages.position
+                """
+            for row in try Row.fetchAll(db, sql: sql) {
+                ledger.restoreStage(pipeline: row[0], stage: row[1])
+            }
+            let counts = try Row.fetchCursor(db, sql: "SELECT pipeline, stage, outcome, bucket_start, count FROM bucket_counts")
+            while let row = try counts.next() {
+                guard let outcome = Outcome(rawValue: row[2]) else { continue }
+                let key = BucketKey(pipeline: row[0], stage: row[1], outcome: outcome, bucketStart: row[3])
+                ledger.restoreCount(UInt64(row[4] as Int64), at: key)
+            }
+            let latencies = try Row.fetchCursor(db, sql: "SELECT pipeline, stage, bucket_start, count, sum_ms, max_ms FROM bucket_latency")
+            while let row = try latencies.next() {
+                let totals = LatencyTotals(count: UInt64(row[3] as Int64), sumMillis: row[4], maxMillis: row[5])
+                ledger.restoreLatency(totals, pipeline: row[0], stage: row[1], bucketStart: row[2])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, outcome, count FROM pruned_counts") {
+                guard let outcome = Outcome(rawValue: row[2]) else { continue }
+                var counts = StageCounts.zero
+                counts[outcome] = UInt64(row[3] as Int64)
+                ledger.restorePruned(counts, pipeline: row[0], stage: row[1])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM late_events") {
+                ledger.restoreLateEvents(UInt64(row[2] as Int64), pipeline: row[0], stage: row[1])
+            }
+        }
+        ledger.settle(nowMillis: nowMillis)
+    }
+
+    // MARK: Writes
+
+    /// Finds the stored reply for an idempotency key, without writing.
+    public func lookup(_ claim: IdempotencyClaim) async throws -> CommitOutcome? {
+        try await self.database.read { db in try Self.check(claim, db) }
+    }
+
+    /// Stores a batch, with its idempotency key when it has one, in one transaction.
+    public func commit(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64) async throws -> CommitOutcome {
+        try await self.database.write { db in
+            if let claim, let earlier = try Self.check(claim, db) { return earlier }
+            for (name, position) in batch.newPipelines {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
+                    .execute(arguments: [name, position])
+            }
+            for (key, position) in batch.newStages {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO stages (pipeline, stage, position) VALUES (?, ?, ?)")
+                    .execute(arguments: [key.pipeline, key.stage, position])
+            }
+            let upsertCount = try db.cachedStatement(
+                sql: """
+                    INSERT INTO bucket_counts (pipeline, stage, outcome, bucket_start, count) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET count = count + excluded.count
+                    """
+            )
+            for (key, count) in batch.counts {
+                try upsertCount.execute(arguments: [key.pipeline, key.stage, key.outcome.rawValue, key.bucketStart, Int64(count)])
+            }
+            for (key, totals) in batch.latencies {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO bucket_latency (pipeline, stage, bucket_start, count, sum_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET count = count + excluded.count, sum_ms = sum_ms + excluded.sum_ms,
+                            max_ms = max(max_ms, excluded.max_ms)
+                        """
+                ).execute(arguments: [key.pipeline, key.stage, key.bucketStart, Int64(totals.count), totals.sumMillis, totals.maxMillis])
+            }
+            for (key, count) in batch.lateEvents {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO late_events (pipeline, stage, count) VALUES (?, ?, ?)
+                        ON CONFLICT DO UPDATE SET count = count + excluded.count
+                        """
+                ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
+            }
+            if let claim {
+                try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [claim.key, claim.bodyHash, batch.reportCount, nowMillis])
+            }
+            return .committed
+        }
+    }
+
+    /// Drops pruned buckets, keeps their counts in `pruned_counts`, and forgets idempotency keys older than `keysBeforeMillis`.
+    public func prune(_ pruned: PrunedBuckets, keysBeforeMillis: Int64) async throws {
+        try await self.database.write { db in
+            for bucket in pruned.buckets {
+                try db.cachedStatement(sql: "DELETE FROM bucket_counts WHERE pipeline = ? AND bucket_start = ?")
+                    .execute(arguments: [bucket.pipeline, bucket.bucketStart])
+                try db.cachedStatement(sql: "DELETE FROM bucket_latency WHERE pipeline = ? AND bucket_start = ?")
+                    .execute(arguments: [bucket.pipeline, bucket.bucketStart])
+            }
+            for (key, counts) in pruned.counts {
+                for outcome in Outcome.allCases where counts[outcome] > 0 {
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO pruned_counts (pipeline, stage, outcome, count) VALUES (?, ?, ?, ?)
+                            ON CONFLICT DO UPDATE SET count = count + excluded.count
+                            """
+                    ).execute(arguments: [key.pipeline, key.stage, outcome.rawValue, Int64(counts[outcome])])
+                }
+            }
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_ms < ?", arguments: [keysBeforeMillis])
+        }
+    }
+
+    private static func check(_ claim: IdempotencyClaim, _ db: Database) throws -> CommitOutcome? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT body_hash, accepted FROM idempotency_keys WHERE key = ?", arguments: [claim.key]) else {
+            return nil
+        }
+        return (row[0] as Int64) == claim.bodyHash ? .replayed(accepted: row[1]) : .conflict
+    }
+}

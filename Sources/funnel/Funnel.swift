@@ -1,0 +1,19 @@
+import ArgumentParser
+import FunnelCore
+
+/// The `funnel` command: pipeline observability server and its tools.
+@main
+struct Funnel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "funnel",
+        abstract: "Count every pipeline stage, find where events die, and tell on-call.",
+        discussion: """
+            Pipeline stages report how many events they received, passed on, failed and dead-lettered.
+            `funnel serve` turns those reports into per-stage silent loss, loss between stages, and
+            Prometheus metrics.
+            """,
+        version: FunnelVersion.current,
+        subcommands: [ServeCommand.self, CheckConfigCommand.self],
+        defaultSubcommand: nil
+    )
+}

@@ -1,0 +1,59 @@
+public import ArgumentParser
+import Foundation
+import FunnelCore
+import FunnelServer
+import Hummingbird
+public import Logging
+
+/// `funnel serve`: runs the aggregator until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the Funnel server: report ingest, funnel API and /metrics.",
+        discussion: """
+            Without flags it listens on 127.0.0.1:9470 and keeps its data in ./funnel-data/funnel.sqlite.
+            Flags override the configuration file. SIGINT or SIGTERM stop it cleanly.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file (see config.example.yml).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on, HOST:PORT; port 0 picks a free port. [default: 127.0.0.1:9470]", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the SQLite database, created if missing. [default: ./funnel-data]", valueName: "dir"))
+    var dataDirectory: String?
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var configuration = FunnelConfiguration()
+        if let config {
+            do {
+                configuration = try FunnelConfiguration(contentsOfFile: config)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        if let listen {
+            guard let (host, port) = FunnelConfiguration.parseListenAddress(listen) else {
+                throw ValidationError("--listen: expected HOST:PORT such as 127.0.0.1:9470, got \(String(reflecting: listen))")
+            }
+            (configuration.listenHost, configuration.listenPort) = (host, port)
+        }
+        if let dataDirectory { configuration.dataDirectory = dataDirectory }
+
+        var logger = Logger(label: "funnel")
+        logger.logLevel = self.logLevel
+        let dataDirectory = configuration.dataDirectory
+        let app = try buildApplication(configuration: configuration, logger: logger, onServerRunning: { address in
+            let line = "funnel \(FunnelVersion.current) listening on http://\(address), data in \(dataDirectory)/funnel.sqlite\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        })
+        try await app.runService()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
