@@ -1,0 +1,102 @@
+import FunnelCore
+import Testing
+
+@Suite struct ExpositionWriterTests {
+    @Test func writesCountersWithTotalSuffixInBothFormats() {
+        var text = ExpositionWriter(format: .prometheusText)
+        text.family("funnel_late_events", .counter, help: "Late events.")
+        text.sample(ExpositionWriter.labels(["pipeline": "o"]), UInt64(3))
+        #expect(String(decoding: text.finish(), as: UTF8.self) == """
+            # HELP funnel_late_events_total Late events.
+            # TYPE funnel_late_events_total counter
+            funnel_late_events_total{pipeline="o"} 3
+
+            """)
+        var open = ExpositionWriter(format: .openMetrics)
+        open.family("funnel_late_events", .counter, help: "Late events.")
+        open.sample(ExpositionWriter.labels(["pipeline": "o"]), UInt64(3))
+        #expect(String(decoding: open.finish(), as: UTF8.self) == """
+            # HELP funnel_late_events Late events.
+            # TYPE funnel_late_events counter
+            funnel_late_events_total{pipeline="o"} 3
+            # EOF
+
+            """)
+    }
+
+    @Test func writesInfoAsGaugeInTextAndInfoInOpenMetrics() {
+        var text = ExpositionWriter(format: .prometheusText)
+        text.family("funnel_build", .info, help: "Build.")
+        text.sample(ExpositionWriter.labels(["version": "1"]), UInt64(1))
+        #expect(String(decoding: text.finish(), as: UTF8.self).contains("# TYPE funnel_build_info gauge\nfunnel_build_info{version=\"1\"} 1\n"))
+        var open = ExpositionWriter(format: .openMetrics)
+        open.family("funnel_build", .info, help: "Build.")
+        open.sample(ExpositionWriter.labels(["version": "1"]), UInt64(1))
+        #expect(String(decoding: open.finish(), as: UTF8.self).contains("# TYPE funnel_build info\nfunnel_build_info{version=\"1\"} 1\n"))
+    }
+
+    @Test func escapesLabelValuesAndHelp() {
+        #expect(ExpositionWriter.labels(["a": "x\"y\\z\nw"]) == #"{a="x\"y\\z\nw"}"#)
+        var writer = ExpositionWriter(format: .prometheusText)
+        writer.family("m", .gauge, help: "a\\b\nc")
+        #expect(String(decoding: writer.finish(), as: UTF8.self).hasPrefix("# HELP m a\\\\b\\nc\n"))
+    }
+
+    @Test(arguments: [(0.25, "0.25"), (3.0, "3"), (Double.nan, "NaN"), (Double.infinity, "+Inf"), (-Double.infinity, "-Inf"), (1e20, "1e+20")])
+    func formatsValuesAsPrometheusParsesThem(value: Double, text: String) {
+        #expect(ExpositionWriter.format(value) == text)
+    }
+
+    @Test(arguments: [
+        (nil as String?, ExpositionFormat.prometheusText),
+        ("text/plain", .prometheusText),
+        ("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", .openMetrics),
+        ("application/openmetrics-text; q=0, text/plain", .prometheusText),
+    ])
+    func negotiatesTheFormatFromAccept(accept: String?, format: ExpositionFormat) {
+        #expect(ExpositionFormat.negotiate(accept: accept) == format)
+    }
+}
+
+@Suite struct FunnelExpositionTests {
+    @Test func rendersStageCountersLossGaugesAndTransit() throws {
+        let t0: Int64 = 1_795_688_100_000
+        var ledger = FunnelLedger()
+        let batch = try ledger.admit([
+            StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 10, eventTimeMillis: t0),
+            StageReport(pipeline: "orders", stage: "ingest", outcome: .passed, count: 9, eventTimeMillis: t0),
+            StageReport(pipeline: "orders", stage: "deliver", outcome: .received, count: 8, eventTimeMillis: t0),
+            StageReport(pipeline: "orders", stage: "deliver", outcome: .passed, count: 8, eventTimeMillis: t0),
+        ], nowMillis: t0)
+        ledger.apply(batch, nowMillis: t0)
+        ledger.settle(nowMillis: t0 + 600_000)
+        var counters = IngestCounters()
+        counters.acceptedReports = 4
+        counters.rejected[.unknownOutcome] = 2
+        let text = String(decoding: FunnelExposition.render(ledger: ledger, counters: counters, version: "9.9.9", format: .prometheusText), as: UTF8.self)
+        let expectedLines = [
+            #"funnel_build_info{version="9.9.9"} 1"#,
+            "funnel_ingest_reports_total 4",
+            #"funnel_ingest_rejected_total{reason="unknown_outcome"} 2"#,
+            #"funnel_ingest_rejected_total{reason="malformed_json"} 0"#,
+            #"funnel_stage_events_total{pipeline="orders",stage="ingest",outcome="received"} 10"#,
+            #"funnel_stage_events_total{pipeline="orders",stage="deliver",outcome="dead_lettered"} 0"#,
+            #"funnel_stage_settled_events_total{pipeline="orders",stage="ingest",outcome="passed"} 9"#,
+            #"funnel_stage_lost_events{pipeline="orders",stage="ingest"} 1"#,
+            #"funnel_stage_lost_events{pipeline="orders",stage="deliver"} 0"#,
+            #"funnel_stage_in_flight_events{pipeline="orders",stage="ingest"} 0"#,
+            #"funnel_stage_position{pipeline="orders",stage="deliver"} 1"#,
+            #"funnel_transit_lost_events{pipeline="orders",from_stage="ingest",to_stage="deliver"} 1"#,
+            #"funnel_pipeline_delivery_ratio{pipeline="orders"} 0.8"#,
+            "# TYPE funnel_stage_lost_events gauge",
+            "# TYPE funnel_stage_settled_events_total counter",
+        ]
+        let lines = Set(text.split(separator: "\n").map(String.init))
+        for line in expectedLines {
+            #expect(lines.contains(line), "missing: \(line)")
+        }
+        // Every family is announced once, with HELP before TYPE.
+        let types = text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }
+        #expect(Set(types).count == types.count)
+    }
+}

@@ -1,0 +1,108 @@
+import FunnelCore
+import Testing
+
+@Suite struct ReportBodyParserTests {
+    let parser = ReportBodyParser(maximumReports: 3)
+
+    @Test func parsesASingleReportObject() throws {
+        let reports = try parser.parse(#"{"pipeline":"orders","stage":"ingest","outcome":"received","count":5}"#)
+        #expect(reports == [StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 5)])
+    }
+
+    @Test func parsesAnArrayAndAReportsWrapperAlike() throws {
+        let array = #"[{"pipeline":"o","stage":"a","outcome":"passed"},{"pipeline":"o","stage":"b","outcome":"dead_lettered","count":2}]"#
+        let wrapped = #"{"reports": \#(array)}"#
+        let expected = [
+            StageReport(pipeline: "o", stage: "a", outcome: .passed, count: 1),
+            StageReport(pipeline: "o", stage: "b", outcome: .deadLettered, count: 2),
+        ]
+        #expect(try parser.parse(array) == expected)
+        #expect(try parser.parse(wrapped) == expected)
+    }
+
+    @Test func acceptsAnEmptyArray() throws {
+        #expect(try parser.parse("[]").isEmpty)
+    }
+
+    @Test(arguments: [
+        (#""2026-11-26T10:15:00Z""#, Int64(1_795_688_100_000)),
+        (#""2026-11-26T11:15:00.250+01:00""#, 1_795_688_100_250),
+        ("1795688100", 1_795_688_100_000),
+        ("1795688100.5", 1_795_688_100_500),
+    ])
+    func parsesEventTimeAsRFC3339OrUnixSeconds(text: String, millis: Int64) throws {
+        let reports = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"failed","event_time":\#(text)}"#)
+        #expect(reports.first?.eventTimeMillis == millis)
+    }
+
+    @Test func keepsLatencyFields() throws {
+        let one = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"passed","count":4,"latency_ms":12.5}"#)
+        #expect(one.first?.latencyMillis == 12.5)
+        let many = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"passed","count":4,"latencies_ms":[1,2.5,0]}"#)
+        #expect(many.first?.latencySamplesMillis == [1, 2.5, 0])
+    }
+
+    @Test func decodesEscapesInNames() throws {
+        let reports = try parser.parse(#"{"pipeline":"\u006frders","stage":"in\u002dgest","outcome":"received"}"#)
+        #expect(reports.first?.pipeline == "orders")
+        #expect(reports.first?.stage == "in-gest")
+    }
+
+    /// One bad body per rule: the reason counted, the report index and the field named.
+    @Test(arguments: [
+        ("{", ReportRejection.Reason.malformedJSON, nil as Int?, nil as String?),
+        ("", .invalidBody, nil, nil),
+        ("42", .invalidBody, nil, nil),
+        (#"[{"pipeline":"o","stage":"s","outcome":"received"} x]"#, .malformedJSON, nil, nil),
+        (#"[1]"#, .wrongType, 0, nil),
+        (#"{"stage":"s","outcome":"received"}"#, .missingField, 0, "pipeline"),
+        (#"{"pipeline":"o","outcome":"received"}"#, .missingField, 0, "stage"),
+        (#"{"pipeline":"o","stage":"s"}"#, .missingField, 0, "outcome"),
+        (#"{"pipeline":"","stage":"s","outcome":"received"}"#, .invalidValue, 0, "pipeline"),
+        (#"{"pipeline":"o","stage":"bad stage","outcome":"received"}"#, .invalidValue, 0, "stage"),
+        (#"{"pipeline":7,"stage":"s","outcome":"received"}"#, .wrongType, 0, "pipeline"),
+        (#"{"pipeline":"o","stage":"s","outcome":"lost"}"#, .unknownOutcome, 0, "outcome"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":0}"#, .invalidValue, 0, "count"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":-2}"#, .invalidValue, 0, "count"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":1.5}"#, .invalidValue, 0, "count"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":"5"}"#, .wrongType, 0, "count"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":1e300}"#, .invalidValue, 0, "count"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","event_time":"yesterday"}"#, .invalidValue, 0, "event_time"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","event_time":1795688100000}"#, .invalidValue, 0, "event_time"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","latency_ms":-1}"#, .invalidValue, 0, "latency_ms"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":1,"latencies_ms":[1,2]}"#, .invalidValue, 0, "latencies_ms"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":2,"latencies_ms":[1,"x"]}"#, .wrongType, 0, "latencies_ms[1]"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","cnt":5}"#, .unknownField, 0, "cnt"),
+        (#"{"pipeline":"o","stage":"s","outcome":"received","count":1,"count":2}"#, .invalidValue, 0, "count"),
+        (#"[{"pipeline":"o","stage":"s","outcome":"received"},{"pipeline":"o","stage":"s","outcome":"received","count":-2}]"#, .invalidValue, 1, "count"),
+        (#"{"reports":[],"pipeline":"o"}"#, .invalidBody, nil, "pipeline"),
+        (#"{"reports":{}}"#, .wrongType, nil, "reports"),
+        (String(repeating: #"{"pipeline":"o","stage":"s","outcome":"received"},"#, count: 4).dropLast().description.wrappedInBrackets, .tooManyReports, nil, nil),
+    ])
+    func rejectsBadBodiesNamingReasonIndexAndField(body: String, reason: ReportRejection.Reason, index: Int?, field: String?) {
+        #expect {
+            _ = try parser.parse(body)
+        } throws: { error in
+            guard let rejection = error as? ReportRejection else { return false }
+            return rejection.reason == reason && rejection.index == index && rejection.field == field
+        }
+    }
+
+    @Test func messageNamesTheReportAndField() {
+        #expect {
+            _ = try parser.parse(#"[{"pipeline":"o","stage":"s","outcome":"received"},{"pipeline":"o","stage":"s","outcome":"received","count":-2}]"#)
+        } throws: { error in
+            (error as? ReportRejection)?.description == "reports[1].count: must be an integer >= 1, got -2"
+        }
+    }
+
+    @Test func rejectsInvalidUTF8() {
+        var body = Array(#"{"pipeline":"o","stage":"s","outcome":"received"}"#.utf8)
+        body[14] = 0xFF
+        #expect(throws: ReportRejection.self) { try parser.parse(body) }
+    }
+}
+
+extension String {
+    fileprivate var wrappedInBrackets: String { "[" + self + "]" }
+}
