@@ -74,6 +74,8 @@ let package = Package(
             name: "FunnelTesting",
             dependencies: [
                 "FunnelCore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

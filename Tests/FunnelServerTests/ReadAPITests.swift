@@ -1,0 +1,103 @@
+import Foundation
+import FunnelCore
+import FunnelServer
+import FunnelTesting
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct ReadAPITests {
+    @Test func lossBecomesFinalOnlyWhenTheBucketSettles() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            try await client.postReports("[" + reportJSON("ingest", "received", count: 10) + "," + reportJSON("ingest", "passed", count: 6) + "]")
+            var stage = try #require(try await client.stage("ingest"))
+            #expect(stage["in_flight"] as? Int == 4)
+            #expect(stage["lost"] as? Int == 0)
+            fixture.clock.advance(byMillis: 6 * minute)
+            stage = try #require(try await client.stage("ingest"))
+            #expect(stage["in_flight"] as? Int == 0)
+            #expect(stage["lost"] as? Int == 4)
+            #expect(try await client.metricValue(#"funnel_stage_lost_events{pipeline="orders",stage="ingest"}"#) == 4)
+            #expect(try await client.metricValue(#"funnel_stage_settled_events_total{pipeline="orders",stage="ingest",outcome="received"}"#) == 10)
+        }
+    }
+
+    @Test func pipelinesListsDeclaredAndDiscoveredPipelines() async throws {
+        var configuration = FunnelConfiguration()
+        configuration.ledger.pipelines = [PipelineDefinition(name: "billing", stages: ["charge", "settle"])]
+        let fixture = try ServerFixture(configuration: configuration)
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            try await client.postReports(reportJSON("ingest", "received"))
+            let pipelines = try #require(try await client.getJSON("/api/v1/pipelines").json["pipelines"] as? [[String: Any]])
+            #expect(pipelines.map { $0["name"] as? String } == ["billing", "orders"])
+            #expect(pipelines.first?["stages"] as? [String] == ["charge", "settle"])
+            #expect(pipelines.first?["declared"] as? Bool == true)
+            #expect(pipelines.last?["declared"] as? Bool == false)
+        }
+    }
+
+    @Test func funnelTakesAnEventTimeRangeAndBucketDetail() async throws {
+        let fixture = try ServerFixture(now: t0 + 10 * minute)
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            try await client.postReports("[" + reportJSON("a", "received", count: 1) + "," + reportJSON("a", "received", count: 2, eventTime: t0 + minute) + "]")
+            let from = EventTimestamp.formatRFC3339(millis: t0 + minute)
+            let ranged = try await client.getJSON("/api/v1/funnel?pipeline=orders&from=\(from)&detail=buckets")
+            #expect(((ranged.json["stages"] as? [[String: Any]])?.first?["received"] as? Int) == 2)
+            let buckets = try #require(ranged.json["buckets"] as? [[String: Any]])
+            #expect(buckets.count == 1)
+            #expect(buckets.first?["start"] as? String == from)
+            let unix = try await client.getJSON("/api/v1/funnel?pipeline=orders&to=\((t0 + minute) / 1000)")
+            #expect(((unix.json["stages"] as? [[String: Any]])?.first?["received"] as? Int) == 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("/api/v1/funnel", 400, "pipeline"),
+        ("/api/v1/funnel?pipeline=nope", 404, "pipeline"),
+        ("/api/v1/funnel?pipeline=orders&from=tuesday", 400, "from"),
+        ("/api/v1/funnel?pipeline=orders&from=200&to=100", 400, "from"),
+        ("/api/v1/funnel?pipeline=orders&detail=everything", 400, "detail"),
+    ])
+    func badQueriesGetAJSONErrorNamingTheParameter(uri: String, status: Int, field: String) async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            try await client.postReports(reportJSON("a", "received"))
+            let reply = try await client.getJSON(uri)
+            #expect(reply.status == status)
+            #expect(reply.json["field"] as? String == field)
+        }
+    }
+
+    @Test func metricsSpeakOpenMetricsWhenAsked() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            try await client.postReports(reportJSON("a", "received"))
+            let text = try await client.metrics()
+            #expect(text.contentType == "text/plain; version=0.0.4; charset=utf-8")
+            #expect(text.text.contains("# TYPE funnel_stage_events_total counter"))
+            let open = try await client.metrics(accept: "application/openmetrics-text; version=1.0.0")
+            #expect(open.contentType == "application/openmetrics-text; version=1.0.0; charset=utf-8")
+            #expect(open.text.contains("# TYPE funnel_stage_events counter"))
+            #expect(open.text.hasSuffix("# EOF\n"))
+        }
+    }
+
+    @Test func healthAndReadinessAnswer() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            let healthy = try await client.execute(uri: "/-/healthy", method: .get)
+            let ready = try await client.execute(uri: "/-/ready", method: .get)
+            #expect(healthy.status == .ok)
+            #expect(ready.status == .ok)
+        }
+    }
+}
