@@ -17,6 +17,8 @@ import Testing
             report("process", "failed", 2, eventTime: settled),
         ].joined(separator: ",") + "]"
         #expect(try await TestHTTP.post(url + "/v1/reports", body: body).status == 202)
+        let latencies = #"{"pipeline":"orders","stage":"process","outcome":"passed","count":4,"latencies_ms":[10,20,30,400],"end_to_end_ms":250}"#
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: latencies).status == 202)
 
         let prometheus = try await PrometheusProcess(scraping: String(url.dropFirst("http://".count)))
         let received = try await Deadline.poll("Prometheus to scrape funnel_stage_settled_events_total", timeout: .seconds(30)) {
@@ -42,6 +44,12 @@ import Testing
         let api = try #require(try await TestHTTP.get(url + "/api/v1/funnel?pipeline=orders").json() as? [String: Any])
         let apiLoss = Dictionary(uniqueKeysWithValues: (api["stages"] as? [[String: Any]] ?? []).map { ($0["name"] as? String ?? "", Double($0["lost"] as? Int ?? -1)) })
         #expect(Dictionary(uniqueKeysWithValues: promqlLoss.map { ($0.labels["stage"] ?? "", $0.value) }) == apiLoss)
+        let latencyCount = try await prometheus.query(#"funnel_stage_latency_seconds_count{pipeline="orders",stage="process"}"#)
+        #expect(latencyCount.first?.value == 4)
+        let p50 = try await prometheus.query(#"funnel_stage_latency_quantile_seconds{pipeline="orders",stage="process",window="5m",quantile="0.5"}"#)
+        #expect(p50.first.map { abs($0.value - 0.020) / 0.020 <= 0.01 } == true)
+        let endToEnd = try await prometheus.query(#"funnel_pipeline_end_to_end_latency_seconds_bucket{pipeline="orders",le="0.25"}"#)
+        #expect(endToEnd.first?.value == 4)
         let info = try await prometheus.query("funnel_build_info")
         #expect(info.first?.labels["version"]?.isEmpty == false)
     }
@@ -60,6 +68,8 @@ import Testing
         ].joined(separator: ",") + "]"
         #expect(try await TestHTTP.post(url + "/v1/reports", body: body).status == 202)
         _ = try await TestHTTP.post(url + "/v1/reports", body: "{")
+        let latencies = #"{"pipeline":"orders","stage":"deliver","outcome":"passed","count":3,"latencies_ms":[1,2,3000],"end_to_end_ms":90}"#
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: latencies).status == 202)
         let metrics = try await TestHTTP.get(url + "/metrics")
         #expect(metrics.status == 200)
         let check = try promtool.run(["check", "metrics"], input: Array(metrics.body.utf8))

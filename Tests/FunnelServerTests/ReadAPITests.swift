@@ -63,6 +63,7 @@ import Testing
         ("/api/v1/funnel?pipeline=orders&from=tuesday", 400, "from"),
         ("/api/v1/funnel?pipeline=orders&from=200&to=100", 400, "from"),
         ("/api/v1/funnel?pipeline=orders&detail=everything", 400, "detail"),
+        ("/api/v1/funnel?pipeline=orders&window=2m", 400, "window"),
     ])
     func badQueriesGetAJSONErrorNamingTheParameter(uri: String, status: Int, field: String) async throws {
         let fixture = try ServerFixture()
@@ -72,6 +73,45 @@ import Testing
             let reply = try await client.getJSON(uri)
             #expect(reply.status == status)
             #expect(reply.json["field"] as? String == field)
+        }
+    }
+
+    @Test func latencyPercentilesPerStageAndEndToEnd() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            let samples = (1...100).map { String($0) }.joined(separator: ",")
+            let body = """
+                [{"pipeline":"orders","stage":"process","outcome":"passed","count":100,"latencies_ms":[\(samples)]},
+                 {"pipeline":"orders","stage":"deliver","outcome":"passed","count":50,"latency_ms":40,"end_to_end_ms":1200}]
+                """
+            #expect(try await client.postReports(body).status == 202)
+            let funnel = try await client.getJSON("/api/v1/funnel?pipeline=orders&window=1m")
+            #expect(funnel.json["latency_window"] as? String == "1m")
+            let stages = try #require(funnel.json["stages"] as? [[String: Any]])
+            let process = try #require(stages.first?["latency_ms"] as? [String: Double])
+            #expect(process["count"] == 100)
+            #expect(abs(process["p50"]! - 50) / 50 <= 0.01)
+            #expect(abs(process["p99"]! - 99) / 99 <= 0.01)
+            #expect(process["max"] == 100)
+            #expect(process["mean"] == 50.5)
+            #expect(Set(process.keys) == ["p50", "p90", "p95", "p99", "p999", "max", "mean", "count"])
+            let endToEnd = try #require(funnel.json["end_to_end_latency_ms"] as? [String: Double])
+            #expect(endToEnd["count"] == 50)
+            #expect(abs(endToEnd["p95"]! - 1200) / 1200 <= 0.01)
+            let metrics = try await client.metrics().text
+            #expect(metrics.contains(#"funnel_stage_latency_seconds_bucket{pipeline="orders",stage="deliver",le="0.05"} 50"#))
+            #expect(metrics.contains(#"funnel_stage_latency_seconds_bucket{pipeline="orders",stage="deliver",le="0.025"} 0"#))
+            #expect(metrics.contains(#"funnel_stage_latency_seconds_count{pipeline="orders",stage="process"} 100"#))
+            #expect(metrics.contains(#"funnel_pipeline_end_to_end_latency_seconds_bucket{pipeline="orders",le="2.5"} 50"#))
+            #expect(metrics.contains(#"funnel_stage_latency_quantile_seconds{pipeline="orders",stage="process",window="1h",quantile="0.5"} "#))
+            // Samples leave the 1m window after a minute, but stay in the 5m one.
+            fixture.clock.advance(byMillis: 61_000)
+            let later = try await client.getJSON("/api/v1/funnel?pipeline=orders&window=1m")
+            #expect(((later.json["stages"] as? [[String: Any]])?.first?["latency_ms"] as? [String: Double])?["count"] == 0)
+            let fiveMinutes = try await client.getJSON("/api/v1/funnel?pipeline=orders")
+            #expect(fiveMinutes.json["latency_window"] as? String == "5m")
+            #expect(((fiveMinutes.json["stages"] as? [[String: Any]])?.first?["latency_ms"] as? [String: Double])?["count"] == 100)
         }
     }
 

@@ -8,9 +8,14 @@ public struct FunnelLedger: Sendable {
     /// Pipeline names: declared ones first, then discovered ones in first-seen order.
     public private(set) var pipelineNames: [String] = []
     public private(set) var pipelines: [String: PipelineLedger] = [:]
+    /// Latency windows and histograms per stage and per pipeline (end to end), by arrival time.
+    public private(set) var latency: LatencyLedger
+    /// The latest time the ledger was told of, Unix milliseconds.
+    public private(set) var latestMillis: Int64 = 0
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
+        self.latency = LatencyLedger(bucketsSeconds: policy.latencyBucketsSeconds)
         for definition in policy.pipelines where self.pipelines[definition.name] == nil {
             self.pipelineNames.append(definition.name)
             self.pipelines[definition.name] = PipelineLedger(
@@ -87,13 +92,15 @@ public struct FunnelLedger: Sendable {
             let key = BucketKey(pipeline: report.pipeline, stage: report.stage, outcome: report.outcome, bucketStart: start)
             batch.counts[key, default: 0] &+= report.count
             if report.latencyMillis != nil || !report.latencySamplesMillis.isEmpty {
-                let latencyKey = BucketKey(pipeline: report.pipeline, stage: report.stage, outcome: .received, bucketStart: start)
-                if let latency = report.latencyMillis {
-                    batch.latencies[latencyKey, default: LatencyTotals()].record(latency, count: report.count)
-                }
-                for sample in report.latencySamplesMillis {
-                    batch.latencies[latencyKey, default: LatencyTotals()].record(sample)
-                }
+                let stageKey = StageKey(pipeline: report.pipeline, stage: report.stage)
+                var observations = batch.stageLatencies[stageKey] ?? LatencyObservations(bucketsSeconds: self.policy.latencyBucketsSeconds)
+                observations.record(report.latencyMillis, count: report.count, samples: report.latencySamplesMillis)
+                batch.stageLatencies[stageKey] = observations
+            }
+            if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
+                var observations = batch.endToEndLatencies[report.pipeline] ?? LatencyObservations(bucketsSeconds: self.policy.latencyBucketsSeconds)
+                observations.record(report.endToEndMillis, count: report.count, samples: report.endToEndSamplesMillis)
+                batch.endToEndLatencies[report.pipeline] = observations
             }
             if start < settings.settledBoundary(nowMillis: nowMillis) {
                 batch.lateEvents[StageKey(pipeline: report.pipeline, stage: report.stage), default: 0] &+= report.count
@@ -109,10 +116,7 @@ public struct FunnelLedger: Sendable {
             let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
         }
-        for (key, totals) in batch.latencies {
-            let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
-            self.pipelines[key.pipeline]!.addLatency(totals, stage: stage, bucketStart: key.bucketStart)
-        }
+        self.latency.apply(batch, nowMillis: nowMillis)
         for (key, count) in batch.lateEvents {
             let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[key.pipeline]!.addLateEvents(count, stage: stage)
@@ -121,6 +125,7 @@ public struct FunnelLedger: Sendable {
 
     /// Moves every pipeline's settled boundary up to `nowMillis`.
     public mutating func settle(nowMillis: Int64) {
+        self.latestMillis = max(self.latestMillis, nowMillis)
         for name in self.pipelineNames {
             self.pipelines[name]!.settle(nowMillis: nowMillis)
         }
@@ -129,6 +134,7 @@ public struct FunnelLedger: Sendable {
     /// Drops buckets older than the retention, keeping their counts in the totals; returns what storage must drop.
     public mutating func prune(nowMillis: Int64) -> PrunedBuckets {
         self.settle(nowMillis: nowMillis)
+        self.latency.expire(nowMillis: nowMillis)
         var pruned = PrunedBuckets()
         for name in self.pipelineNames {
             let stages = self.pipelines[name]!.stages
@@ -154,12 +160,6 @@ public struct FunnelLedger: Sendable {
     public mutating func restoreCount(_ count: UInt64, at key: BucketKey) {
         let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
         self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
-    }
-
-    /// Restores one saved bucket's latency totals.
-    public mutating func restoreLatency(_ totals: LatencyTotals, pipeline: String, stage: String, bucketStart: Int64) {
-        let index = self.ensureStage(pipeline: pipeline, stage: stage)
-        self.pipelines[pipeline]!.addLatency(totals, stage: index, bucketStart: bucketStart)
     }
 
     /// Restores the counts of buckets that retention already dropped.
@@ -192,28 +192,31 @@ public struct FunnelLedger: Sendable {
     ///
     /// Counts are summed over the range first and differenced after, so an event counted in neighbouring buckets by
     /// two stages is not loss. Call ``settle(nowMillis:)`` first so "settled" means settled now.
-    public func funnel(pipeline: String, fromMillis: Int64? = nil, toMillis: Int64? = nil, includeBuckets: Bool = false) -> PipelineFunnel? {
+    /// Latency figures cover `latencyWindow` ending at the latest time the ledger was settled to.
+    public func funnel(
+        pipeline: String,
+        fromMillis: Int64? = nil,
+        toMillis: Int64? = nil,
+        includeBuckets: Bool = false,
+        latencyWindow: LatencyWindow = .fiveMinutes
+    ) -> PipelineFunnel? {
         guard let ledger = self.pipelines[pipeline] else { return nil }
         let stageCount = ledger.stages.count
         var settled: [StageCounts]
         var unsettled: [StageCounts]
-        var latency: [LatencyTotals]
         let inRange: (Int64) -> Bool = { start in
             (fromMillis.map { start * 1000 >= $0 } ?? true) && (toMillis.map { start * 1000 < $0 } ?? true)
         }
         if fromMillis == nil, toMillis == nil {
             settled = zip(ledger.settled, ledger.pruned).map { $0 - $1 }
             unsettled = zip(ledger.total, ledger.settled).map { $0 - $1 }
-            latency = ledger.latency
         } else {
             settled = Array(repeating: .zero, count: stageCount)
             unsettled = settled
-            latency = Array(repeating: LatencyTotals(), count: stageCount)
             for (start, bucket) in ledger.buckets where inRange(start) {
                 let isSettled = ledger.isSettled(bucketStart: start)
                 for (index, counts) in bucket.stages.enumerated() {
                     if isSettled { settled[index] += counts } else { unsettled[index] += counts }
-                    latency[index].merge(bucket.latencies[index])
                 }
             }
         }
@@ -229,7 +232,10 @@ public struct FunnelLedger: Sendable {
                     received: all.received, passed: all.passed, failed: all.failed, deadLettered: all.deadLettered,
                     lost: UInt64(max(0, difference)), inFlight: UInt64(max(0, unsettled[index].unaccounted)),
                     excess: UInt64(max(0, -difference)), lossShare: 0, lateEvents: ledger.lateEvents[index],
-                    settled: settled[index], latencyMs: LatencySummary(latency[index])
+                    settled: settled[index],
+                    latencyMs: LatencyQuantiles(
+                        self.latency.sketch(stage: StageKey(pipeline: pipeline, stage: ledger.stages[index]), window: latencyWindow, nowMillis: self.latestMillis)
+                    )
                 )
             )
             if index > 0 {
@@ -269,6 +275,8 @@ public struct FunnelLedger: Sendable {
             bucketSeconds: ledger.settings.bucketSeconds,
             settleAfterSeconds: ledger.settings.settleAfterSeconds,
             settledBefore: ledger.settledBoundary == .min ? nil : EventTimestamp.formatRFC3339(millis: ledger.settledBoundary * 1000),
+            latencyWindow: latencyWindow,
+            endToEndLatencyMs: LatencyQuantiles(self.latency.endToEndSketch(pipeline: pipeline, window: latencyWindow, nowMillis: self.latestMillis)),
             stages: stages,
             transit: transit,
             totals: totals,

@@ -12,6 +12,8 @@ public struct LedgerPolicy: Sendable, Hashable {
     public var maximumPipelines: Int
     /// The most stages one pipeline may have; reports that would add more are refused.
     public var maximumStagesPerPipeline: Int
+    /// Upper bounds, in seconds, of the `funnel_*_latency_seconds` histogram buckets.
+    public var latencyBucketsSeconds: [Double]
 
     public init(
         pipelines: [PipelineDefinition] = [],
@@ -19,7 +21,8 @@ public struct LedgerPolicy: Sendable, Hashable {
         retentionSeconds: Int64 = 72 * 3600,
         maximumFutureSeconds: Int64 = 3600,
         maximumPipelines: Int = 1000,
-        maximumStagesPerPipeline: Int = 100
+        maximumStagesPerPipeline: Int = 100,
+        latencyBucketsSeconds: [Double] = LatencyHistogram.defaultBounds
     ) {
         self.pipelines = pipelines
         self.defaultSettings = defaultSettings
@@ -27,6 +30,7 @@ public struct LedgerPolicy: Sendable, Hashable {
         self.maximumFutureSeconds = maximumFutureSeconds
         self.maximumPipelines = maximumPipelines
         self.maximumStagesPerPipeline = maximumStagesPerPipeline
+        self.latencyBucketsSeconds = latencyBucketsSeconds
     }
 
     /// The settings of `pipeline`: declared, or the defaults.

@@ -121,6 +121,8 @@ private struct ReportFields {
     var eventTimeMillis: Int64?
     var latencyMillis: Double?
     var latencySamplesMillis: [Double]?
+    var endToEndMillis: Double?
+    var endToEndSamplesMillis: [Double]?
     var seen: Set<String> = []
     var firstSeenKey: String?
 
@@ -180,33 +182,18 @@ private struct ReportFields {
                 throw self.rejection(.wrongType, key, "must be an RFC 3339 timestamp string or Unix seconds, got \(kind.rawValue)")
             }
         case "latency_ms":
-            if kind == .null { _ = try scanner.readLiteral(); return }
-            guard kind == .number else { throw self.rejection(.wrongType, key, "must be a number of milliseconds >= 0, got \(kind.rawValue)") }
-            self.latencyMillis = try self.readLatency(key, &scanner)
+            self.latencyMillis = try self.readOptionalLatency(key, kind, &scanner)
         case "latencies_ms":
-            if kind == .null { _ = try scanner.readLiteral(); return }
-            guard kind == .array else {
-                throw self.rejection(.wrongType, key, "must be an array of numbers of milliseconds >= 0, got \(kind.rawValue)")
-            }
-            try scanner.expect(UInt8(ascii: "["), "expected '['")
-            var samples: [Double] = []
-            if !scanner.consume(UInt8(ascii: "]")) {
-                repeat {
-                    let element = "\(key)[\(samples.count)]"
-                    let elementKind = try scanner.nextValueKind()
-                    guard elementKind == .number else {
-                        throw self.rejection(.wrongType, element, "must be a number of milliseconds >= 0, got \(elementKind.rawValue)")
-                    }
-                    samples.append(try self.readLatency(element, &scanner))
-                } while scanner.consume(UInt8(ascii: ","))
-                try scanner.expect(UInt8(ascii: "]"), "expected ',' or ']'")
-            }
-            self.latencySamplesMillis = samples
+            self.latencySamplesMillis = try self.readLatencySamples(key, kind, &scanner)
+        case "end_to_end_ms":
+            self.endToEndMillis = try self.readOptionalLatency(key, kind, &scanner)
+        case "end_to_end_latencies_ms":
+            self.endToEndSamplesMillis = try self.readLatencySamples(key, kind, &scanner)
         default:
             throw self.rejection(
                 .unknownField,
                 key,
-                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms"
+                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms"
             )
         }
     }
@@ -218,6 +205,39 @@ private struct ReportFields {
         let name = try scanner.readString()
         if let problem = NameRule.problem(with: name) { throw self.rejection(.invalidValue, key, problem) }
         return name
+    }
+
+    func readOptionalLatency(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double? {
+        if kind == .null {
+            _ = try scanner.readLiteral()
+            return nil
+        }
+        guard kind == .number else { throw self.rejection(.wrongType, key, "must be a number of milliseconds >= 0, got \(kind.rawValue)") }
+        return try self.readLatency(key, &scanner)
+    }
+
+    func readLatencySamples(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> [Double]? {
+        if kind == .null {
+            _ = try scanner.readLiteral()
+            return nil
+        }
+        guard kind == .array else {
+            throw self.rejection(.wrongType, key, "must be an array of numbers of milliseconds >= 0, got \(kind.rawValue)")
+        }
+        try scanner.expect(UInt8(ascii: "["), "expected '['")
+        var samples: [Double] = []
+        if !scanner.consume(UInt8(ascii: "]")) {
+            repeat {
+                let element = "\(key)[\(samples.count)]"
+                let elementKind = try scanner.nextValueKind()
+                guard elementKind == .number else {
+                    throw self.rejection(.wrongType, element, "must be a number of milliseconds >= 0, got \(elementKind.rawValue)")
+                }
+                samples.append(try self.readLatency(element, &scanner))
+            } while scanner.consume(UInt8(ascii: ","))
+            try scanner.expect(UInt8(ascii: "]"), "expected ',' or ']'")
+        }
+        return samples
     }
 
     func readLatency(_ field: String, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double {
@@ -242,6 +262,15 @@ private struct ReportFields {
         guard UInt64(samples.count) <= count else {
             throw self.rejection(.invalidValue, "latencies_ms", "has \(samples.count) samples but count is \(count): at most count samples")
         }
+        if self.endToEndMillis != nil, self.endToEndSamplesMillis?.isEmpty == false {
+            throw self.rejection(.invalidValue, "end_to_end_latencies_ms", "give end_to_end_ms or end_to_end_latencies_ms, not both")
+        }
+        let endToEndSamples = self.endToEndSamplesMillis ?? []
+        guard UInt64(endToEndSamples.count) <= count else {
+            throw self.rejection(
+                .invalidValue, "end_to_end_latencies_ms", "has \(endToEndSamples.count) samples but count is \(count): at most count samples"
+            )
+        }
         return StageReport(
             pipeline: pipeline,
             stage: stage,
@@ -249,7 +278,9 @@ private struct ReportFields {
             count: count,
             eventTimeMillis: self.eventTimeMillis,
             latencyMillis: self.latencyMillis,
-            latencySamplesMillis: samples
+            latencySamplesMillis: samples,
+            endToEndMillis: self.endToEndMillis,
+            endToEndSamplesMillis: endToEndSamples
         )
     }
 

@@ -77,8 +77,12 @@ public struct FunnelRoutes: Sendable {
         guard detail == nil || detail == "buckets" else {
             throw APIError(.badRequest, "detail: the only detail is \"buckets\", got \(String(reflecting: detail!))", reason: "invalid_parameter", field: "detail")
         }
+        let windowText = query["window"].map(String.init) ?? LatencyWindow.fiveMinutes.rawValue
+        guard let window = LatencyWindow(rawValue: windowText) else {
+            throw APIError(.badRequest, "window: must be 1m, 5m or 1h, got \(String(reflecting: windowText))", reason: "invalid_parameter", field: "window")
+        }
         let funnel = self.intake.withSettledLedger { ledger in
-            ledger.funnel(pipeline: pipeline, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets")
+            ledger.funnel(pipeline: pipeline, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets", latencyWindow: window)
         }
         guard let funnel else {
             throw APIError(.notFound, "pipeline: no pipeline named \(String(reflecting: pipeline)); see /api/v1/pipelines", reason: "unknown_pipeline", field: "pipeline")

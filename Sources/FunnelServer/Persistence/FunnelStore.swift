@@ -35,10 +35,6 @@ public final class FunnelStore: Sendable {
                         pipeline TEXT NOT NULL, stage TEXT NOT NULL, outcome INTEGER NOT NULL, bucket_start INTEGER NOT NULL,
                         count INTEGER NOT NULL,
                         PRIMARY KEY (pipeline, bucket_start, stage, outcome)) WITHOUT ROWID;
-                    CREATE TABLE bucket_latency (
-                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, bucket_start INTEGER NOT NULL,
-                        count INTEGER NOT NULL, sum_ms REAL NOT NULL, max_ms REAL NOT NULL,
-                        PRIMARY KEY (pipeline, bucket_start, stage)) WITHOUT ROWID;
                     CREATE TABLE pruned_counts (
                         pipeline TEXT NOT NULL, stage TEXT NOT NULL, outcome INTEGER NOT NULL, count INTEGER NOT NULL,
                         PRIMARY KEY (pipeline, stage, outcome)) WITHOUT ROWID;
@@ -72,11 +68,6 @@ public final class FunnelStore: Sendable {
                 guard let outcome = Outcome(rawValue: row[2]) else { continue }
                 let key = BucketKey(pipeline: row[0], stage: row[1], outcome: outcome, bucketStart: row[3])
                 ledger.restoreCount(UInt64(row[4] as Int64), at: key)
-            }
-            let latencies = try Row.fetchCursor(db, sql: "SELECT pipeline, stage, bucket_start, count, sum_ms, max_ms FROM bucket_latency")
-            while let row = try latencies.next() {
-                let totals = LatencyTotals(count: UInt64(row[3] as Int64), sumMillis: row[4], maxMillis: row[5])
-                ledger.restoreLatency(totals, pipeline: row[0], stage: row[1], bucketStart: row[2])
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, outcome, count FROM pruned_counts") {
                 guard let outcome = Outcome(rawValue: row[2]) else { continue }
@@ -119,15 +110,6 @@ public final class FunnelStore: Sendable {
             for (key, count) in batch.counts {
                 try upsertCount.execute(arguments: [key.pipeline, key.stage, key.outcome.rawValue, key.bucketStart, Int64(count)])
             }
-            for (key, totals) in batch.latencies {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO bucket_latency (pipeline, stage, bucket_start, count, sum_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET count = count + excluded.count, sum_ms = sum_ms + excluded.sum_ms,
-                            max_ms = max(max_ms, excluded.max_ms)
-                        """
-                ).execute(arguments: [key.pipeline, key.stage, key.bucketStart, Int64(totals.count), totals.sumMillis, totals.maxMillis])
-            }
             for (key, count) in batch.lateEvents {
                 try db.cachedStatement(
                     sql: """
@@ -149,8 +131,6 @@ public final class FunnelStore: Sendable {
         try await self.database.write { db in
             for bucket in pruned.buckets {
                 try db.cachedStatement(sql: "DELETE FROM bucket_counts WHERE pipeline = ? AND bucket_start = ?")
-                    .execute(arguments: [bucket.pipeline, bucket.bucketStart])
-                try db.cachedStatement(sql: "DELETE FROM bucket_latency WHERE pipeline = ? AND bucket_start = ?")
                     .execute(arguments: [bucket.pipeline, bucket.bucketStart])
             }
             for (key, counts) in pruned.counts {
