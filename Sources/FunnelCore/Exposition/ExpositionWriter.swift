@@ -78,18 +78,7 @@ public struct ExpositionWriter: Sendable {
             self.append(String(total))
             self.bytes.append(UInt8(ascii: "\n"))
         }
-        self.bytes.append(contentsOf: base)
-        self.append("_sum")
-        self.append(labels)
-        self.bytes.append(UInt8(ascii: " "))
-        self.append(Self.format(sum))
-        self.bytes.append(UInt8(ascii: "\n"))
-        self.bytes.append(contentsOf: base)
-        self.append("_count")
-        self.append(labels)
-        self.bytes.append(UInt8(ascii: " "))
-        self.append(String(count))
-        self.bytes.append(UInt8(ascii: "\n"))
+        self.appendSumAndCount(labels, sum: sum, count: count)
     }
 
     /// Writes one summary series of the current family: a sample per quantile, then `_sum` and `_count`.
@@ -98,19 +87,7 @@ public struct ExpositionWriter: Sendable {
         for (label, value) in quantiles {
             self.sample(prefix + "quantile=\"" + label + "\"}", value)
         }
-        let base = self.sampleName
-        self.bytes.append(contentsOf: base)
-        self.append("_sum")
-        self.append(labels)
-        self.bytes.append(UInt8(ascii: " "))
-        self.append(Self.format(sum))
-        self.bytes.append(UInt8(ascii: "\n"))
-        self.bytes.append(contentsOf: base)
-        self.append("_count")
-        self.append(labels)
-        self.bytes.append(UInt8(ascii: " "))
-        self.append(String(count))
-        self.bytes.append(UInt8(ascii: "\n"))
+        self.appendSumAndCount(labels, sum: sum, count: count)
     }
 
     /// Ends the exposition (`# EOF` in OpenMetrics) and returns the bytes.
@@ -146,6 +123,17 @@ public struct ExpositionWriter: Sendable {
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
+    }
+
+    private mutating func appendSumAndCount(_ labels: String, sum: Double, count: UInt64) {
+        for (suffix, value) in [("_sum", Self.format(sum)), ("_count", String(count))] {
+            self.bytes.append(contentsOf: self.sampleName)
+            self.append(suffix)
+            self.append(labels)
+            self.bytes.append(UInt8(ascii: " "))
+            self.append(value)
+            self.bytes.append(UInt8(ascii: "\n"))
+        }
     }
 
     private mutating func append(_ text: String) {
