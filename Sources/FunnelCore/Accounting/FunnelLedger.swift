@@ -10,12 +10,15 @@ public struct FunnelLedger: Sendable {
     public private(set) var pipelines: [String: PipelineLedger] = [:]
     /// Latency windows and histograms per stage and per pipeline (end to end), by arrival time.
     public private(set) var latency: LatencyLedger
+    /// The last depth of every dead-letter queue.
+    public private(set) var queues: QueueDepths
     /// The latest time the ledger was told of, Unix milliseconds.
     public private(set) var latestMillis: Int64 = 0
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
         self.latency = LatencyLedger(bucketsSeconds: policy.latencyBucketsSeconds)
+        self.queues = QueueDepths(staleAfterSeconds: policy.queueStaleAfterSeconds)
         for definition in policy.pipelines where self.pipelines[definition.name] == nil {
             self.pipelineNames.append(definition.name)
             self.pipelines[definition.name] = PipelineLedger(
@@ -32,6 +35,30 @@ public struct FunnelLedger: Sendable {
     ///
     /// Either every report is admitted or none is: on a rejection nothing has changed.
     public mutating func admit(_ reports: [StageReport], nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        try self.admit(ReportBody(stageReports: reports), nowMillis: nowMillis)
+    }
+
+    /// Admits a whole body: stage reports as above, and DLQ depths (checked against the queue limit).
+    public mutating func admit(_ body: ReportBody, nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        let reports = body.stageReports
+        var addedQueues: Set<QueueKey> = []
+        for (offset, depth) in body.queueDepths.enumerated() {
+            let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
+            guard self.queues.queues[key] == nil, !addedQueues.contains(key) else { continue }
+            guard self.queues.queues.count + addedQueues.count < self.policy.maximumQueues else {
+                throw ReportRejection(
+                    .tooManyQueues, index: reports.count + offset, field: "queue",
+                    "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(self.policy.maximumQueues) queues"
+                )
+            }
+            if let time = depth.timeMillis, (time - nowMillis) / 1000 > self.policy.maximumFutureSeconds {
+                throw ReportRejection(
+                    .eventTimeOutOfRange, index: reports.count + offset, field: "time",
+                    "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
+                )
+            }
+            addedQueues.insert(key)
+        }
         let nowSeconds = PipelineSettings.floorSeconds(nowMillis)
         var addedPipelines: [String] = []
         var addedStages: [String: [String]] = [:]
@@ -76,7 +103,13 @@ public struct FunnelLedger: Sendable {
         }
 
         var batch = ReportBatch()
-        batch.reportCount = reports.count
+        batch.reportCount = body.count
+        for depth in body.queueDepths {
+            let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
+            let observed = min(depth.timeMillis ?? nowMillis, nowMillis)
+            if let known = batch.queueDepths[key], known.observedMillis > observed { continue }
+            batch.queueDepths[key] = QueueDepths.Observation(depth: depth.depth, observedMillis: observed)
+        }
         for report in reports {
             if self.pipelines[report.pipeline] == nil {
                 batch.newPipelines[report.pipeline] = self.pipelineNames.count
@@ -117,6 +150,9 @@ public struct FunnelLedger: Sendable {
             self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
         }
         self.latency.apply(batch, nowMillis: nowMillis)
+        for (key, observation) in batch.queueDepths {
+            self.queues.record(key, depth: observation.depth, observedMillis: observation.observedMillis)
+        }
         for (key, count) in batch.lateEvents {
             let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[key.pipeline]!.addLateEvents(count, stage: stage)
@@ -160,6 +196,11 @@ public struct FunnelLedger: Sendable {
     public mutating func restoreCount(_ count: UInt64, at key: BucketKey) {
         let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
         self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
+    }
+
+    /// Restores a saved DLQ depth.
+    public mutating func restoreQueueDepth(_ key: QueueKey, depth: UInt64, observedMillis: Int64) {
+        self.queues.record(key, depth: depth, observedMillis: observedMillis)
     }
 
     /// Restores the counts of buckets that retention already dropped.

@@ -80,6 +80,15 @@ public enum FunnelExposition {
 
         Self.renderLatency(&writer, ledger: ledger, funnels: funnels, stageLabels: stageLabels)
 
+        let queues = ledger.queues.snapshot(nowMillis: ledger.latestMillis)
+        let queueLabels = queues.map { ExpositionWriter.labels(["pipeline": $0.pipeline, "queue": $0.queue]) }
+        writer.family("funnel_dlq_depth", .gauge, help: "Last reported depth of each dead-letter queue (the last value, also when stale).")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], queue.depth) }
+        writer.family("funnel_dlq_depth_age_seconds", .gauge, help: "Seconds since each dead-letter queue's depth was observed.")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], queue.ageSeconds) }
+        writer.family("funnel_dlq_depth_stale", .gauge, help: "1 when a dead-letter queue's depth was not refreshed within stale_after.")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], UInt64(queue.stale ? 1 : 0)) }
+
         writer.family("funnel_pipeline_delivery_ratio", .gauge, help: "Delivered (passed by the last stage) over ingested (received by the first), settled, within retention.")
         for (pipeline, funnel) in funnels {
             if let ratio = funnel.totals.deliveryRatio {

@@ -19,6 +19,7 @@ public struct FunnelRoutes: Sendable {
         router.post("/v1/reports") { request, context in try await self.postReports(request, context: context) }
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
+        router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
         router.get("/metrics") { request, _ in self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
         router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
@@ -88,6 +89,13 @@ public struct FunnelRoutes: Sendable {
             throw APIError(.notFound, "pipeline: no pipeline named \(String(reflecting: pipeline)); see /api/v1/pipelines", reason: "unknown_pipeline", field: "pipeline")
         }
         return try JSONResponse.make(funnel)
+    }
+
+    func queues(_ request: Request) throws -> Response {
+        let pipeline = request.uri.queryParameters["pipeline"].map(String.init)
+        let now = self.intake.nowMillis
+        let queues = self.intake.withSettledLedger { $0.queues.snapshot(nowMillis: now, pipeline: pipeline) }
+        return try JSONResponse.make(["queues": queues])
     }
 
     func metrics(_ request: Request) -> Response {

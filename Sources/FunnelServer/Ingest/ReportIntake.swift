@@ -64,7 +64,7 @@ public final class ReportIntake: Sendable {
         self.counters.withLock { $0.rejected[reason, default: 0] &+= 1 }
     }
 
-    private func answer(_ outcome: CommitOutcome, reports: [StageReport]) throws(ReportRejection) -> IngestReceipt {
+    private func answer(_ outcome: CommitOutcome, reports: ReportBody) throws(ReportRejection) -> IngestReceipt {
         switch outcome {
         case .committed:
             self.counters.withLock {

@@ -41,6 +41,9 @@ public final class FunnelStore: Sendable {
                     CREATE TABLE late_events (
                         pipeline TEXT NOT NULL, stage TEXT NOT NULL, count INTEGER NOT NULL,
                         PRIMARY KEY (pipeline, stage)) WITHOUT ROWID;
+                    CREATE TABLE queue_depths (
+                        pipeline TEXT NOT NULL, queue TEXT NOT NULL, depth INTEGER NOT NULL, observed_ms INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, queue)) WITHOUT ROWID;
                     CREATE TABLE idempotency_keys (
                         key TEXT NOT NULL PRIMARY KEY, body_hash INTEGER NOT NULL, accepted INTEGER NOT NULL,
                         created_ms INTEGER NOT NULL);
@@ -74,6 +77,9 @@ public final class FunnelStore: Sendable {
                 var counts = StageCounts.zero
                 counts[outcome] = UInt64(row[3] as Int64)
                 ledger.restorePruned(counts, pipeline: row[0], stage: row[1])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, queue, depth, observed_ms FROM queue_depths") {
+                ledger.restoreQueueDepth(QueueKey(pipeline: row[0], queue: row[1]), depth: UInt64(row[2] as Int64), observedMillis: row[3])
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM late_events") {
                 ledger.restoreLateEvents(UInt64(row[2] as Int64), pipeline: row[0], stage: row[1])
@@ -117,6 +123,15 @@ public final class FunnelStore: Sendable {
                         ON CONFLICT DO UPDATE SET count = count + excluded.count
                         """
                 ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
+            }
+            for (key, observation) in batch.queueDepths {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO queue_depths (pipeline, queue, depth, observed_ms) VALUES (?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET depth = excluded.depth, observed_ms = excluded.observed_ms
+                        WHERE excluded.observed_ms >= observed_ms
+                        """
+                ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
             }
             if let claim {
                 try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
