@@ -45,8 +45,11 @@ extension FunnelConfiguration {
         let root = ConfigurationNode(node: composed, path: "", file: file)
         var pipelineNodes: [ConfigurationNode] = []
         var retentionNode: ConfigurationNode?
+        var receiverNode: ConfigurationNode?
+        var alarmNode: ConfigurationNode?
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
+            "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms",
         ]) {
             switch key {
             case "listen":
@@ -70,10 +73,26 @@ extension FunnelConfiguration {
                 pipelineNodes = try value.sequence()
             case "limits":
                 try self.readLimits(value)
+            case "external_url":
+                self.externalURL = try value.string()
+            case "dlq":
+                for (dlqKey, dlqValue) in try value.mapping(allowed: ["stale_after"]) where dlqKey == "stale_after" {
+                    self.ledger.queueStaleAfterSeconds = try dlqValue.wholeSeconds(minimumSeconds: 1)
+                }
+            case "evaluation_interval":
+                self.alarmIntervalSeconds = try value.duration(minimumSeconds: 0.05)
+            case "webhook":
+                try self.readWebhook(value)
+            case "receivers":
+                receiverNode = value
+            case "alarms":
+                alarmNode = value
             default:
                 break
             }
         }
+        if let receiverNode { self.receivers = try Self.receivers(receiverNode) }
+        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers) }
         var names: Set<String> = []
         for node in pipelineNodes {
             var definition = PipelineDefinition(name: "", stages: [], settings: self.ledger.defaultSettings)
@@ -127,9 +146,21 @@ extension FunnelConfiguration {
         return settings
     }
 
+    private mutating func readWebhook(_ node: ConfigurationNode) throws(ConfigurationError) {
+        for (key, value) in try node.mapping(allowed: ["timeout", "max_attempts", "initial_backoff", "max_backoff"]) {
+            switch key {
+            case "timeout": self.webhookTimeoutSeconds = try value.duration(minimumSeconds: 0.1)
+            case "max_attempts": self.webhookMaximumAttempts = try value.integer(minimum: 1)
+            case "initial_backoff": self.webhookInitialBackoffSeconds = try value.duration(minimumSeconds: 0.01)
+            case "max_backoff": self.webhookMaximumBackoffSeconds = try value.duration(minimumSeconds: 0.01)
+            default: break
+            }
+        }
+    }
+
     private mutating func readLimits(_ node: ConfigurationNode) throws(ConfigurationError) {
         for (key, value) in try node.mapping(allowed: [
-            "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future",
+            "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
         ]) {
             switch key {
             case "max_body_bytes": self.maximumBodyBytes = try value.integer(minimum: 1024)
@@ -137,6 +168,7 @@ extension FunnelConfiguration {
             case "max_pipelines": self.ledger.maximumPipelines = try value.integer(minimum: 1)
             case "max_stages_per_pipeline": self.ledger.maximumStagesPerPipeline = try value.integer(minimum: 1)
             case "max_future": self.ledger.maximumFutureSeconds = try value.wholeSeconds()
+            case "max_queues": self.ledger.maximumQueues = try value.integer(minimum: 1)
             default: break
             }
         }
