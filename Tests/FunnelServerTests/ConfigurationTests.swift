@@ -29,6 +29,7 @@ import Testing
                 stages: [ingest, process, deliver]
                 bucket: 5m
               - name: billing
+            latency_buckets: [0.01, 100ms, 1]
             limits:
               max_body_bytes: 1_048_576
               max_reports_per_request: 500
@@ -51,6 +52,7 @@ import Testing
         #expect(configuration.ledger.maximumPipelines == 10)
         #expect(configuration.ledger.maximumStagesPerPipeline == 8)
         #expect(configuration.ledger.maximumFutureSeconds == 600)
+        #expect(configuration.ledger.latencyBucketsSeconds == [0.01, 0.1, 1])
     }
 
     /// Each error names the line and the key.

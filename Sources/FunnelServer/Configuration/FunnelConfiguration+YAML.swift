@@ -33,6 +33,10 @@ extension FunnelConfiguration {
     /// | `limits.max_pipelines` | integer | `1000` |
     /// | `limits.max_stages_per_pipeline` | integer | `100` |
     /// | `limits.max_future` | duration | `1h` |
+    /// | `limits.max_queues` | integer | `1000` |
+    /// | `latency_buckets` | list of seconds (or durations) | `0.001` ... `60` (15 bounds) |
+    /// | `dlq.stale_after` | duration | `5m` |
+    /// | `external_url`, `evaluation_interval`, `webhook.*`, `receivers`, `alarms` | see `config.example.yml` | |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
         let composed: Node?
@@ -49,7 +53,7 @@ extension FunnelConfiguration {
         var alarmNode: ConfigurationNode?
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
-            "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms",
+            "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
         ]) {
             switch key {
             case "listen":
@@ -73,6 +77,18 @@ extension FunnelConfiguration {
                 pipelineNodes = try value.sequence()
             case "limits":
                 try self.readLimits(value)
+            case "latency_buckets":
+                var bounds: [Double] = []
+                for boundNode in try value.sequence() {
+                    let text = try boundNode.string()
+                    let bound: Double
+                    if let seconds = Double(text) { bound = seconds } else { bound = try boundNode.duration() }
+                    guard bound > 0 else { throw boundNode.error("must be more than 0 seconds") }
+                    guard bound > (bounds.last ?? 0) else { throw boundNode.error("bounds must increase, got \(try boundNode.string()) after \(bounds.last ?? 0)s") }
+                    bounds.append(bound)
+                }
+                guard !bounds.isEmpty else { throw value.error("needs at least one bound") }
+                self.ledger.latencyBucketsSeconds = bounds
             case "external_url":
                 self.externalURL = try value.string()
             case "dlq":
