@@ -31,7 +31,15 @@ public func buildApplication(
         maximumBackoffSeconds: configuration.webhookMaximumBackoffSeconds, clock: clock, wakeup: senderWakeup, logger: logger
     )
     let router = Router()
-    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender).register(on: router)
+    router.add(
+        middleware: AccessControlMiddleware(
+            ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens), intake: intake
+        )
+    )
+    FunnelRoutes(
+        intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender,
+        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests
+    ).register(on: router)
     let settle = SettleService(
         intake: intake,
         interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
@@ -39,6 +47,7 @@ public func buildApplication(
     )
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"

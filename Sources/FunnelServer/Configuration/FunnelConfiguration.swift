@@ -30,6 +30,16 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var webhookMaximumBackoffSeconds: Double
     /// Funnel's address as users reach it, for links in notifications; defaults to the listen address.
     public var externalURL: String?
+    /// Bearer tokens accepted on `/v1/*`; empty leaves ingest open to anyone who can reach the port.
+    public var ingestTokens: [String]
+    /// Bearer tokens accepted on `/api/*` and `/metrics`; empty leaves them open.
+    public var readTokens: [String]
+    /// Seconds a connection may sit idle before it is closed.
+    public var idleTimeoutSeconds: Double
+    /// Seconds a client has to send a whole request body; slower gets `408`.
+    public var bodyTimeoutSeconds: Double
+    /// Report requests handled at once; more get `503` with `Retry-After`, so memory stays bounded under a flood.
+    public var maximumConcurrentRequests: Int
 
     public init(
         listenHost: String = "127.0.0.1",
@@ -47,7 +57,12 @@ public struct FunnelConfiguration: Sendable, Hashable {
         webhookMaximumAttempts: Int = 12,
         webhookInitialBackoffSeconds: Double = 1,
         webhookMaximumBackoffSeconds: Double = 300,
-        externalURL: String? = nil
+        externalURL: String? = nil,
+        ingestTokens: [String] = [],
+        readTokens: [String] = [],
+        idleTimeoutSeconds: Double = 60,
+        bodyTimeoutSeconds: Double = 30,
+        maximumConcurrentRequests: Int = 64
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -65,6 +80,11 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.webhookInitialBackoffSeconds = webhookInitialBackoffSeconds
         self.webhookMaximumBackoffSeconds = webhookMaximumBackoffSeconds
         self.externalURL = externalURL
+        self.ingestTokens = ingestTokens
+        self.readTokens = readTokens
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
+        self.maximumConcurrentRequests = maximumConcurrentRequests
     }
 
     /// The base URL used in links back to Funnel.
