@@ -16,7 +16,7 @@ public func buildApplication(
     clock: @escaping @Sendable () -> Int64 = wallClockMillis,
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let store = try FunnelStore(directory: configuration.dataDirectory)
+    let store = try FunnelStore(directory: configuration.dataDirectory, durability: configuration.durability)
     let alarmWakeup = Wakeup()
     let senderWakeup = Wakeup()
     let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, queueDepthsChanged: alarmWakeup)

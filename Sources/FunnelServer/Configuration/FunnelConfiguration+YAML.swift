@@ -54,7 +54,7 @@ extension FunnelConfiguration {
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
             "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
-            "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts",
+            "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability",
         ]) {
             switch key {
             case "listen":
@@ -90,6 +90,10 @@ extension FunnelConfiguration {
                 }
                 guard !bounds.isEmpty else { throw value.error("needs at least one bound") }
                 self.ledger.latencyBucketsSeconds = bounds
+            case "durability":
+                let text = try value.string()
+                guard let durability = Durability(rawValue: text) else { throw value.error("must be full, normal or memory; got \(String(reflecting: text))") }
+                self.durability = durability
             case "ingest_tokens":
                 self.ingestTokens += try value.sequence().map { node throws(ConfigurationError) in try node.string() }
             case "read_tokens":

@@ -38,6 +38,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var idleTimeoutSeconds: Double
     /// Seconds a client has to send a whole request body; slower gets `408`.
     public var bodyTimeoutSeconds: Double
+    /// How hard a `202` promises the reports are kept: `full` (synced to disk, the default), `normal`, `memory`.
+    public var durability: Durability
     /// Report requests handled at once; more get `503` with `Retry-After`, so memory stays bounded under a flood.
     public var maximumConcurrentRequests: Int
 
@@ -62,7 +64,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
         readTokens: [String] = [],
         idleTimeoutSeconds: Double = 60,
         bodyTimeoutSeconds: Double = 30,
-        maximumConcurrentRequests: Int = 64
+        maximumConcurrentRequests: Int = 64,
+        durability: Durability = .full
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -85,6 +88,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.bodyTimeoutSeconds = bodyTimeoutSeconds
         self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.durability = durability
     }
 
     /// The base URL used in links back to Funnel.
