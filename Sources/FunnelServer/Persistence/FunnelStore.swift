@@ -256,6 +256,16 @@ public final class FunnelStore: Sendable {
         try await self.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM webhook_outbox") }
     }
 
+    /// Moves the write-ahead log into the database file and truncates it, so the file size shows what is stored.
+    public func checkpoint() throws {
+        try self.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Bucket counter rows stored, one per (pipeline, stage, outcome, bucket) with a count.
+    public func bucketRowCount() throws -> Int {
+        try self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bucket_counts") ?? 0 }
+    }
+
     /// Notifications waiting in the outbox.
     public func outboxDepth() async throws -> Int {
         try await self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_outbox") ?? 0 }
