@@ -2,7 +2,10 @@ import FunnelCore
 import Foundation
 public import Hummingbird
 public import Logging
+import HummingbirdCore
+import HummingbirdTLS
 import NIOCore
+import NIOSSL
 
 /// Funnel's wall clock: Unix milliseconds.
 public let wallClockMillis: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -45,9 +48,17 @@ public func buildApplication(
         interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
         logger: logger
     )
+    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000))))
+    if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        )
+        server = try .tls(server, tlsConfiguration: tls)
+    }
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
+        server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"

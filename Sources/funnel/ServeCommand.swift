@@ -53,8 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "funnel")
         logger.logLevel = self.logLevel
         let dataDirectory = configuration.dataDirectory
+        let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
         let app = try buildApplication(configuration: configuration, logger: logger, onServerRunning: { address in
-            let line = "funnel \(FunnelVersion.current) listening on http://\(address), data in \(dataDirectory)/funnel.sqlite\n"
+            let line = "funnel \(FunnelVersion.current) listening on \(scheme)://\(address), data in \(dataDirectory)/funnel.sqlite\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         })
         try await app.runService()

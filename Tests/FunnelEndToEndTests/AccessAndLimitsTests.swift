@@ -74,3 +74,26 @@ import Testing
         #expect(!metrics.contains(#"funnel_ingest_rejected_total{reason="overloaded"} 0"#))
     }
 }
+
+@Suite struct TLSTests {
+    @Test func servesHTTPSWithTheConfiguredCertificate() async throws {
+        let openssl = try RequiredTool("openssl", package: "openssl")
+        let curl = try RequiredTool("curl", package: "curl")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let made = try openssl.run([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory.file("key.pem"), "-out", directory.file("cert.pem"),
+        ])
+        #expect(made.status == 0, "\(made.output)")
+        let config = try directory.write("tls:\n  certificate: \(directory.file("cert.pem"))\n  key: \(directory.file("key.pem"))\n", to: "funnel.yml")
+        let (server, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:0", "--data-dir", "data"], directory: directory.path)
+        defer { _ = Task { try await server.stop() } }
+        #expect(url.hasPrefix("https://127.0.0.1:"))
+        let verified = try curl.run(["-sS", "--cacert", directory.file("cert.pem"), url + "/-/healthy"])
+        #expect(verified.status == 0)
+        #expect(verified.output == "Funnel is Healthy.\n")
+        let plain = try curl.run(["-sS", "--max-time", "5", url.replacingOccurrences(of: "https://", with: "http://") + "/-/healthy"])
+        #expect(plain.output != "Funnel is Healthy.\n", "plain HTTP is not served on a TLS listener")
+    }
+}

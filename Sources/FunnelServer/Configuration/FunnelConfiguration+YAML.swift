@@ -54,7 +54,7 @@ extension FunnelConfiguration {
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
             "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
-            "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability",
+            "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
         ]) {
             switch key {
             case "listen":
@@ -90,6 +90,13 @@ extension FunnelConfiguration {
                 }
                 guard !bounds.isEmpty else { throw value.error("needs at least one bound") }
                 self.ledger.latencyBucketsSeconds = bounds
+            case "tls":
+                for (tlsKey, tlsValue) in try value.mapping(allowed: ["certificate", "key"]) {
+                    let path = try tlsValue.string()
+                    guard FileManager.default.isReadableFile(atPath: path) else { throw tlsValue.error("cannot read \(path)") }
+                    if tlsKey == "certificate" { self.tlsCertificatePath = path } else { self.tlsKeyPath = path }
+                }
+                guard (self.tlsCertificatePath == nil) == (self.tlsKeyPath == nil) else { throw value.error("needs both certificate and key") }
             case "durability":
                 let text = try value.string()
                 guard let durability = Durability(rawValue: text) else { throw value.error("must be full, normal or memory; got \(String(reflecting: text))") }

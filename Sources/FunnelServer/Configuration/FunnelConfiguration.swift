@@ -38,6 +38,9 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var idleTimeoutSeconds: Double
     /// Seconds a client has to send a whole request body; slower gets `408`.
     public var bodyTimeoutSeconds: Double
+    /// PEM certificate chain and private key for TLS directly on the listener; nil serves plain HTTP.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
     /// How hard a `202` promises the reports are kept: `full` (synced to disk, the default), `normal`, `memory`.
     public var durability: Durability
     /// Report requests handled at once; more get `503` with `Retry-After`, so memory stays bounded under a flood.
@@ -65,7 +68,9 @@ public struct FunnelConfiguration: Sendable, Hashable {
         idleTimeoutSeconds: Double = 60,
         bodyTimeoutSeconds: Double = 30,
         maximumConcurrentRequests: Int = 64,
-        durability: Durability = .full
+        durability: Durability = .full,
+        tlsCertificatePath: String? = nil,
+        tlsKeyPath: String? = nil
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -89,11 +94,13 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.bodyTimeoutSeconds = bodyTimeoutSeconds
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.durability = durability
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
     }
 
     /// The base URL used in links back to Funnel.
     public var resolvedExternalURL: String {
-        self.externalURL ?? "http://\(self.listenHost.contains(":") ? "[\(self.listenHost)]" : self.listenHost):\(self.listenPort)"
+        self.externalURL ?? "\(self.tlsCertificatePath == nil ? "http" : "https")://\(self.listenHost.contains(":") ? "[\(self.listenHost)]" : self.listenHost):\(self.listenPort)"
     }
 
     /// Parses `HOST:PORT` (or `[v6]:PORT`) into host and port.
