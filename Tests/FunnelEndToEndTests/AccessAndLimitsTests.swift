@@ -53,7 +53,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let port = try await FreePort.next()
-        let config = try directory.write("limits:\n  max_concurrent_requests: 1\ntimeouts:\n  body: 1s\n", to: "funnel.yml")
+        let config = try directory.write("limits:\n  max_concurrent_requests: 1\ntimeouts:\n  body: 4s\n", to: "funnel.yml")
         let (server, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:\(port)", "--data-dir", "data"], directory: directory.path)
         defer { _ = Task { try await server.stop() } }
 
@@ -65,7 +65,7 @@ import Testing
         }
         #expect(refused.header("Retry-After") == "1")
         #expect((try refused.json() as? [String: Any])?["reason"] as? String == "overloaded")
-        let answer = stuck.receive(timeout: .seconds(5))
+        let answer = stuck.receive(timeout: .seconds(15))
         #expect(answer.hasPrefix("HTTP/1.1 408"), "stuck client: \(answer.prefix(80))")
         stuck.close()
         #expect(try await TestHTTP.post(url + "/v1/reports", body: #"{"pipeline":"o","stage":"s","outcome":"received"}"#).status == 202)

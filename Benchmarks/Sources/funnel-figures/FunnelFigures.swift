@@ -145,10 +145,10 @@ struct FunnelFigures {
         configuration.alarmIntervalSeconds = 1
         let serverAddress = Mutex("")
         let serverReady = AsyncStream<Void>.makeStream()
-        let server = try buildApplication(configuration: configuration, logger: quiet) { address in
+        let server = try buildApplication(configuration: configuration, logger: quiet, onServerRunning: { address in
             serverAddress.withLock { $0 = address }
             serverReady.continuation.yield()
-        }
+        })
         let serverTask = Task { try await server.runService(gracefulShutdownSignals: []) }
         var serverIterator = serverReady.stream.makeAsyncIterator()
         await serverIterator.next()

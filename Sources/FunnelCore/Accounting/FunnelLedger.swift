@@ -8,6 +8,8 @@ public struct FunnelLedger: Sendable {
     /// Pipeline names: declared ones first, then discovered ones in first-seen order.
     public private(set) var pipelineNames: [String] = []
     public private(set) var pipelines: [String: PipelineLedger] = [:]
+    /// (pipeline, stage) series tracked over all pipelines.
+    public private(set) var seriesCount = 0
     /// Latency windows and histograms per stage and per pipeline (end to end), by arrival time.
     public private(set) var latency: LatencyLedger
     /// The last depth of every dead-letter queue.
@@ -26,6 +28,7 @@ public struct FunnelLedger: Sendable {
                 settings: definition.settings,
                 stages: definition.stages
             )
+            self.seriesCount += self.pipelines[definition.name]!.stages.count
         }
     }
 
@@ -98,6 +101,13 @@ public struct FunnelLedger: Sendable {
                         "would add stage \(String(reflecting: report.stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: report.pipeline))"
                     )
                 }
+                let addedTotal = addedStages.values.reduce(0) { $0 + $1.count }
+                guard self.seriesCount + addedTotal < self.policy.maximumSeries else {
+                    throw ReportRejection(
+                        .tooManySeries, index: index, field: "stage",
+                        "would add series \(report.pipeline)/\(report.stage) beyond the limit of \(self.policy.maximumSeries) (pipeline, stage) series"
+                    )
+                }
                 addedStages[report.pipeline, default: []].append(report.stage)
             }
         }
@@ -118,6 +128,7 @@ public struct FunnelLedger: Sendable {
             }
             let settings = self.pipelines[report.pipeline]!.settings
             if self.pipelines[report.pipeline]!.position(of: report.stage) == nil {
+                self.seriesCount += 1
                 let position = self.pipelines[report.pipeline]!.addStage(report.stage)
                 batch.newStages[StageKey(pipeline: report.pipeline, stage: report.stage)] = position
             }
@@ -220,6 +231,8 @@ public struct FunnelLedger: Sendable {
             self.pipelineNames.append(pipeline)
             self.pipelines[pipeline] = PipelineLedger(name: pipeline, settings: self.settings(for: pipeline))
         }
+        if let index = self.pipelines[pipeline]!.position(of: stage) { return index }
+        self.seriesCount += 1
         return self.pipelines[pipeline]!.addStage(stage)
     }
 

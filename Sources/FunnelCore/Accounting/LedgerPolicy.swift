@@ -12,6 +12,8 @@ public struct LedgerPolicy: Sendable, Hashable {
     public var maximumPipelines: Int
     /// The most stages one pipeline may have; reports that would add more are refused.
     public var maximumStagesPerPipeline: Int
+    /// The most (pipeline, stage) series over all pipelines; reports that would add more are refused.
+    public var maximumSeries: Int
     /// The most dead-letter queues tracked; depth reports that would add more are refused.
     public var maximumQueues: Int
     /// Seconds after which an unrefreshed DLQ depth is shown as stale.
@@ -26,6 +28,7 @@ public struct LedgerPolicy: Sendable, Hashable {
         maximumFutureSeconds: Int64 = 3600,
         maximumPipelines: Int = 1000,
         maximumStagesPerPipeline: Int = 100,
+        maximumSeries: Int = 10_000,
         maximumQueues: Int = 1000,
         queueStaleAfterSeconds: Int64 = 300,
         latencyBucketsSeconds: [Double] = LatencyHistogram.defaultBounds
@@ -37,6 +40,7 @@ public struct LedgerPolicy: Sendable, Hashable {
         self.maximumPipelines = maximumPipelines
         self.maximumStagesPerPipeline = maximumStagesPerPipeline
         self.maximumQueues = maximumQueues
+        self.maximumSeries = maximumSeries
         self.queueStaleAfterSeconds = queueStaleAfterSeconds
         self.latencyBucketsSeconds = latencyBucketsSeconds
     }

@@ -38,6 +38,10 @@ public enum FunnelExposition {
 
         writer.family("funnel_pipelines", .gauge, help: "Pipelines tracked.")
         writer.sample(UInt64(ledger.pipelineNames.count))
+        writer.family("funnel_series", .gauge, help: "(pipeline, stage) series tracked; reports beyond funnel_series_limit are refused.")
+        writer.sample(UInt64(ledger.seriesCount))
+        writer.family("funnel_series_limit", .gauge, help: "The most (pipeline, stage) series Funnel tracks (limits.max_series).")
+        writer.sample(UInt64(ledger.policy.maximumSeries))
 
         writer.family("funnel_stage_events", .counter, help: "Events reported per stage and outcome, settled or not.")
         for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {

@@ -17,6 +17,7 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case tooManyPipelines = "too_many_pipelines"
         case tooManyStages = "too_many_stages"
         case tooManyQueues = "too_many_queues"
+        case tooManySeries = "too_many_series"
         case idempotencyConflict = "idempotency_conflict"
         case unauthorized = "unauthorized"
         case overloaded = "overloaded"
