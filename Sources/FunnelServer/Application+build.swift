@@ -9,17 +9,23 @@ public let wallClockMillis: @Sendable () -> Int64 = { Int64((Date().timeInterval
 
 /// Builds the whole server from a configuration: storage, restored ledger, routes and background services.
 ///
-/// `onServerRunning` receives the bound address (`HOST:PORT`), which differs from the configured one for port 0.
+/// `onServerRunning` receives the bound address (`HOST:PORT`), which differs from the configured one for port 0;
+/// `onStatsDListening` receives the StatsD listener's bound addresses, when it is configured.
 public func buildApplication(
     configuration: FunnelConfiguration,
     logger: Logger = Logger(label: "funnel"),
     clock: @escaping @Sendable () -> Int64 = wallClockMillis,
-    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in },
+    onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let store = try FunnelStore(directory: configuration.dataDirectory)
     let intake = try ReportIntake(configuration: configuration, store: store, clock: clock)
+    let statsd =
+        configuration.statsd.isEnabled
+        ? StatsDListener(configuration: configuration.statsd, intake: intake, logger: logger, onListening: onStatsDListening)
+        : nil
     let router = Router()
-    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, statsd: statsd).register(on: router)
     let settle = SettleService(
         intake: intake,
         interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
@@ -31,7 +37,7 @@ public func buildApplication(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [settle],
+        services: [settle] + (statsd.map { [$0] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in
                 let host = address.ipAddress ?? configuration.listenHost

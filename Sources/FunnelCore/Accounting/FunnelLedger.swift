@@ -27,62 +27,34 @@ public struct FunnelLedger: Sendable {
     ///
     /// Either every report is admitted or none is: on a rejection nothing has changed.
     public mutating func admit(_ reports: [StageReport], nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
-        let nowSeconds = PipelineSettings.floorSeconds(nowMillis)
+        try self.admit(reports, latencies: [], nowMillis: nowMillis)
+    }
+
+    /// Admits reports together with latency observations that carry no counts (StatsD timers).
+    ///
+    /// Latencies are checked like reports; a rejection of one names index `reports.count + i`.
+    /// Either everything is admitted or nothing is.
+    public mutating func admit(
+        _ reports: [StageReport],
+        latencies: [LatencyObservation],
+        nowMillis: Int64
+    ) throws(ReportRejection) -> ReportBatch {
         var addedPipelines: [String] = []
         var addedStages: [String: [String]] = [:]
         for (index, report) in reports.enumerated() {
-            let settings = self.settings(for: report.pipeline)
-            if let eventTime = report.eventTimeMillis {
-                let aheadSeconds = (eventTime - nowMillis) / 1000
-                if aheadSeconds > self.policy.maximumFutureSeconds {
-                    throw ReportRejection(
-                        .eventTimeOutOfRange, index: index, field: "event_time",
-                        "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
-                    )
-                }
-                let start = settings.bucketStart(forMillis: eventTime)
-                if start + settings.bucketSeconds <= nowSeconds - self.policy.retentionSeconds {
-                    throw ReportRejection(
-                        .eventTimeOutOfRange, index: index, field: "event_time",
-                        "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
-                    )
-                }
-            }
-            let known = self.pipelines[report.pipeline]
-            if known == nil, !addedPipelines.contains(report.pipeline) {
-                guard self.pipelineNames.count + addedPipelines.count < self.policy.maximumPipelines else {
-                    throw ReportRejection(
-                        .tooManyPipelines, index: index, field: "pipeline",
-                        "would add pipeline \(String(reflecting: report.pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
-                    )
-                }
-                addedPipelines.append(report.pipeline)
-            }
-            if known?.position(of: report.stage) == nil, addedStages[report.pipeline, default: []].contains(report.stage) == false {
-                let existing = known?.stages.count ?? 0
-                guard existing + addedStages[report.pipeline, default: []].count < self.policy.maximumStagesPerPipeline else {
-                    throw ReportRejection(
-                        .tooManyStages, index: index, field: "stage",
-                        "would add stage \(String(reflecting: report.stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: report.pipeline))"
-                    )
-                }
-                addedStages[report.pipeline, default: []].append(report.stage)
-            }
+            try self.check(report.pipeline, report.stage, report.eventTimeMillis, index: index, nowMillis: nowMillis, &addedPipelines, &addedStages)
+        }
+        for (index, latency) in latencies.enumerated() {
+            try self.check(
+                latency.pipeline, latency.stage, latency.eventTimeMillis, index: reports.count + index, nowMillis: nowMillis,
+                &addedPipelines, &addedStages
+            )
         }
 
         var batch = ReportBatch()
         batch.reportCount = reports.count
         for report in reports {
-            if self.pipelines[report.pipeline] == nil {
-                batch.newPipelines[report.pipeline] = self.pipelineNames.count
-                self.pipelineNames.append(report.pipeline)
-                self.pipelines[report.pipeline] = PipelineLedger(name: report.pipeline, settings: self.settings(for: report.pipeline))
-            }
-            let settings = self.pipelines[report.pipeline]!.settings
-            if self.pipelines[report.pipeline]!.position(of: report.stage) == nil {
-                let position = self.pipelines[report.pipeline]!.addStage(report.stage)
-                batch.newStages[StageKey(pipeline: report.pipeline, stage: report.stage)] = position
-            }
+            let settings = self.register(pipeline: report.pipeline, stage: report.stage, in: &batch)
             let start = settings.bucketStart(forMillis: report.eventTimeMillis ?? nowMillis)
             let key = BucketKey(pipeline: report.pipeline, stage: report.stage, outcome: report.outcome, bucketStart: start)
             batch.counts[key, default: 0] &+= report.count
@@ -99,7 +71,72 @@ public struct FunnelLedger: Sendable {
                 batch.lateEvents[StageKey(pipeline: report.pipeline, stage: report.stage), default: 0] &+= report.count
             }
         }
+        for latency in latencies {
+            let settings = self.register(pipeline: latency.pipeline, stage: latency.stage, in: &batch)
+            let start = settings.bucketStart(forMillis: latency.eventTimeMillis ?? nowMillis)
+            let key = BucketKey(pipeline: latency.pipeline, stage: latency.stage, outcome: .received, bucketStart: start)
+            batch.latencies[key, default: LatencyTotals()].record(latency.millis, count: latency.weight)
+        }
         return batch
+    }
+
+    /// Refuses an entry outside the time window or beyond the cardinality limits, noting pipelines and stages it adds.
+    private func check(
+        _ pipeline: String, _ stage: String, _ eventTimeMillis: Int64?, index: Int, nowMillis: Int64,
+        _ addedPipelines: inout [String], _ addedStages: inout [String: [String]]
+    ) throws(ReportRejection) {
+        let nowSeconds = PipelineSettings.floorSeconds(nowMillis)
+        let settings = self.settings(for: pipeline)
+        if let eventTime = eventTimeMillis {
+            let aheadSeconds = (eventTime - nowMillis) / 1000
+            if aheadSeconds > self.policy.maximumFutureSeconds {
+                throw ReportRejection(
+                    .eventTimeOutOfRange, index: index, field: "event_time",
+                    "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
+                )
+            }
+            let start = settings.bucketStart(forMillis: eventTime)
+            if start + settings.bucketSeconds <= nowSeconds - self.policy.retentionSeconds {
+                throw ReportRejection(
+                    .eventTimeOutOfRange, index: index, field: "event_time",
+                    "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
+                )
+            }
+        }
+        let known = self.pipelines[pipeline]
+        if known == nil, !addedPipelines.contains(pipeline) {
+            guard self.pipelineNames.count + addedPipelines.count < self.policy.maximumPipelines else {
+                throw ReportRejection(
+                    .tooManyPipelines, index: index, field: "pipeline",
+                    "would add pipeline \(String(reflecting: pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
+                )
+            }
+            addedPipelines.append(pipeline)
+        }
+        if known?.position(of: stage) == nil, addedStages[pipeline, default: []].contains(stage) == false {
+            let existing = known?.stages.count ?? 0
+            guard existing + addedStages[pipeline, default: []].count < self.policy.maximumStagesPerPipeline else {
+                throw ReportRejection(
+                    .tooManyStages, index: index, field: "stage",
+                    "would add stage \(String(reflecting: stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: pipeline))"
+                )
+            }
+            addedStages[pipeline, default: []].append(stage)
+        }
+    }
+
+    /// Adds a pipeline and stage seen for the first time, noting them in `batch`; returns the pipeline's settings.
+    private mutating func register(pipeline: String, stage: String, in batch: inout ReportBatch) -> PipelineSettings {
+        if self.pipelines[pipeline] == nil {
+            batch.newPipelines[pipeline] = self.pipelineNames.count
+            self.pipelineNames.append(pipeline)
+            self.pipelines[pipeline] = PipelineLedger(name: pipeline, settings: self.settings(for: pipeline))
+        }
+        if self.pipelines[pipeline]!.position(of: stage) == nil {
+            let position = self.pipelines[pipeline]!.addStage(stage)
+            batch.newStages[StageKey(pipeline: pipeline, stage: stage)] = position
+        }
+        return self.pipelines[pipeline]!.settings
     }
 
     /// Counts an admitted (and persisted) batch.

@@ -5,11 +5,17 @@
 /// `funnel_stage_settled_events_total` with `increase()`.
 public enum FunnelExposition {
     /// Writes every Funnel metric family for `ledger` and `counters` in `format`.
+    ///
+    /// DLQ depth families are always written (empty without gauges), their ages measured at `nowMillis`;
+    /// StatsD families only when `statsd` is given, that is when a StatsD listener is configured.
     public static func render(
         ledger: FunnelLedger,
         counters: IngestCounters,
         version: String,
-        format: ExpositionFormat
+        format: ExpositionFormat,
+        dlqGauges: DLQGauges = DLQGauges(),
+        statsd: StatsDCounters? = nil,
+        nowMillis: Int64 = 0
     ) -> [UInt8] {
         var writer = ExpositionWriter(format: format)
         let funnels = ledger.pipelineNames.compactMap { name in
@@ -84,6 +90,8 @@ public enum FunnelExposition {
                 writer.sample(ExpositionWriter.labels(["pipeline": pipeline.name]), ratio)
             }
         }
+        Self.renderDLQ(&writer, dlqGauges, nowMillis: nowMillis)
+        if let statsd { Self.renderStatsD(&writer, statsd) }
         return writer.finish()
     }
 

@@ -16,6 +16,7 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case tooManyReports = "too_many_reports"
         case tooManyPipelines = "too_many_pipelines"
         case tooManyStages = "too_many_stages"
+        case tooManyQueues = "too_many_queues"
         case idempotencyConflict = "idempotency_conflict"
     }
 

@@ -33,6 +33,7 @@ extension FunnelConfiguration {
     /// | `limits.max_pipelines` | integer | `1000` |
     /// | `limits.max_stages_per_pipeline` | integer | `100` |
     /// | `limits.max_future` | duration | `1h` |
+    /// | `statsd.*` | the StatsD listener, disabled by default | see ``StatsDConfiguration/init(node:)`` |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
         let composed: Node?
@@ -47,6 +48,7 @@ extension FunnelConfiguration {
         var retentionNode: ConfigurationNode?
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
+            "statsd",
         ]) {
             switch key {
             case "listen":
@@ -70,6 +72,8 @@ extension FunnelConfiguration {
                 pipelineNodes = try value.sequence()
             case "limits":
                 try self.readLimits(value)
+            case "statsd":
+                self.statsd = try StatsDConfiguration(node: value)
             default:
                 break
             }

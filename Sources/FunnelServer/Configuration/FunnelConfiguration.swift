@@ -17,6 +17,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var idempotencyWindowSeconds: Int64
     /// How often buckets are settled and retention is applied, in seconds.
     public var settleIntervalSeconds: Double
+    /// The StatsD/DogStatsD listener; disabled by default.
+    public var statsd: StatsDConfiguration
 
     public init(
         listenHost: String = "127.0.0.1",
@@ -26,7 +28,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
         maximumBodyBytes: Int = 8 * 1024 * 1024,
         maximumReportsPerRequest: Int = 100_000,
         idempotencyWindowSeconds: Int64 = 24 * 3600,
-        settleIntervalSeconds: Double = 1
+        settleIntervalSeconds: Double = 1,
+        statsd: StatsDConfiguration = StatsDConfiguration()
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -36,6 +39,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.maximumReportsPerRequest = maximumReportsPerRequest
         self.idempotencyWindowSeconds = idempotencyWindowSeconds
         self.settleIntervalSeconds = settleIntervalSeconds
+        self.statsd = statsd
     }
 
     /// Parses `HOST:PORT` (or `[v6]:PORT`) into host and port.

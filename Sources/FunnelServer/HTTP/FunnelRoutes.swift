@@ -8,15 +8,19 @@ import HTTPTypes
 public struct FunnelRoutes: Sendable {
     let intake: ReportIntake
     let maximumBodyBytes: Int
+    let statsd: StatsDListener?
 
-    public init(intake: ReportIntake, maximumBodyBytes: Int) {
+    /// Routes for `intake`; `statsd`, when given, adds the listener's counters to `/metrics`.
+    public init(intake: ReportIntake, maximumBodyBytes: Int, statsd: StatsDListener? = nil) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
+        self.statsd = statsd
     }
 
     /// Adds every route to `router`.
     public func register(on router: Router<some RequestContext>) {
         router.post("/v1/reports") { request, context in try await self.postReports(request, context: context) }
+        router.post("/v1/dlq-depth") { request, context in try await self.postDLQDepth(request, context: context) }
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
         router.get("/metrics") { request, _ in self.metrics(request) }
@@ -42,6 +46,25 @@ public struct FunnelRoutes: Sendable {
             var headers: HTTPFields = [:]
             if receipt.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
             return try JSONResponse.make(["accepted": receipt.accepted], status: .accepted, headers: headers)
+        } catch let rejection as ReportRejection {
+            throw APIError(rejection)
+        }
+    }
+
+    /// `POST /v1/dlq-depth`: records dead-letter queue depths; answers `202 {"accepted": n}`.
+    func postDLQDepth(_ request: Request, context: some RequestContext) async throws -> Response {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: self.maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
+            self.intake.countRejection(rejection.reason)
+            throw APIError(rejection)
+        }
+        do {
+            let accepted = try self.intake.ingestDLQDepth(body: Array(buffer.readableBytesView))
+            return try JSONResponse.make(["accepted": accepted], status: .accepted)
         } catch let rejection as ReportRejection {
             throw APIError(rejection)
         }
@@ -89,8 +112,14 @@ public struct FunnelRoutes: Sendable {
     func metrics(_ request: Request) -> Response {
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
         let counters = self.intake.ingestCounters
+        let dlqGauges = self.intake.dlqGauges
+        let statsd = self.statsd?.counters
+        let now = self.intake.nowMillis
         let bytes = self.intake.withSettledLedger { ledger in
-            FunnelExposition.render(ledger: ledger, counters: counters, version: FunnelVersion.current, format: format)
+            FunnelExposition.render(
+                ledger: ledger, counters: counters, version: FunnelVersion.current, format: format,
+                dlqGauges: dlqGauges, statsd: statsd, nowMillis: now
+            )
         }
         return Response(
             status: .ok,
