@@ -15,8 +15,10 @@ import Synchronization
 /// ``ReporterConfiguration/maximumBufferedSeries``; past that the oldest unsent batches are dropped, counted in
 /// ``droppedEvents``, and logged once the server answers again.
 ///
-/// Run it as a `Service` (in a `ServiceGroup`, or `try await reporter.run()` in a task); graceful shutdown or
-/// ``shutdown()`` sends what is left, for up to ``ReporterConfiguration/shutdownTimeout``.
+/// Run it as a `Service` in a `ServiceGroup`, whose graceful shutdown makes it send what is left (for up to
+/// ``ReporterConfiguration/shutdownTimeout``) before ``run()`` returns. Outside a group, run it in a task
+/// (`try await reporter.run()`) and call ``shutdown()`` to stop it; inside a group, trigger the group's graceful
+/// shutdown instead, since a service that returns on its own ends the group with an error.
 ///
 /// ```swift
 /// let reporter = FunnelReporter(endpoint: IngestEndpoint(server: "http://127.0.0.1:9470"))

@@ -8,6 +8,8 @@ import FunnelCore
 struct ReporterBuffer: Sendable {
     let configuration: ReporterConfiguration
     private(set) var series: [SeriesKey: SeriesTotals] = [:]
+    /// Series in the order they were first recorded, so the server discovers stages in the order they report.
+    private var seriesOrder: [SeriesKey] = []
     private(set) var batches: [PendingBatch] = []
     private(set) var headInFlight = false
     var gauges: [QueueKey: DLQDepthReading] = [:]
@@ -32,6 +34,7 @@ struct ReporterBuffer: Sendable {
             return false
         }
         self.statistics.recordedEvents &+= count
+        if self.series[key] == nil { self.seriesOrder.append(key) }
         self.series[key, default: SeriesTotals()].add(count, latencyMillis: latencyMillis)
         guard self.series.count >= self.configuration.maximumBatchSeries else { return false }
         self.seal()
@@ -41,9 +44,10 @@ struct ReporterBuffer: Sendable {
     /// Seals the aggregated series into a batch, then drops the oldest unsent batches beyond the memory bound.
     mutating func seal() {
         guard !self.series.isEmpty else { return }
-        let reports = self.series.sorted { $0.key.bucketMillis < $1.key.bucketMillis }.flatMap { $0.value.reports(for: $0.key) }
+        let reports = self.seriesOrder.flatMap { self.series[$0]!.reports(for: $0) }
         self.batches.append(PendingBatch(reports: reports, seriesCount: self.series.count))
         self.series = [:]
+        self.seriesOrder = []
         while self.bufferedSeries > self.configuration.maximumBufferedSeries {
             let oldest = self.headInFlight ? 1 : 0
             guard oldest < self.batches.count - 1 else { break }  // never drop the newest batch or the one in flight

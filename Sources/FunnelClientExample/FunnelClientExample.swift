@@ -47,7 +47,7 @@ struct FunnelClientExample: AsyncParsableCommand {
                 reporter.dlqDepth(pipeline: pipeline, queue: "orders-dlq", depth: sequence / 20)
                 try await Task.sleep(for: .milliseconds(100))
             }
-            await reporter.shutdown()
+            // Graceful shutdown makes the reporter send what is left before the group returns.
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

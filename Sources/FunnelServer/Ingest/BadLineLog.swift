@@ -8,7 +8,7 @@ import Synchronization
 /// when a misconfigured sender floods the listener.
 final class BadLineLog: Sendable {
     private struct Window {
-        var startMillis: Int64 = .min
+        var startMillis: Int64?
         var logged = 0
         var suppressed = 0
     }
@@ -29,7 +29,8 @@ final class BadLineLog: Sendable {
         let now = self.clock()
         let (log, suppressedBefore) = self.window.withLock { window -> (Bool, Int) in
             var suppressed = 0
-            if now - window.startMillis >= 60_000 || now < window.startMillis {
+            let sameMinute = window.startMillis.map { now >= $0 && now - $0 < 60_000 } ?? false
+            if !sameMinute {
                 suppressed = window.suppressed
                 window = Window(startMillis: now)
             }
