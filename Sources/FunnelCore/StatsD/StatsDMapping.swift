@@ -95,6 +95,13 @@ public struct StatsDMapping: Sendable, Hashable {
         public var stage: String?
         public var outcome: String?
         public var queue: String?
+
+        public init(pipeline: String? = nil, stage: String? = nil, outcome: String? = nil, queue: String? = nil) {
+            self.pipeline = pipeline
+            self.stage = stage
+            self.outcome = outcome
+            self.queue = queue
+        }
     }
 
     private static func match(_ tokens: ArraySlice<GlobToken>, _ name: [UInt8], from position: Int, captures: inout [Range<Int>]) -> Bool {
