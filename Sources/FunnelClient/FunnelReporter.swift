@@ -79,7 +79,7 @@ public final class FunnelReporter: Service, Sendable {
             self.refuseCall("dlqDepth(pipeline: \(String(reflecting: pipeline)), queue: \(String(reflecting: queue)), depth: \(depth))")
             return
         }
-        let reading = DLQDepthReading(pipeline: pipeline, queue: queue, depth: Double(depth), observedAtMillis: Int64(Self.millis(Date())))
+        let reading = QueueDepthReport(pipeline: pipeline, queue: queue, depth: UInt64(depth), timeMillis: Int64(Self.millis(Date())))
         self.buffer.withLock { buffer in
             if buffer.gauges.count < self.configuration.maximumBatchSeries || buffer.gauges[QueueKey(pipeline: pipeline, queue: queue)] != nil {
                 buffer.gauges[QueueKey(pipeline: pipeline, queue: queue)] = reading
@@ -285,26 +285,14 @@ public final class FunnelReporter: Service, Sendable {
     }
 
     private func sendGauges() async {
-        let readings = self.buffer.withLock { buffer -> [DLQDepthReading] in
+        let readings = self.buffer.withLock { buffer -> [QueueDepthReport] in
             defer { buffer.gauges = [:] }
             return Array(buffer.gauges.values)
         }
         guard !readings.isEmpty else { return }
-        var body: [UInt8] = [UInt8(ascii: "[")]
-        for (index, reading) in readings.enumerated() {
-            if index > 0 { body.append(UInt8(ascii: ",")) }
-            body.append(contentsOf: #"{"pipeline":"#.utf8)
-            ReportBodyWriter.appendString(reading.pipeline, to: &body)
-            body.append(contentsOf: #","queue":"#.utf8)
-            ReportBodyWriter.appendString(reading.queue, to: &body)
-            body.append(contentsOf: #","depth":\#(Int64(reading.depth))"#.utf8)
-            if let observed = reading.observedAtMillis {
-                body.append(contentsOf: #","observed_at":"\#(EventTimestamp.formatRFC3339(millis: observed))""#.utf8)
-            }
-            body.append(UInt8(ascii: "}"))
-        }
-        body.append(UInt8(ascii: "]"))
-        let reply = try? await self.endpoint.postDLQDepth(body, timeout: self.configuration.requestTimeout)
+        // Depths carry their observation time and the newest wins, so a resend needs no Idempotency-Key.
+        let body = ReportBodyWriter.body([], queueDepths: readings)
+        let reply = try? await self.endpoint.postReports(body, idempotencyKey: nil, timeout: self.configuration.requestTimeout)
         if let reply, reply.isAccepted { return }
         if let reply, !reply.isRetryable {
             self.logger.error("Funnel server refused DLQ depths", metadata: ["error": "\(reply.errorMessage ?? reply.body)"])

@@ -2,7 +2,7 @@ public import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
-/// A Funnel server's ingest API: posts report and DLQ depth bodies and returns the server's reply.
+/// A Funnel server's ingest API: posts `/v1/reports` bodies (stage and DLQ depth reports) and returns the reply.
 ///
 /// A thin layer over AsyncHTTPClient shared by ``FunnelReporter`` and `funnel emit`. It never retries;
 /// callers decide, keeping the same `Idempotency-Key` for every retry of the same body.
@@ -26,10 +26,6 @@ public struct IngestEndpoint: Sendable {
         try await self.post("/v1/reports", body, idempotencyKey: idempotencyKey, timeout: timeout)
     }
 
-    /// Posts a `POST /v1/dlq-depth` body.
-    public func postDLQDepth(_ body: [UInt8], timeout: Duration) async throws -> IngestReply {
-        try await self.post("/v1/dlq-depth", body, idempotencyKey: nil, timeout: timeout)
-    }
 
     private func post(_ path: String, _ body: [UInt8], idempotencyKey: String?, timeout: Duration) async throws -> IngestReply {
         var request = HTTPClientRequest(url: self.server + path)

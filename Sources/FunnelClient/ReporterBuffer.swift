@@ -12,7 +12,7 @@ struct ReporterBuffer: Sendable {
     private var seriesOrder: [SeriesKey] = []
     private(set) var batches: [PendingBatch] = []
     private(set) var headInFlight = false
-    var gauges: [QueueKey: DLQDepthReading] = [:]
+    var gauges: [QueueKey: QueueDepthReport] = [:]
     var statistics = ReporterStatistics()
     /// Drops not yet told about in the log: told once a batch gets through again.
     private(set) var untoldDrops: (events: UInt64, batches: Int) = (0, 0)

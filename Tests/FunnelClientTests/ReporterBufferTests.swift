@@ -5,23 +5,32 @@ import Testing
 private let t0: Int64 = 1_795_688_100_000
 
 @Suite struct ReporterBufferTests {
-    /// The reports a series becomes give the server exactly the count, latency count, sum and maximum recorded.
-    @Test func seriesBecomeReportsThatCarryLatencyExactly() throws {
+    /// A series becomes one report per latency bucket and one for events without latency: exact counts, and
+    /// latencies within the server sketch's relative accuracy.
+    @Test func seriesBecomeReportsThatKeepCountsAndLatencyDistribution() throws {
         var totals = SeriesTotals()
         totals.add(5, latencyMillis: 10)
         totals.add(3, latencyMillis: 40)
+        totals.add(1, latencyMillis: 40.01)
         totals.add(2, latencyMillis: nil)
+        totals.add(1, latencyMillis: 0)
         let key = SeriesKey(pipeline: "orders", stage: "ingest", outcome: .passed, bucketMillis: t0)
         let reports = totals.reports(for: key)
-        #expect(reports.map(\.count) == [1, 7, 2])
-        #expect(reports.reduce(0) { $0 + $1.count } == 10)
+        #expect(reports.map(\.count) == [1, 5, 4, 2], "zero, 10 ms, 40 ms (40.01 shares its bucket), no latency")
+        #expect(reports.allSatisfy { $0.eventTimeMillis == t0 && $0.outcome == .passed })
+        let accuracy = LatencySketch.relativeAccuracy
+        #expect(reports[0].latencyMillis == 0)
+        #expect(abs(reports[1].latencyMillis! - 10) <= 10 * accuracy)
+        #expect(abs(reports[2].latencyMillis! - 40) <= 40 * accuracy)
+        #expect(reports[3].latencyMillis == nil)
+
         var ledger = FunnelLedger()
         ledger.apply(try ledger.admit(reports, nowMillis: t0), nowMillis: t0)
         let stage = try #require(ledger.funnel(pipeline: "orders")?.stages.first)
-        #expect(stage.passed == 10)
-        #expect(stage.latencyMs.count == 8)
-        #expect(stage.latencyMs.max == 40)
-        #expect(abs((stage.latencyMs.mean ?? 0) - 170.0 / 8) < 1e-9)
+        #expect(stage.passed == 12)
+        #expect(stage.latencyMs.count == 10)
+        #expect(abs(stage.latencyMs.p50! - 10) <= 10 * 2 * accuracy)
+        #expect(abs(stage.latencyMs.p90! - 40) <= 40 * 2 * accuracy)
     }
 
     @Test func dropsTheOldestUnsentBatchesBeyondTheBound() {

@@ -35,6 +35,38 @@ import Testing
         #expect(String(decoding: open.finish(), as: UTF8.self).contains("# TYPE funnel_build info\nfunnel_build_info{version=\"1\"} 1\n"))
     }
 
+    @Test func writesHistogramsWithCumulativeBucketsSumAndCount() {
+        var writer = ExpositionWriter(format: .prometheusText)
+        writer.family("lat_seconds", .histogram, help: "Latency.")
+        writer.histogram(ExpositionWriter.labels(["stage": "s"]), bounds: [0.5, 1], cumulativeCounts: [1, 3, 4], sum: 2.25, count: 4)
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == """
+            # HELP lat_seconds Latency.
+            # TYPE lat_seconds histogram
+            lat_seconds_bucket{stage="s",le="0.5"} 1
+            lat_seconds_bucket{stage="s",le="1"} 3
+            lat_seconds_bucket{stage="s",le="+Inf"} 4
+            lat_seconds_sum{stage="s"} 2.25
+            lat_seconds_count{stage="s"} 4
+
+            """)
+    }
+
+    @Test func writesSummariesWithQuantileLabels() {
+        var writer = ExpositionWriter(format: .openMetrics)
+        writer.family("q_seconds", .summary, help: "Quantiles.")
+        writer.summary(ExpositionWriter.labels(["window": "5m"]), quantiles: [("0.5", 0.02), ("0.99", 0.4)], sum: 0.46, count: 4)
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == """
+            # HELP q_seconds Quantiles.
+            # TYPE q_seconds summary
+            q_seconds{window="5m",quantile="0.5"} 0.02
+            q_seconds{window="5m",quantile="0.99"} 0.4
+            q_seconds_sum{window="5m"} 0.46
+            q_seconds_count{window="5m"} 4
+            # EOF
+
+            """)
+    }
+
     @Test func escapesLabelValuesAndHelp() {
         #expect(ExpositionWriter.labels(["a": "x\"y\\z\nw"]) == #"{a="x\"y\\z\nw"}"#)
         var writer = ExpositionWriter(format: .prometheusText)

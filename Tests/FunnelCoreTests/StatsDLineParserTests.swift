@@ -13,8 +13,8 @@ private func latency(_ millis: Double, weight: UInt64 = 1, stage: String = "proc
     .latency(LatencyObservation(pipeline: "orders", stage: stage, millis: millis, weight: weight))
 }
 
-private func depth(_ value: Double, delta: Bool = false, queue: String = "orders-dlq") -> StatsDLine {
-    .dlqDepth(DLQDepthReading(pipeline: "orders", queue: queue, depth: value, isDelta: delta))
+private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "orders-dlq") -> StatsDLine {
+    .dlqDepth(QueueDepthReport(pipeline: "orders", queue: queue, depth: value, timeMillis: millis))
 }
 
 @Suite struct StatsDLineParserTests {
@@ -41,8 +41,7 @@ private func depth(_ value: Double, delta: Bool = false, queue: String = "orders
         ("funnel.latency:3|d|#pipeline:orders,stage:process", latency(3)),
         ("funnel.dlq_depth:42|g|#pipeline:orders,queue:orders-dlq", depth(42)),
         ("funnel.dlq_depth:0|g|#pipeline:orders,queue:orders-dlq", depth(0)),
-        ("funnel.dlq_depth:+3|g|#pipeline:orders,queue:orders-dlq", depth(3, delta: true)),
-        ("funnel.dlq_depth:-2|g|#pipeline:orders,queue:orders-dlq", depth(-2, delta: true)),
+        ("funnel.dlq_depth:7.0|g|#pipeline:orders,queue:orders-dlq|T1795688100", depth(7, at: t0)),
     ])
     func parsesTaggedLines(line: String, expected: StatsDLine) throws {
         #expect(try parser.parse(line) == expected)
@@ -92,6 +91,9 @@ private func depth(_ value: Double, delta: Bool = false, queue: String = "orders
         ("funnel.latency:-1|ms|\(tags)", .badValue),
         ("funnel.latency:nan|ms|\(tags)", .badValue),
         ("funnel.dlq_depth:many|g|#pipeline:orders,queue:q", .badValue),
+        ("funnel.dlq_depth:2.5|g|#pipeline:orders,queue:q", .badValue),
+        ("funnel.dlq_depth:+3|g|#pipeline:orders,queue:q", .badValue),
+        ("funnel.dlq_depth:-2|g|#pipeline:orders,queue:q", .badValue),
         ("funnel.events:1|c|@0|\(tags),outcome:received", .badSampleRate),
         ("funnel.events:1|c|@1.5|\(tags),outcome:received", .badSampleRate),
         ("funnel.events:1|c|@-0.5|\(tags),outcome:received", .badSampleRate),

@@ -14,7 +14,7 @@ import Testing
         ("orders.ingest.received:5|c", StatsDLine.events(StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 5))),
         ("billing.charge.dead_lettered:2|c|@0.5", .events(StageReport(pipeline: "billing", stage: "charge", outcome: .deadLettered, count: 4))),
         ("orders.process.latency:12|ms", .latency(LatencyObservation(pipeline: "orders", stage: "process", millis: 12))),
-        ("dlq.orders.depth:4|g", .dlqDepth(DLQDepthReading(pipeline: "orders", queue: "orders-dlq", depth: 4))),
+        ("dlq.orders.depth:4|g", .dlqDepth(QueueDepthReport(pipeline: "orders", queue: "orders-dlq", depth: 4))),
         ("checkout.pay:1|c|#outcome:passed", .events(StageReport(pipeline: "checkout", stage: "pay", outcome: .passed, count: 1))),
         ("checkout.pay:3|c|#outcome:failed,pipeline:ignored", .events(StageReport(pipeline: "checkout", stage: "pay", outcome: .failed, count: 3))),
         ("legacy_shop.cart.count:6|c", .events(StageReport(pipeline: "legacy-shop", stage: "cart", outcome: .received, count: 6))),

@@ -8,9 +8,17 @@ public struct FunnelLedger: Sendable {
     /// Pipeline names: declared ones first, then discovered ones in first-seen order.
     public private(set) var pipelineNames: [String] = []
     public private(set) var pipelines: [String: PipelineLedger] = [:]
+    /// Latency windows and histograms per stage and per pipeline (end to end), by arrival time.
+    public private(set) var latency: LatencyLedger
+    /// The last depth of every dead-letter queue.
+    public private(set) var queues: QueueDepths
+    /// The latest time the ledger was told of, Unix milliseconds.
+    public private(set) var latestMillis: Int64 = 0
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
+        self.latency = LatencyLedger(bucketsSeconds: policy.latencyBucketsSeconds)
+        self.queues = QueueDepths(staleAfterSeconds: policy.queueStaleAfterSeconds)
         for definition in policy.pipelines where self.pipelines[definition.name] == nil {
             self.pipelineNames.append(definition.name)
             self.pipelines[definition.name] = PipelineLedger(
@@ -27,116 +35,111 @@ public struct FunnelLedger: Sendable {
     ///
     /// Either every report is admitted or none is: on a rejection nothing has changed.
     public mutating func admit(_ reports: [StageReport], nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
-        try self.admit(reports, latencies: [], nowMillis: nowMillis)
+        try self.admit(ReportBody(stageReports: reports), nowMillis: nowMillis)
     }
 
-    /// Admits reports together with latency observations that carry no counts (StatsD timers).
-    ///
-    /// Latencies are checked like reports; a rejection of one names index `reports.count + i`.
-    /// Either everything is admitted or nothing is.
-    public mutating func admit(
-        _ reports: [StageReport],
-        latencies: [LatencyObservation],
-        nowMillis: Int64
-    ) throws(ReportRejection) -> ReportBatch {
+    /// Admits a whole body: stage reports as above, and DLQ depths (checked against the queue limit).
+    public mutating func admit(_ body: ReportBody, nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        let reports = body.stageReports
+        var addedQueues: Set<QueueKey> = []
+        for (offset, depth) in body.queueDepths.enumerated() {
+            let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
+            guard self.queues.queues[key] == nil, !addedQueues.contains(key) else { continue }
+            guard self.queues.queues.count + addedQueues.count < self.policy.maximumQueues else {
+                throw ReportRejection(
+                    .tooManyQueues, index: reports.count + offset, field: "queue",
+                    "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(self.policy.maximumQueues) queues"
+                )
+            }
+            if let time = depth.timeMillis, (time - nowMillis) / 1000 > self.policy.maximumFutureSeconds {
+                throw ReportRejection(
+                    .eventTimeOutOfRange, index: reports.count + offset, field: "time",
+                    "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
+                )
+            }
+            addedQueues.insert(key)
+        }
+        let nowSeconds = PipelineSettings.floorSeconds(nowMillis)
         var addedPipelines: [String] = []
         var addedStages: [String: [String]] = [:]
         for (index, report) in reports.enumerated() {
-            try self.check(report.pipeline, report.stage, report.eventTimeMillis, index: index, nowMillis: nowMillis, &addedPipelines, &addedStages)
-        }
-        for (index, latency) in latencies.enumerated() {
-            try self.check(
-                latency.pipeline, latency.stage, latency.eventTimeMillis, index: reports.count + index, nowMillis: nowMillis,
-                &addedPipelines, &addedStages
-            )
+            let settings = self.settings(for: report.pipeline)
+            if let eventTime = report.eventTimeMillis {
+                let aheadSeconds = (eventTime - nowMillis) / 1000
+                if aheadSeconds > self.policy.maximumFutureSeconds {
+                    throw ReportRejection(
+                        .eventTimeOutOfRange, index: index, field: "event_time",
+                        "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
+                    )
+                }
+                let start = settings.bucketStart(forMillis: eventTime)
+                if start + settings.bucketSeconds <= nowSeconds - self.policy.retentionSeconds {
+                    throw ReportRejection(
+                        .eventTimeOutOfRange, index: index, field: "event_time",
+                        "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
+                    )
+                }
+            }
+            let known = self.pipelines[report.pipeline]
+            if known == nil, !addedPipelines.contains(report.pipeline) {
+                guard self.pipelineNames.count + addedPipelines.count < self.policy.maximumPipelines else {
+                    throw ReportRejection(
+                        .tooManyPipelines, index: index, field: "pipeline",
+                        "would add pipeline \(String(reflecting: report.pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
+                    )
+                }
+                addedPipelines.append(report.pipeline)
+            }
+            if known?.position(of: report.stage) == nil, addedStages[report.pipeline, default: []].contains(report.stage) == false {
+                let existing = known?.stages.count ?? 0
+                guard existing + addedStages[report.pipeline, default: []].count < self.policy.maximumStagesPerPipeline else {
+                    throw ReportRejection(
+                        .tooManyStages, index: index, field: "stage",
+                        "would add stage \(String(reflecting: report.stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: report.pipeline))"
+                    )
+                }
+                addedStages[report.pipeline, default: []].append(report.stage)
+            }
         }
 
         var batch = ReportBatch()
-        batch.reportCount = reports.count
+        batch.reportCount = body.count
+        for depth in body.queueDepths {
+            let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
+            let observed = min(depth.timeMillis ?? nowMillis, nowMillis)
+            if let known = batch.queueDepths[key], known.observedMillis > observed { continue }
+            batch.queueDepths[key] = QueueDepths.Observation(depth: depth.depth, observedMillis: observed)
+        }
         for report in reports {
-            let settings = self.register(pipeline: report.pipeline, stage: report.stage, in: &batch)
+            if self.pipelines[report.pipeline] == nil {
+                batch.newPipelines[report.pipeline] = self.pipelineNames.count
+                self.pipelineNames.append(report.pipeline)
+                self.pipelines[report.pipeline] = PipelineLedger(name: report.pipeline, settings: self.settings(for: report.pipeline))
+            }
+            let settings = self.pipelines[report.pipeline]!.settings
+            if self.pipelines[report.pipeline]!.position(of: report.stage) == nil {
+                let position = self.pipelines[report.pipeline]!.addStage(report.stage)
+                batch.newStages[StageKey(pipeline: report.pipeline, stage: report.stage)] = position
+            }
             let start = settings.bucketStart(forMillis: report.eventTimeMillis ?? nowMillis)
             let key = BucketKey(pipeline: report.pipeline, stage: report.stage, outcome: report.outcome, bucketStart: start)
             batch.counts[key, default: 0] &+= report.count
             if report.latencyMillis != nil || !report.latencySamplesMillis.isEmpty {
-                let latencyKey = BucketKey(pipeline: report.pipeline, stage: report.stage, outcome: .received, bucketStart: start)
-                if let latency = report.latencyMillis {
-                    batch.latencies[latencyKey, default: LatencyTotals()].record(latency, count: report.count)
-                }
-                for sample in report.latencySamplesMillis {
-                    batch.latencies[latencyKey, default: LatencyTotals()].record(sample)
-                }
+                let stageKey = StageKey(pipeline: report.pipeline, stage: report.stage)
+                var observations = batch.stageLatencies[stageKey] ?? LatencyObservations(bucketsSeconds: self.policy.latencyBucketsSeconds)
+                observations.record(report.latencyMillis, count: report.count, samples: report.latencySamplesMillis)
+                batch.stageLatencies[stageKey] = observations
+            }
+            if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
+                var observations = batch.endToEndLatencies[report.pipeline] ?? LatencyObservations(bucketsSeconds: self.policy.latencyBucketsSeconds)
+                observations.record(report.endToEndMillis, count: report.count, samples: report.endToEndSamplesMillis)
+                batch.endToEndLatencies[report.pipeline] = observations
             }
             if start < settings.settledBoundary(nowMillis: nowMillis) {
                 batch.lateEvents[StageKey(pipeline: report.pipeline, stage: report.stage), default: 0] &+= report.count
             }
         }
-        for latency in latencies {
-            let settings = self.register(pipeline: latency.pipeline, stage: latency.stage, in: &batch)
-            let start = settings.bucketStart(forMillis: latency.eventTimeMillis ?? nowMillis)
-            let key = BucketKey(pipeline: latency.pipeline, stage: latency.stage, outcome: .received, bucketStart: start)
-            batch.latencies[key, default: LatencyTotals()].record(latency.millis, count: latency.weight)
-        }
         return batch
-    }
-
-    /// Refuses an entry outside the time window or beyond the cardinality limits, noting pipelines and stages it adds.
-    private func check(
-        _ pipeline: String, _ stage: String, _ eventTimeMillis: Int64?, index: Int, nowMillis: Int64,
-        _ addedPipelines: inout [String], _ addedStages: inout [String: [String]]
-    ) throws(ReportRejection) {
-        let nowSeconds = PipelineSettings.floorSeconds(nowMillis)
-        let settings = self.settings(for: pipeline)
-        if let eventTime = eventTimeMillis {
-            let aheadSeconds = (eventTime - nowMillis) / 1000
-            if aheadSeconds > self.policy.maximumFutureSeconds {
-                throw ReportRejection(
-                    .eventTimeOutOfRange, index: index, field: "event_time",
-                    "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
-                )
-            }
-            let start = settings.bucketStart(forMillis: eventTime)
-            if start + settings.bucketSeconds <= nowSeconds - self.policy.retentionSeconds {
-                throw ReportRejection(
-                    .eventTimeOutOfRange, index: index, field: "event_time",
-                    "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
-                )
-            }
-        }
-        let known = self.pipelines[pipeline]
-        if known == nil, !addedPipelines.contains(pipeline) {
-            guard self.pipelineNames.count + addedPipelines.count < self.policy.maximumPipelines else {
-                throw ReportRejection(
-                    .tooManyPipelines, index: index, field: "pipeline",
-                    "would add pipeline \(String(reflecting: pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
-                )
-            }
-            addedPipelines.append(pipeline)
-        }
-        if known?.position(of: stage) == nil, addedStages[pipeline, default: []].contains(stage) == false {
-            let existing = known?.stages.count ?? 0
-            guard existing + addedStages[pipeline, default: []].count < self.policy.maximumStagesPerPipeline else {
-                throw ReportRejection(
-                    .tooManyStages, index: index, field: "stage",
-                    "would add stage \(String(reflecting: stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: pipeline))"
-                )
-            }
-            addedStages[pipeline, default: []].append(stage)
-        }
-    }
-
-    /// Adds a pipeline and stage seen for the first time, noting them in `batch`; returns the pipeline's settings.
-    private mutating func register(pipeline: String, stage: String, in batch: inout ReportBatch) -> PipelineSettings {
-        if self.pipelines[pipeline] == nil {
-            batch.newPipelines[pipeline] = self.pipelineNames.count
-            self.pipelineNames.append(pipeline)
-            self.pipelines[pipeline] = PipelineLedger(name: pipeline, settings: self.settings(for: pipeline))
-        }
-        if self.pipelines[pipeline]!.position(of: stage) == nil {
-            let position = self.pipelines[pipeline]!.addStage(stage)
-            batch.newStages[StageKey(pipeline: pipeline, stage: stage)] = position
-        }
-        return self.pipelines[pipeline]!.settings
     }
 
     /// Counts an admitted (and persisted) batch.
@@ -146,9 +149,9 @@ public struct FunnelLedger: Sendable {
             let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
         }
-        for (key, totals) in batch.latencies {
-            let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
-            self.pipelines[key.pipeline]!.addLatency(totals, stage: stage, bucketStart: key.bucketStart)
+        self.latency.apply(batch, nowMillis: nowMillis)
+        for (key, observation) in batch.queueDepths {
+            self.queues.record(key, depth: observation.depth, observedMillis: observation.observedMillis)
         }
         for (key, count) in batch.lateEvents {
             let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
@@ -158,6 +161,7 @@ public struct FunnelLedger: Sendable {
 
     /// Moves every pipeline's settled boundary up to `nowMillis`.
     public mutating func settle(nowMillis: Int64) {
+        self.latestMillis = max(self.latestMillis, nowMillis)
         for name in self.pipelineNames {
             self.pipelines[name]!.settle(nowMillis: nowMillis)
         }
@@ -166,6 +170,7 @@ public struct FunnelLedger: Sendable {
     /// Drops buckets older than the retention, keeping their counts in the totals; returns what storage must drop.
     public mutating func prune(nowMillis: Int64) -> PrunedBuckets {
         self.settle(nowMillis: nowMillis)
+        self.latency.expire(nowMillis: nowMillis)
         var pruned = PrunedBuckets()
         for name in self.pipelineNames {
             let stages = self.pipelines[name]!.stages
@@ -193,10 +198,9 @@ public struct FunnelLedger: Sendable {
         self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
     }
 
-    /// Restores one saved bucket's latency totals.
-    public mutating func restoreLatency(_ totals: LatencyTotals, pipeline: String, stage: String, bucketStart: Int64) {
-        let index = self.ensureStage(pipeline: pipeline, stage: stage)
-        self.pipelines[pipeline]!.addLatency(totals, stage: index, bucketStart: bucketStart)
+    /// Restores a saved DLQ depth.
+    public mutating func restoreQueueDepth(_ key: QueueKey, depth: UInt64, observedMillis: Int64) {
+        self.queues.record(key, depth: depth, observedMillis: observedMillis)
     }
 
     /// Restores the counts of buckets that retention already dropped.
@@ -229,28 +233,31 @@ public struct FunnelLedger: Sendable {
     ///
     /// Counts are summed over the range first and differenced after, so an event counted in neighbouring buckets by
     /// two stages is not loss. Call ``settle(nowMillis:)`` first so "settled" means settled now.
-    public func funnel(pipeline: String, fromMillis: Int64? = nil, toMillis: Int64? = nil, includeBuckets: Bool = false) -> PipelineFunnel? {
+    /// Latency figures cover `latencyWindow` ending at the latest time the ledger was settled to.
+    public func funnel(
+        pipeline: String,
+        fromMillis: Int64? = nil,
+        toMillis: Int64? = nil,
+        includeBuckets: Bool = false,
+        latencyWindow: LatencyWindow = .fiveMinutes
+    ) -> PipelineFunnel? {
         guard let ledger = self.pipelines[pipeline] else { return nil }
         let stageCount = ledger.stages.count
         var settled: [StageCounts]
         var unsettled: [StageCounts]
-        var latency: [LatencyTotals]
         let inRange: (Int64) -> Bool = { start in
             (fromMillis.map { start * 1000 >= $0 } ?? true) && (toMillis.map { start * 1000 < $0 } ?? true)
         }
         if fromMillis == nil, toMillis == nil {
             settled = zip(ledger.settled, ledger.pruned).map { $0 - $1 }
             unsettled = zip(ledger.total, ledger.settled).map { $0 - $1 }
-            latency = ledger.latency
         } else {
             settled = Array(repeating: .zero, count: stageCount)
             unsettled = settled
-            latency = Array(repeating: LatencyTotals(), count: stageCount)
             for (start, bucket) in ledger.buckets where inRange(start) {
                 let isSettled = ledger.isSettled(bucketStart: start)
                 for (index, counts) in bucket.stages.enumerated() {
                     if isSettled { settled[index] += counts } else { unsettled[index] += counts }
-                    latency[index].merge(bucket.latencies[index])
                 }
             }
         }
@@ -266,7 +273,10 @@ public struct FunnelLedger: Sendable {
                     received: all.received, passed: all.passed, failed: all.failed, deadLettered: all.deadLettered,
                     lost: UInt64(max(0, difference)), inFlight: UInt64(max(0, unsettled[index].unaccounted)),
                     excess: UInt64(max(0, -difference)), lossShare: 0, lateEvents: ledger.lateEvents[index],
-                    settled: settled[index], latencyMs: LatencySummary(latency[index])
+                    settled: settled[index],
+                    latencyMs: LatencyQuantiles(
+                        self.latency.sketch(stage: StageKey(pipeline: pipeline, stage: ledger.stages[index]), window: latencyWindow, nowMillis: self.latestMillis)
+                    )
                 )
             )
             if index > 0 {
@@ -306,6 +316,8 @@ public struct FunnelLedger: Sendable {
             bucketSeconds: ledger.settings.bucketSeconds,
             settleAfterSeconds: ledger.settings.settleAfterSeconds,
             settledBefore: ledger.settledBoundary == .min ? nil : EventTimestamp.formatRFC3339(millis: ledger.settledBoundary * 1000),
+            latencyWindow: latencyWindow,
+            endToEndLatencyMs: LatencyQuantiles(self.latency.endToEndSketch(pipeline: pipeline, window: latencyWindow, nowMillis: self.latestMillis)),
             stages: stages,
             transit: transit,
             totals: totals,

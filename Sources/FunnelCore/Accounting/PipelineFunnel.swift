@@ -9,6 +9,10 @@ public struct PipelineFunnel: Sendable, Hashable, Codable {
     public var settleAfterSeconds: Int64
     /// Buckets starting before this instant are settled (RFC 3339).
     public var settledBefore: String?
+    /// The arrival-time window the latency figures cover.
+    public var latencyWindow: LatencyWindow
+    /// Latency from entering the pipeline to delivery, in milliseconds, over the latency window.
+    public var endToEndLatencyMs: LatencyQuantiles
     public var stages: [StageFunnel]
     public var transit: [TransitFunnel]
     public var totals: FunnelTotals

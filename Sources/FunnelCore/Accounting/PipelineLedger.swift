@@ -16,7 +16,6 @@ public struct PipelineLedger: Sendable {
     public private(set) var settled: [StageCounts] = []
     public private(set) var pruned: [StageCounts] = []
     public private(set) var lateEvents: [UInt64] = []
-    public private(set) var latency: [LatencyTotals] = []
 
     public init(name: String, settings: PipelineSettings, stages: [String] = []) {
         self.name = name
@@ -38,7 +37,6 @@ public struct PipelineLedger: Sendable {
         self.settled.append(.zero)
         self.pruned.append(.zero)
         self.lateEvents.append(0)
-        self.latency.append(LatencyTotals())
         return index
     }
 
@@ -60,12 +58,6 @@ public struct PipelineLedger: Sendable {
         if bucketStart < self.settledBoundary {
             self.settled[stage][outcome] &+= count
         }
-    }
-
-    mutating func addLatency(_ totals: LatencyTotals, stage: Int, bucketStart: Int64) {
-        self.buckets[bucketStart, default: BucketCounts(stageCount: self.stages.count)].grow(to: self.stages.count)
-        self.buckets[bucketStart]!.latencies[stage].merge(totals)
-        self.latency[stage].merge(totals)
     }
 
     mutating func addLateEvents(_ count: UInt64, stage: Int) {

@@ -5,14 +5,18 @@
 public struct ReportBatch: Sendable, Equatable {
     /// Count increments per (pipeline, stage, outcome, bucket).
     public var counts: [BucketKey: UInt64] = [:]
-    /// Latency totals per (pipeline, stage, bucket); the outcome in the key is always `.received`.
-    public var latencies: [BucketKey: LatencyTotals] = [:]
+    /// Latency samples per stage, as a sketch and a histogram.
+    public var stageLatencies: [StageKey: LatencyObservations] = [:]
+    /// End-to-end latency samples per pipeline.
+    public var endToEndLatencies: [String: LatencyObservations] = [:]
     /// Events that arrived for buckets already settled, per stage.
     public var lateEvents: [StageKey: UInt64] = [:]
     /// Pipelines seen for the first time, with their 0-based position among all pipelines.
     public var newPipelines: [String: Int] = [:]
     /// Stages seen for the first time, with their 0-based position in the pipeline.
     public var newStages: [StageKey: Int] = [:]
+    /// The newest DLQ depth per queue in the request, with its observation time (Unix milliseconds).
+    public var queueDepths: [QueueKey: QueueDepths.Observation] = [:]
     /// How many reports the request carried.
     public var reportCount: Int = 0
 

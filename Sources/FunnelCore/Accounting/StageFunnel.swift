@@ -18,13 +18,13 @@ public struct StageFunnel: Sendable, Hashable, Codable {
     public var lateEvents: UInt64
     /// Counts in settled buckets only.
     public var settled: StageCounts
-    /// Latency count, mean and maximum in milliseconds (percentiles come with latency sketches).
-    public var latencyMs: LatencySummary
+    /// Latency percentiles in milliseconds over the funnel's latency window (by arrival time).
+    public var latencyMs: LatencyQuantiles
 
     public init(
         name: String, position: Int, received: UInt64, passed: UInt64, failed: UInt64, deadLettered: UInt64,
         lost: UInt64, inFlight: UInt64, excess: UInt64, lossShare: Double, lateEvents: UInt64,
-        settled: StageCounts, latencyMs: LatencySummary
+        settled: StageCounts, latencyMs: LatencyQuantiles
     ) {
         self.name = name
         self.position = position

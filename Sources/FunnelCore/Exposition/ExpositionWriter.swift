@@ -23,6 +23,8 @@ public struct ExpositionWriter: Sendable {
         case (.gauge, _): (sample, headerName, typeName) = (name, name, "gauge")
         case (.info, .prometheusText): (sample, headerName, typeName) = (name + "_info", name + "_info", "gauge")
         case (.info, .openMetrics): (sample, headerName, typeName) = (name + "_info", name, "info")
+        case (.histogram, _): (sample, headerName, typeName) = (name, name, "histogram")
+        case (.summary, _): (sample, headerName, typeName) = (name, name, "summary")
         }
         self.append("# HELP ")
         self.append(headerName)
@@ -59,6 +61,35 @@ public struct ExpositionWriter: Sendable {
         self.bytes.append(UInt8(ascii: "\n"))
     }
 
+    /// Writes one histogram series of the current family: cumulative `_bucket` counts per bound (then `+Inf`), `_sum`, `_count`.
+    ///
+    /// `labels` is a string from ``labels(_:)`` (or empty); `le` is added after the series' own labels.
+    public mutating func histogram(_ labels: String, bounds: [Double], cumulativeCounts: [UInt64], sum: Double, count: UInt64) {
+        let base = self.sampleName
+        let prefix = labels.isEmpty ? "{" : String(labels.dropLast()) + ","
+        for (index, total) in cumulativeCounts.enumerated() {
+            let bound = index < bounds.count ? Self.format(bounds[index]) : "+Inf"
+            self.bytes.append(contentsOf: base)
+            self.append("_bucket")
+            self.append(prefix)
+            self.append("le=\"")
+            self.append(self.format == .openMetrics && index < bounds.count && !bound.contains(".") && !bound.contains("e") ? bound + ".0" : bound)
+            self.append("\"} ")
+            self.append(String(total))
+            self.bytes.append(UInt8(ascii: "\n"))
+        }
+        self.appendSumAndCount(labels, sum: sum, count: count)
+    }
+
+    /// Writes one summary series of the current family: a sample per quantile, then `_sum` and `_count`.
+    public mutating func summary(_ labels: String, quantiles: [(label: String, value: Double)], sum: Double, count: UInt64) {
+        let prefix = labels.isEmpty ? "{" : String(labels.dropLast()) + ","
+        for (label, value) in quantiles {
+            self.sample(prefix + "quantile=\"" + label + "\"}", value)
+        }
+        self.appendSumAndCount(labels, sum: sum, count: count)
+    }
+
     /// Ends the exposition (`# EOF` in OpenMetrics) and returns the bytes.
     public mutating func finish() -> [UInt8] {
         if self.format == .openMetrics { self.append("# EOF\n") }
@@ -92,6 +123,17 @@ public struct ExpositionWriter: Sendable {
         if value.isInfinite { return value > 0 ? "+Inf" : "-Inf" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
+    }
+
+    private mutating func appendSumAndCount(_ labels: String, sum: Double, count: UInt64) {
+        for (suffix, value) in [("_sum", Self.format(sum)), ("_count", String(count))] {
+            self.bytes.append(contentsOf: self.sampleName)
+            self.append(suffix)
+            self.append(labels)
+            self.bytes.append(UInt8(ascii: " "))
+            self.append(value)
+            self.bytes.append(UInt8(ascii: "\n"))
+        }
     }
 
     private mutating func append(_ text: String) {

@@ -6,16 +6,13 @@
 public enum FunnelExposition {
     /// Writes every Funnel metric family for `ledger` and `counters` in `format`.
     ///
-    /// DLQ depth families are always written (empty without gauges), their ages measured at `nowMillis`;
-    /// StatsD families only when `statsd` is given, that is when a StatsD listener is configured.
+    /// The StatsD listener's families are written only when `statsd` is given, that is when a listener is configured.
     public static func render(
         ledger: FunnelLedger,
         counters: IngestCounters,
         version: String,
         format: ExpositionFormat,
-        dlqGauges: DLQGauges = DLQGauges(),
-        statsd: StatsDCounters? = nil,
-        nowMillis: Int64 = 0
+        statsd: StatsDCounters? = nil
     ) -> [UInt8] {
         var writer = ExpositionWriter(format: format)
         let funnels = ledger.pipelineNames.compactMap { name in
@@ -84,15 +81,86 @@ public enum FunnelExposition {
         Self.transitGauge(&writer, "funnel_transit_excess_events", "Events received by to_stage beyond those passed by from_stage, settled, within retention.", funnels, \.excess)
         Self.transitGauge(&writer, "funnel_transit_in_flight_events", "Events passed by from_stage and not yet received by to_stage in unsettled buckets.", funnels, \.inFlight)
 
+        Self.renderLatency(&writer, ledger: ledger, funnels: funnels, stageLabels: stageLabels)
+
+        let queues = ledger.queues.snapshot(nowMillis: ledger.latestMillis)
+        let queueLabels = queues.map { ExpositionWriter.labels(["pipeline": $0.pipeline, "queue": $0.queue]) }
+        writer.family("funnel_dlq_depth", .gauge, help: "Last reported depth of each dead-letter queue (the last value, also when stale).")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], queue.depth) }
+        writer.family("funnel_dlq_depth_age_seconds", .gauge, help: "Seconds since each dead-letter queue's depth was observed.")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], queue.ageSeconds) }
+        writer.family("funnel_dlq_depth_stale", .gauge, help: "1 when a dead-letter queue's depth was not refreshed within stale_after.")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], UInt64(queue.stale ? 1 : 0)) }
+
         writer.family("funnel_pipeline_delivery_ratio", .gauge, help: "Delivered (passed by the last stage) over ingested (received by the first), settled, within retention.")
         for (pipeline, funnel) in funnels {
             if let ratio = funnel.totals.deliveryRatio {
                 writer.sample(ExpositionWriter.labels(["pipeline": pipeline.name]), ratio)
             }
         }
-        Self.renderDLQ(&writer, dlqGauges, nowMillis: nowMillis)
         if let statsd { Self.renderStatsD(&writer, statsd) }
         return writer.finish()
+    }
+
+    // MARK: Latency
+
+    private static func renderLatency(
+        _ writer: inout ExpositionWriter, ledger: FunnelLedger, funnels: [(PipelineLedger, PipelineFunnel)], stageLabels: [[String]]
+    ) {
+        let bounds = ledger.latency.bucketsSeconds
+        let now = ledger.latestMillis
+        writer.family("funnel_stage_latency_seconds", .histogram, help: "Latency of each stage's events, as reported.")
+        for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
+            for (index, stage) in pipeline.stages.enumerated() {
+                guard let series = ledger.latency.stages[StageKey(pipeline: pipeline.name, stage: stage)] else { continue }
+                let histogram = series.histogram
+                writer.histogram(
+                    stageLabels[pipelineIndex][index], bounds: bounds, cumulativeCounts: histogram.cumulativeCounts,
+                    sum: histogram.sumSeconds, count: histogram.count
+                )
+            }
+        }
+        writer.family(
+            "funnel_stage_latency_quantile_seconds", .summary,
+            help: "Latency percentiles of each stage over sliding windows of arrival time (1m, 5m, 1h), within 1% relative error."
+        )
+        for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
+            for (index, stage) in pipeline.stages.enumerated() {
+                for window in LatencyWindow.allCases {
+                    let sketch = ledger.latency.sketch(stage: StageKey(pipeline: pipeline.name, stage: stage), window: window, nowMillis: now)
+                    guard !sketch.isEmpty else { continue }
+                    Self.summary(&writer, String(stageLabels[pipelineIndex][index].dropLast()) + ",window=\"" + window.rawValue + "\"}", sketch)
+                }
+            }
+        }
+        writer.family("funnel_pipeline_end_to_end_latency_seconds", .histogram, help: "Latency from entering the pipeline to delivery, as reported.")
+        for (pipeline, _) in funnels {
+            guard let series = ledger.latency.endToEnd[pipeline.name] else { continue }
+            writer.histogram(
+                ExpositionWriter.labels(["pipeline": pipeline.name]), bounds: bounds,
+                cumulativeCounts: series.histogram.cumulativeCounts, sum: series.histogram.sumSeconds, count: series.histogram.count
+            )
+        }
+        writer.family(
+            "funnel_pipeline_end_to_end_latency_quantile_seconds", .summary,
+            help: "End-to-end latency percentiles over sliding windows of arrival time (1m, 5m, 1h), within 1% relative error."
+        )
+        for (pipeline, _) in funnels {
+            for window in LatencyWindow.allCases {
+                let sketch = ledger.latency.endToEndSketch(pipeline: pipeline.name, window: window, nowMillis: now)
+                guard !sketch.isEmpty else { continue }
+                Self.summary(&writer, ExpositionWriter.labels(["pipeline": pipeline.name, "window": window.rawValue]), sketch)
+            }
+        }
+    }
+
+    private static func summary(_ writer: inout ExpositionWriter, _ labels: String, _ sketch: LatencySketch) {
+        writer.summary(
+            labels,
+            quantiles: LatencyQuantiles.reported.map { ($0.label, (sketch.quantile($0.q) ?? 0) / 1000) },
+            sum: sketch.sum / 1000,
+            count: sketch.count
+        )
     }
 
     private static func labels(_ stageLabels: String, outcome: Outcome) -> String {

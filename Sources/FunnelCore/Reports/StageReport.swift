@@ -12,6 +12,12 @@ public struct StageReport: Sendable, Hashable {
     public var latencyMillis: Double?
     /// Individual latency samples in milliseconds, at most `count` of them.
     public var latencySamplesMillis: [Double]
+    /// Time from entering the pipeline to this outcome, in milliseconds, for each of the `count` events.
+    ///
+    /// Sent by the last stage on `passed` (delivered) reports, it is the pipeline's end-to-end latency.
+    public var endToEndMillis: Double?
+    /// Individual end-to-end samples in milliseconds, at most `count` of them.
+    public var endToEndSamplesMillis: [Double]
 
     public init(
         pipeline: String,
@@ -20,7 +26,9 @@ public struct StageReport: Sendable, Hashable {
         count: UInt64 = 1,
         eventTimeMillis: Int64? = nil,
         latencyMillis: Double? = nil,
-        latencySamplesMillis: [Double] = []
+        latencySamplesMillis: [Double] = [],
+        endToEndMillis: Double? = nil,
+        endToEndSamplesMillis: [Double] = []
     ) {
         self.pipeline = pipeline
         self.stage = stage
@@ -29,5 +37,7 @@ public struct StageReport: Sendable, Hashable {
         self.eventTimeMillis = eventTimeMillis
         self.latencyMillis = latencyMillis
         self.latencySamplesMillis = latencySamplesMillis
+        self.endToEndMillis = endToEndMillis
+        self.endToEndSamplesMillis = endToEndSamplesMillis
     }
 }

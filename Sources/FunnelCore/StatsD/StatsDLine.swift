@@ -5,5 +5,5 @@ public enum StatsDLine: Sendable, Hashable {
     /// A timer: latency of a stage, without events to count.
     case latency(LatencyObservation)
     /// A gauge: the depth of a pipeline's dead-letter queue.
-    case dlqDepth(DLQDepthReading)
+    case dlqDepth(QueueDepthReport)
 }

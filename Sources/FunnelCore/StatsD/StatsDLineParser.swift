@@ -7,7 +7,7 @@
 /// |---|---|
 /// | `funnel.events:5\|c\|#pipeline:orders,stage:ingest,outcome:received` | 5 events received at `ingest` |
 /// | `funnel.latency:12.5\|ms\|#pipeline:orders,stage:process` | one latency sample of `process` (`\|h`, `\|d` too) |
-/// | `funnel.dlq_depth:42\|g\|#pipeline:orders,queue:orders-dlq` | the queue holds 42 messages (`+N`/`-N` change it) |
+/// | `funnel.dlq_depth:42\|g\|#pipeline:orders,queue:orders-dlq` | the queue holds 42 messages (absolute values only) |
 ///
 /// Any other name goes through the ``StatsDMapping`` rules; tags fill what a rule leaves out. `@rate` scales
 /// counts up as StatsD does (5 at `@0.1` counts 50, rounded, at least 1) and weights timer samples by 1/rate.
@@ -171,11 +171,15 @@ public struct StatsDLineParser: Sendable {
         case .gauge:
             let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
             let queue = try Self.name(resolved.queue, "queue", type)
-            let isDelta = valueText.first == "+" || valueText.first == "-"
-            guard let value = Double(valueText), value.isFinite, isDelta || value >= 0 else {
-                throw StatsDLineRejection(.badValue, "a DLQ depth must be a number >= 0 (or +N / -N to change it), got \(Self.quoted(valueText))")
+            if valueText.first == "+" || valueText.first == "-" {
+                throw StatsDLineRejection(
+                    .badValue, "relative gauges (\(valueText)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
+                )
             }
-            return .dlqDepth(DLQDepthReading(pipeline: pipeline, queue: queue, depth: value, isDelta: isDelta, observedAtMillis: eventTimeMillis))
+            guard let value = Double(valueText), value.isFinite, value >= 0, value == value.rounded(), value < 1e18 else {
+                throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number >= 0, got \(Self.quoted(valueText))")
+            }
+            return .dlqDepth(QueueDepthReport(pipeline: pipeline, queue: queue, depth: UInt64(value), timeMillis: eventTimeMillis))
         }
     }
 

@@ -20,9 +20,9 @@ public struct FunnelRoutes: Sendable {
     /// Adds every route to `router`.
     public func register(on router: Router<some RequestContext>) {
         router.post("/v1/reports") { request, context in try await self.postReports(request, context: context) }
-        router.post("/v1/dlq-depth") { request, context in try await self.postDLQDepth(request, context: context) }
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
+        router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
         router.get("/metrics") { request, _ in self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
         router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
@@ -46,25 +46,6 @@ public struct FunnelRoutes: Sendable {
             var headers: HTTPFields = [:]
             if receipt.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
             return try JSONResponse.make(["accepted": receipt.accepted], status: .accepted, headers: headers)
-        } catch let rejection as ReportRejection {
-            throw APIError(rejection)
-        }
-    }
-
-    /// `POST /v1/dlq-depth`: records dead-letter queue depths; answers `202 {"accepted": n}`.
-    func postDLQDepth(_ request: Request, context: some RequestContext) async throws -> Response {
-        var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: self.maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
-            self.intake.countRejection(rejection.reason)
-            throw APIError(rejection)
-        }
-        do {
-            let accepted = try self.intake.ingestDLQDepth(body: Array(buffer.readableBytesView))
-            return try JSONResponse.make(["accepted": accepted], status: .accepted)
         } catch let rejection as ReportRejection {
             throw APIError(rejection)
         }
@@ -100,8 +81,12 @@ public struct FunnelRoutes: Sendable {
         guard detail == nil || detail == "buckets" else {
             throw APIError(.badRequest, "detail: the only detail is \"buckets\", got \(String(reflecting: detail!))", reason: "invalid_parameter", field: "detail")
         }
+        let windowText = query["window"].map(String.init) ?? LatencyWindow.fiveMinutes.rawValue
+        guard let window = LatencyWindow(rawValue: windowText) else {
+            throw APIError(.badRequest, "window: must be 1m, 5m or 1h, got \(String(reflecting: windowText))", reason: "invalid_parameter", field: "window")
+        }
         let funnel = self.intake.withSettledLedger { ledger in
-            ledger.funnel(pipeline: pipeline, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets")
+            ledger.funnel(pipeline: pipeline, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets", latencyWindow: window)
         }
         guard let funnel else {
             throw APIError(.notFound, "pipeline: no pipeline named \(String(reflecting: pipeline)); see /api/v1/pipelines", reason: "unknown_pipeline", field: "pipeline")
@@ -109,17 +94,19 @@ public struct FunnelRoutes: Sendable {
         return try JSONResponse.make(funnel)
     }
 
+    func queues(_ request: Request) throws -> Response {
+        let pipeline = request.uri.queryParameters["pipeline"].map(String.init)
+        let now = self.intake.nowMillis
+        let queues = self.intake.withSettledLedger { $0.queues.snapshot(nowMillis: now, pipeline: pipeline) }
+        return try JSONResponse.make(["queues": queues])
+    }
+
     func metrics(_ request: Request) -> Response {
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
         let counters = self.intake.ingestCounters
-        let dlqGauges = self.intake.dlqGauges
         let statsd = self.statsd?.counters
-        let now = self.intake.nowMillis
         let bytes = self.intake.withSettledLedger { ledger in
-            FunnelExposition.render(
-                ledger: ledger, counters: counters, version: FunnelVersion.current, format: format,
-                dlqGauges: dlqGauges, statsd: statsd, nowMillis: now
-            )
+            FunnelExposition.render(ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, statsd: statsd)
         }
         return Response(
             status: .ok,

@@ -9,8 +9,6 @@ public final class ReportIntake: Sendable {
     public let store: FunnelStore
     private let ledger: Mutex<FunnelLedger>
     private let counters: Mutex<IngestCounters>
-    private let dlq: Mutex<DLQGauges>
-    private let dlqParser = DLQDepthBodyParser()
     private let parser: ReportBodyParser
     private let clock: @Sendable () -> Int64
     private let idempotencyWindowSeconds: Int64
@@ -26,7 +24,6 @@ public final class ReportIntake: Sendable {
         self.store = store
         self.ledger = Mutex(ledger)
         self.counters = Mutex(IngestCounters())
-        self.dlq = Mutex(DLQGauges())
         self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest)
         self.clock = clock
         self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
@@ -62,78 +59,55 @@ public final class ReportIntake: Sendable {
         }
     }
 
-    /// Counts reports and latency observations that arrived without a request of their own (StatsD lines).
+    /// Counts entries that arrived without a request of their own (StatsD lines): stage reports, DLQ depths and
+    /// latency observations.
     ///
     /// Unlike a request, the batch is not refused whole: an entry the ledger refuses (event time out of range,
-    /// a pipeline or stage beyond the limits) is left out and tallied by reason, and the rest is admitted,
+    /// a pipeline, stage or queue beyond the limits) is left out and tallied by reason, and the rest is admitted,
     /// persisted and applied like a request. Throws only when the database write fails.
-    public func ingest(reports: [StageReport], latencies: [LatencyObservation]) async throws -> AdmissionTally {
-        var reports = reports
+    public func ingest(_ body: ReportBody, latencies: [LatencyObservation]) async throws -> AdmissionTally {
+        var body = body
         var latencies = latencies
         var tally = AdmissionTally()
         let now = self.clock()
         let batch: ReportBatch = self.ledger.withLock { ledger in
             while true {
-                do {
-                    return try ledger.admit(reports, latencies: latencies, nowMillis: now)
-                } catch let rejection as ReportRejection {
+                let result = Result { () throws(ReportRejection) in try ledger.admit(body, latencies: latencies, nowMillis: now) }
+                switch result {
+                case .success(let batch):
+                    return batch
+                case .failure(let rejection):
                     tally.refused[rejection.reason, default: 0] += 1
-                    guard let index = rejection.index else {
-                        tally.refused[rejection.reason, default: 0] += reports.count + latencies.count - 1
-                        reports = []
+                    // The index counts stage reports, then latencies, then DLQ depths.
+                    let reports = body.stageReports.count
+                    switch rejection.index {
+                    case .some(let index) where index < reports:
+                        body.stageReports.remove(at: index)
+                    case .some(let index) where index < reports + latencies.count:
+                        latencies.remove(at: index - reports)
+                    case .some(let index) where index < reports + latencies.count + body.queueDepths.count:
+                        body.queueDepths.remove(at: index - reports - latencies.count)
+                    default:
+                        tally.refused[rejection.reason, default: 0] += body.count + latencies.count - 1
+                        body = ReportBody()
                         latencies = []
-                        continue
                     }
-                    if index < reports.count { reports.remove(at: index) } else { latencies.remove(at: index - reports.count) }
-                } catch {
-                    preconditionFailure("admission throws only ReportRejection: \(error)")
                 }
             }
         }
-        guard !reports.isEmpty || !latencies.isEmpty else { return tally }
+        guard body.count + latencies.count > 0 else { return tally }
         _ = try await self.store.commit(batch, claim: nil, nowMillis: now)
         self.ledger.withLock { $0.apply(batch, nowMillis: now) }
-        tally.accepted = reports.count + latencies.count
+        tally.accepted = body.count + latencies.count
         return tally
     }
-
-    // MARK: Dead-letter queues
-
-    /// Records DLQ depth readings; returns how many were refused because they would add a queue beyond the limit.
-    @discardableResult
-    public func recordDLQDepth(_ readings: [DLQDepthReading]) -> Int {
-        let now = self.clock()
-        return self.dlq.withLock { gauges in
-            readings.reduce(0) { refused, reading in refused + (gauges.record(reading, nowMillis: now) ? 0 : 1) }
-        }
-    }
-
-    /// Parses and records a `POST /v1/dlq-depth` body; returns how many readings were recorded.
-    public func ingestDLQDepth(body: [UInt8]) throws(ReportRejection) -> Int {
-        let readings: [DLQDepthReading]
-        do {
-            readings = try self.dlqParser.parse(body)
-        } catch {
-            self.countRejection(error.reason)
-            throw error
-        }
-        let refused = self.recordDLQDepth(readings)
-        guard refused == 0 else {
-            self.countRejection(.tooManyQueues)
-            throw ReportRejection(.tooManyQueues, field: "queue", "\(refused) reading(s) would add queues beyond the limit of \(DLQGauges().maximumQueues) DLQ gauges")
-        }
-        return readings.count
-    }
-
-    /// A copy of the DLQ gauges.
-    public var dlqGauges: DLQGauges { self.dlq.withLock { $0 } }
 
     /// Counts a rejection decided outside the intake, such as a body over the size limit.
     public func countRejection(_ reason: ReportRejection.Reason) {
         self.counters.withLock { $0.rejected[reason, default: 0] &+= 1 }
     }
 
-    private func answer(_ outcome: CommitOutcome, reports: [StageReport]) throws(ReportRejection) -> IngestReceipt {
+    private func answer(_ outcome: CommitOutcome, reports: ReportBody) throws(ReportRejection) -> IngestReceipt {
         switch outcome {
         case .committed:
             self.counters.withLock {

@@ -9,8 +9,8 @@ import Synchronization
 /// Listens for StatsD/DogStatsD lines over UDP and newline-delimited TCP and counts them in the ledger.
 ///
 /// Lines are parsed as they arrive, batched, and every `flushIntervalSeconds` (or every `flushLines` lines)
-/// handed to ``ReportIntake/ingest(reports:latencies:)``: admitted, written to SQLite and counted, exactly like
-/// an HTTP request. DLQ depth gauges go straight to the intake's gauges. A bad line never stops the listener:
+/// handed to ``ReportIntake/ingest(_:latencies:)``: admitted, written to SQLite and counted, exactly like
+/// an HTTP request, DLQ depth gauges included. A bad line never stops the listener:
 /// it is counted under its reason and the first few per minute are logged. UDP has no backpressure, so under
 /// overload the kernel drops datagrams; the receive buffer is made large and the drops are reported.
 public final class StatsDListener: Service, Sendable {
@@ -242,7 +242,7 @@ public final class StatsDListener: Service, Sendable {
         var local = StatsDCounters()
         var reports: [StageReport] = []
         var latencies: [LatencyObservation] = []
-        var readings: [DLQDepthReading] = []
+        var readings: [QueueDepthReport] = []
         self.parser.forEachLine(in: text[...]) { line, result in
             switch result {
             case .success(.events(let report)):
@@ -256,15 +256,11 @@ public final class StatsDListener: Service, Sendable {
                 self.badLines.note(rejection, line: line, transport: transport)
             }
         }
-        if !readings.isEmpty {
-            let refused = self.intake.recordDLQDepth(readings)
-            local.acceptedLines &+= UInt64(readings.count - refused)
-            if refused > 0 { local.reject(.tooManyQueues, count: UInt64(refused)) }
-        }
         self.tally.withLock { $0.add(local) }
-        guard !reports.isEmpty || !latencies.isEmpty else { return false }
+        guard !reports.isEmpty || !latencies.isEmpty || !readings.isEmpty else { return false }
         return self.pending.withLock { pending in
-            pending.reports.append(contentsOf: reports)
+            pending.body.stageReports.append(contentsOf: reports)
+            pending.body.queueDepths.append(contentsOf: readings)
             pending.latencies.append(contentsOf: latencies)
             return pending.count >= self.configuration.flushLines
         }
@@ -285,7 +281,7 @@ public final class StatsDListener: Service, Sendable {
         }
         guard !batch.isEmpty else { return }
         do {
-            let admission = try await self.intake.ingest(reports: batch.reports, latencies: batch.latencies)
+            let admission = try await self.intake.ingest(batch.body, latencies: batch.latencies)
             self.tally.withLock { tally in
                 tally.acceptedLines &+= UInt64(admission.accepted)
                 for (reason, count) in admission.refused {

@@ -35,16 +35,15 @@ public final class FunnelStore: Sendable {
                         pipeline TEXT NOT NULL, stage TEXT NOT NULL, outcome INTEGER NOT NULL, bucket_start INTEGER NOT NULL,
                         count INTEGER NOT NULL,
                         PRIMARY KEY (pipeline, bucket_start, stage, outcome)) WITHOUT ROWID;
-                    CREATE TABLE bucket_latency (
-                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, bucket_start INTEGER NOT NULL,
-                        count INTEGER NOT NULL, sum_ms REAL NOT NULL, max_ms REAL NOT NULL,
-                        PRIMARY KEY (pipeline, bucket_start, stage)) WITHOUT ROWID;
                     CREATE TABLE pruned_counts (
                         pipeline TEXT NOT NULL, stage TEXT NOT NULL, outcome INTEGER NOT NULL, count INTEGER NOT NULL,
                         PRIMARY KEY (pipeline, stage, outcome)) WITHOUT ROWID;
                     CREATE TABLE late_events (
                         pipeline TEXT NOT NULL, stage TEXT NOT NULL, count INTEGER NOT NULL,
                         PRIMARY KEY (pipeline, stage)) WITHOUT ROWID;
+                    CREATE TABLE queue_depths (
+                        pipeline TEXT NOT NULL, queue TEXT NOT NULL, depth INTEGER NOT NULL, observed_ms INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, queue)) WITHOUT ROWID;
                     CREATE TABLE idempotency_keys (
                         key TEXT NOT NULL PRIMARY KEY, body_hash INTEGER NOT NULL, accepted INTEGER NOT NULL,
                         created_ms INTEGER NOT NULL);
@@ -73,16 +72,14 @@ public final class FunnelStore: Sendable {
                 let key = BucketKey(pipeline: row[0], stage: row[1], outcome: outcome, bucketStart: row[3])
                 ledger.restoreCount(UInt64(row[4] as Int64), at: key)
             }
-            let latencies = try Row.fetchCursor(db, sql: "SELECT pipeline, stage, bucket_start, count, sum_ms, max_ms FROM bucket_latency")
-            while let row = try latencies.next() {
-                let totals = LatencyTotals(count: UInt64(row[3] as Int64), sumMillis: row[4], maxMillis: row[5])
-                ledger.restoreLatency(totals, pipeline: row[0], stage: row[1], bucketStart: row[2])
-            }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, outcome, count FROM pruned_counts") {
                 guard let outcome = Outcome(rawValue: row[2]) else { continue }
                 var counts = StageCounts.zero
                 counts[outcome] = UInt64(row[3] as Int64)
                 ledger.restorePruned(counts, pipeline: row[0], stage: row[1])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, queue, depth, observed_ms FROM queue_depths") {
+                ledger.restoreQueueDepth(QueueKey(pipeline: row[0], queue: row[1]), depth: UInt64(row[2] as Int64), observedMillis: row[3])
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM late_events") {
                 ledger.restoreLateEvents(UInt64(row[2] as Int64), pipeline: row[0], stage: row[1])
@@ -119,15 +116,6 @@ public final class FunnelStore: Sendable {
             for (key, count) in batch.counts {
                 try upsertCount.execute(arguments: [key.pipeline, key.stage, key.outcome.rawValue, key.bucketStart, Int64(count)])
             }
-            for (key, totals) in batch.latencies {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO bucket_latency (pipeline, stage, bucket_start, count, sum_ms, max_ms) VALUES (?, ?, ?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET count = count + excluded.count, sum_ms = sum_ms + excluded.sum_ms,
-                            max_ms = max(max_ms, excluded.max_ms)
-                        """
-                ).execute(arguments: [key.pipeline, key.stage, key.bucketStart, Int64(totals.count), totals.sumMillis, totals.maxMillis])
-            }
             for (key, count) in batch.lateEvents {
                 try db.cachedStatement(
                     sql: """
@@ -135,6 +123,15 @@ public final class FunnelStore: Sendable {
                         ON CONFLICT DO UPDATE SET count = count + excluded.count
                         """
                 ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
+            }
+            for (key, observation) in batch.queueDepths {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO queue_depths (pipeline, queue, depth, observed_ms) VALUES (?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET depth = excluded.depth, observed_ms = excluded.observed_ms
+                        WHERE excluded.observed_ms >= observed_ms
+                        """
+                ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
             }
             if let claim {
                 try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
@@ -149,8 +146,6 @@ public final class FunnelStore: Sendable {
         try await self.database.write { db in
             for bucket in pruned.buckets {
                 try db.cachedStatement(sql: "DELETE FROM bucket_counts WHERE pipeline = ? AND bucket_start = ?")
-                    .execute(arguments: [bucket.pipeline, bucket.bucketStart])
-                try db.cachedStatement(sql: "DELETE FROM bucket_latency WHERE pipeline = ? AND bucket_start = ?")
                     .execute(arguments: [bucket.pipeline, bucket.bucketStart])
             }
             for (key, counts) in pruned.counts {

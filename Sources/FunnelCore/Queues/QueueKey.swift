@@ -1,4 +1,4 @@
-/// Identifies a dead-letter queue: the pipeline it belongs to and the queue's name.
+/// Identifies one dead-letter queue of one pipeline.
 public struct QueueKey: Sendable, Hashable, Comparable {
     public var pipeline: String
     public var queue: String

@@ -1,0 +1,79 @@
+public import Foundation
+
+/// The real `funnel` binary, started as a child process, for end-to-end tests.
+///
+/// The binary is `FUNNEL_BINARY` if set, else `funnel` beside the test bundle (SwiftPM's build directory).
+public final class FunnelProcess: @unchecked Sendable {
+    // @unchecked: `process` is set once in init and only read after; Foundation's Process is thread-safe for
+    // terminate/isRunning/terminationStatus, which is all that is called on it.
+    public let process: Process
+    public let directory: String
+    public let stdoutPath: String
+    public let stderrPath: String
+
+    /// Path of the funnel executable under test.
+    public static var binaryPath: String {
+        if let path = ProcessInfo.processInfo.environment["FUNNEL_BINARY"] { return path }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("funnel").path
+    }
+
+    /// Starts `funnel` with `arguments` in `directory`; output goes to files there.
+    public init(_ arguments: [String], directory: String, environment: [String: String] = [:], logName: String = "funnel") throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binaryPath) else {
+            throw RequiredTool.Missing(description: "funnel binary not found at \(Self.binaryPath): run `swift build` first or set FUNNEL_BINARY")
+        }
+        self.directory = directory
+        self.stdoutPath = directory + "/\(logName).stdout"
+        self.stderrPath = directory + "/\(logName).stderr"
+        _ = FileManager.default.createFile(atPath: self.stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: self.stderrPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: self.stdoutPath))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: self.stderrPath))
+        try process.run()
+        self.process = process
+    }
+
+    /// Starts `funnel serve` and waits for its "listening on" line; returns the process and its base URL.
+    public static func serve(_ arguments: [String] = [], directory: String, logName: String = "funnel") async throws -> (FunnelProcess, String) {
+        let server = try FunnelProcess(["serve"] + arguments, directory: directory, logName: logName)
+        let address = try await Deadline.poll("funnel serve to print its address (stderr: \(server.stderrPath))") { () -> String? in
+            if !server.process.isRunning {
+                throw RequiredTool.Missing(description: "funnel serve exited with \(server.process.terminationStatus): \(server.standardError)")
+            }
+            guard let range = server.standardOutput.range(of: "listening on http://") else { return nil }
+            let rest = server.standardOutput[range.upperBound...]
+            return rest.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " }).first.map(String.init)
+        }
+        return (server, "http://\(address)")
+    }
+
+    public var standardOutput: String { (try? String(contentsOfFile: self.stdoutPath, encoding: .utf8)) ?? "" }
+    public var standardError: String { (try? String(contentsOfFile: self.stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` and waits for the process to exit; returns its exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) async throws -> Int32 {
+        if self.process.isRunning { kill(self.process.processIdentifier, signal) }
+        _ = try await Deadline.poll("funnel (pid \(self.process.processIdentifier)) to exit", timeout: timeout) {
+            self.process.isRunning ? nil : true
+        }
+        return self.process.terminationStatus
+    }
+
+    /// Waits for the process to exit on its own; returns its exit status.
+    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        _ = try await Deadline.poll("funnel to exit", timeout: timeout) { self.process.isRunning ? nil : true }
+        return self.process.terminationStatus
+    }
+
+    deinit {
+        if self.process.isRunning { kill(self.process.processIdentifier, SIGKILL) }
+    }
+}

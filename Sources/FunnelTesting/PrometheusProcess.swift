@@ -1,0 +1,81 @@
+public import Foundation
+
+/// A real Prometheus server scraping a target every second, started for one test and queried over its HTTP API.
+public final class PrometheusProcess: @unchecked Sendable {
+    // @unchecked: all stored properties are immutable after init; Process is only asked isRunning and signalled.
+    public let process: Process
+    public let baseURL: String
+    public let directory: TemporaryDirectory
+
+    /// Starts Prometheus scraping `target` (HOST:PORT) as job `funnel`, with optional rule files.
+    public init(scraping target: String, ruleFiles: [String] = []) async throws {
+        let binary = try RequiredTool("prometheus", package: "prometheus")
+        let directory = try TemporaryDirectory(prefix: "prometheus")
+        let port = try await FreePort.next()
+        let rules = ruleFiles.isEmpty ? "" : "rule_files:\n" + ruleFiles.map { "  - \($0)\n" }.joined()
+        let config = """
+            global:
+              scrape_interval: 1s
+              evaluation_interval: 1s
+            \(rules)scrape_configs:
+              - job_name: funnel
+                static_configs:
+                  - targets: ['\(target)']
+
+            """
+        let configPath = try directory.write(config, to: "prometheus.yml")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary.path)
+        process.arguments = [
+            "--config.file=\(configPath)", "--storage.tsdb.path=\(directory.file("data"))",
+            "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+        ]
+        let log = directory.file("prometheus.log")
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        self.directory = directory
+        self.baseURL = "http://127.0.0.1:\(port)"
+        _ = try await Deadline.poll("prometheus to become ready (log: \(log))") { () -> Bool? in
+            guard process.isRunning else {
+                throw RequiredTool.Missing(description: "prometheus exited: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+            }
+            return try await TestHTTP.get(self.baseURL + "/-/ready").status == 200 ? true : nil
+        }
+    }
+
+    /// One sample of an instant-query result: its labels and value.
+    public struct Sample: Sendable {
+        public var labels: [String: String]
+        public var value: Double
+    }
+
+    /// Runs an instant query and returns the vector result (a scalar comes back as one unlabelled sample).
+    public func query(_ expression: String) async throws -> [Sample] {
+        var components = URLComponents(string: self.baseURL + "/api/v1/query")!
+        components.queryItems = [URLQueryItem(name: "query", value: expression)]
+        let reply = try await TestHTTP.get(components.url!.absoluteString)
+        guard reply.status == 200, let json = try reply.json() as? [String: Any], let data = json["data"] as? [String: Any] else {
+            throw RequiredTool.Missing(description: "prometheus query \(expression) failed: \(reply.status) \(reply.body)")
+        }
+        if data["resultType"] as? String == "scalar", let pair = data["result"] as? [Any], let text = pair.last as? String {
+            return [Sample(labels: [:], value: Double(text) ?? .nan)]
+        }
+        let results = data["result"] as? [[String: Any]] ?? []
+        return results.map { result in
+            let value = (result["value"] as? [Any])?.last as? String
+            return Sample(labels: result["metric"] as? [String: String] ?? [:], value: value.flatMap(Double.init) ?? .nan)
+        }
+    }
+
+    deinit {
+        if self.process.isRunning {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.process.waitUntilExit()
+        }
+        self.directory.remove()
+    }
+}
