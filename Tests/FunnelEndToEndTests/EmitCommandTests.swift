@@ -95,8 +95,20 @@ import Testing
         defer { directory.remove() }
         let line = try await Deadline.poll("the StatsD address") { server.standardOutput.split(separator: "\n").first { $0.contains("StatsD listening on udp://") } }
         let port = try #require(line.split(separator: "udp://").last?.split(separator: ":").last.flatMap { Int($0) })
-        try await StatsDSender.udp(["funnel.events:4|c|#pipeline:udp,stage:in,outcome:received"], port: port)
+        try await StatsDSender.udp(
+            ["funnel.events:4|c|#pipeline:udp,stage:in,outcome:received\nfunnel.dlq_depth:3|g|#pipeline:udp,queue:udp-dlq\nnot a line"], port: port
+        )
         #expect(try await eventually { try await FunnelCommand.stages(url, pipeline: "udp")["in"] == [4, 0, 0, 0] })
+
+        // The StatsD families pass promtool next to everything else.
+        let promtool = try RequiredTool("promtool", package: "prometheus")
+        let metrics = try await TestHTTP.get(url + "/metrics").body
+        #expect(metrics.contains("funnel_statsd_lines_total{result=\"accepted\"} 2\n"))
+        #expect(metrics.contains("funnel_statsd_lines_total{result=\"malformed\"} 1\n"))
+        #expect(metrics.contains("funnel_dlq_depth{pipeline=\"udp\",queue=\"udp-dlq\"} 3\n"))
+        let check = try promtool.run(["check", "metrics"], input: Array(metrics.utf8))
+        #expect(check.status == 0, "promtool check metrics: \(check.output)")
+        #expect(check.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "promtool findings: \(check.output)")
         #expect(try await server.stop() == 0)
     }
 }
