@@ -101,11 +101,16 @@ struct EmitCommand: AsyncParsableCommand {
         let source = path == "-" ? "stdin" : path
         var lines: [(number: Int, text: Substring)] = []
         var lineNumber = 0
+        var accepted = 0
         func flush() async throws {
             guard !lines.isEmpty else { return }
             let body = "[" + lines.map(\.text).joined(separator: ",") + "]"
             let reply = try await self.send(Array(body.utf8), to: endpoint)
+            if !reply.isAccepted, accepted > 0 {
+                FileHandle.standardError.write(Data("funnel emit: the \(accepted) reports before line \(lines[0].number) were accepted; from that line on nothing was counted\n".utf8))
+            }
             try self.check(reply, lines: lines.map(\.number), source: source)
+            accepted += lines.count
             lines.removeAll(keepingCapacity: true)
         }
         func take(_ line: Substring) async throws {
