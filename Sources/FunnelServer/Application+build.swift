@@ -19,13 +19,26 @@ public func buildApplication(
     onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let store = try FunnelStore(directory: configuration.dataDirectory)
-    let intake = try ReportIntake(configuration: configuration, store: store, clock: clock)
+    let alarmWakeup = Wakeup()
+    let senderWakeup = Wakeup()
+    let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, queueDepthsChanged: alarmWakeup)
+    let alarms = try AlarmService(
+        rules: configuration.alarms, receivers: configuration.receivers, intake: intake,
+        interval: .milliseconds(Int64(configuration.alarmIntervalSeconds * 1000)), externalURL: configuration.resolvedExternalURL,
+        wakeup: alarmWakeup, sender: senderWakeup, logger: logger
+    )
+    let sender = WebhookSender(
+        store: store, receivers: configuration.receivers, timeoutSeconds: configuration.webhookTimeoutSeconds,
+        maximumAttempts: configuration.webhookMaximumAttempts, initialBackoffSeconds: configuration.webhookInitialBackoffSeconds,
+        maximumBackoffSeconds: configuration.webhookMaximumBackoffSeconds, clock: clock, wakeup: senderWakeup, logger: logger
+    )
+    let router = Router()
     let statsd =
         configuration.statsd.isEnabled
         ? StatsDListener(configuration: configuration.statsd, intake: intake, logger: logger, onListening: onStatsDListening)
         : nil
-    let router = Router()
-    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, statsd: statsd).register(on: router)
+    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender, statsd: statsd)
+        .register(on: router)
     let settle = SettleService(
         intake: intake,
         interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
@@ -37,7 +50,7 @@ public func buildApplication(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [settle] + (statsd.map { [$0] } ?? []),
+        services: [settle, alarms, sender] + (statsd.map { [$0] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in
                 let host = address.ipAddress ?? configuration.listenHost

@@ -27,6 +27,26 @@ public struct AlarmNotification: Sendable, Hashable, Codable {
     /// 0 for the first firing notification, 1, 2, ... for repeats after `repeat_interval`.
     public var sequence: Int
 
+    public init(
+        alarm: String, status: Status, labels: [String: String], annotations: [String: String], startsAtMillis: Int64,
+        endsAtMillis: Int64?, fingerprint: String, value: Double?, threshold: Double, summary: String, context: String?,
+        receivers: [String], sequence: Int
+    ) {
+        self.alarm = alarm
+        self.status = status
+        self.labels = labels
+        self.annotations = annotations
+        self.startsAtMillis = startsAtMillis
+        self.endsAtMillis = endsAtMillis
+        self.fingerprint = fingerprint
+        self.value = value
+        self.threshold = threshold
+        self.summary = summary
+        self.context = context
+        self.receivers = receivers
+        self.sequence = sequence
+    }
+
     /// A key that is the same for retries of this notification and different for every other one.
     public var idempotencyKey: String {
         "\(self.fingerprint)-\(self.startsAtMillis)-\(self.status.rawValue)-\(self.sequence)"

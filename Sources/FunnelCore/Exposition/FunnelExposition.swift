@@ -12,6 +12,8 @@ public enum FunnelExposition {
         counters: IngestCounters,
         version: String,
         format: ExpositionFormat,
+        alarms: [AlarmStatus] = [],
+        webhooks: WebhookCounters = WebhookCounters(),
         statsd: StatsDCounters? = nil
     ) -> [UInt8] {
         var writer = ExpositionWriter(format: format)
@@ -98,6 +100,16 @@ public enum FunnelExposition {
                 writer.sample(ExpositionWriter.labels(["pipeline": pipeline.name]), ratio)
             }
         }
+        writer.family("funnel_alarm_state", .gauge, help: "State of each alarm: 0 inactive, 1 pending, 2 firing.")
+        for alarm in alarms { writer.sample(ExpositionWriter.labels(["alarm": alarm.name]), alarm.state.metricValue) }
+        writer.family("funnel_webhook_deliveries", .counter, help: "Webhook delivery attempts by receiver and result (success, retry, failure).")
+        for receiver in webhooks.deliveries.keys.sorted() {
+            for result in WebhookCounters.results {
+                writer.sample(ExpositionWriter.labels(["receiver": receiver, "result": result]), webhooks.deliveries[receiver]?[result] ?? 0)
+            }
+        }
+        writer.family("funnel_webhook_outbox_depth", .gauge, help: "Notifications waiting in the webhook outbox.")
+        writer.sample(UInt64(webhooks.outboxDepth))
         if let statsd { Self.renderStatsD(&writer, statsd) }
         return writer.finish()
     }

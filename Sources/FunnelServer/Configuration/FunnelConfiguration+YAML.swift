@@ -33,6 +33,10 @@ extension FunnelConfiguration {
     /// | `limits.max_pipelines` | integer | `1000` |
     /// | `limits.max_stages_per_pipeline` | integer | `100` |
     /// | `limits.max_future` | duration | `1h` |
+    /// | `limits.max_queues` | integer | `1000` |
+    /// | `latency_buckets` | list of seconds (or durations) | `0.001` ... `60` (15 bounds) |
+    /// | `dlq.stale_after` | duration | `5m` |
+    /// | `external_url`, `evaluation_interval`, `webhook.*`, `receivers`, `alarms` | see `config.example.yml` | |
     /// | `statsd.*` | the StatsD listener, disabled by default | see ``StatsDConfiguration/init(node:)`` |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
@@ -46,8 +50,11 @@ extension FunnelConfiguration {
         let root = ConfigurationNode(node: composed, path: "", file: file)
         var pipelineNodes: [ConfigurationNode] = []
         var retentionNode: ConfigurationNode?
+        var receiverNode: ConfigurationNode?
+        var alarmNode: ConfigurationNode?
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
+            "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
             "statsd",
         ]) {
             switch key {
@@ -74,10 +81,38 @@ extension FunnelConfiguration {
                 try self.readLimits(value)
             case "statsd":
                 self.statsd = try StatsDConfiguration(node: value)
+            case "latency_buckets":
+                var bounds: [Double] = []
+                for boundNode in try value.sequence() {
+                    let text = try boundNode.string()
+                    let bound: Double
+                    if let seconds = Double(text) { bound = seconds } else { bound = try boundNode.duration() }
+                    guard bound > 0 else { throw boundNode.error("must be more than 0 seconds") }
+                    guard bound > (bounds.last ?? 0) else { throw boundNode.error("bounds must increase, got \(try boundNode.string()) after \(bounds.last ?? 0)s") }
+                    bounds.append(bound)
+                }
+                guard !bounds.isEmpty else { throw value.error("needs at least one bound") }
+                self.ledger.latencyBucketsSeconds = bounds
+            case "external_url":
+                self.externalURL = try value.string()
+            case "dlq":
+                for (dlqKey, dlqValue) in try value.mapping(allowed: ["stale_after"]) where dlqKey == "stale_after" {
+                    self.ledger.queueStaleAfterSeconds = try dlqValue.wholeSeconds(minimumSeconds: 1)
+                }
+            case "evaluation_interval":
+                self.alarmIntervalSeconds = try value.duration(minimumSeconds: 0.05)
+            case "webhook":
+                try self.readWebhook(value)
+            case "receivers":
+                receiverNode = value
+            case "alarms":
+                alarmNode = value
             default:
                 break
             }
         }
+        if let receiverNode { self.receivers = try Self.receivers(receiverNode) }
+        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers) }
         var names: Set<String> = []
         for node in pipelineNodes {
             var definition = PipelineDefinition(name: "", stages: [], settings: self.ledger.defaultSettings)
@@ -131,9 +166,21 @@ extension FunnelConfiguration {
         return settings
     }
 
+    private mutating func readWebhook(_ node: ConfigurationNode) throws(ConfigurationError) {
+        for (key, value) in try node.mapping(allowed: ["timeout", "max_attempts", "initial_backoff", "max_backoff"]) {
+            switch key {
+            case "timeout": self.webhookTimeoutSeconds = try value.duration(minimumSeconds: 0.1)
+            case "max_attempts": self.webhookMaximumAttempts = try value.integer(minimum: 1)
+            case "initial_backoff": self.webhookInitialBackoffSeconds = try value.duration(minimumSeconds: 0.01)
+            case "max_backoff": self.webhookMaximumBackoffSeconds = try value.duration(minimumSeconds: 0.01)
+            default: break
+            }
+        }
+    }
+
     private mutating func readLimits(_ node: ConfigurationNode) throws(ConfigurationError) {
         for (key, value) in try node.mapping(allowed: [
-            "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future",
+            "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
         ]) {
             switch key {
             case "max_body_bytes": self.maximumBodyBytes = try value.integer(minimum: 1024)
@@ -141,6 +188,7 @@ extension FunnelConfiguration {
             case "max_pipelines": self.ledger.maximumPipelines = try value.integer(minimum: 1)
             case "max_stages_per_pipeline": self.ledger.maximumStagesPerPipeline = try value.integer(minimum: 1)
             case "max_future": self.ledger.maximumFutureSeconds = try value.wholeSeconds()
+            case "max_queues": self.ledger.maximumQueues = try value.integer(minimum: 1)
             default: break
             }
         }

@@ -17,6 +17,19 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var idempotencyWindowSeconds: Int64
     /// How often buckets are settled and retention is applied, in seconds.
     public var settleIntervalSeconds: Double
+    /// Where alarm notifications go.
+    public var receivers: [WebhookReceiver]
+    /// The alarm rules.
+    public var alarms: [AlarmRule]
+    /// How often alarms are evaluated, in seconds (they are also evaluated on every DLQ depth report).
+    public var alarmIntervalSeconds: Double
+    /// Webhook delivery: per-attempt timeout, attempts before giving up, and the exponential backoff range, in seconds.
+    public var webhookTimeoutSeconds: Double
+    public var webhookMaximumAttempts: Int
+    public var webhookInitialBackoffSeconds: Double
+    public var webhookMaximumBackoffSeconds: Double
+    /// Funnel's address as users reach it, for links in notifications; defaults to the listen address.
+    public var externalURL: String?
     /// The StatsD/DogStatsD listener; disabled by default.
     public var statsd: StatsDConfiguration
 
@@ -29,6 +42,14 @@ public struct FunnelConfiguration: Sendable, Hashable {
         maximumReportsPerRequest: Int = 100_000,
         idempotencyWindowSeconds: Int64 = 24 * 3600,
         settleIntervalSeconds: Double = 1,
+        receivers: [WebhookReceiver] = [],
+        alarms: [AlarmRule] = [],
+        alarmIntervalSeconds: Double = 1,
+        webhookTimeoutSeconds: Double = 10,
+        webhookMaximumAttempts: Int = 12,
+        webhookInitialBackoffSeconds: Double = 1,
+        webhookMaximumBackoffSeconds: Double = 300,
+        externalURL: String? = nil,
         statsd: StatsDConfiguration = StatsDConfiguration()
     ) {
         self.listenHost = listenHost
@@ -39,7 +60,20 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.maximumReportsPerRequest = maximumReportsPerRequest
         self.idempotencyWindowSeconds = idempotencyWindowSeconds
         self.settleIntervalSeconds = settleIntervalSeconds
+        self.receivers = receivers
+        self.alarms = alarms
+        self.alarmIntervalSeconds = alarmIntervalSeconds
+        self.webhookTimeoutSeconds = webhookTimeoutSeconds
+        self.webhookMaximumAttempts = webhookMaximumAttempts
+        self.webhookInitialBackoffSeconds = webhookInitialBackoffSeconds
+        self.webhookMaximumBackoffSeconds = webhookMaximumBackoffSeconds
+        self.externalURL = externalURL
         self.statsd = statsd
+    }
+
+    /// The base URL used in links back to Funnel.
+    public var resolvedExternalURL: String {
+        self.externalURL ?? "http://\(self.listenHost.contains(":") ? "[\(self.listenHost)]" : self.listenHost):\(self.listenPort)"
     }
 
     /// Parses `HOST:PORT` (or `[v6]:PORT`) into host and port.

@@ -8,12 +8,18 @@ import HTTPTypes
 public struct FunnelRoutes: Sendable {
     let intake: ReportIntake
     let maximumBodyBytes: Int
+    let alarms: AlarmService?
+    let webhooks: WebhookSender?
     let statsd: StatsDListener?
 
-    /// Routes for `intake`; `statsd`, when given, adds the listener's counters to `/metrics`.
-    public init(intake: ReportIntake, maximumBodyBytes: Int, statsd: StatsDListener? = nil) {
+    /// Routes for `intake`; `alarms`, `webhooks` and `statsd`, when given, add their state to `/metrics`.
+    public init(
+        intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil, statsd: StatsDListener? = nil
+    ) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
+        self.alarms = alarms
+        self.webhooks = webhooks
         self.statsd = statsd
     }
 
@@ -23,7 +29,8 @@ public struct FunnelRoutes: Sendable {
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
         router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
-        router.get("/metrics") { request, _ in self.metrics(request) }
+        router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(["alarms": self.alarms?.statuses ?? []]) }
+        router.get("/metrics") { request, _ in await self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
         router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
     }
@@ -101,12 +108,17 @@ public struct FunnelRoutes: Sendable {
         return try JSONResponse.make(["queues": queues])
     }
 
-    func metrics(_ request: Request) -> Response {
+    func metrics(_ request: Request) async -> Response {
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
         let counters = self.intake.ingestCounters
+        let alarms = self.alarms?.statuses ?? []
+        let webhooks = await self.webhooks?.currentCounters() ?? WebhookCounters()
         let statsd = self.statsd?.counters
         let bytes = self.intake.withSettledLedger { ledger in
-            FunnelExposition.render(ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, statsd: statsd)
+            FunnelExposition.render(
+                ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
+                statsd: statsd
+            )
         }
         return Response(
             status: .ok,

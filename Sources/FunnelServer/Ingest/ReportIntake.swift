@@ -12,12 +12,14 @@ public final class ReportIntake: Sendable {
     private let parser: ReportBodyParser
     private let clock: @Sendable () -> Int64
     private let idempotencyWindowSeconds: Int64
+    private let queueDepthsChanged: Wakeup?
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
         configuration: FunnelConfiguration,
         store: FunnelStore,
-        clock: @escaping @Sendable () -> Int64
+        clock: @escaping @Sendable () -> Int64,
+        queueDepthsChanged: Wakeup? = nil
     ) throws {
         var ledger = FunnelLedger(policy: configuration.ledger)
         try store.restore(into: &ledger, nowMillis: clock())
@@ -27,6 +29,7 @@ public final class ReportIntake: Sendable {
         self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest)
         self.clock = clock
         self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
+        self.queueDepthsChanged = queueDepthsChanged
     }
 
     /// The current time, Unix milliseconds, from the injected clock.
@@ -51,6 +54,7 @@ public final class ReportIntake: Sendable {
             let outcome = try await self.store.commit(batch, claim: claim, nowMillis: now)
             if outcome == .committed {
                 self.ledger.withLock { $0.apply(batch, nowMillis: now) }
+                if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
             }
             return try self.answer(outcome, reports: reports)
         } catch let rejection as ReportRejection {
@@ -98,6 +102,7 @@ public final class ReportIntake: Sendable {
         guard body.count + latencies.count > 0 else { return tally }
         _ = try await self.store.commit(batch, claim: nil, nowMillis: now)
         self.ledger.withLock { $0.apply(batch, nowMillis: now) }
+        if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
         tally.accepted = body.count + latencies.count
         return tally
     }

@@ -51,6 +51,21 @@ public final class FunnelStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2-alarms") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alarm_states (
+                        name TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL, pending_since_ms INTEGER, firing_since_ms INTEGER,
+                        last_notified_ms INTEGER, sequence INTEGER NOT NULL, resolved_at_ms INTEGER);
+                    CREATE TABLE webhook_outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, receiver TEXT NOT NULL, idempotency_key TEXT NOT NULL,
+                        body BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL,
+                        created_ms INTEGER NOT NULL, last_error TEXT,
+                        UNIQUE (receiver, idempotency_key));
+                    CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_ms);
+                    """
+            )
+        }
         return migrator
     }
 
@@ -159,6 +174,88 @@ public final class FunnelStore: Sendable {
                 }
             }
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_ms < ?", arguments: [keysBeforeMillis])
+        }
+    }
+
+    // MARK: Alarms and the webhook outbox
+
+    /// Saves alarm states and queues their notifications in one transaction, so a restart neither loses a
+    /// notification nor fires an alarm twice.
+    public func saveAlarms(_ states: [AlarmStateRecord], deliveries: [(receiver: String, key: String, body: [UInt8])], nowMillis: Int64) async throws {
+        try await self.database.write { db in
+            for record in states {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO alarm_states (name, state, pending_since_ms, firing_since_ms, last_notified_ms, sequence, resolved_at_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET state = excluded.state, pending_since_ms = excluded.pending_since_ms,
+                            firing_since_ms = excluded.firing_since_ms, last_notified_ms = excluded.last_notified_ms,
+                            sequence = excluded.sequence, resolved_at_ms = excluded.resolved_at_ms
+                        """
+                ).execute(arguments: [
+                    record.name, record.state.rawValue, record.pendingSinceMillis, record.firingSinceMillis,
+                    record.lastNotifiedMillis, record.sequence, record.resolvedAtMillis,
+                ])
+            }
+            for delivery in deliveries {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO webhook_outbox (receiver, idempotency_key, body, next_attempt_ms, created_ms)
+                        VALUES (?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [delivery.receiver, delivery.key, Data(delivery.body), nowMillis, nowMillis])
+            }
+        }
+    }
+
+    /// The saved alarm states.
+    public func alarmStates() throws -> [AlarmStateRecord] {
+        try self.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, state, pending_since_ms, firing_since_ms, last_notified_ms, sequence, resolved_at_ms FROM alarm_states")
+                .compactMap { row in
+                    guard let state = AlarmState(rawValue: row[1]) else { return nil }
+                    return AlarmStateRecord(
+                        name: row[0], state: state, pendingSinceMillis: row[2], firingSinceMillis: row[3],
+                        lastNotifiedMillis: row[4], sequence: row[5], resolvedAtMillis: row[6]
+                    )
+                }
+        }
+    }
+
+    /// Deliveries due at `nowMillis`, oldest first.
+    public func dueDeliveries(nowMillis: Int64, limit: Int = 64) async throws -> [WebhookDelivery] {
+        try await self.database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, receiver, idempotency_key, body, attempts FROM webhook_outbox WHERE next_attempt_ms <= ? ORDER BY id LIMIT ?",
+                arguments: [nowMillis, limit]
+            ).map { row in
+                WebhookDelivery(id: row[0], receiver: row[1], idempotencyKey: row[2], body: Array(row[3] as Data), attempts: row[4])
+            }
+        }
+    }
+
+    /// When the next delivery falls due, if any is waiting.
+    public func nextDeliveryMillis() async throws -> Int64? {
+        try await self.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM webhook_outbox") }
+    }
+
+    /// Notifications waiting in the outbox.
+    public func outboxDepth() async throws -> Int {
+        try await self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_outbox") ?? 0 }
+    }
+
+    /// Removes a delivered (or abandoned) notification from the outbox.
+    public func removeDelivery(id: Int64) async throws {
+        try await self.database.write { db in try db.execute(sql: "DELETE FROM webhook_outbox WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Records a failed attempt and when to try again.
+    public func rescheduleDelivery(id: Int64, attempts: Int, nextAttemptMillis: Int64, error: String) async throws {
+        try await self.database.write { db in
+            try db.execute(
+                sql: "UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?",
+                arguments: [attempts, nextAttemptMillis, error, id]
+            )
         }
     }
 
