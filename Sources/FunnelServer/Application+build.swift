@@ -15,8 +15,8 @@ public func buildApplication(
     configuration: FunnelConfiguration,
     logger: Logger = Logger(label: "funnel"),
     clock: @escaping @Sendable () -> Int64 = wallClockMillis,
-    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in },
-    onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in }
+    onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in },
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let store = try FunnelStore(directory: configuration.dataDirectory)
     let alarmWakeup = Wakeup()

@@ -55,8 +55,8 @@ public final class LiveServer: Sendable {
             configuration: configuration,
             logger: logger,
             clock: clock,
-            onServerRunning: { addressSink.yield($0) },
-            onStatsDListening: { bindingSink.yield($0) }
+            onStatsDListening: { bindingSink.yield($0) },
+            onServerRunning: { addressSink.yield($0) }
         )
         let group = ServiceGroup(services: [app], logger: logger)
         let task = Task {

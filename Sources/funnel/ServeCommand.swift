@@ -81,13 +81,13 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try buildApplication(
             configuration: configuration,
             logger: logger,
-            onServerRunning: { address in
-                let line = "funnel \(FunnelVersion.current) listening on http://\(address), data in \(dataDirectory)/funnel.sqlite\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
-            },
             onStatsDListening: { binding in
                 let addresses = [binding.udp.map { "udp://\($0)" }, binding.tcp.map { "tcp://\($0)" }].compactMap { $0 }
                 let line = "funnel StatsD listening on \(addresses.joined(separator: " and "))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            },
+            onServerRunning: { address in
+                let line = "funnel \(FunnelVersion.current) listening on http://\(address), data in \(dataDirectory)/funnel.sqlite\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             }
         )
