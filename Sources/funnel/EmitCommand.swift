@@ -129,7 +129,8 @@ struct EmitCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("cannot read \(path): \(error.localizedDescription)")
             }
-            for line in text.split(separator: "\n", omittingEmptySubsequences: false) { try await take(line) }
+            // Split by byte: Swift reads "\r\n" as one Character, so a CRLF file has no "\n" Characters.
+            for line in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) { try await take(Substring(line)) }
         }
         try await flush()
     }

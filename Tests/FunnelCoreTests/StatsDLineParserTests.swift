@@ -147,6 +147,14 @@ private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "or
         #expect(try parser.parse(" \r") == nil)
     }
 
+    @Test func splitsCRLFLinesToo() {
+        var parsed: [StatsDLine] = []
+        parser.forEachLine(in: "funnel.events:2|c|\(tags),outcome:passed\r\nfunnel.events:1|c|\(tags),outcome:failed\r\n"[...]) { _, result in
+            if case .success(let line) = result { parsed.append(line) }
+        }
+        #expect(parsed == [events(.passed, 2), events(.failed, 1)])
+    }
+
     @Test func splitsAPacketIntoLinesAndKeepsGoingPastBadOnes() {
         let packet = """
             funnel.events:5|c|\(tags),outcome:received

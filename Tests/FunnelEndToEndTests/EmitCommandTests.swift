@@ -26,6 +26,7 @@ import Testing
         #expect(try await server.stop() == 0)
     }
 
+    /// CRLF line ends, as a file written on Windows has them.
     @Test func emitsManyFromAnNDJSONFileInBatches() async throws {
         let (server, url, directory) = try await Self.serve()
         defer { directory.remove() }
@@ -35,7 +36,7 @@ import Testing
             {"pipeline":"etl","stage":"extract","outcome":"passed","count":9}
 
             {"pipeline":"etl","stage":"extract","outcome":"failed"}
-            """.write(to: file, atomically: true, encoding: .utf8)
+            """.replacingOccurrences(of: "\n", with: "\r\n").write(to: file, atomically: true, encoding: .utf8)
         let result = try FunnelCommand.run(["emit", "--server", url, "--file", file.path, "--batch-size", "2"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "{\"accepted\":2}\n{\"accepted\":1}\n")

@@ -26,8 +26,12 @@ public struct StatsDLineParser: Sendable {
     }
 
     /// Calls `body` with each line of a packet or stream chunk and what it parsed to; blank lines are skipped.
+    ///
+    /// Lines end at `\n`, with or without a `\r` before it. (Splitting by byte, not by `Character`: Swift reads
+    /// `\r\n` as one character that is not `\n`.)
     public func forEachLine(in text: Substring, _ body: (Substring, Result<StatsDLine, StatsDLineRejection>) -> Void) {
-        for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        for bytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            let line = Substring(bytes)
             do {
                 if let parsed = try self.parse(line) { body(line, .success(parsed)) }
             } catch {

@@ -243,7 +243,12 @@ public final class StatsDListener: Service, Sendable {
         var reports: [StageReport] = []
         var latencies: [LatencyObservation] = []
         var readings: [QueueDepthReport] = []
-        self.parser.forEachLine(in: text[...]) { line, result in
+        let maximumLineBytes = transport == "tcp" ? self.configuration.maximumLineBytes : Int.max
+        self.parser.forEachLine(in: text[...]) { line, parsed in
+            var result = parsed
+            if line.utf8.count > maximumLineBytes {
+                result = .failure(StatsDLineRejection(.tooLong, "line of \(line.utf8.count) bytes is longer than \(maximumLineBytes) bytes"))
+            }
             switch result {
             case .success(.events(let report)):
                 if report.count == 0 { local.acceptedLines &+= 1 } else { reports.append(report) }
