@@ -74,7 +74,7 @@ import Testing
     /// The server counts a batch but its answer is lost: the retry carries the same key and is not counted again.
     @Test func aRetryAfterALostAnswerIsNotCountedTwice() async throws {
         let server = try await LiveServer.start()
-        let proxy = try await AnswerDroppingProxy.start(upstreamPort: server.port)
+        let proxy = try await FaultInjectingProxy.start(upstreamPort: server.port)
         proxy.dropAnswers(onNextConnections: 1)
         let reporter = FunnelReporter(
             endpoint: IngestEndpoint(server: "http://127.0.0.1:\(proxy.port)"), configuration: Self.configuration(), logger: Self.logger
@@ -93,11 +93,18 @@ import Testing
         try await server.stop()
     }
 
-    /// The server stops while batches are on their way and comes back on the same data: nothing lost, nothing doubled.
+    /// The server goes away while batches are on their way (connections cut mid-request, then the server stopped)
+    /// and comes back on the same data: nothing lost, nothing doubled.
+    ///
+    /// The proxy cuts the network before the server stops, as a real outage does, and keeps clients from
+    /// connecting to a server that is shutting down.
     @Test func serverStoppedAndRestartedMidFlushLosesAndDoublesNothing() async throws {
         let first = try await LiveServer.start()
+        let proxy = try await FaultInjectingProxy.start(upstreamPort: first.port)
         let reporter = FunnelReporter(
-            endpoint: IngestEndpoint(server: first.baseURL), configuration: Self.configuration(flushInterval: .milliseconds(5), batch: 4), logger: Self.logger
+            endpoint: IngestEndpoint(server: "http://127.0.0.1:\(proxy.port)"),
+            configuration: Self.configuration(flushInterval: .milliseconds(5), batch: 4),
+            logger: Self.logger
         )
         let run = Task { try await reporter.run() }
         var expected: [String: UInt64] = [:]
@@ -111,11 +118,13 @@ import Testing
         record(0)
         #expect(try await eventually { reporter.statistics.deliveredBatches >= 1 })
         record(1)
+        proxy.cutOff()
         try await first.stop()
         record(2)
         #expect(try await eventually { reporter.statistics.failedAttempts >= 1 })
         record(3)
-        let second = try await LiveServer.start(dataDirectory: first.dataDirectory, port: first.port)
+        let second = try await LiveServer.start(dataDirectory: first.dataDirectory)
+        proxy.restore(upstreamPort: second.port)
         let total = expected.values.reduce(0, +)
         #expect(try await eventually { Self.total(try await second.stages(of: "etl")) == total })
         await reporter.shutdown()
@@ -124,6 +133,7 @@ import Testing
         #expect(stages.mapValues(\.received) == expected)
         #expect(reporter.statistics.droppedEvents == 0)
         #expect(reporter.statistics.deliveredEvents == total)
+        await proxy.stop()
         try await second.stop()
     }
 

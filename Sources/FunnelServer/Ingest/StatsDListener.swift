@@ -193,7 +193,8 @@ public final class StatsDListener: Service, Sendable {
         }
         defer { self.connections.withLock { _ = $0.channels.removeValue(forKey: id) } }
         guard admitted else {
-            connection.channel.close(promise: nil)
+            // Close through executeThenClose: a wrapped channel dropped unfinished traps in NIOAsyncWriter.
+            try? await connection.executeThenClose { _, _ in }
             return
         }
         var carry: [UInt8] = []
