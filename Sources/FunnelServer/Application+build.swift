@@ -18,7 +18,7 @@ public func buildApplication(
     onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in },
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let store = try FunnelStore(directory: configuration.dataDirectory)
+    let store = try FunnelStore(directory: configuration.dataDirectory, durability: configuration.durability)
     let alarmWakeup = Wakeup()
     let senderWakeup = Wakeup()
     let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, queueDepthsChanged: alarmWakeup)
@@ -37,8 +37,16 @@ public func buildApplication(
         configuration.statsd.isEnabled
         ? StatsDListener(configuration: configuration.statsd, intake: intake, logger: logger, onListening: onStatsDListening)
         : nil
-    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender, statsd: statsd)
-        .register(on: router)
+    router.add(
+        middleware: AccessControlMiddleware(
+            ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens), intake: intake
+        )
+    )
+    FunnelRoutes(
+        intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender,
+        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests,
+        statsd: statsd
+    ).register(on: router)
     let settle = SettleService(
         intake: intake,
         interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
@@ -46,6 +54,7 @@ public func buildApplication(
     )
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"

@@ -13,6 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Without flags it listens on 127.0.0.1:9470 and keeps its data in ./funnel-data/funnel.sqlite.
             Flags override the configuration file. SIGINT or SIGTERM stop it cleanly.
+            Bearer tokens may also come from the environment, comma-separated: FUNNEL_INGEST_TOKENS (for /v1/*)
+            and FUNNEL_READ_TOKENS (for /api/* and /metrics); they are never logged.
             """
     )
 
@@ -74,6 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
             case .failure(let error): throw ValidationError("--statsd-tcp: \(error)")
             }
         }
+        let environment = ProcessInfo.processInfo.environment
+        configuration.ingestTokens += Self.tokens(environment["FUNNEL_INGEST_TOKENS"])
+        configuration.readTokens += Self.tokens(environment["FUNNEL_READ_TOKENS"])
 
         var logger = Logger(label: "funnel")
         logger.logLevel = self.logLevel
@@ -92,6 +97,13 @@ struct ServeCommand: AsyncParsableCommand {
             }
         )
         try await app.runService()
+    }
+}
+
+extension ServeCommand {
+    /// Tokens from a comma-separated environment variable.
+    static func tokens(_ value: String?) -> [String] {
+        (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 

@@ -42,6 +42,11 @@ struct FunnelFigures {
         print("widest possible sketch (1 µs to 1 h): \(widest.byteCount) bytes")
         figures["sketch_bytes_max"] = Double(widest.byteCount)
 
+        print("\n## Storage: bytes per (series, bucket) in SQLite")
+        let bytesPerRow = try await Self.storageBytesPerBucket(pipelines: 5, stages: 5, buckets: quick ? 240 : 1440)
+        print(String(format: "%.1f bytes per (pipeline, stage, outcome, bucket) row, file after checkpoint", bytesPerRow))
+        figures["storage_bytes_per_series_bucket"] = bytesPerRow
+
         print("\n## Alarm latency: DLQ depth report crossing the threshold -> webhook request at the receiver")
         let runs = quick ? 20 : 100
         let latencies = try await Self.alarmLatency(runs: runs)
@@ -76,6 +81,27 @@ struct FunnelFigures {
                 ? exp(log(40) + 1.2 * normal())
                 : (uniform() < 0.97 ? exp(log(8) + 0.3 * normal()) : exp(log(1500) + 0.4 * normal()))
         }
+    }
+
+    /// Fills a store with one day of one-minute buckets and divides the file size by the rows.
+    static func storageBytesPerBucket(pipelines: Int, stages: Int, buckets: Int) async throws -> Double {
+        let directory = NSTemporaryDirectory() + "funnel-storage-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try FunnelStore(directory: directory, durability: .normal)
+        var ledger = FunnelLedger(policy: LedgerPolicy(retentionSeconds: 400 * 86_400))
+        let start: Int64 = 1_795_688_100_000 - Int64(buckets) * 60_000
+        for bucket in 0..<buckets {
+            let reports = (0..<pipelines).flatMap { pipeline in
+                (0..<stages).flatMap { stage in
+                    Outcome.allCases.map { StageReport(pipeline: "pipeline-\(pipeline)", stage: "stage-\(stage)", outcome: $0, count: 1000, eventTimeMillis: start + Int64(bucket) * 60_000) }
+                }
+            }
+            let batch = try ledger.admit(reports, nowMillis: 1_795_688_100_000)
+            _ = try await store.commit(batch, claim: nil, nowMillis: 1_795_688_100_000)
+        }
+        try store.checkpoint()
+        let size = (try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
+        return Double(size) / Double(try store.bucketRowCount())
     }
 
     /// Runs a real server and a real receiver on loopback; measures report-to-webhook time for each firing.

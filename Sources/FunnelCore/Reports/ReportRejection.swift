@@ -18,6 +18,9 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case tooManyStages = "too_many_stages"
         case tooManyQueues = "too_many_queues"
         case idempotencyConflict = "idempotency_conflict"
+        case unauthorized = "unauthorized"
+        case overloaded = "overloaded"
+        case bodyTimeout = "body_timeout"
     }
 
     public var reason: Reason

@@ -55,6 +55,7 @@ extension FunnelConfiguration {
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
             "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
+            "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability",
             "statsd",
         ]) {
             switch key {
@@ -93,6 +94,28 @@ extension FunnelConfiguration {
                 }
                 guard !bounds.isEmpty else { throw value.error("needs at least one bound") }
                 self.ledger.latencyBucketsSeconds = bounds
+            case "durability":
+                let text = try value.string()
+                guard let durability = Durability(rawValue: text) else { throw value.error("must be full, normal or memory; got \(String(reflecting: text))") }
+                self.durability = durability
+            case "ingest_tokens":
+                self.ingestTokens += try value.sequence().map { node throws(ConfigurationError) in try node.string() }
+            case "read_tokens":
+                self.readTokens += try value.sequence().map { node throws(ConfigurationError) in try node.string() }
+            case "ingest_tokens_file", "read_tokens_file":
+                let path = try value.string()
+                let tokens: [String]
+                do {
+                    tokens = try AccessTokens.lines(ofFile: path)
+                } catch {
+                    throw value.error("cannot read \(path): \(error.localizedDescription)")
+                }
+                if key == "ingest_tokens_file" { self.ingestTokens += tokens } else { self.readTokens += tokens }
+            case "timeouts":
+                for (timeoutKey, timeoutValue) in try value.mapping(allowed: ["idle", "body"]) {
+                    if timeoutKey == "idle" { self.idleTimeoutSeconds = try timeoutValue.duration(minimumSeconds: 1) }
+                    if timeoutKey == "body" { self.bodyTimeoutSeconds = try timeoutValue.duration(minimumSeconds: 0.1) }
+                }
             case "external_url":
                 self.externalURL = try value.string()
             case "dlq":
@@ -181,6 +204,7 @@ extension FunnelConfiguration {
     private mutating func readLimits(_ node: ConfigurationNode) throws(ConfigurationError) {
         for (key, value) in try node.mapping(allowed: [
             "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
+            "max_concurrent_requests",
         ]) {
             switch key {
             case "max_body_bytes": self.maximumBodyBytes = try value.integer(minimum: 1024)
@@ -189,6 +213,7 @@ extension FunnelConfiguration {
             case "max_stages_per_pipeline": self.ledger.maximumStagesPerPipeline = try value.integer(minimum: 1)
             case "max_future": self.ledger.maximumFutureSeconds = try value.wholeSeconds()
             case "max_queues": self.ledger.maximumQueues = try value.integer(minimum: 1)
+            case "max_concurrent_requests": self.maximumConcurrentRequests = try value.integer(minimum: 1)
             default: break
             }
         }

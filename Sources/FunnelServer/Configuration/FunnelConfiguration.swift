@@ -30,6 +30,18 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var webhookMaximumBackoffSeconds: Double
     /// Funnel's address as users reach it, for links in notifications; defaults to the listen address.
     public var externalURL: String?
+    /// Bearer tokens accepted on `/v1/*`; empty leaves ingest open to anyone who can reach the port.
+    public var ingestTokens: [String]
+    /// Bearer tokens accepted on `/api/*` and `/metrics`; empty leaves them open.
+    public var readTokens: [String]
+    /// Seconds a connection may sit idle before it is closed.
+    public var idleTimeoutSeconds: Double
+    /// Seconds a client has to send a whole request body; slower gets `408`.
+    public var bodyTimeoutSeconds: Double
+    /// How hard a `202` promises the reports are kept: `full` (synced to disk, the default), `normal`, `memory`.
+    public var durability: Durability
+    /// Report requests handled at once; more get `503` with `Retry-After`, so memory stays bounded under a flood.
+    public var maximumConcurrentRequests: Int
     /// The StatsD/DogStatsD listener; disabled by default.
     public var statsd: StatsDConfiguration
 
@@ -50,6 +62,12 @@ public struct FunnelConfiguration: Sendable, Hashable {
         webhookInitialBackoffSeconds: Double = 1,
         webhookMaximumBackoffSeconds: Double = 300,
         externalURL: String? = nil,
+        ingestTokens: [String] = [],
+        readTokens: [String] = [],
+        idleTimeoutSeconds: Double = 60,
+        bodyTimeoutSeconds: Double = 30,
+        maximumConcurrentRequests: Int = 64,
+        durability: Durability = .full,
         statsd: StatsDConfiguration = StatsDConfiguration()
     ) {
         self.listenHost = listenHost
@@ -68,6 +86,12 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.webhookInitialBackoffSeconds = webhookInitialBackoffSeconds
         self.webhookMaximumBackoffSeconds = webhookMaximumBackoffSeconds
         self.externalURL = externalURL
+        self.ingestTokens = ingestTokens
+        self.readTokens = readTokens
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
+        self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.durability = durability
         self.statsd = statsd
     }
 

@@ -3,6 +3,7 @@ import Foundation
 public import Hummingbird
 import NIOCore
 import HTTPTypes
+import Synchronization
 
 /// The HTTP API: report ingest, funnel queries, `/metrics` and health endpoints.
 public struct FunnelRoutes: Sendable {
@@ -10,16 +11,23 @@ public struct FunnelRoutes: Sendable {
     let maximumBodyBytes: Int
     let alarms: AlarmService?
     let webhooks: WebhookSender?
+    let bodyTimeout: Duration
+    let maximumConcurrentRequests: Int
+    private let inFlight: InFlightRequests
     let statsd: StatsDListener?
 
     /// Routes for `intake`; `alarms`, `webhooks` and `statsd`, when given, add their state to `/metrics`.
     public init(
-        intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil, statsd: StatsDListener? = nil
+        intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil,
+        bodyTimeoutSeconds: Double = 30, maximumConcurrentRequests: Int = 64, statsd: StatsDListener? = nil
     ) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
         self.alarms = alarms
         self.webhooks = webhooks
+        self.bodyTimeout = .milliseconds(Int64(bodyTimeoutSeconds * 1000))
+        self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.inFlight = InFlightRequests()
         self.statsd = statsd
     }
 
@@ -38,10 +46,22 @@ public struct FunnelRoutes: Sendable {
     // MARK: Ingest
 
     func postReports(_ request: Request, context: some RequestContext) async throws -> Response {
-        var request = request
+        guard self.inFlight.enter(limit: self.maximumConcurrentRequests) else {
+            self.intake.countRejection(.overloaded)
+            var error = APIError(
+                .serviceUnavailable, "the server is at its limit of \(self.maximumConcurrentRequests) report requests at once; retry after 1s",
+                reason: ReportRejection.Reason.overloaded.rawValue
+            )
+            error.headers[.retryAfter] = "1"
+            throw error
+        }
+        defer { self.inFlight.leave() }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: self.maximumBodyBytes)
+            buffer = try await self.collectBody(request)
+        } catch is BodyTimeout {
+            self.intake.countRejection(.bodyTimeout)
+            throw APIError(.requestTimeout, "body: not received within \(self.bodyTimeout)", reason: ReportRejection.Reason.bodyTimeout.rawValue)
         } catch is NIOTooManyBytesError {
             let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
             self.intake.countRejection(rejection.reason)
@@ -55,6 +75,25 @@ public struct FunnelRoutes: Sendable {
             return try JSONResponse.make(["accepted": receipt.accepted], status: .accepted, headers: headers)
         } catch let rejection as ReportRejection {
             throw APIError(rejection)
+        }
+    }
+
+    /// The request body, or ``BodyTimeout`` when the client takes longer than the body timeout to send it.
+    private func collectBody(_ request: Request) async throws -> ByteBuffer {
+        let limit = self.maximumBodyBytes
+        let timeout = self.bodyTimeout
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                var request = request
+                return try await request.collectBody(upTo: limit)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw BodyTimeout() }
+            return buffer
         }
     }
 

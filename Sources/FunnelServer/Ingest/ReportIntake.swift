@@ -13,6 +13,7 @@ public final class ReportIntake: Sendable {
     private let clock: @Sendable () -> Int64
     private let idempotencyWindowSeconds: Int64
     private let queueDepthsChanged: Wakeup?
+    private let committer: GroupCommitter
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
@@ -30,6 +31,7 @@ public final class ReportIntake: Sendable {
         self.clock = clock
         self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
         self.queueDepthsChanged = queueDepthsChanged
+        self.committer = GroupCommitter(store: store)
     }
 
     /// The current time, Unix milliseconds, from the injected clock.
@@ -51,7 +53,7 @@ public final class ReportIntake: Sendable {
                 Result { () throws(ReportRejection) in try ledger.admit(reports, nowMillis: now) }
             }
             let batch = try admission.get()
-            let outcome = try await self.store.commit(batch, claim: claim, nowMillis: now)
+            let outcome = try await self.committer.commit(PendingCommit(batch: batch, claim: claim, nowMillis: now))
             if outcome == .committed {
                 self.ledger.withLock { $0.apply(batch, nowMillis: now) }
                 if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }

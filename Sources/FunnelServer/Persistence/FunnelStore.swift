@@ -8,17 +8,23 @@ import GRDB
 public final class FunnelStore: Sendable {
     /// Path of the database file.
     public let path: String
-    private let database: DatabasePool
+    private let database: any DatabaseWriter
 
-    /// Opens (creating if needed) `funnel.sqlite` in `directory`.
-    public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        self.path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
+    /// Opens (creating if needed) `funnel.sqlite` in `directory`; with `.memory` nothing touches the disk.
+    public init(directory: String, durability: Durability = .full) throws {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        if durability == .memory {
+            self.path = ":memory:"
+            self.database = try DatabaseQueue(configuration: configuration)
+        } else {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            self.path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
+            let synchronous = durability == .full ? "FULL" : "NORMAL"
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            }
+            self.database = try DatabasePool(path: self.path, configuration: configuration)
         }
-        self.database = try DatabasePool(path: self.path, configuration: configuration)
         try Self.migrator.migrate(self.database)
     }
 
@@ -112,48 +118,59 @@ public final class FunnelStore: Sendable {
 
     /// Stores a batch, with its idempotency key when it has one, in one transaction.
     public func commit(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64) async throws -> CommitOutcome {
+        try await self.commit([PendingCommit(batch: batch, claim: claim, nowMillis: nowMillis)])[0]
+    }
+
+    /// Stores several requests' batches in one transaction (group commit: one sync to disk for all of them).
+    ///
+    /// Each keeps its own idempotency check, so a key repeated within the group is answered as a replay.
+    public func commit(_ group: [PendingCommit]) async throws -> [CommitOutcome] {
         try await self.database.write { db in
-            if let claim, let earlier = try Self.check(claim, db) { return earlier }
-            for (name, position) in batch.newPipelines {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
-                    .execute(arguments: [name, position])
-            }
-            for (key, position) in batch.newStages {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO stages (pipeline, stage, position) VALUES (?, ?, ?)")
-                    .execute(arguments: [key.pipeline, key.stage, position])
-            }
-            let upsertCount = try db.cachedStatement(
+            try group.map { pending in try Self.write(pending.batch, claim: pending.claim, nowMillis: pending.nowMillis, db) }
+        }
+    }
+
+    private static func write(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64, _ db: Database) throws -> CommitOutcome {
+        if let claim, let earlier = try Self.check(claim, db) { return earlier }
+        for (name, position) in batch.newPipelines {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
+                .execute(arguments: [name, position])
+        }
+        for (key, position) in batch.newStages {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO stages (pipeline, stage, position) VALUES (?, ?, ?)")
+                .execute(arguments: [key.pipeline, key.stage, position])
+        }
+        let upsertCount = try db.cachedStatement(
+            sql: """
+                INSERT INTO bucket_counts (pipeline, stage, outcome, bucket_start, count) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET count = count + excluded.count
+                """
+        )
+        for (key, count) in batch.counts {
+            try upsertCount.execute(arguments: [key.pipeline, key.stage, key.outcome.rawValue, key.bucketStart, Int64(count)])
+        }
+        for (key, count) in batch.lateEvents {
+            try db.cachedStatement(
                 sql: """
-                    INSERT INTO bucket_counts (pipeline, stage, outcome, bucket_start, count) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO late_events (pipeline, stage, count) VALUES (?, ?, ?)
                     ON CONFLICT DO UPDATE SET count = count + excluded.count
                     """
-            )
-            for (key, count) in batch.counts {
-                try upsertCount.execute(arguments: [key.pipeline, key.stage, key.outcome.rawValue, key.bucketStart, Int64(count)])
-            }
-            for (key, count) in batch.lateEvents {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO late_events (pipeline, stage, count) VALUES (?, ?, ?)
-                        ON CONFLICT DO UPDATE SET count = count + excluded.count
-                        """
-                ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
-            }
-            for (key, observation) in batch.queueDepths {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO queue_depths (pipeline, queue, depth, observed_ms) VALUES (?, ?, ?, ?)
-                        ON CONFLICT DO UPDATE SET depth = excluded.depth, observed_ms = excluded.observed_ms
-                        WHERE excluded.observed_ms >= observed_ms
-                        """
-                ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
-            }
-            if let claim {
-                try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [claim.key, claim.bodyHash, batch.reportCount, nowMillis])
-            }
-            return .committed
+            ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
         }
+        for (key, observation) in batch.queueDepths {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO queue_depths (pipeline, queue, depth, observed_ms) VALUES (?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET depth = excluded.depth, observed_ms = excluded.observed_ms
+                    WHERE excluded.observed_ms >= observed_ms
+                    """
+            ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
+        }
+        if let claim {
+            try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [claim.key, claim.bodyHash, batch.reportCount, nowMillis])
+        }
+        return .committed
     }
 
     /// Drops pruned buckets, keeps their counts in `pruned_counts`, and forgets idempotency keys older than `keysBeforeMillis`.
@@ -237,6 +254,16 @@ public final class FunnelStore: Sendable {
     /// When the next delivery falls due, if any is waiting.
     public func nextDeliveryMillis() async throws -> Int64? {
         try await self.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM webhook_outbox") }
+    }
+
+    /// Moves the write-ahead log into the database file and truncates it, so the file size shows what is stored.
+    public func checkpoint() throws {
+        try self.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Bucket counter rows stored, one per (pipeline, stage, outcome, bucket) with a count.
+    public func bucketRowCount() throws -> Int {
+        try self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bucket_counts") ?? 0 }
     }
 
     /// Notifications waiting in the outbox.
