@@ -9,15 +9,18 @@ import NIOHTTP1
 public struct IngestEndpoint: Sendable {
     /// The server's base URL, e.g. `http://127.0.0.1:9470`, without a trailing slash.
     public let server: String
+    /// Sent as `Authorization: Bearer <token>` when the server requires ingest tokens.
+    public let token: String?
     public let httpClient: HTTPClient
 
     /// The largest reply body read, in bytes.
     static let maximumReplyBytes = 1 << 20
 
-    public init(server: String, httpClient: HTTPClient = .shared) {
+    public init(server: String, token: String? = nil, httpClient: HTTPClient = .shared) {
         var server = server
         while server.hasSuffix("/") { server.removeLast() }
         self.server = server
+        self.token = token
         self.httpClient = httpClient
     }
 
@@ -32,6 +35,7 @@ public struct IngestEndpoint: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await self.httpClient.execute(request, timeout: TimeAmount(timeout))
         let reply = try await response.body.collect(upTo: Self.maximumReplyBytes)

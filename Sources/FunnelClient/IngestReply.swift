@@ -18,8 +18,9 @@ public struct IngestReply: Sendable, Hashable {
     /// Whether the server took the request (`2xx`).
     public var isAccepted: Bool { (200..<300).contains(self.status) }
 
-    /// Whether sending the same request again may succeed: the server was overloaded or failed (`429`, `5xx`).
-    public var isRetryable: Bool { self.status == 429 || self.status >= 500 }
+    /// Whether sending the same request again may succeed: the server was overloaded, slow or failed (`408`,
+    /// `429`, `5xx`), or refused the token (`401`, `403`), which an operator can fix without losing what waits.
+    public var isRetryable: Bool { [401, 403, 408, 429].contains(self.status) || self.status >= 500 }
 
     /// The `accepted` count of a `2xx` answer.
     public var accepted: Int? { self.json?["accepted"] as? Int }

@@ -21,6 +21,9 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The Funnel server's base URL.", valueName: "url"))
     var server = ProcessInfo.processInfo.environment["FUNNEL_SERVER"] ?? "http://127.0.0.1:9470"
 
+    @Option(help: ArgumentHelp("Ingest token, sent as Authorization: Bearer. [default: $FUNNEL_INGEST_TOKEN]", valueName: "token"))
+    var token = ProcessInfo.processInfo.environment["FUNNEL_INGEST_TOKEN"]
+
     @Option(help: "Pipeline name.")
     var pipeline: String?
 
@@ -64,7 +67,7 @@ struct EmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpoint = IngestEndpoint(server: self.server)
+        let endpoint = IngestEndpoint(server: self.server, token: self.token.flatMap { $0.isEmpty ? nil : $0 })
         if let file {
             try await self.sendFile(file, to: endpoint)
         } else {

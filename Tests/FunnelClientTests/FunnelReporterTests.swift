@@ -173,6 +173,30 @@ import Testing
         try await server.stop()
     }
 
+    /// With ingest tokens configured, the reporter's token is sent; a wrong token keeps the data waiting, not dropped.
+    @Test func sendsItsIngestTokenAndWaitsOutAWrongOne() async throws {
+        var configuration = FunnelConfiguration()
+        configuration.ingestTokens = ["right"]
+        let server = try await LiveServer.start(configuration: configuration)
+        var brief = Self.configuration()
+        brief.shutdownTimeout = .milliseconds(200)
+        let wrong = FunnelReporter(endpoint: IngestEndpoint(server: server.baseURL, token: "wrong"), configuration: brief, logger: Self.logger)
+        let right = FunnelReporter(endpoint: IngestEndpoint(server: server.baseURL, token: "right"), configuration: Self.configuration(), logger: Self.logger)
+        let runs = [Task { try await wrong.run() }, Task { try await right.run() }]
+        wrong.received(pipeline: "secure", stage: "a", count: 2)
+        right.received(pipeline: "secure", stage: "b", count: 3)
+        #expect(try await eventually { right.statistics.deliveredEvents == 3 })
+        #expect(try await eventually { wrong.statistics.failedAttempts >= 2 })
+        #expect(wrong.statistics.pendingEvents == 2)
+        #expect(wrong.statistics.rejectedEvents == 0)
+        await right.shutdown()
+        await wrong.shutdown()
+        for run in runs { try await run.value }
+        #expect(wrong.droppedEvents == 2, "what a shutdown could not deliver is counted as dropped")
+        #expect(try await server.stages(of: "secure").mapValues(\.received) == ["b": 3])
+        try await server.stop()
+    }
+
     /// Under swift-service-lifecycle, graceful shutdown sends what is left before the group returns.
     @Test func gracefulShutdownOfItsServiceGroupFlushes() async throws {
         let server = try await LiveServer.start()
