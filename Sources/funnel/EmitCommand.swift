@@ -22,7 +22,7 @@ struct EmitCommand: AsyncParsableCommand {
     var server = ProcessInfo.processInfo.environment["FUNNEL_SERVER"] ?? "http://127.0.0.1:9470"
 
     @Option(help: ArgumentHelp("Ingest token, sent as Authorization: Bearer. [default: $FUNNEL_INGEST_TOKEN]", valueName: "token"))
-    var token = ProcessInfo.processInfo.environment["FUNNEL_INGEST_TOKEN"]
+    var token: String?
 
     @Option(help: "Pipeline name.")
     var pipeline: String?
@@ -67,7 +67,8 @@ struct EmitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let endpoint = IngestEndpoint(server: self.server, token: self.token.flatMap { $0.isEmpty ? nil : $0 })
+        let token = self.token ?? ProcessInfo.processInfo.environment["FUNNEL_INGEST_TOKEN"]
+        let endpoint = IngestEndpoint(server: self.server, token: token.flatMap { $0.isEmpty ? nil : $0 })
         if let file {
             try await self.sendFile(file, to: endpoint)
         } else {
