@@ -144,6 +144,7 @@ let package = Package(
             name: "FunnelEndToEndTests",
             dependencies: [
                 "FunnelCore",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "FunnelTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

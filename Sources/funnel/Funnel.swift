@@ -13,7 +13,7 @@ struct Funnel: AsyncParsableCommand {
             Prometheus metrics.
             """,
         version: FunnelVersion.current,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, EmitCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, GenerateCommand.self],
         defaultSubcommand: nil
     )
 }
