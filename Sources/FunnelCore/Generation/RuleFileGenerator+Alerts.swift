@@ -29,7 +29,7 @@ extension RuleFileGenerator {
                   \(scope.select("funnel:stage_silent_loss_events:increase1h")) >= 10
                 for: 10m
                 labels:
-                  severity: page
+                  severity: page\(scope.labelLines)
                 annotations:
                   summary: Stage {{ $labels.stage }} of pipeline {{ $labels.pipeline }} is silently losing events
                   description: >-
@@ -51,7 +51,7 @@ extension RuleFileGenerator {
                   \(scope.select("funnel:transit_lost_events:increase1h")) >= 10
                 for: 10m
                 labels:
-                  severity: page
+                  severity: page\(scope.labelLines)
                 annotations:
                   summary: Events are lost between {{ $labels.from_stage }} and {{ $labels.to_stage }} in pipeline {{ $labels.pipeline }}
                   description: >-
@@ -69,7 +69,7 @@ extension RuleFileGenerator {
                 expr: \(scope.select("funnel:pipeline_delivery_ratio:1h")) < \(number(scope.deliveryRatio))
                 for: 15m
                 labels:
-                  severity: ticket
+                  severity: ticket\(scope.labelLines)
                 annotations:
                   summary: Pipeline {{ $labels.pipeline }} delivers only {{ $value | humanizePercentage }} of ingested events
                   description: >-
@@ -94,7 +94,7 @@ extension RuleFileGenerator {
                   label_replace(sum by (pipeline, stage) (\(scope.select("funnel:stage_events:rate5m", [#"outcome="received""#]))) > 0, "to_stage", "$1", "stage", "(.+)")
                 for: 10m
                 labels:
-                  severity: page
+                  severity: page\(scope.labelLines)
                 annotations:
                   summary: Stage {{ $labels.to_stage }} of pipeline {{ $labels.pipeline }} has stalled
                   description: >-
@@ -112,7 +112,7 @@ extension RuleFileGenerator {
                 expr: max by (pipeline, queue) (\(scope.select("funnel_dlq_depth"))) > \(number(scope.dlqDepth))
                 for: 15m
                 labels:
-                  severity: ticket
+                  severity: ticket\(scope.labelLines)
                 annotations:
                   summary: Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} holds {{ $value | humanize }} events
                   description: >-
@@ -132,7 +132,7 @@ extension RuleFileGenerator {
                   max by (pipeline, queue) (deriv(\(scope.select("funnel_dlq_depth"))[15m])) > 0
                 for: 15m
                 labels:
-                  severity: warning
+                  severity: warning\(scope.labelLines)
                 annotations:
                   summary: Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} is growing
                   description: >-
@@ -149,7 +149,7 @@ extension RuleFileGenerator {
                 expr: histogram_quantile(0.95, \(scope.select("funnel:stage_latency_seconds_bucket:rate5m"))) > 60
                 for: 15m
                 labels:
-                  severity: warning
+                  severity: warning\(scope.labelLines)
                 annotations:
                   summary: Stage {{ $labels.stage }} of pipeline {{ $labels.pipeline }} is slow (p95 {{ $value | humanizeDuration }})
                   description: >-

@@ -21,7 +21,7 @@ public struct RuleFileGenerator: Sendable {
 
     /// The whole rule file.
     public func render() -> String {
-        var text = Self.recordingRules
+        var text = Self.recordingRules + "\n"
         if self.pipelines.isEmpty {
             text += "  - name: funnel-alerts\n    rules:\n"
             text += Self.pipelineAlerts(PipelineScope(matchers: []))
@@ -32,7 +32,7 @@ public struct RuleFileGenerator: Sendable {
             }
             text += "  - name: funnel-alerts\n    rules:\n"
         }
-        text += Self.funnelAlerts
+        text += Self.funnelAlerts + "\n"
         return text
     }
 
@@ -42,7 +42,8 @@ public struct RuleFileGenerator: Sendable {
     func alerts(for pipeline: PipelineDefinition) -> String {
         let mine = self.alarms.filter { $0.kind.pipeline == pipeline.name }
         let base = [Self.matcher("pipeline", "=", pipeline.name)]
-        var scope = PipelineScope(matchers: base)
+        let labels = [("pipeline", pipeline.name)]
+        var scope = PipelineScope(matchers: base, labels: labels)
         var silent: [(String, Double)] = []
         var transit: [(String, String, Double)] = []
         var queues: [(String, Double)] = []
@@ -64,14 +65,17 @@ public struct RuleFileGenerator: Sendable {
         }
         var text = ""
         for (stage, threshold) in silent {
-            text += Self.silentLoss(PipelineScope(matchers: base + [Self.matcher("stage", "=", stage)], lossRatio: threshold)) + "\n"
+            let scope = PipelineScope(matchers: base + [Self.matcher("stage", "=", stage)], labels: labels + [("stage", stage)], lossRatio: threshold)
+            text += Self.silentLoss(scope) + "\n"
         }
         for (from, to, threshold) in transit {
             let hop = base + [Self.matcher("from_stage", "=", from), Self.matcher("to_stage", "=", to)]
-            text += Self.transitLoss(PipelineScope(matchers: hop, lossRatio: threshold)) + "\n"
+            let scope = PipelineScope(matchers: hop, labels: labels + [("from_stage", from), ("to_stage", to)], lossRatio: threshold)
+            text += Self.transitLoss(scope) + "\n"
         }
         for (queue, threshold) in queues {
-            text += Self.dlqDepth(PipelineScope(matchers: base + [Self.matcher("queue", "=", queue)], dlqDepth: threshold)) + "\n"
+            let scope = PipelineScope(matchers: base + [Self.matcher("queue", "=", queue)], labels: labels + [("queue", queue)], dlqDepth: threshold)
+            text += Self.dlqDepth(scope) + "\n"
         }
         scope.silentMatchers = silent.isEmpty ? [] : [Self.matcher("stage", "!~", Self.alternatives(silent.map(\.0)))]
         scope.transitMatchers = transit.isEmpty ? [] : [Self.matcher("from_stage", "!~", Self.alternatives(transit.map(\.0)))]
@@ -82,6 +86,8 @@ public struct RuleFileGenerator: Sendable {
     /// Which series an alert covers, and its thresholds.
     struct PipelineScope {
         var matchers: [String]
+        /// Labels the alerts carry besides `severity`, so that alerts of different scopes never look like duplicates.
+        var labels: [(String, String)] = []
         var lossRatio = RuleFileGenerator.defaultLossRatio
         var deliveryRatio = RuleFileGenerator.defaultDeliveryRatio
         var dlqDepth = RuleFileGenerator.defaultDLQDepth
@@ -94,6 +100,11 @@ public struct RuleFileGenerator: Sendable {
         func select(_ metric: String, _ extra: [String] = []) -> String {
             let all = self.matchers + extra
             return all.isEmpty ? metric : metric + "{" + all.joined(separator: ",") + "}"
+        }
+
+        /// The extra labels as YAML lines under `labels:`.
+        var labelLines: String {
+            self.labels.map { "\n          \($0.0): \"" + $0.1.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\"" }.joined()
         }
 
         func narrowed(_ extra: [String]) -> PipelineScope {
