@@ -117,25 +117,25 @@ public struct RuleFileGenerator: Sendable {
     // MARK: Formatting
 
     /// A PromQL label matcher with the value escaped.
-    static func matcher(_ label: String, _ operation: String, _ value: String) -> String {
+    public static func matcher(_ label: String, _ operation: String, _ value: String) -> String {
         let escaped = value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"")
         return "\(label)\(operation)\"\(escaped)\""
     }
 
     /// A regular expression matching exactly `names`.
-    static func alternatives(_ names: [String]) -> String {
+    public static func alternatives(_ names: [String]) -> String {
         let special = Set("\\.+*?()|[]{}^$")
         return names.map { name in String(name.flatMap { special.contains($0) ? ["\\", $0] : [$0] }) }.joined(separator: "|")
     }
 
     /// A number as PromQL and people write it: `1000`, `0.001`.
-    static func number(_ value: Double) -> String {
+    public static func number(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
     }
 
     /// A ratio as a percentage: `0.001` is `0.1%`.
-    static func percent(_ ratio: Double) -> String {
+    public static func percent(_ ratio: Double) -> String {
         number((ratio * 100 * 1e9).rounded() / 1e9) + "%"
     }
 }
