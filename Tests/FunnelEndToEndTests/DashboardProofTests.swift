@@ -169,7 +169,7 @@ enum DashboardProof {
                     return samples.isEmpty ? nil : samples
                 }
             } catch {
-                Issue.record("\(query.name) returned nothing: \(query.expression)")
+                Issue.record("\(query.name) returned nothing: \(query.expression) (\(error))")
                 continue
             }
             for sample in samples {
