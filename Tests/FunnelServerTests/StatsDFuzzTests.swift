@@ -10,7 +10,7 @@ import Testing
     @Test func tenThousandHostileLinesNeverStopTheListenerOrSkewTheCounts() async throws {
         let server = try await LiveServer.start(configuration: StatsDListenerTests.configuration())
         let tcp = try #require(server.statsd?.tcp?.port)
-        var generator = HostileInputTests.Generator(state: 11)
+        var generator = SeededGenerator(state: 11)
         let templates = [
             "funnel.events:5|c|#pipeline:fuzz,stage:a,outcome:received",
             "funnel.latency:12.5|ms|@0.5|#pipeline:fuzz,stage:b",
