@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FunnelCoreTests",
-            dependencies: ["FunnelCore"],
+            dependencies: ["FunnelCore", "FunnelTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
