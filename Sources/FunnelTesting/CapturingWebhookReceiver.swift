@@ -27,11 +27,13 @@ public final class CapturingWebhookReceiver: Sendable {
     }
 
     private let state = Mutex(State())
-    public let port: Int
+    private let boundPort = Mutex(0)
 
-    /// Starts listening on a free port.
+    /// The port it listens on (the same after a restart).
+    public var port: Int { self.boundPort.withLock { $0 } }
+
+    /// Starts listening on a port the system picks.
     public init() async throws {
-        self.port = try await FreePort.next()
         try await self.start()
     }
 
@@ -66,12 +68,20 @@ public final class CapturingWebhookReceiver: Sendable {
         let started = AsyncStream<Void>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: self.port)),
-            onServerRunning: { _ in started.continuation.yield() }, logger: logger
+            onServerRunning: { channel in
+                self.boundPort.withLock { $0 = channel.localAddress?.port ?? 0 }
+                started.continuation.yield()
+            }, logger: logger
         )
-        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
+        let task = Task {
+            defer { started.continuation.finish() }
+            try await app.runService(gracefulShutdownSignals: [])
+        }
         self.state.withLock { $0.task = task }
         var iterator = started.stream.makeAsyncIterator()
-        await iterator.next()
+        guard await iterator.next() != nil else {
+            throw RequiredTool.Missing(description: "the capturing webhook receiver could not listen on 127.0.0.1:\(self.port)")
+        }
     }
 
     /// Stops the server: connections are refused until ``start()``.
