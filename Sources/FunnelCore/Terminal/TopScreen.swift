@@ -32,8 +32,6 @@ public enum TopScreen {
     // MARK: Title and footer
 
     static func titleLine(_ snapshot: TopSnapshot, width: Int) -> ScreenLine {
-        var line = ScreenLine(" funnel top", [.bold, .reverse])
-        line.append("  \(snapshot.server)  window \(snapshot.window.rawValue)  refresh \(NumberText.age(snapshot.refreshSeconds))", .reverse)
         let active = AlarmList(alarms: snapshot.alarms).active
         let firing = active.filter { $0.state == .firing }.count
         let pending = active.count - firing
@@ -48,7 +46,20 @@ public enum TopScreen {
             if pending > 0 { right.append("\(pending) pending", [.reverse, .yellow, .bold]) }
             right.append(" ", .reverse)
         }
-        if line.width + right.width + 1 <= width {
+        let refresh = snapshot.refreshSeconds == snapshot.refreshSeconds.rounded() ? "\(Int(snapshot.refreshSeconds))s" : NumberText.age(snapshot.refreshSeconds)
+        let details = [
+            ["  \(snapshot.server)", "  window \(snapshot.window.rawValue)", "  refresh \(refresh)"],
+            ["  window \(snapshot.window.rawValue)", "  refresh \(refresh)"],
+            ["  window \(snapshot.window.rawValue)"],
+            [],
+        ]
+        var line = ScreenLine()
+        for parts in details {
+            line = ScreenLine(" funnel top", [.bold, .reverse])
+            line.append(parts.joined(), .reverse)
+            if line.width + right.width + 2 <= width { break }
+        }
+        if line.width + right.width + 2 <= width {
             line.pad(to: width - right.width)
             line = Self.reversePadding(line)
             line.append(right)
@@ -88,10 +99,15 @@ public enum TopScreen {
             line.pad(to: width)
             return Self.reversePadding(line)
         case .unreachable(let error, let age, let attempt, let retry):
-            var text = " ✖ SERVER UNREACHABLE \(snapshot.server): \(error)"
-            text += age.map { " · showing data from \(NumberText.age($0)) ago" } ?? " · no data yet"
-            text += " · retry \(attempt)"
-            if let retry { text += " in \(NumberText.age(retry))" }
+            let data = age.map { "data from \(NumberText.age($0)) ago" } ?? "no data yet"
+            let again = "retry #\(attempt)" + (retry.map { " in \(NumberText.age($0))" } ?? "")
+            let candidates = [
+                " ✖ SERVER UNREACHABLE \(snapshot.server): \(error) · showing \(data) · \(again)",
+                " ✖ UNREACHABLE: \(error) · \(data) · \(again)",
+                " ✖ UNREACHABLE · \(data) · \(again)",
+                " ✖ UNREACHABLE · \(data)",
+            ]
+            let text = candidates.first { $0.count <= width } ?? candidates.last!
             var line = ScreenLine(text, [.reverse, .red, .bold])
             line.pad(to: width)
             return line
@@ -219,15 +235,16 @@ public enum TopScreen {
         for name in snapshot.pipelines {
             let state = active.filter { $0.pipeline == name }.map(\.state).max { $0.severity < $1.severity }
             if name == snapshot.selectedPipeline {
-                line.append(" [\(name)]", [.bold, .reverse])
+                line.append("[\(name)]", [.bold, .reverse])
             } else {
-                line.append("  \(name) ")
+                line.append(" \(name) ")
             }
             switch state {
             case .firing: line.append("●", .red)
             case .pending: line.append("●", .yellow)
             default: line.append(" ")
             }
+            line.append(" ")
         }
         if line.width > width, let selected = snapshot.selectedPipeline, let index = snapshot.pipelines.firstIndex(of: selected) {
             line = ScreenLine(" pipeline \(index + 1)/\(snapshot.pipelines.count) ", .dim)
@@ -372,8 +389,6 @@ public enum TopScreen {
             case .bar:
                 let text = hop.excess > 0 ? " excess \(NumberText.count(hop.excess))" : ""
                 line.append(Self.padded(text, cell), .yellow)
-            case .received: line.append(Self.count(hop.received, cell, style: .dim))
-            case .passed: line.append(Self.count(hop.passed, cell, style: .dim))
             case .lost: line.append(Self.count(hop.lost, cell, style: isWorst ? [.bold, .red] : .red))
             case .share: line.append(Self.share(hop.lossShare, lost: hop.lost, cell, isWorst: isWorst))
             case .inFlight: line.append(Self.count(hop.inFlight, cell, style: .cyan))
@@ -433,7 +448,7 @@ public enum TopScreen {
                 let previous = history[history.count - 2]
                 note = last > previous ? "  ▲ filling" : last < previous ? "  ▼ draining" : ""
             }
-            if let age = queue.ageSeconds { note += "  updated \(NumberText.age(age)) ago" }
+            if let age = queue.ageSeconds { note += "  \(NumberText.age(age)) ago" }
             if queue.stale { note += "  STALE" }
             line.append(note, queue.stale ? [.bold, .yellow] : .dim)
             lines.append(line)
@@ -452,13 +467,13 @@ public enum TopScreen {
             ("?  Esc", "show or hide this help"),
         ]
         let columns: [(String, String)] = [
-            ("FUNNEL", "█ passed, ░ received but not passed; the widest stage fills the bar"),
+            ("FUNNEL", "█ passed, ░ received but not passed; widest stage = full"),
             ("RATE/s", "events received per second, from successive polls"),
             ("FAILED", "given up, knowingly"),
             ("DEAD", "sent to a dead-letter queue"),
-            ("LOST", "silent loss in settled buckets: received - passed - failed - dead"),
+            ("LOST", "silent loss, settled: received - passed - failed - dead"),
             ("SHARE", "share of the pipeline's loss; ◀ marks where most events die"),
-            ("IN-FLIGHT", "difference in buckets not yet settled: on the way, not loss"),
+            ("IN-FLIGHT", "difference in unsettled buckets: on the way, not loss"),
             ("P50 P95 P99", "latency percentiles over the window"),
             ("↓ transit", "passed by one stage, never received by the next"),
         ]
