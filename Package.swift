@@ -118,6 +118,7 @@ let package = Package(
                 "FunnelTesting",
                 "FunnelTerminal",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

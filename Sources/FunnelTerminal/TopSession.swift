@@ -1,4 +1,5 @@
 import FunnelCore
+import NIOCore
 import Foundation
 import UnixSignals
 
