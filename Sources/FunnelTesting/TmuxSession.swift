@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A detached `tmux` session of a fixed size running one command, on its own tmux server (socket), so a test can
 /// type keys and read the screen like a person at a terminal.
@@ -12,38 +15,65 @@ public final class TmuxSession: Sendable {
     public init(command: String, columns: Int, rows: Int, environment: [String: String] = [:]) throws {
         self.tmux = try RequiredTool("tmux", package: "tmux")
         self.socket = "funnel-test-\(UUID().uuidString.prefix(8))"
-        var arguments = ["-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", self.name, "-x", String(columns), "-y", String(rows)]
+        var arguments = ["-f", "/dev/null", "new-session", "-d", "-s", self.name, "-x", String(columns), "-y", String(rows)]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(key)=\(value)"] }
         arguments += ["sh", "-c", command]
-        let result = try self.tmux.run(arguments)
+        let result = try self.run(arguments)
         guard result.status == 0 else {
             throw RequiredTool.Missing(description: "tmux new-session failed (\(result.status)): \(result.output)")
         }
-        _ = try? self.tmux.run(["-L", self.socket, "set-option", "-t", self.name, "remain-on-exit", "on"])
     }
 
     /// The visible screen as text, one line per row (`capture-pane -p`).
     public func screen() throws -> String {
-        try self.tmux.run(["-L", self.socket, "capture-pane", "-p", "-t", self.name]).output
+        try self.run(["capture-pane", "-p", "-t", self.name]).output
     }
 
     /// Types `keys` (tmux key names, e.g. `q`, `Tab`, `Right`).
     public func send(_ keys: String...) throws {
-        _ = try self.tmux.run(["-L", self.socket, "send-keys", "-t", self.name] + keys)
+        _ = try self.run(["send-keys", "-t", self.name] + keys)
     }
 
     /// A tmux format about the pane, e.g. `#{alternate_on}` or `#{cursor_flag}`.
     public func display(_ format: String) throws -> String {
-        try self.tmux.run(["-L", self.socket, "display-message", "-p", "-t", self.name, format]).output
+        try self.run(["display-message", "-p", "-t", self.name, format]).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Ends the session and its private server.
     public func kill() {
-        _ = try? self.tmux.run(["-L", self.socket, "kill-server"])
+        _ = try? self.run(["kill-session", "-t", self.name])
+        _ = try? self.run(["kill-server"])
     }
 
     deinit {
         self.kill()
+    }
+
+    /// Runs `tmux -L socket ARGUMENTS` to completion and returns its status and output.
+    ///
+    /// Not through Foundation's `Process`: the tmux server that `new-session` forks inherits the descriptor
+    /// `Process` watches for the child's exit, so `Process` would wait forever. `posix_spawn` and `waitpid` instead,
+    /// with the output in a file.
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let path = NSTemporaryDirectory() + "tmux-\(UUID().uuidString.prefix(8)).out"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([self.tmux.path, "-L", self.socket] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, self.tmux.path, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw RequiredTool.Missing(description: "could not start tmux: \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (exitStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
     }
 }

@@ -95,7 +95,7 @@ import Testing
         try tmux.send("q")
         let after = try await Deadline.poll("funnel top to exit after q", timeout: .seconds(10)) { () -> String? in
             let screen = try tmux.screen()
-            return screen.contains("FUNNEL_TOP_EXIT=") ? screen : nil
+            return screen.contains("FUNNEL_TOP_EXIT=") && screen.contains("icanon") && screen.contains("echo") ? screen : nil
         }
         #expect(after.contains("FUNNEL_TOP_EXIT=0"))
         #expect(try tmux.display("#{alternate_on}") == "0", "left the alternate screen")
@@ -129,7 +129,7 @@ import Testing
         kill(pid, SIGTERM)
         let after = try await Deadline.poll("funnel top to exit on SIGTERM", timeout: .seconds(10)) { () -> String? in
             let screen = try tmux.screen()
-            return screen.contains("FUNNEL_TOP_EXIT=") ? screen : nil
+            return screen.contains("FUNNEL_TOP_EXIT=") && screen.contains("icanon") && screen.contains("echo") ? screen : nil
         }
         #expect(after.contains("FUNNEL_TOP_EXIT=143"))
         #expect(try tmux.display("#{alternate_on}") == "0")
