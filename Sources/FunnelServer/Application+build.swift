@@ -2,7 +2,10 @@ import FunnelCore
 import Foundation
 public import Hummingbird
 public import Logging
+import HummingbirdCore
+import HummingbirdTLS
 import NIOCore
+import NIOSSL
 
 /// Funnel's wall clock: Unix milliseconds.
 public let wallClockMillis: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -16,22 +19,51 @@ public func buildApplication(
     clock: @escaping @Sendable () -> Int64 = wallClockMillis,
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let store = try FunnelStore(directory: configuration.dataDirectory)
-    let intake = try ReportIntake(configuration: configuration, store: store, clock: clock)
+    let store = try FunnelStore(directory: configuration.dataDirectory, durability: configuration.durability)
+    let alarmWakeup = Wakeup()
+    let senderWakeup = Wakeup()
+    let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, queueDepthsChanged: alarmWakeup)
+    let alarms = try AlarmService(
+        rules: configuration.alarms, receivers: configuration.receivers, intake: intake,
+        interval: .milliseconds(Int64(configuration.alarmIntervalSeconds * 1000)), externalURL: configuration.resolvedExternalURL,
+        wakeup: alarmWakeup, sender: senderWakeup, logger: logger
+    )
+    let sender = WebhookSender(
+        store: store, receivers: configuration.receivers, timeoutSeconds: configuration.webhookTimeoutSeconds,
+        maximumAttempts: configuration.webhookMaximumAttempts, initialBackoffSeconds: configuration.webhookInitialBackoffSeconds,
+        maximumBackoffSeconds: configuration.webhookMaximumBackoffSeconds, clock: clock, wakeup: senderWakeup, logger: logger
+    )
     let router = Router()
-    FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+    router.add(
+        middleware: AccessControlMiddleware(
+            ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens), intake: intake
+        )
+    )
+    FunnelRoutes(
+        intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender,
+        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests
+    ).register(on: router)
     let settle = SettleService(
         intake: intake,
         interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
         logger: logger
     )
+    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000))))
+    if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+        let tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+        )
+        server = try .tls(server, tlsConfiguration: tls)
+    }
     return Application(
         router: router,
+        server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [settle],
+        services: [settle, alarms, sender],
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in
                 let host = address.ipAddress ?? configuration.listenHost

@@ -12,14 +12,18 @@ public struct FunnelAPIClient: Sendable {
     /// The server's base URL without a trailing slash, e.g. `http://127.0.0.1:9470`.
     public let baseURL: String
     public var timeout: TimeAmount
+    /// Sent as `Authorization: Bearer <token>` when the server requires tokens; never printed.
+    public var token: String?
     let http: HTTPClient
 
-    public init(baseURL: String, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
+    /// A client of the server at `baseURL`; `token` defaults to `FUNNEL_TOKEN` from the environment.
+    public init(baseURL: String, token: String? = nil, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
         self.http = http
         self.timeout = timeout
+        self.token = token ?? ProcessInfo.processInfo.environment["FUNNEL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The default server: `FUNNEL_SERVER` from the environment, else `http://127.0.0.1:9470`.
@@ -103,6 +107,8 @@ public struct FunnelAPIClient: Sendable {
     }
 
     func execute(_ request: HTTPClientRequest, path: String) async throws(FunnelAPIError) -> (Int, [UInt8]) {
+        var request = request
+        if let token { request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)") }
         do {
             let response = try await self.http.execute(request, timeout: self.timeout)
             let body = try await response.body.collect(upTo: 32 * 1024 * 1024)

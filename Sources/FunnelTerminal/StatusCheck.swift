@@ -4,7 +4,7 @@ import Foundation
 /// `funnel status` without the command line: one round of requests, a report, and a Nagios-style verdict.
 public struct StatusCheck: Sendable {
     public var client: FunnelAPIClient
-    /// Only this pipeline (and alarms about it or about no pipeline in particular); nil for all.
+    /// Only this pipeline and the alarms about it; nil for all.
     public var pipeline: String?
     public var window: LatencyWindow
 
@@ -31,7 +31,7 @@ public struct StatusCheck: Sendable {
             }
             let names = self.pipeline.map { [$0] } ?? known
             let allAlarms = try await self.client.alarms()
-            let alarms = (allAlarms ?? []).filter { alarm in self.pipeline == nil || alarm.pipeline == nil || alarm.pipeline == self.pipeline }
+            let alarms = (allAlarms ?? []).filter { alarm in self.pipeline == nil || alarm.pipeline == self.pipeline }
             let verdict = StatusVerdict(alarms: alarms)
             if json {
                 var bodies: [String] = []

@@ -47,11 +47,11 @@ public final class FunnelProcess: @unchecked Sendable {
             if !server.process.isRunning {
                 throw RequiredTool.Missing(description: "funnel serve exited with \(server.process.terminationStatus): \(server.standardError)")
             }
-            guard let range = server.standardOutput.range(of: "listening on http://") else { return nil }
+            guard let range = server.standardOutput.range(of: "listening on ") else { return nil }
             let rest = server.standardOutput[range.upperBound...]
             return rest.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " }).first.map(String.init)
         }
-        return (server, "http://\(address)")
+        return (server, address)
     }
 
     public var standardOutput: String { (try? String(contentsOfFile: self.stdoutPath, encoding: .utf8)) ?? "" }

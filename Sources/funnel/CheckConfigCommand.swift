@@ -16,7 +16,10 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             let configuration = try FunnelConfiguration(contentsOfFile: self.file)
             let pipelines = configuration.ledger.pipelines.map { "\($0.name) (\($0.stages.count) stages)" }
-            print("\(self.file): OK, \(pipelines.count) pipeline(s)\(pipelines.isEmpty ? "" : ": " + pipelines.joined(separator: ", "))")
+            print(
+                "\(self.file): OK, \(pipelines.count) pipeline(s)\(pipelines.isEmpty ? "" : " (" + pipelines.joined(separator: ", ") + ")"), "
+                    + "\(configuration.receivers.count) receiver(s), \(configuration.alarms.count) alarm(s)"
+            )
         } catch {
             print("\(error)")
             throw ExitCode(1)

@@ -12,7 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
             First replays ten minutes of history (already settled, so loss shows at once), then reports live every
             second for --duration. Each minute has calm traffic, a burst (3x traffic; process silently drops 3% and
             its latency spikes), and an outage of deliver's downstream that fills the dead-letter queue orders-dlq,
-            which drains afterwards. Only talks to a server on this machine. Try, in three terminals:
+            which drains afterwards. Only talks to a server on this machine; when it requires ingest tokens, set
+            FUNNEL_TOKEN. Try, in three terminals:
 
               funnel serve
               funnel demo

@@ -13,6 +13,8 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Without flags it listens on 127.0.0.1:9470 and keeps its data in ./funnel-data/funnel.sqlite.
             Flags override the configuration file. SIGINT or SIGTERM stop it cleanly.
+            Bearer tokens may also come from the environment, comma-separated: FUNNEL_INGEST_TOKENS (for /v1/*)
+            and FUNNEL_READ_TOKENS (for /api/* and /metrics); they are never logged.
             """
     )
 
@@ -44,15 +46,26 @@ struct ServeCommand: AsyncParsableCommand {
             (configuration.listenHost, configuration.listenPort) = (host, port)
         }
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
+        let environment = ProcessInfo.processInfo.environment
+        configuration.ingestTokens += Self.tokens(environment["FUNNEL_INGEST_TOKENS"])
+        configuration.readTokens += Self.tokens(environment["FUNNEL_READ_TOKENS"])
 
         var logger = Logger(label: "funnel")
         logger.logLevel = self.logLevel
         let dataDirectory = configuration.dataDirectory
+        let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
         let app = try buildApplication(configuration: configuration, logger: logger, onServerRunning: { address in
-            let line = "funnel \(FunnelVersion.current) listening on http://\(address), data in \(dataDirectory)/funnel.sqlite\n"
+            let line = "funnel \(FunnelVersion.current) listening on \(scheme)://\(address), data in \(dataDirectory)/funnel.sqlite\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         })
         try await app.runService()
+    }
+}
+
+extension ServeCommand {
+    /// Tokens from a comma-separated environment variable.
+    static func tokens(_ value: String?) -> [String] {
+        (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
 

@@ -18,6 +18,7 @@ struct StatusCommand: AsyncParsableCommand {
             The table is plain text without escape codes unless standard output is a terminal (and NO_COLOR is
             unset). --json prints the API's funnel (GET /api/v1/funnel) as the server wrote it: one object with
             --pipeline, else an array with one per pipeline; the exit code still reflects the alarms.
+            When the server requires read tokens, set FUNNEL_TOKEN.
             """
     )
 

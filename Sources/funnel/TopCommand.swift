@@ -15,7 +15,7 @@ struct TopCommand: AsyncParsableCommand {
 
             Keys: q quit · Tab / arrows switch pipeline · w cycle the latency window · ? help.
             Colours are off when NO_COLOR is set. If the server cannot be reached, the screen keeps the last
-            data, shows its age, and retries.
+            data, shows its age, and retries. When the server requires read tokens, set FUNNEL_TOKEN.
             """
     )
 

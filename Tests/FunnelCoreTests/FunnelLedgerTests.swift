@@ -167,6 +167,23 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
         #expect(ledger.funnel(pipeline: "orders")?.stages.first?.received == 1)
     }
 
+    @Test func aFloodOfDistinctStagesIsCappedAtTheSeriesLimit() throws {
+        var ledger = FunnelLedger(policy: LedgerPolicy(maximumPipelines: 100_000, maximumStagesPerPipeline: 100_000, maximumSeries: 1000))
+        var refused = 0
+        for index in 0..<100_000 {
+            do {
+                try ingest(&ledger, [report("stage-\(index)", .received, 1, pipeline: "flood-\(index % 7)")], now: t0)
+            } catch {
+                #expect((error as? ReportRejection)?.reason == .tooManySeries)
+                refused += 1
+            }
+        }
+        #expect(ledger.seriesCount == 1000)
+        #expect(refused == 99_000)
+        try ingest(&ledger, [report("stage-0", .received, 1, pipeline: "flood-0")], now: t0)
+        #expect(ledger.funnel(pipeline: "flood-0")?.stages.first?.received == 2)
+    }
+
     @Test func eventTimesOutsideTheWindowAreRefused() throws {
         var ledger = FunnelLedger(policy: LedgerPolicy(retentionSeconds: 3600, maximumFutureSeconds: 600))
         #expect {

@@ -5,7 +5,7 @@ import Testing
     let parser = ReportBodyParser(maximumReports: 3)
 
     @Test func parsesASingleReportObject() throws {
-        let reports = try parser.parse(#"{"pipeline":"orders","stage":"ingest","outcome":"received","count":5}"#)
+        let reports = try parser.parse(#"{"pipeline":"orders","stage":"ingest","outcome":"received","count":5}"#).stageReports
         #expect(reports == [StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 5)])
     }
 
@@ -16,12 +16,12 @@ import Testing
             StageReport(pipeline: "o", stage: "a", outcome: .passed, count: 1),
             StageReport(pipeline: "o", stage: "b", outcome: .deadLettered, count: 2),
         ]
-        #expect(try parser.parse(array) == expected)
-        #expect(try parser.parse(wrapped) == expected)
+        #expect(try parser.parse(array).stageReports == expected)
+        #expect(try parser.parse(wrapped).stageReports == expected)
     }
 
     @Test func acceptsAnEmptyArray() throws {
-        #expect(try parser.parse("[]").isEmpty)
+        #expect(try parser.parse("[]").stageReports.isEmpty)
     }
 
     @Test(arguments: [
@@ -31,19 +31,19 @@ import Testing
         ("1795688100.5", 1_795_688_100_500),
     ])
     func parsesEventTimeAsRFC3339OrUnixSeconds(text: String, millis: Int64) throws {
-        let reports = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"failed","event_time":\#(text)}"#)
+        let reports = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"failed","event_time":\#(text)}"#).stageReports
         #expect(reports.first?.eventTimeMillis == millis)
     }
 
     @Test func keepsLatencyFields() throws {
-        let one = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"passed","count":4,"latency_ms":12.5}"#)
+        let one = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"passed","count":4,"latency_ms":12.5}"#).stageReports
         #expect(one.first?.latencyMillis == 12.5)
-        let many = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"passed","count":4,"latencies_ms":[1,2.5,0]}"#)
+        let many = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"passed","count":4,"latencies_ms":[1,2.5,0]}"#).stageReports
         #expect(many.first?.latencySamplesMillis == [1, 2.5, 0])
     }
 
     @Test func decodesEscapesInNames() throws {
-        let reports = try parser.parse(#"{"pipeline":"\u006frders","stage":"in\u002dgest","outcome":"received"}"#)
+        let reports = try parser.parse(#"{"pipeline":"\u006frders","stage":"in\u002dgest","outcome":"received"}"#).stageReports
         #expect(reports.first?.pipeline == "orders")
         #expect(reports.first?.stage == "in-gest")
     }
@@ -93,6 +93,33 @@ import Testing
             _ = try parser.parse(#"[{"pipeline":"o","stage":"s","outcome":"received"},{"pipeline":"o","stage":"s","outcome":"received","count":-2}]"#)
         } throws: { error in
             (error as? ReportRejection)?.description == "reports[1].count: must be an integer >= 1, got -2"
+        }
+    }
+
+    @Test func parsesDLQDepthReportsBesideStageReports() throws {
+        let body = try parser.parse(#"[{"pipeline":"o","queue":"o-dlq","depth":42},{"pipeline":"o","stage":"s","outcome":"failed"},{"pipeline":"o","queue":"o-dlq","depth":0,"time":"2026-11-26T10:15:00Z"}]"#)
+        #expect(body.stageReports.count == 1)
+        #expect(body.queueDepths == [
+            QueueDepthReport(pipeline: "o", queue: "o-dlq", depth: 42),
+            QueueDepthReport(pipeline: "o", queue: "o-dlq", depth: 0, timeMillis: 1_795_688_100_000),
+        ])
+    }
+
+    @Test(arguments: [
+        (#"{"pipeline":"o","queue":"q"}"#, ReportRejection.Reason.missingField, "depth"),
+        (#"{"pipeline":"o","depth":3}"#, .missingField, "queue"),
+        (#"{"queue":"q","depth":3}"#, .missingField, "pipeline"),
+        (#"{"pipeline":"o","queue":"q","depth":-1}"#, .invalidValue, "depth"),
+        (#"{"pipeline":"o","queue":"q","depth":"3"}"#, .wrongType, "depth"),
+        (#"{"pipeline":"o","queue":"q q","depth":3}"#, .invalidValue, "queue"),
+        (#"{"pipeline":"o","queue":"q","depth":3,"stage":"s"}"#, .invalidValue, "stage"),
+        (#"{"pipeline":"o","stage":"s","outcome":"passed","time":1}"#, .unknownField, "time"),
+    ])
+    func rejectsBadDLQDepthReports(body: String, reason: ReportRejection.Reason, field: String) {
+        #expect {
+            _ = try parser.parse(body)
+        } throws: { error in
+            (error as? ReportRejection)?.reason == reason && (error as? ReportRejection)?.field == field
         }
     }
 

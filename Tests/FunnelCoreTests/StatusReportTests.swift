@@ -6,7 +6,9 @@ import Testing
         ([AlarmState](), StatusVerdict.ok), ([.inactive], .ok), ([.inactive, .pending], .pending), ([.pending, .firing], .firing),
     ])
     func verdictIsTheWorstAlarm(states: [AlarmState], expected: StatusVerdict) {
-        let alarms = states.enumerated().map { AlarmStatus(name: "a\($0.offset)", kind: "k", state: $0.element, threshold: 1, summary: "") }
+        let alarms = states.enumerated().map {
+            AlarmStatus(name: "a\($0.offset)", kind: "k", state: $0.element, since: nil, value: nil, threshold: 1, summary: "", pipeline: "p", stage: nil, queue: nil, labels: [:])
+        }
         #expect(StatusVerdict(alarms: alarms) == expected)
         #expect(StatusVerdict(alarms: alarms).exitCode == expected.rawValue)
     }

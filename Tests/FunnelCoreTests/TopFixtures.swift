@@ -38,19 +38,22 @@ enum TopFixtures {
     static let alarms = [
         AlarmStatus(
             name: "orders-dlq", kind: "dlq_depth", state: .firing, since: "2026-11-18T08:24:30Z", value: 2400, threshold: 1000,
-            summary: "orders-dlq depth 2400 (threshold 1000)", pipeline: "orders", queue: "orders-dlq"
+            summary: "orders-dlq depth 2400 (threshold 1000)", pipeline: "orders", stage: nil, queue: "orders-dlq", labels: [:]
         ),
         AlarmStatus(
             name: "orders-process-loss", kind: "stage_loss", state: .pending, since: "2026-11-18T08:26:20Z", value: 0.027, threshold: 0.01,
-            summary: "orders/process silent loss 2.7% (threshold 1%)", pipeline: "orders", stage: "process"
+            summary: "orders/process silent loss 2.7% (threshold 1%)", pipeline: "orders", stage: "process", queue: nil, labels: [:]
         ),
-        AlarmStatus(name: "billing-ratio", kind: "delivery_ratio", state: .inactive, threshold: 0.99, summary: "billing delivery ratio ok", pipeline: "billing"),
+        AlarmStatus(
+            name: "billing-ratio", kind: "delivery_ratio", state: .inactive, since: nil, value: 1, threshold: 0.99, summary: "billing delivery ratio ok",
+            pipeline: "billing", stage: nil, queue: nil, labels: [:]
+        ),
     ]
 
     static let queues = [
-        QueueDepth(pipeline: "orders", queue: "orders-dlq", depth: 2400, updatedAt: "2026-11-18T08:26:39Z", ageSeconds: 0.8),
-        QueueDepth(pipeline: "orders", queue: "orders-retry-dlq", depth: 0, updatedAt: "2026-11-18T08:26:39Z", ageSeconds: 0.8),
-        QueueDepth(pipeline: "billing", queue: "billing-dlq", depth: 7, ageSeconds: 95, stale: true),
+        QueueDepth(pipeline: "orders", queue: "orders-dlq", depth: 2400, updatedAt: "2026-11-18T08:26:39Z", ageSeconds: 0.8, stale: false),
+        QueueDepth(pipeline: "orders", queue: "orders-retry-dlq", depth: 0, updatedAt: "2026-11-18T08:26:39Z", ageSeconds: 0.8, stale: false),
+        QueueDepth(pipeline: "billing", queue: "billing-dlq", depth: 7, updatedAt: "2026-11-18T08:25:04Z", ageSeconds: 95, stale: true),
     ]
 
     static let history: [String: [Double]] = [

@@ -87,7 +87,7 @@ import Testing
     @Test func depthHistoryIsBounded() {
         var history = DepthHistory(capacity: 3)
         for depth in [1.0, 2, 3, 4] {
-            history.record([QueueDepth(pipeline: "orders", queue: "dlq", depth: depth)])
+            history.record([QueueDepth(pipeline: "orders", queue: "dlq", depth: UInt64(depth), updatedAt: "2026-11-18T08:26:39Z", ageSeconds: 0, stale: false)])
         }
         #expect(history.depths["orders/dlq"] == [2, 3, 4])
         history.record([])

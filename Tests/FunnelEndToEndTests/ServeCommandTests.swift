@@ -35,7 +35,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let help = try FunnelProcess(["serve", "--help"], directory: directory.path)
-        _ = help.process.waitUntilExit()
+        help.process.waitUntilExit()
         for flag in ["--config", "--listen", "--data-dir", "127.0.0.1:9470", "./funnel-data"] {
             #expect(help.standardOutput.contains(flag), "serve --help does not mention \(flag)")
         }

@@ -12,10 +12,10 @@ import Testing
         return (try await process.waitForExit(), process)
     }
 
-    static func alarm(_ name: String, _ state: AlarmState, pipeline: String? = "orders") -> AlarmStatus {
+    static func alarm(_ name: String, _ state: AlarmState, pipeline: String = "orders") -> AlarmStatus {
         AlarmStatus(
             name: name, kind: "dlq_depth", state: state, since: state == .inactive ? nil : "2026-11-26T11:30:00Z", value: 340, threshold: 100,
-            summary: "\(name) depth 340 (threshold 100)", pipeline: pipeline, queue: "orders-dlq"
+            summary: "\(name) depth 340 (threshold 100)", pipeline: pipeline, stage: nil, queue: "orders-dlq", labels: [:]
         )
     }
 

@@ -29,6 +29,7 @@ import Testing
                 stages: [ingest, process, deliver]
                 bucket: 5m
               - name: billing
+            latency_buckets: [0.01, 100ms, 1]
             limits:
               max_body_bytes: 1_048_576
               max_reports_per_request: 500
@@ -51,6 +52,7 @@ import Testing
         #expect(configuration.ledger.maximumPipelines == 10)
         #expect(configuration.ledger.maximumStagesPerPipeline == 8)
         #expect(configuration.ledger.maximumFutureSeconds == 600)
+        #expect(configuration.ledger.latencyBucketsSeconds == [0.01, 0.1, 1])
     }
 
     /// Each error names the line and the key.
@@ -93,5 +95,98 @@ import Testing
         let path = String(#filePath.prefix(upTo: #filePath.range(of: "/Tests/")!.lowerBound)) + "/config.example.yml"
         let configuration = try FunnelConfiguration(contentsOfFile: path)
         #expect(configuration == FunnelConfiguration())
+    }
+}
+
+@Suite struct AlarmConfigurationTests {
+    static let receivers = """
+        receivers:
+          - name: oncall
+            type: generic
+            url: http://127.0.0.1:9999/hook
+            secret: change-me
+
+        """
+
+    /// The example from the alarms issue works as written.
+    @Test func readsTheDocumentedExample() throws {
+        let configuration = try FunnelConfiguration(yaml: Self.receivers + """
+            alarms:
+              - name: orders-dlq
+                kind: dlq_depth
+                pipeline: orders
+                queue: orders-dlq
+                above: 100
+                clear_below: 80
+                for: 0s
+                receivers: [oncall]
+                send_resolved: true
+            """)
+        #expect(configuration.receivers == [WebhookReceiver(name: "oncall", format: .generic, url: "http://127.0.0.1:9999/hook", secret: "change-me")])
+        #expect(configuration.alarms == [
+            AlarmRule(
+                name: "orders-dlq", kind: .dlqDepth(pipeline: "orders", queue: "orders-dlq"), condition: AlarmCondition(.above, 100, clearAt: 80),
+                forSeconds: 0, receivers: ["oncall"], sendResolved: true
+            )
+        ])
+    }
+
+    @Test func readsEveryKind() throws {
+        let configuration = try FunnelConfiguration(yaml: Self.receivers + """
+            alarms:
+              - {name: a, kind: dlq_growth, pipeline: p, stage: s, above: 10, window: 2m}
+              - {name: b, kind: silent_loss, pipeline: p, stage: s, above: 0.001}
+              - {name: c, kind: transit_loss, pipeline: p, from: s, to: t, above: 0.01, window: 30m}
+              - {name: d, kind: delivery_ratio, pipeline: p, below: 0.99, clear_above: 0.995}
+              - {name: e, kind: latency, pipeline: p, stage: s, percentile: 99, above: 250, window: 1m, for: 5m}
+              - {name: f, kind: stalled, pipeline: p, stage: t, window: 10m, repeat_interval: 1h, labels: {severity: page}}
+            """)
+        #expect(configuration.alarms.map(\.kind) == [
+            .dlqGrowth(pipeline: "p", stage: "s", windowSeconds: 120),
+            .silentLoss(pipeline: "p", stage: "s", windowSeconds: 3600),
+            .transitLoss(pipeline: "p", from: "s", to: "t", windowSeconds: 1800),
+            .deliveryRatio(pipeline: "p", windowSeconds: 3600),
+            .latency(pipeline: "p", stage: "s", percentile: 99, window: .oneMinute),
+            .stalled(pipeline: "p", stage: "t", windowSeconds: 600),
+        ])
+        #expect(configuration.alarms[3].condition == AlarmCondition(.below, 0.99, clearAt: 0.995))
+        #expect(configuration.alarms[4].forSeconds == 300)
+        #expect(configuration.alarms[5].repeatIntervalSeconds == 3600)
+        #expect(configuration.alarms[5].labels == ["severity": "page"])
+    }
+
+    @Test(arguments: [
+        ("  - {name: a, kind: dlq_size, pipeline: p}\n", 7, "alarms[0].kind", "must be one of"),
+        ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q}\n", 7, "alarms[0]", "needs above"),
+        ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q, above: 10, receivers: [pager]}\n", 7, "alarms[0].receivers[0]", "no receiver named"),
+        ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q, above: 10, clear_below: 20}\n", 7, "alarms[0].clear_below", "at most above"),
+        ("  - {name: a, kind: silent_loss, pipeline: p, stage: s, above: 5}\n", 7, "alarms[0].above", "ratio between 0 and 1"),
+        ("  - {name: a, kind: silent_loss, pipeline: p, stage: s, queue: q, above: 0.1}\n", 7, "alarms[0].queue", "unknown key"),
+        ("  - {name: a, kind: latency, pipeline: p, above: 10, percentile: 120}\n", 7, "alarms[0].percentile", "between 0 and 100"),
+        ("  - {name: a, kind: latency, pipeline: p, above: 10, window: 2m}\n", 7, "alarms[0].window", "1m, 5m or 1h"),
+        ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q, above: lots}\n", 7, "alarms[0].above", "expected a number"),
+        ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q, above: 1, for: soon}\n", 7, "alarms[0].for", "expected a duration"),
+    ])
+    func badAlarmsAreRefusedWithLineAndKey(alarm: String, line: Int, key: String, message: String) {
+        #expect {
+            _ = try FunnelConfiguration(yaml: Self.receivers + "alarms:\n" + alarm, file: "funnel.yml")
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.line == line && error.key == key && error.message.contains(message)
+        }
+    }
+
+    @Test(arguments: [
+        ("receivers:\n  - {name: x, type: pager, url: http://a}\n", 2, "receivers[0].type"),
+        ("receivers:\n  - {name: x, type: slack, url: ftp://a}\n", 2, "receivers[0].url"),
+        ("receivers:\n  - {name: x, type: slack}\n", 2, "receivers[0]"),
+        ("receivers:\n  - {name: x, type: slack, url: http://a, secret_env: FUNNEL_TEST_UNSET_VARIABLE}\n", 2, "receivers[0].secret_env"),
+    ])
+    func badReceiversAreRefusedWithLineAndKey(yaml: String, line: Int, key: String) {
+        #expect {
+            _ = try FunnelConfiguration(yaml: yaml)
+        } throws: { error in
+            (error as? ConfigurationError)?.line == line && (error as? ConfigurationError)?.key == key
+        }
     }
 }

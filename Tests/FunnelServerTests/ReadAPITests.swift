@@ -115,6 +115,28 @@ import Testing
         }
     }
 
+    @Test func dlqDepthKeepsTheLastValueAndTurnsStale() async throws {
+        var configuration = FunnelConfiguration()
+        configuration.ledger.queueStaleAfterSeconds = 60
+        let fixture = try ServerFixture(configuration: configuration)
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            let body = #"[{"pipeline":"orders","queue":"orders-dlq","depth":42},{"pipeline":"orders","queue":"orders-dlq","depth":7,"time":"2026-11-26T10:00:00Z"}]"#
+            #expect(try await client.postReports(body).json["accepted"] as? Int == 2)
+            let fresh = try #require((try await client.getJSON("/api/v1/dlq").json["queues"] as? [[String: Any]])?.first)
+            #expect(fresh["depth"] as? Int == 42, "the older observation does not win")
+            #expect(fresh["stale"] as? Bool == false)
+            #expect(try await client.metricValue(#"funnel_dlq_depth{pipeline="orders",queue="orders-dlq"}"#) == 42)
+            fixture.clock.advance(byMillis: 61_000)
+            let stale = try #require((try await client.getJSON("/api/v1/dlq").json["queues"] as? [[String: Any]])?.first)
+            #expect(stale["depth"] as? Int == 42)
+            #expect(stale["stale"] as? Bool == true)
+            #expect(stale["age_seconds"] as? Double == 61)
+            #expect(try await client.metricValue(#"funnel_dlq_depth_stale{pipeline="orders",queue="orders-dlq"}"#) == 1)
+            #expect(try await client.metricValue(#"funnel_dlq_depth{pipeline="orders",queue="orders-dlq"}"#) == 42)
+        }
+    }
+
     @Test func metricsSpeakOpenMetricsWhenAsked() async throws {
         let fixture = try ServerFixture()
         defer { fixture.directory.remove() }

@@ -8,14 +8,19 @@ public struct FunnelLedger: Sendable {
     /// Pipeline names: declared ones first, then discovered ones in first-seen order.
     public private(set) var pipelineNames: [String] = []
     public private(set) var pipelines: [String: PipelineLedger] = [:]
+    /// (pipeline, stage) series tracked over all pipelines.
+    public private(set) var seriesCount = 0
     /// Latency windows and histograms per stage and per pipeline (end to end), by arrival time.
     public private(set) var latency: LatencyLedger
+    /// The last depth of every dead-letter queue.
+    public private(set) var queues: QueueDepths
     /// The latest time the ledger was told of, Unix milliseconds.
     public private(set) var latestMillis: Int64 = 0
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
         self.latency = LatencyLedger(bucketsSeconds: policy.latencyBucketsSeconds)
+        self.queues = QueueDepths(staleAfterSeconds: policy.queueStaleAfterSeconds)
         for definition in policy.pipelines where self.pipelines[definition.name] == nil {
             self.pipelineNames.append(definition.name)
             self.pipelines[definition.name] = PipelineLedger(
@@ -23,6 +28,7 @@ public struct FunnelLedger: Sendable {
                 settings: definition.settings,
                 stages: definition.stages
             )
+            self.seriesCount += self.pipelines[definition.name]!.stages.count
         }
     }
 
@@ -32,6 +38,30 @@ public struct FunnelLedger: Sendable {
     ///
     /// Either every report is admitted or none is: on a rejection nothing has changed.
     public mutating func admit(_ reports: [StageReport], nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        try self.admit(ReportBody(stageReports: reports), nowMillis: nowMillis)
+    }
+
+    /// Admits a whole body: stage reports as above, and DLQ depths (checked against the queue limit).
+    public mutating func admit(_ body: ReportBody, nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        let reports = body.stageReports
+        var addedQueues: Set<QueueKey> = []
+        for (offset, depth) in body.queueDepths.enumerated() {
+            let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
+            guard self.queues.queues[key] == nil, !addedQueues.contains(key) else { continue }
+            guard self.queues.queues.count + addedQueues.count < self.policy.maximumQueues else {
+                throw ReportRejection(
+                    .tooManyQueues, index: reports.count + offset, field: "queue",
+                    "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(self.policy.maximumQueues) queues"
+                )
+            }
+            if let time = depth.timeMillis, (time - nowMillis) / 1000 > self.policy.maximumFutureSeconds {
+                throw ReportRejection(
+                    .eventTimeOutOfRange, index: reports.count + offset, field: "time",
+                    "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
+                )
+            }
+            addedQueues.insert(key)
+        }
         let nowSeconds = PipelineSettings.floorSeconds(nowMillis)
         var addedPipelines: [String] = []
         var addedStages: [String: [String]] = [:]
@@ -71,12 +101,25 @@ public struct FunnelLedger: Sendable {
                         "would add stage \(String(reflecting: report.stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: report.pipeline))"
                     )
                 }
+                let addedTotal = addedStages.values.reduce(0) { $0 + $1.count }
+                guard self.seriesCount + addedTotal < self.policy.maximumSeries else {
+                    throw ReportRejection(
+                        .tooManySeries, index: index, field: "stage",
+                        "would add series \(report.pipeline)/\(report.stage) beyond the limit of \(self.policy.maximumSeries) (pipeline, stage) series"
+                    )
+                }
                 addedStages[report.pipeline, default: []].append(report.stage)
             }
         }
 
         var batch = ReportBatch()
-        batch.reportCount = reports.count
+        batch.reportCount = body.count
+        for depth in body.queueDepths {
+            let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
+            let observed = min(depth.timeMillis ?? nowMillis, nowMillis)
+            if let known = batch.queueDepths[key], known.observedMillis > observed { continue }
+            batch.queueDepths[key] = QueueDepths.Observation(depth: depth.depth, observedMillis: observed)
+        }
         for report in reports {
             if self.pipelines[report.pipeline] == nil {
                 batch.newPipelines[report.pipeline] = self.pipelineNames.count
@@ -85,6 +128,7 @@ public struct FunnelLedger: Sendable {
             }
             let settings = self.pipelines[report.pipeline]!.settings
             if self.pipelines[report.pipeline]!.position(of: report.stage) == nil {
+                self.seriesCount += 1
                 let position = self.pipelines[report.pipeline]!.addStage(report.stage)
                 batch.newStages[StageKey(pipeline: report.pipeline, stage: report.stage)] = position
             }
@@ -117,6 +161,9 @@ public struct FunnelLedger: Sendable {
             self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
         }
         self.latency.apply(batch, nowMillis: nowMillis)
+        for (key, observation) in batch.queueDepths {
+            self.queues.record(key, depth: observation.depth, observedMillis: observation.observedMillis)
+        }
         for (key, count) in batch.lateEvents {
             let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[key.pipeline]!.addLateEvents(count, stage: stage)
@@ -162,6 +209,11 @@ public struct FunnelLedger: Sendable {
         self.pipelines[key.pipeline]!.add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
     }
 
+    /// Restores a saved DLQ depth.
+    public mutating func restoreQueueDepth(_ key: QueueKey, depth: UInt64, observedMillis: Int64) {
+        self.queues.record(key, depth: depth, observedMillis: observedMillis)
+    }
+
     /// Restores the counts of buckets that retention already dropped.
     public mutating func restorePruned(_ counts: StageCounts, pipeline: String, stage: String) {
         let index = self.ensureStage(pipeline: pipeline, stage: stage)
@@ -179,6 +231,8 @@ public struct FunnelLedger: Sendable {
             self.pipelineNames.append(pipeline)
             self.pipelines[pipeline] = PipelineLedger(name: pipeline, settings: self.settings(for: pipeline))
         }
+        if let index = self.pipelines[pipeline]!.position(of: stage) { return index }
+        self.seriesCount += 1
         return self.pipelines[pipeline]!.addStage(stage)
     }
 

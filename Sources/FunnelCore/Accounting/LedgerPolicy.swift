@@ -12,6 +12,12 @@ public struct LedgerPolicy: Sendable, Hashable {
     public var maximumPipelines: Int
     /// The most stages one pipeline may have; reports that would add more are refused.
     public var maximumStagesPerPipeline: Int
+    /// The most (pipeline, stage) series over all pipelines; reports that would add more are refused.
+    public var maximumSeries: Int
+    /// The most dead-letter queues tracked; depth reports that would add more are refused.
+    public var maximumQueues: Int
+    /// Seconds after which an unrefreshed DLQ depth is shown as stale.
+    public var queueStaleAfterSeconds: Int64
     /// Upper bounds, in seconds, of the `funnel_*_latency_seconds` histogram buckets.
     public var latencyBucketsSeconds: [Double]
 
@@ -22,6 +28,9 @@ public struct LedgerPolicy: Sendable, Hashable {
         maximumFutureSeconds: Int64 = 3600,
         maximumPipelines: Int = 1000,
         maximumStagesPerPipeline: Int = 100,
+        maximumSeries: Int = 10_000,
+        maximumQueues: Int = 1000,
+        queueStaleAfterSeconds: Int64 = 300,
         latencyBucketsSeconds: [Double] = LatencyHistogram.defaultBounds
     ) {
         self.pipelines = pipelines
@@ -30,6 +39,9 @@ public struct LedgerPolicy: Sendable, Hashable {
         self.maximumFutureSeconds = maximumFutureSeconds
         self.maximumPipelines = maximumPipelines
         self.maximumStagesPerPipeline = maximumStagesPerPipeline
+        self.maximumQueues = maximumQueues
+        self.maximumSeries = maximumSeries
+        self.queueStaleAfterSeconds = queueStaleAfterSeconds
         self.latencyBucketsSeconds = latencyBucketsSeconds
     }
 

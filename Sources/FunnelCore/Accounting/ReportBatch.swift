@@ -15,6 +15,8 @@ public struct ReportBatch: Sendable, Equatable {
     public var newPipelines: [String: Int] = [:]
     /// Stages seen for the first time, with their 0-based position in the pipeline.
     public var newStages: [StageKey: Int] = [:]
+    /// The newest DLQ depth per queue in the request, with its observation time (Unix milliseconds).
+    public var queueDepths: [QueueKey: QueueDepths.Observation] = [:]
     /// How many reports the request carried.
     public var reportCount: Int = 0
 

@@ -9,12 +9,12 @@ public struct AlarmList: Sendable, Hashable, Codable {
     /// The alarms that are firing or pending, firing first, then by name.
     public var active: [AlarmStatus] {
         self.alarms.filter { $0.state != .inactive }.sorted {
-            ($0.state.severity, $1.name) > ($1.state.severity, $0.name)
+            ($0.state.metricValue, $1.name) > ($1.state.metricValue, $0.name)
         }
     }
 
     /// The worst state among `alarms`; `.inactive` for none.
     public var worstState: AlarmState {
-        self.alarms.max { $0.state.severity < $1.state.severity }?.state ?? .inactive
+        self.alarms.max { $0.state.metricValue < $1.state.metricValue }?.state ?? .inactive
     }
 }

@@ -1,11 +1,11 @@
-/// Where an alarm is in its life: quiet, breaching but not yet for long enough, or firing.
-public enum AlarmState: String, Sendable, Hashable, Codable, CaseIterable {
+/// Where an alarm is in its life: inactive, pending (condition holds, `for` not yet elapsed) or firing.
+public enum AlarmState: String, Sendable, Hashable, Codable {
     case inactive
     case pending
     case firing
 
-    /// How serious the state is: inactive 0, pending 1, firing 2; sorts the worst first.
-    public var severity: Int {
+    /// The value of `funnel_alarm_state{alarm}`.
+    public var metricValue: UInt64 {
         switch self {
         case .inactive: 0
         case .pending: 1

@@ -9,7 +9,9 @@ public enum FunnelExposition {
         ledger: FunnelLedger,
         counters: IngestCounters,
         version: String,
-        format: ExpositionFormat
+        format: ExpositionFormat,
+        alarms: [AlarmStatus] = [],
+        webhooks: WebhookCounters = WebhookCounters()
     ) -> [UInt8] {
         var writer = ExpositionWriter(format: format)
         let funnels = ledger.pipelineNames.compactMap { name in
@@ -36,6 +38,10 @@ public enum FunnelExposition {
 
         writer.family("funnel_pipelines", .gauge, help: "Pipelines tracked.")
         writer.sample(UInt64(ledger.pipelineNames.count))
+        writer.family("funnel_series", .gauge, help: "(pipeline, stage) series tracked; reports beyond funnel_series_limit are refused.")
+        writer.sample(UInt64(ledger.seriesCount))
+        writer.family("funnel_series_limit", .gauge, help: "The most (pipeline, stage) series Funnel tracks (limits.max_series).")
+        writer.sample(UInt64(ledger.policy.maximumSeries))
 
         writer.family("funnel_stage_events", .counter, help: "Events reported per stage and outcome, settled or not.")
         for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
@@ -80,12 +86,31 @@ public enum FunnelExposition {
 
         Self.renderLatency(&writer, ledger: ledger, funnels: funnels, stageLabels: stageLabels)
 
+        let queues = ledger.queues.snapshot(nowMillis: ledger.latestMillis)
+        let queueLabels = queues.map { ExpositionWriter.labels(["pipeline": $0.pipeline, "queue": $0.queue]) }
+        writer.family("funnel_dlq_depth", .gauge, help: "Last reported depth of each dead-letter queue (the last value, also when stale).")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], queue.depth) }
+        writer.family("funnel_dlq_depth_age_seconds", .gauge, help: "Seconds since each dead-letter queue's depth was observed.")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], queue.ageSeconds) }
+        writer.family("funnel_dlq_depth_stale", .gauge, help: "1 when a dead-letter queue's depth was not refreshed within stale_after.")
+        for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], UInt64(queue.stale ? 1 : 0)) }
+
         writer.family("funnel_pipeline_delivery_ratio", .gauge, help: "Delivered (passed by the last stage) over ingested (received by the first), settled, within retention.")
         for (pipeline, funnel) in funnels {
             if let ratio = funnel.totals.deliveryRatio {
                 writer.sample(ExpositionWriter.labels(["pipeline": pipeline.name]), ratio)
             }
         }
+        writer.family("funnel_alarm_state", .gauge, help: "State of each alarm: 0 inactive, 1 pending, 2 firing.")
+        for alarm in alarms { writer.sample(ExpositionWriter.labels(["alarm": alarm.name]), alarm.state.metricValue) }
+        writer.family("funnel_webhook_deliveries", .counter, help: "Webhook delivery attempts by receiver and result (success, retry, failure).")
+        for receiver in webhooks.deliveries.keys.sorted() {
+            for result in WebhookCounters.results {
+                writer.sample(ExpositionWriter.labels(["receiver": receiver, "result": result]), webhooks.deliveries[receiver]?[result] ?? 0)
+            }
+        }
+        writer.family("funnel_webhook_outbox_depth", .gauge, help: "Notifications waiting in the webhook outbox.")
+        writer.sample(UInt64(webhooks.outboxDepth))
         return writer.finish()
     }
 

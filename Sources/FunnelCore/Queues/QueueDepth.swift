@@ -1,19 +1,16 @@
-/// The last known depth of one dead-letter queue, as `GET /api/v1/dlq` lists it.
-///
-/// JSON: `{"pipeline", "queue", "depth", "updated_at", "age_seconds", "stale"}` with snake_case keys.
+/// A dead-letter queue's last known depth, as `GET /api/v1/dlq` shows it.
 public struct QueueDepth: Sendable, Hashable, Codable {
     public var pipeline: String
     public var queue: String
-    /// Messages in the queue at the last reading.
-    public var depth: Double
-    /// When the last reading arrived (RFC 3339).
-    public var updatedAt: String?
-    /// Seconds since the last reading, as the server saw it.
-    public var ageSeconds: Double?
-    /// True when no reading arrived for a while: the depth may be out of date.
+    public var depth: UInt64
+    /// When the depth was observed (RFC 3339).
+    public var updatedAt: String
+    /// Seconds since the depth was observed.
+    public var ageSeconds: Double
+    /// True when the depth was not refreshed within `stale_after`: it is the last value seen, not a current one.
     public var stale: Bool
 
-    public init(pipeline: String, queue: String, depth: Double, updatedAt: String? = nil, ageSeconds: Double? = nil, stale: Bool = false) {
+    public init(pipeline: String, queue: String, depth: UInt64, updatedAt: String, ageSeconds: Double, stale: Bool) {
         self.pipeline = pipeline
         self.queue = queue
         self.depth = depth
@@ -21,31 +18,4 @@ public struct QueueDepth: Sendable, Hashable, Codable {
         self.ageSeconds = ageSeconds
         self.stale = stale
     }
-
-    enum CodingKeys: String, CodingKey {
-        case pipeline, queue, depth, updatedAt, ageSeconds, stale
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.pipeline = try container.decode(String.self, forKey: .pipeline)
-        self.queue = try container.decode(String.self, forKey: .queue)
-        self.depth = try container.decode(Double.self, forKey: .depth)
-        self.updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
-        self.ageSeconds = try container.decodeIfPresent(Double.self, forKey: .ageSeconds)
-        self.stale = try container.decodeIfPresent(Bool.self, forKey: .stale) ?? false
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.pipeline, forKey: .pipeline)
-        try container.encode(self.queue, forKey: .queue)
-        try container.encode(self.depth, forKey: .depth)
-        try container.encode(self.updatedAt, forKey: .updatedAt)
-        try container.encode(self.ageSeconds, forKey: .ageSeconds)
-        try container.encode(self.stale, forKey: .stale)
-    }
-
-    /// `pipeline/queue`, the key the client keeps a queue's history under.
-    public var key: String { "\(self.pipeline)/\(self.queue)" }
 }

@@ -1,4 +1,4 @@
-/// Parses a `POST /v1/reports` body into stage reports, or explains exactly what is wrong with it.
+/// Parses a `POST /v1/reports` body into stage and DLQ depth reports, or explains exactly what is wrong with it.
 ///
 /// Accepted bodies: one report object, a JSON array of them, or `{"reports": [...]}`. Parsing reads the raw
 /// bytes once, without a document tree; the first fault rejects the whole body.
@@ -13,22 +13,22 @@ public struct ReportBodyParser: Sendable {
     }
 
     /// Parses a body held in a byte array.
-    public func parse(_ body: [UInt8]) throws(ReportRejection) -> [StageReport] {
-        let result: Result<[StageReport], ReportRejection> = body.withUnsafeBytes { bytes in
+    public func parse(_ body: [UInt8]) throws(ReportRejection) -> ReportBody {
+        let result: Result<ReportBody, ReportRejection> = body.withUnsafeBytes { bytes in
             Result { () throws(ReportRejection) in try self.parse(bytes) }
         }
         return try result.get()
     }
 
     /// Parses a body held in a string.
-    public func parse(_ body: String) throws(ReportRejection) -> [StageReport] {
+    public func parse(_ body: String) throws(ReportRejection) -> ReportBody {
         try self.parse(Array(body.utf8))
     }
 
     /// Parses a body from raw bytes.
-    public func parse(_ bytes: UnsafeRawBufferPointer) throws(ReportRejection) -> [StageReport] {
+    public func parse(_ bytes: UnsafeRawBufferPointer) throws(ReportRejection) -> ReportBody {
         var scanner = JSONScanner(bytes)
-        var reports: [StageReport] = []
+        var reports = ReportBody()
         switch scanner.peek() {
         case UInt8(ascii: "["):
             try self.parseArray(&scanner, into: &reports)
@@ -48,7 +48,7 @@ public struct ReportBodyParser: Sendable {
 
     // MARK: Structure
 
-    private func parseArray(_ scanner: inout JSONScanner, into reports: inout [StageReport]) throws(ReportRejection) {
+    private func parseArray(_ scanner: inout JSONScanner, into reports: inout ReportBody) throws(ReportRejection) {
         try scanner.expect(UInt8(ascii: "["), "expected '['")
         if scanner.consume(UInt8(ascii: "]")) { return }
         repeat {
@@ -62,12 +62,12 @@ public struct ReportBodyParser: Sendable {
             var fields = ReportFields(index: index)
             try scanner.expect(UInt8(ascii: "{"), "expected '{'")
             try self.parseMembers(&scanner, into: &fields)
-            reports.append(try fields.report())
+            try fields.append(to: &reports)
         } while scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "]"), "expected ',' or ']'")
     }
 
-    private func parseTopLevelObject(_ scanner: inout JSONScanner, into reports: inout [StageReport]) throws(ReportRejection) {
+    private func parseTopLevelObject(_ scanner: inout JSONScanner, into reports: inout ReportBody) throws(ReportRejection) {
         try scanner.expect(UInt8(ascii: "{"), "expected '{'")
         var fields = ReportFields(index: 0)
         var sawReports = false
@@ -94,7 +94,7 @@ public struct ReportBodyParser: Sendable {
                 throw ReportRejection(.invalidBody, field: stray, "a body with \"reports\" must not carry report fields beside it")
             }
         } else {
-            reports.append(try fields.report())
+            try fields.append(to: &reports)
         }
     }
 
@@ -123,6 +123,9 @@ private struct ReportFields {
     var latencySamplesMillis: [Double]?
     var endToEndMillis: Double?
     var endToEndSamplesMillis: [Double]?
+    var queue: String?
+    var depth: UInt64?
+    var timeMillis: Int64?
     var seen: Set<String> = []
     var firstSeenKey: String?
 
@@ -163,24 +166,7 @@ private struct ReportFields {
             }
             self.count = UInt64(value)
         case "event_time":
-            switch kind {
-            case .null:
-                _ = try scanner.readLiteral()
-            case .string:
-                let text = try scanner.readString()
-                guard let millis = EventTimestamp.parseRFC3339(text) else {
-                    throw self.rejection(.invalidValue, key, "must be an RFC 3339 timestamp (2026-11-26T10:15:00Z) or Unix seconds, got \(Self.quoted(text))")
-                }
-                self.eventTimeMillis = millis
-            case .number:
-                let number = try scanner.readNumber()
-                guard number.double.isFinite, number.double >= 0, number.double < 1e11 else {
-                    throw self.rejection(.invalidValue, key, "must be Unix seconds (not milliseconds) or an RFC 3339 timestamp, got \(number.text)")
-                }
-                self.eventTimeMillis = number.integer.map { $0 * 1000 } ?? Int64((number.double * 1000).rounded(.down))
-            default:
-                throw self.rejection(.wrongType, key, "must be an RFC 3339 timestamp string or Unix seconds, got \(kind.rawValue)")
-            }
+            self.eventTimeMillis = try self.readTime(key, kind, &scanner)
         case "latency_ms":
             self.latencyMillis = try self.readOptionalLatency(key, kind, &scanner)
         case "latencies_ms":
@@ -189,11 +175,22 @@ private struct ReportFields {
             self.endToEndMillis = try self.readOptionalLatency(key, kind, &scanner)
         case "end_to_end_latencies_ms":
             self.endToEndSamplesMillis = try self.readLatencySamples(key, kind, &scanner)
+        case "queue":
+            self.queue = try self.readName(key, kind, &scanner)
+        case "depth":
+            guard kind == .number else { throw self.rejection(.wrongType, key, "must be an integer >= 0, got \(kind.rawValue)") }
+            let number = try scanner.readNumber()
+            guard let value = Self.integralValue(number), value >= 0 else {
+                throw self.rejection(.invalidValue, key, "must be an integer >= 0, got \(number.text)")
+            }
+            self.depth = UInt64(value)
+        case "time":
+            self.timeMillis = try self.readTime(key, kind, &scanner)
         default:
             throw self.rejection(
                 .unknownField,
                 key,
-                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms"
+                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms; a DLQ depth report has pipeline, queue, depth, time"
             )
         }
     }
@@ -205,6 +202,48 @@ private struct ReportFields {
         let name = try scanner.readString()
         if let problem = NameRule.problem(with: name) { throw self.rejection(.invalidValue, key, problem) }
         return name
+    }
+
+    func readTime(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> Int64? {
+        switch kind {
+        case .null:
+            _ = try scanner.readLiteral()
+            return nil
+        case .string:
+            let text = try scanner.readString()
+            guard let millis = EventTimestamp.parseRFC3339(text) else {
+                throw self.rejection(.invalidValue, key, "must be an RFC 3339 timestamp (2026-11-26T10:15:00Z) or Unix seconds, got \(Self.quoted(text))")
+            }
+            return millis
+        case .number:
+            let number = try scanner.readNumber()
+            guard number.double.isFinite, number.double >= 0, number.double < 1e11 else {
+                throw self.rejection(.invalidValue, key, "must be Unix seconds (not milliseconds) or an RFC 3339 timestamp, got \(number.text)")
+            }
+            return number.integer.map { $0 * 1000 } ?? Int64((number.double * 1000).rounded(.down))
+        default:
+            throw self.rejection(.wrongType, key, "must be an RFC 3339 timestamp string or Unix seconds, got \(kind.rawValue)")
+        }
+    }
+
+    /// Adds the finished entry to `body`: a DLQ depth report when it names a queue or a depth, a stage report otherwise.
+    func append(to body: inout ReportBody) throws(ReportRejection) {
+        if self.queue != nil || self.depth != nil {
+            body.queueDepths.append(try self.queueDepthReport())
+        } else {
+            body.stageReports.append(try self.report())
+        }
+    }
+
+    func queueDepthReport() throws(ReportRejection) -> QueueDepthReport {
+        let stageFields = ["stage", "outcome", "count", "event_time", "latency_ms", "latencies_ms", "end_to_end_ms", "end_to_end_latencies_ms"]
+        if let stray = stageFields.first(where: { self.seen.contains($0) }) {
+            throw self.rejection(.invalidValue, stray, "does not belong in a DLQ depth report (pipeline, queue, depth, time)")
+        }
+        guard let pipeline else { throw self.rejection(.missingField, "pipeline", "is required") }
+        guard let queue else { throw self.rejection(.missingField, "queue", "is required in a DLQ depth report") }
+        guard let depth else { throw self.rejection(.missingField, "depth", "is required in a DLQ depth report") }
+        return QueueDepthReport(pipeline: pipeline, queue: queue, depth: depth, timeMillis: self.timeMillis)
     }
 
     func readOptionalLatency(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double? {
@@ -251,6 +290,7 @@ private struct ReportFields {
     func report() throws(ReportRejection) -> StageReport {
         guard let pipeline else { throw self.rejection(.missingField, "pipeline", "is required") }
         guard let stage else { throw self.rejection(.missingField, "stage", "is required") }
+        if self.timeMillis != nil { throw self.rejection(.unknownField, "time", "belongs to DLQ depth reports; a stage report carries event_time") }
         guard let outcome else {
             throw self.rejection(.missingField, "outcome", "is required: one of received, passed, failed, dead_lettered")
         }

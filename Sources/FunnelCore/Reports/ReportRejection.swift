@@ -16,7 +16,12 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case tooManyReports = "too_many_reports"
         case tooManyPipelines = "too_many_pipelines"
         case tooManyStages = "too_many_stages"
+        case tooManyQueues = "too_many_queues"
+        case tooManySeries = "too_many_series"
         case idempotencyConflict = "idempotency_conflict"
+        case unauthorized = "unauthorized"
+        case overloaded = "overloaded"
+        case bodyTimeout = "body_timeout"
     }
 
     public var reason: Reason

@@ -11,11 +11,14 @@ public struct DepthHistory: Sendable, Hashable {
     public mutating func record(_ queues: [QueueDepth]) {
         var next: [String: [Double]] = [:]
         for queue in queues {
-            var list = self.depths[queue.key] ?? []
-            list.append(queue.depth)
+            var list = self.depths[Self.key(queue)] ?? []
+            list.append(Double(queue.depth))
             if list.count > self.capacity { list.removeFirst(list.count - self.capacity) }
-            next[queue.key] = list
+            next[Self.key(queue)] = list
         }
         self.depths = next
     }
+
+    /// `pipeline/queue`, the key a queue's history is kept under.
+    public static func key(_ queue: QueueDepth) -> String { "\(queue.pipeline)/\(queue.queue)" }
 }

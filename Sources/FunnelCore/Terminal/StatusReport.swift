@@ -78,8 +78,7 @@ public struct StatusReport: Sendable {
         }
         var lines = [self.paint(headline, "1", color)] + table.lines(indent: "  ")
         for queue in self.queues where queue.pipeline == funnel.pipeline {
-            var line = "  dead-letter queue \(queue.queue): depth \(NumberText.compact(queue.depth))"
-            if let age = queue.ageSeconds { line += ", updated \(NumberText.age(age)) ago" }
+            var line = "  dead-letter queue \(queue.queue): depth \(queue.depth), updated \(NumberText.age(queue.ageSeconds)) ago"
             if queue.stale { line += " (stale)" }
             lines.append(line)
         }

@@ -233,7 +233,7 @@ public enum TopScreen {
         let active = AlarmList(alarms: snapshot.alarms).active
         var line = ScreenLine(" pipelines ", .dim)
         for name in snapshot.pipelines {
-            let state = active.filter { $0.pipeline == name }.map(\.state).max { $0.severity < $1.severity }
+            let state = active.filter { $0.pipeline == name }.map(\.state).max { $0.metricValue < $1.metricValue }
             if name == snapshot.selectedPipeline {
                 line.append("[\(name)]", [.bold, .reverse])
             } else {
@@ -422,8 +422,8 @@ public enum TopScreen {
             var line = ScreenLine(" DLQ ", .bold)
             for queue in queues {
                 line.append(" \(queue.queue) ")
-                line.append(NumberText.compact(queue.depth), queue.depth > 0 ? [.bold, .yellow] : .dim)
-                line.append(" " + BlockGraphics.sparkline(snapshot.queueHistory[queue.key] ?? [queue.depth], width: 8), .yellow)
+                line.append(NumberText.compact(Double(queue.depth)), queue.depth > 0 ? [.bold, .yellow] : .dim)
+                line.append(" " + BlockGraphics.sparkline(snapshot.queueHistory[DepthHistory.key(queue)] ?? [Double(queue.depth)], width: 8), .yellow)
             }
             return [line]
         }
@@ -435,8 +435,8 @@ public enum TopScreen {
         var lines = [header]
         for queue in queues {
             var line = ScreenLine(" " + Self.padded(queue.queue, nameWidth))
-            line.append(Self.leftPadded(NumberText.count(UInt64(max(0, queue.depth.rounded())), width: 8), 9), queue.depth > 0 ? [.bold, .yellow] : .dim)
-            let history = snapshot.queueHistory[queue.key] ?? [queue.depth]
+            line.append(Self.leftPadded(NumberText.count(queue.depth, width: 8), 9), queue.depth > 0 ? [.bold, .yellow] : .dim)
+            let history = snapshot.queueHistory[DepthHistory.key(queue)] ?? [Double(queue.depth)]
             if sparkWidth > 0 {
                 let spark = BlockGraphics.sparkline(history, width: sparkWidth)
                 line.append("  ")
@@ -448,7 +448,7 @@ public enum TopScreen {
                 let previous = history[history.count - 2]
                 note = last > previous ? "  ▲ filling" : last < previous ? "  ▼ draining" : ""
             }
-            if let age = queue.ageSeconds { note += "  \(NumberText.age(age)) ago" }
+            note += "  \(NumberText.age(queue.ageSeconds)) ago"
             if queue.stale { note += "  STALE" }
             line.append(note, queue.stale ? [.bold, .yellow] : .dim)
             lines.append(line)

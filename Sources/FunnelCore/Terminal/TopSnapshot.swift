@@ -21,7 +21,7 @@ public struct TopSnapshot: Sendable, Hashable {
     public var alarmsAvailable: Bool
     /// Every dead-letter queue the server reports; the screen shows the selected pipeline's.
     public var queues: [QueueDepth]
-    /// Recent depths per queue (``QueueDepth/key``), oldest first.
+    /// Recent depths per queue (``DepthHistory/key(_:)``), oldest first.
     public var queueHistory: [String: [Double]]
     public var connection: ConnectionState
     /// Wall clock of the snapshot in Unix milliseconds, for how long alarms have been in their state.

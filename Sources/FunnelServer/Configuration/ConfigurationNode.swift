@@ -63,6 +63,35 @@ struct ConfigurationNode {
         return value
     }
 
+    /// A number, integer or not.
+    func number() throws(ConfigurationError) -> Double {
+        guard let scalar = self.node.scalar, let value = Double(scalar.string.replacingUnderscores()), value.isFinite else {
+            throw self.error("expected a number, got \(String(reflecting: self.node.scalar?.string ?? "a \(self.kind)"))")
+        }
+        return value
+    }
+
+    func boolean() throws(ConfigurationError) -> Bool {
+        switch self.node.scalar?.string {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw self.error("expected true or false")
+        }
+    }
+
+    /// A mapping of strings to strings, such as `labels:` or `annotations:`.
+    func stringMapping() throws(ConfigurationError) -> [String: String] {
+        guard let mapping = self.node.mapping else { throw self.error("expected a mapping of names to strings") }
+        var result: [String: String] = [:]
+        for (keyNode, valueNode) in mapping {
+            guard let key = keyNode.string, let value = valueNode.scalar?.string else {
+                throw ConfigurationNode(node: valueNode, path: self.path, file: self.file).error("expected name: text pairs")
+            }
+            result[key] = value
+        }
+        return result
+    }
+
     /// A duration such as `30s`, `5m`, `1h`, in seconds.
     func duration(minimumSeconds: Double = 0) throws(ConfigurationError) -> Double {
         guard let scalar = self.node.scalar, let seconds = DurationText.seconds(scalar.string) else {

@@ -33,6 +33,10 @@ extension FunnelConfiguration {
     /// | `limits.max_pipelines` | integer | `1000` |
     /// | `limits.max_stages_per_pipeline` | integer | `100` |
     /// | `limits.max_future` | duration | `1h` |
+    /// | `limits.max_queues` | integer | `1000` |
+    /// | `latency_buckets` | list of seconds (or durations) | `0.001` ... `60` (15 bounds) |
+    /// | `dlq.stale_after` | duration | `5m` |
+    /// | `external_url`, `evaluation_interval`, `webhook.*`, `receivers`, `alarms` | see `config.example.yml` | |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
         let composed: Node?
@@ -45,8 +49,12 @@ extension FunnelConfiguration {
         let root = ConfigurationNode(node: composed, path: "", file: file)
         var pipelineNodes: [ConfigurationNode] = []
         var retentionNode: ConfigurationNode?
+        var receiverNode: ConfigurationNode?
+        var alarmNode: ConfigurationNode?
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
+            "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
+            "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
         ]) {
             switch key {
             case "listen":
@@ -70,10 +78,67 @@ extension FunnelConfiguration {
                 pipelineNodes = try value.sequence()
             case "limits":
                 try self.readLimits(value)
+            case "latency_buckets":
+                var bounds: [Double] = []
+                for boundNode in try value.sequence() {
+                    let text = try boundNode.string()
+                    let bound: Double
+                    if let seconds = Double(text) { bound = seconds } else { bound = try boundNode.duration() }
+                    guard bound > 0 else { throw boundNode.error("must be more than 0 seconds") }
+                    guard bound > (bounds.last ?? 0) else { throw boundNode.error("bounds must increase, got \(try boundNode.string()) after \(bounds.last ?? 0)s") }
+                    bounds.append(bound)
+                }
+                guard !bounds.isEmpty else { throw value.error("needs at least one bound") }
+                self.ledger.latencyBucketsSeconds = bounds
+            case "tls":
+                for (tlsKey, tlsValue) in try value.mapping(allowed: ["certificate", "key"]) {
+                    let path = try tlsValue.string()
+                    guard FileManager.default.isReadableFile(atPath: path) else { throw tlsValue.error("cannot read \(path)") }
+                    if tlsKey == "certificate" { self.tlsCertificatePath = path } else { self.tlsKeyPath = path }
+                }
+                guard (self.tlsCertificatePath == nil) == (self.tlsKeyPath == nil) else { throw value.error("needs both certificate and key") }
+            case "durability":
+                let text = try value.string()
+                guard let durability = Durability(rawValue: text) else { throw value.error("must be full, normal or memory; got \(String(reflecting: text))") }
+                self.durability = durability
+            case "ingest_tokens":
+                self.ingestTokens += try value.sequence().map { node throws(ConfigurationError) in try node.string() }
+            case "read_tokens":
+                self.readTokens += try value.sequence().map { node throws(ConfigurationError) in try node.string() }
+            case "ingest_tokens_file", "read_tokens_file":
+                let path = try value.string()
+                let tokens: [String]
+                do {
+                    tokens = try AccessTokens.lines(ofFile: path)
+                } catch {
+                    throw value.error("cannot read \(path): \(error.localizedDescription)")
+                }
+                if key == "ingest_tokens_file" { self.ingestTokens += tokens } else { self.readTokens += tokens }
+            case "timeouts":
+                for (timeoutKey, timeoutValue) in try value.mapping(allowed: ["idle", "body"]) {
+                    if timeoutKey == "idle" { self.idleTimeoutSeconds = try timeoutValue.duration(minimumSeconds: 1) }
+                    if timeoutKey == "body" { self.bodyTimeoutSeconds = try timeoutValue.duration(minimumSeconds: 0.1) }
+                }
+            case "external_url":
+                self.externalURL = try value.string()
+            case "dlq":
+                for (dlqKey, dlqValue) in try value.mapping(allowed: ["stale_after"]) where dlqKey == "stale_after" {
+                    self.ledger.queueStaleAfterSeconds = try dlqValue.wholeSeconds(minimumSeconds: 1)
+                }
+            case "evaluation_interval":
+                self.alarmIntervalSeconds = try value.duration(minimumSeconds: 0.05)
+            case "webhook":
+                try self.readWebhook(value)
+            case "receivers":
+                receiverNode = value
+            case "alarms":
+                alarmNode = value
             default:
                 break
             }
         }
+        if let receiverNode { self.receivers = try Self.receivers(receiverNode) }
+        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers) }
         var names: Set<String> = []
         for node in pipelineNodes {
             var definition = PipelineDefinition(name: "", stages: [], settings: self.ledger.defaultSettings)
@@ -127,9 +192,22 @@ extension FunnelConfiguration {
         return settings
     }
 
+    private mutating func readWebhook(_ node: ConfigurationNode) throws(ConfigurationError) {
+        for (key, value) in try node.mapping(allowed: ["timeout", "max_attempts", "initial_backoff", "max_backoff"]) {
+            switch key {
+            case "timeout": self.webhookTimeoutSeconds = try value.duration(minimumSeconds: 0.1)
+            case "max_attempts": self.webhookMaximumAttempts = try value.integer(minimum: 1)
+            case "initial_backoff": self.webhookInitialBackoffSeconds = try value.duration(minimumSeconds: 0.01)
+            case "max_backoff": self.webhookMaximumBackoffSeconds = try value.duration(minimumSeconds: 0.01)
+            default: break
+            }
+        }
+    }
+
     private mutating func readLimits(_ node: ConfigurationNode) throws(ConfigurationError) {
         for (key, value) in try node.mapping(allowed: [
-            "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future",
+            "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
+            "max_concurrent_requests", "max_series",
         ]) {
             switch key {
             case "max_body_bytes": self.maximumBodyBytes = try value.integer(minimum: 1024)
@@ -137,6 +215,9 @@ extension FunnelConfiguration {
             case "max_pipelines": self.ledger.maximumPipelines = try value.integer(minimum: 1)
             case "max_stages_per_pipeline": self.ledger.maximumStagesPerPipeline = try value.integer(minimum: 1)
             case "max_future": self.ledger.maximumFutureSeconds = try value.wholeSeconds()
+            case "max_queues": self.ledger.maximumQueues = try value.integer(minimum: 1)
+            case "max_concurrent_requests": self.maximumConcurrentRequests = try value.integer(minimum: 1)
+            case "max_series": self.ledger.maximumSeries = try value.integer(minimum: 1)
             default: break
             }
         }

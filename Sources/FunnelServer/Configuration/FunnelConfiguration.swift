@@ -17,6 +17,34 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var idempotencyWindowSeconds: Int64
     /// How often buckets are settled and retention is applied, in seconds.
     public var settleIntervalSeconds: Double
+    /// Where alarm notifications go.
+    public var receivers: [WebhookReceiver]
+    /// The alarm rules.
+    public var alarms: [AlarmRule]
+    /// How often alarms are evaluated, in seconds (they are also evaluated on every DLQ depth report).
+    public var alarmIntervalSeconds: Double
+    /// Webhook delivery: per-attempt timeout, attempts before giving up, and the exponential backoff range, in seconds.
+    public var webhookTimeoutSeconds: Double
+    public var webhookMaximumAttempts: Int
+    public var webhookInitialBackoffSeconds: Double
+    public var webhookMaximumBackoffSeconds: Double
+    /// Funnel's address as users reach it, for links in notifications; defaults to the listen address.
+    public var externalURL: String?
+    /// Bearer tokens accepted on `/v1/*`; empty leaves ingest open to anyone who can reach the port.
+    public var ingestTokens: [String]
+    /// Bearer tokens accepted on `/api/*` and `/metrics`; empty leaves them open.
+    public var readTokens: [String]
+    /// Seconds a connection may sit idle before it is closed.
+    public var idleTimeoutSeconds: Double
+    /// Seconds a client has to send a whole request body; slower gets `408`.
+    public var bodyTimeoutSeconds: Double
+    /// PEM certificate chain and private key for TLS directly on the listener; nil serves plain HTTP.
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// How hard a `202` promises the reports are kept: `full` (synced to disk, the default), `normal`, `memory`.
+    public var durability: Durability
+    /// Report requests handled at once; more get `503` with `Retry-After`, so memory stays bounded under a flood.
+    public var maximumConcurrentRequests: Int
 
     public init(
         listenHost: String = "127.0.0.1",
@@ -26,7 +54,23 @@ public struct FunnelConfiguration: Sendable, Hashable {
         maximumBodyBytes: Int = 8 * 1024 * 1024,
         maximumReportsPerRequest: Int = 100_000,
         idempotencyWindowSeconds: Int64 = 24 * 3600,
-        settleIntervalSeconds: Double = 1
+        settleIntervalSeconds: Double = 1,
+        receivers: [WebhookReceiver] = [],
+        alarms: [AlarmRule] = [],
+        alarmIntervalSeconds: Double = 1,
+        webhookTimeoutSeconds: Double = 10,
+        webhookMaximumAttempts: Int = 12,
+        webhookInitialBackoffSeconds: Double = 1,
+        webhookMaximumBackoffSeconds: Double = 300,
+        externalURL: String? = nil,
+        ingestTokens: [String] = [],
+        readTokens: [String] = [],
+        idleTimeoutSeconds: Double = 60,
+        bodyTimeoutSeconds: Double = 30,
+        maximumConcurrentRequests: Int = 64,
+        durability: Durability = .full,
+        tlsCertificatePath: String? = nil,
+        tlsKeyPath: String? = nil
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -36,6 +80,27 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.maximumReportsPerRequest = maximumReportsPerRequest
         self.idempotencyWindowSeconds = idempotencyWindowSeconds
         self.settleIntervalSeconds = settleIntervalSeconds
+        self.receivers = receivers
+        self.alarms = alarms
+        self.alarmIntervalSeconds = alarmIntervalSeconds
+        self.webhookTimeoutSeconds = webhookTimeoutSeconds
+        self.webhookMaximumAttempts = webhookMaximumAttempts
+        self.webhookInitialBackoffSeconds = webhookInitialBackoffSeconds
+        self.webhookMaximumBackoffSeconds = webhookMaximumBackoffSeconds
+        self.externalURL = externalURL
+        self.ingestTokens = ingestTokens
+        self.readTokens = readTokens
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
+        self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.durability = durability
+        self.tlsCertificatePath = tlsCertificatePath
+        self.tlsKeyPath = tlsKeyPath
+    }
+
+    /// The base URL used in links back to Funnel.
+    public var resolvedExternalURL: String {
+        self.externalURL ?? "\(self.tlsCertificatePath == nil ? "http" : "https")://\(self.listenHost.contains(":") ? "[\(self.listenHost)]" : self.listenHost):\(self.listenPort)"
     }
 
     /// Parses `HOST:PORT` (or `[v6]:PORT`) into host and port.

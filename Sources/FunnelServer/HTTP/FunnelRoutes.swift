@@ -3,15 +3,29 @@ import Foundation
 public import Hummingbird
 import NIOCore
 import HTTPTypes
+import Synchronization
 
 /// The HTTP API: report ingest, funnel queries, `/metrics` and health endpoints.
 public struct FunnelRoutes: Sendable {
     let intake: ReportIntake
     let maximumBodyBytes: Int
+    let alarms: AlarmService?
+    let webhooks: WebhookSender?
+    let bodyTimeout: Duration
+    let maximumConcurrentRequests: Int
+    private let inFlight: InFlightRequests
 
-    public init(intake: ReportIntake, maximumBodyBytes: Int) {
+    public init(
+        intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil,
+        bodyTimeoutSeconds: Double = 30, maximumConcurrentRequests: Int = 64
+    ) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
+        self.alarms = alarms
+        self.webhooks = webhooks
+        self.bodyTimeout = .milliseconds(Int64(bodyTimeoutSeconds * 1000))
+        self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.inFlight = InFlightRequests()
     }
 
     /// Adds every route to `router`.
@@ -19,7 +33,9 @@ public struct FunnelRoutes: Sendable {
         router.post("/v1/reports") { request, context in try await self.postReports(request, context: context) }
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
-        router.get("/metrics") { request, _ in self.metrics(request) }
+        router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
+        router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(["alarms": self.alarms?.statuses ?? []]) }
+        router.get("/metrics") { request, _ in await self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
         router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
     }
@@ -27,10 +43,22 @@ public struct FunnelRoutes: Sendable {
     // MARK: Ingest
 
     func postReports(_ request: Request, context: some RequestContext) async throws -> Response {
-        var request = request
+        guard self.inFlight.enter(limit: self.maximumConcurrentRequests) else {
+            self.intake.countRejection(.overloaded)
+            var error = APIError(
+                .serviceUnavailable, "the server is at its limit of \(self.maximumConcurrentRequests) report requests at once; retry after 1s",
+                reason: ReportRejection.Reason.overloaded.rawValue
+            )
+            error.headers[.retryAfter] = "1"
+            throw error
+        }
+        defer { self.inFlight.leave() }
         let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: self.maximumBodyBytes)
+            buffer = try await self.collectBody(request)
+        } catch is BodyTimeout {
+            self.intake.countRejection(.bodyTimeout)
+            throw APIError(.requestTimeout, "body: not received within \(self.bodyTimeout)", reason: ReportRejection.Reason.bodyTimeout.rawValue)
         } catch is NIOTooManyBytesError {
             let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
             self.intake.countRejection(rejection.reason)
@@ -44,6 +72,25 @@ public struct FunnelRoutes: Sendable {
             return try JSONResponse.make(["accepted": receipt.accepted], status: .accepted, headers: headers)
         } catch let rejection as ReportRejection {
             throw APIError(rejection)
+        }
+    }
+
+    /// The request body, or ``BodyTimeout`` when the client takes longer than the body timeout to send it.
+    private func collectBody(_ request: Request) async throws -> ByteBuffer {
+        let limit = self.maximumBodyBytes
+        let timeout = self.bodyTimeout
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask {
+                var request = request
+                return try await request.collectBody(upTo: limit)
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw BodyTimeout() }
+            return buffer
         }
     }
 
@@ -90,11 +137,22 @@ public struct FunnelRoutes: Sendable {
         return try JSONResponse.make(funnel)
     }
 
-    func metrics(_ request: Request) -> Response {
+    func queues(_ request: Request) throws -> Response {
+        let pipeline = request.uri.queryParameters["pipeline"].map(String.init)
+        let now = self.intake.nowMillis
+        let queues = self.intake.withSettledLedger { $0.queues.snapshot(nowMillis: now, pipeline: pipeline) }
+        return try JSONResponse.make(["queues": queues])
+    }
+
+    func metrics(_ request: Request) async -> Response {
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
         let counters = self.intake.ingestCounters
+        let alarms = self.alarms?.statuses ?? []
+        let webhooks = await self.webhooks?.currentCounters() ?? WebhookCounters()
         let bytes = self.intake.withSettledLedger { ledger in
-            FunnelExposition.render(ledger: ledger, counters: counters, version: FunnelVersion.current, format: format)
+            FunnelExposition.render(
+                ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks
+            )
         }
         return Response(
             status: .ok,

@@ -12,12 +12,15 @@ public final class ReportIntake: Sendable {
     private let parser: ReportBodyParser
     private let clock: @Sendable () -> Int64
     private let idempotencyWindowSeconds: Int64
+    private let queueDepthsChanged: Wakeup?
+    private let committer: GroupCommitter
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
         configuration: FunnelConfiguration,
         store: FunnelStore,
-        clock: @escaping @Sendable () -> Int64
+        clock: @escaping @Sendable () -> Int64,
+        queueDepthsChanged: Wakeup? = nil
     ) throws {
         var ledger = FunnelLedger(policy: configuration.ledger)
         try store.restore(into: &ledger, nowMillis: clock())
@@ -27,6 +30,8 @@ public final class ReportIntake: Sendable {
         self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest)
         self.clock = clock
         self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
+        self.queueDepthsChanged = queueDepthsChanged
+        self.committer = GroupCommitter(store: store)
     }
 
     /// The current time, Unix milliseconds, from the injected clock.
@@ -48,9 +53,10 @@ public final class ReportIntake: Sendable {
                 Result { () throws(ReportRejection) in try ledger.admit(reports, nowMillis: now) }
             }
             let batch = try admission.get()
-            let outcome = try await self.store.commit(batch, claim: claim, nowMillis: now)
+            let outcome = try await self.committer.commit(PendingCommit(batch: batch, claim: claim, nowMillis: now))
             if outcome == .committed {
                 self.ledger.withLock { $0.apply(batch, nowMillis: now) }
+                if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
             }
             return try self.answer(outcome, reports: reports)
         } catch let rejection as ReportRejection {
@@ -64,7 +70,7 @@ public final class ReportIntake: Sendable {
         self.counters.withLock { $0.rejected[reason, default: 0] &+= 1 }
     }
 
-    private func answer(_ outcome: CommitOutcome, reports: [StageReport]) throws(ReportRejection) -> IngestReceipt {
+    private func answer(_ outcome: CommitOutcome, reports: ReportBody) throws(ReportRejection) -> IngestReceipt {
         switch outcome {
         case .committed:
             self.counters.withLock {

@@ -8,17 +8,23 @@ import GRDB
 public final class FunnelStore: Sendable {
     /// Path of the database file.
     public let path: String
-    private let database: DatabasePool
+    private let database: any DatabaseWriter
 
-    /// Opens (creating if needed) `funnel.sqlite` in `directory`.
-    public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        self.path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
+    /// Opens (creating if needed) `funnel.sqlite` in `directory`; with `.memory` nothing touches the disk.
+    public init(directory: String, durability: Durability = .full) throws {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        if durability == .memory {
+            self.path = ":memory:"
+            self.database = try DatabaseQueue(configuration: configuration)
+        } else {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            self.path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
+            let synchronous = durability == .full ? "FULL" : "NORMAL"
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            }
+            self.database = try DatabasePool(path: self.path, configuration: configuration)
         }
-        self.database = try DatabasePool(path: self.path, configuration: configuration)
         try Self.migrator.migrate(self.database)
     }
 
@@ -41,10 +47,28 @@ public final class FunnelStore: Sendable {
                     CREATE TABLE late_events (
                         pipeline TEXT NOT NULL, stage TEXT NOT NULL, count INTEGER NOT NULL,
                         PRIMARY KEY (pipeline, stage)) WITHOUT ROWID;
+                    CREATE TABLE queue_depths (
+                        pipeline TEXT NOT NULL, queue TEXT NOT NULL, depth INTEGER NOT NULL, observed_ms INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, queue)) WITHOUT ROWID;
                     CREATE TABLE idempotency_keys (
                         key TEXT NOT NULL PRIMARY KEY, body_hash INTEGER NOT NULL, accepted INTEGER NOT NULL,
                         created_ms INTEGER NOT NULL);
                     CREATE INDEX idempotency_keys_created ON idempotency_keys (created_ms);
+                    """
+            )
+        }
+        migrator.registerMigration("v2-alarms") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alarm_states (
+                        name TEXT NOT NULL PRIMARY KEY, state TEXT NOT NULL, pending_since_ms INTEGER, firing_since_ms INTEGER,
+                        last_notified_ms INTEGER, sequence INTEGER NOT NULL, resolved_at_ms INTEGER);
+                    CREATE TABLE webhook_outbox (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT, receiver TEXT NOT NULL, idempotency_key TEXT NOT NULL,
+                        body BLOB NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL,
+                        created_ms INTEGER NOT NULL, last_error TEXT,
+                        UNIQUE (receiver, idempotency_key));
+                    CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_ms);
                     """
             )
         }
@@ -75,6 +99,9 @@ public final class FunnelStore: Sendable {
                 counts[outcome] = UInt64(row[3] as Int64)
                 ledger.restorePruned(counts, pipeline: row[0], stage: row[1])
             }
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, queue, depth, observed_ms FROM queue_depths") {
+                ledger.restoreQueueDepth(QueueKey(pipeline: row[0], queue: row[1]), depth: UInt64(row[2] as Int64), observedMillis: row[3])
+            }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM late_events") {
                 ledger.restoreLateEvents(UInt64(row[2] as Int64), pipeline: row[0], stage: row[1])
             }
@@ -91,39 +118,59 @@ public final class FunnelStore: Sendable {
 
     /// Stores a batch, with its idempotency key when it has one, in one transaction.
     public func commit(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64) async throws -> CommitOutcome {
+        try await self.commit([PendingCommit(batch: batch, claim: claim, nowMillis: nowMillis)])[0]
+    }
+
+    /// Stores several requests' batches in one transaction (group commit: one sync to disk for all of them).
+    ///
+    /// Each keeps its own idempotency check, so a key repeated within the group is answered as a replay.
+    public func commit(_ group: [PendingCommit]) async throws -> [CommitOutcome] {
         try await self.database.write { db in
-            if let claim, let earlier = try Self.check(claim, db) { return earlier }
-            for (name, position) in batch.newPipelines {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
-                    .execute(arguments: [name, position])
-            }
-            for (key, position) in batch.newStages {
-                try db.cachedStatement(sql: "INSERT OR IGNORE INTO stages (pipeline, stage, position) VALUES (?, ?, ?)")
-                    .execute(arguments: [key.pipeline, key.stage, position])
-            }
-            let upsertCount = try db.cachedStatement(
+            try group.map { pending in try Self.write(pending.batch, claim: pending.claim, nowMillis: pending.nowMillis, db) }
+        }
+    }
+
+    private static func write(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64, _ db: Database) throws -> CommitOutcome {
+        if let claim, let earlier = try Self.check(claim, db) { return earlier }
+        for (name, position) in batch.newPipelines {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
+                .execute(arguments: [name, position])
+        }
+        for (key, position) in batch.newStages {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO stages (pipeline, stage, position) VALUES (?, ?, ?)")
+                .execute(arguments: [key.pipeline, key.stage, position])
+        }
+        let upsertCount = try db.cachedStatement(
+            sql: """
+                INSERT INTO bucket_counts (pipeline, stage, outcome, bucket_start, count) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO UPDATE SET count = count + excluded.count
+                """
+        )
+        for (key, count) in batch.counts {
+            try upsertCount.execute(arguments: [key.pipeline, key.stage, key.outcome.rawValue, key.bucketStart, Int64(count)])
+        }
+        for (key, count) in batch.lateEvents {
+            try db.cachedStatement(
                 sql: """
-                    INSERT INTO bucket_counts (pipeline, stage, outcome, bucket_start, count) VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO late_events (pipeline, stage, count) VALUES (?, ?, ?)
                     ON CONFLICT DO UPDATE SET count = count + excluded.count
                     """
-            )
-            for (key, count) in batch.counts {
-                try upsertCount.execute(arguments: [key.pipeline, key.stage, key.outcome.rawValue, key.bucketStart, Int64(count)])
-            }
-            for (key, count) in batch.lateEvents {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO late_events (pipeline, stage, count) VALUES (?, ?, ?)
-                        ON CONFLICT DO UPDATE SET count = count + excluded.count
-                        """
-                ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
-            }
-            if let claim {
-                try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
-                    .execute(arguments: [claim.key, claim.bodyHash, batch.reportCount, nowMillis])
-            }
-            return .committed
+            ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
         }
+        for (key, observation) in batch.queueDepths {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO queue_depths (pipeline, queue, depth, observed_ms) VALUES (?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET depth = excluded.depth, observed_ms = excluded.observed_ms
+                    WHERE excluded.observed_ms >= observed_ms
+                    """
+            ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
+        }
+        if let claim {
+            try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [claim.key, claim.bodyHash, batch.reportCount, nowMillis])
+        }
+        return .committed
     }
 
     /// Drops pruned buckets, keeps their counts in `pruned_counts`, and forgets idempotency keys older than `keysBeforeMillis`.
@@ -144,6 +191,98 @@ public final class FunnelStore: Sendable {
                 }
             }
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_ms < ?", arguments: [keysBeforeMillis])
+        }
+    }
+
+    // MARK: Alarms and the webhook outbox
+
+    /// Saves alarm states and queues their notifications in one transaction, so a restart neither loses a
+    /// notification nor fires an alarm twice.
+    public func saveAlarms(_ states: [AlarmStateRecord], deliveries: [(receiver: String, key: String, body: [UInt8])], nowMillis: Int64) async throws {
+        try await self.database.write { db in
+            for record in states {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO alarm_states (name, state, pending_since_ms, firing_since_ms, last_notified_ms, sequence, resolved_at_ms)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT DO UPDATE SET state = excluded.state, pending_since_ms = excluded.pending_since_ms,
+                            firing_since_ms = excluded.firing_since_ms, last_notified_ms = excluded.last_notified_ms,
+                            sequence = excluded.sequence, resolved_at_ms = excluded.resolved_at_ms
+                        """
+                ).execute(arguments: [
+                    record.name, record.state.rawValue, record.pendingSinceMillis, record.firingSinceMillis,
+                    record.lastNotifiedMillis, record.sequence, record.resolvedAtMillis,
+                ])
+            }
+            for delivery in deliveries {
+                try db.cachedStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO webhook_outbox (receiver, idempotency_key, body, next_attempt_ms, created_ms)
+                        VALUES (?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [delivery.receiver, delivery.key, Data(delivery.body), nowMillis, nowMillis])
+            }
+        }
+    }
+
+    /// The saved alarm states.
+    public func alarmStates() throws -> [AlarmStateRecord] {
+        try self.database.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, state, pending_since_ms, firing_since_ms, last_notified_ms, sequence, resolved_at_ms FROM alarm_states")
+                .compactMap { row in
+                    guard let state = AlarmState(rawValue: row[1]) else { return nil }
+                    return AlarmStateRecord(
+                        name: row[0], state: state, pendingSinceMillis: row[2], firingSinceMillis: row[3],
+                        lastNotifiedMillis: row[4], sequence: row[5], resolvedAtMillis: row[6]
+                    )
+                }
+        }
+    }
+
+    /// Deliveries due at `nowMillis`, oldest first.
+    public func dueDeliveries(nowMillis: Int64, limit: Int = 64) async throws -> [WebhookDelivery] {
+        try await self.database.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT id, receiver, idempotency_key, body, attempts FROM webhook_outbox WHERE next_attempt_ms <= ? ORDER BY id LIMIT ?",
+                arguments: [nowMillis, limit]
+            ).map { row in
+                WebhookDelivery(id: row[0], receiver: row[1], idempotencyKey: row[2], body: Array(row[3] as Data), attempts: row[4])
+            }
+        }
+    }
+
+    /// When the next delivery falls due, if any is waiting.
+    public func nextDeliveryMillis() async throws -> Int64? {
+        try await self.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM webhook_outbox") }
+    }
+
+    /// Moves the write-ahead log into the database file and truncates it, so the file size shows what is stored.
+    public func checkpoint() throws {
+        try self.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// Bucket counter rows stored, one per (pipeline, stage, outcome, bucket) with a count.
+    public func bucketRowCount() throws -> Int {
+        try self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bucket_counts") ?? 0 }
+    }
+
+    /// Notifications waiting in the outbox.
+    public func outboxDepth() async throws -> Int {
+        try await self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_outbox") ?? 0 }
+    }
+
+    /// Removes a delivered (or abandoned) notification from the outbox.
+    public func removeDelivery(id: Int64) async throws {
+        try await self.database.write { db in try db.execute(sql: "DELETE FROM webhook_outbox WHERE id = ?", arguments: [id]) }
+    }
+
+    /// Records a failed attempt and when to try again.
+    public func rescheduleDelivery(id: Int64, attempts: Int, nextAttemptMillis: Int64, error: String) async throws {
+        try await self.database.write { db in
+            try db.execute(
+                sql: "UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?",
+                arguments: [attempts, nextAttemptMillis, error, id]
+            )
         }
     }
 

@@ -1,0 +1,164 @@
+/// Evaluates every alarm rule against the ledger on each tick and decides which notifications to send.
+///
+/// States go inactive → pending (condition holds, `for` not yet elapsed) → firing → inactive (resolved).
+/// A firing alarm is notified once, again only after `repeat_interval`, and once more when it resolves
+/// (if `send_resolved`). Pure: the ledger and the time are passed in.
+public struct AlarmEvaluator: Sendable {
+    public let rules: [AlarmRule]
+    public private(set) var trackers: [String: AlarmTracker]
+
+    public init(rules: [AlarmRule]) {
+        self.rules = rules
+        var trackers: [String: AlarmTracker] = [:]
+        for rule in rules {
+            trackers[rule.name] = AlarmTracker(keepSeconds: Self.historySeconds(rule.kind))
+        }
+        self.trackers = trackers
+    }
+
+    /// Measures every rule at `nowMillis`, moves its state, and returns the notifications to send.
+    public mutating func evaluate(ledger: FunnelLedger, nowMillis: Int64) -> [AlarmNotification] {
+        var notifications: [AlarmNotification] = []
+        for rule in self.rules {
+            var tracker = self.trackers[rule.name] ?? AlarmTracker(keepSeconds: Self.historySeconds(rule.kind))
+            if let sample = AlarmMeasurement.sample(of: rule.kind, ledger: ledger) {
+                tracker.history.record(primary: sample.primary, secondary: sample.secondary, nowMillis: nowMillis)
+            }
+            let value = AlarmMeasurement.value(of: rule.kind, ledger: ledger, history: tracker.history, nowMillis: nowMillis)
+            tracker.lastValue = value
+            let active = rule.condition.isActive(value, wasActive: tracker.state != .inactive)
+            switch tracker.state {
+            case .inactive:
+                guard active else { break }
+                if rule.forSeconds == 0 {
+                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, nowMillis: nowMillis))
+                } else {
+                    tracker.state = .pending
+                    tracker.pendingSinceMillis = nowMillis
+                }
+            case .pending:
+                if !active {
+                    tracker.state = .inactive
+                    tracker.pendingSinceMillis = nil
+                } else if nowMillis - (tracker.pendingSinceMillis ?? nowMillis) >= rule.forSeconds * 1000 {
+                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, nowMillis: nowMillis))
+                }
+            case .firing:
+                if !active {
+                    let started = tracker.firingSinceMillis ?? nowMillis
+                    tracker.state = .inactive
+                    tracker.pendingSinceMillis = nil
+                    tracker.firingSinceMillis = nil
+                    tracker.resolvedAtMillis = nowMillis
+                    if rule.sendResolved {
+                        var notification = self.notification(rule, tracker, value: value, ledger: ledger, status: .resolved, startsAt: started)
+                        notification.endsAtMillis = nowMillis
+                        notifications.append(notification)
+                    }
+                } else if rule.repeatIntervalSeconds > 0,
+                    nowMillis - (tracker.lastNotifiedMillis ?? nowMillis) >= rule.repeatIntervalSeconds * 1000
+                {
+                    tracker.sequence += 1
+                    tracker.lastNotifiedMillis = nowMillis
+                    notifications.append(
+                        self.notification(rule, tracker, value: value, ledger: ledger, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis)
+                    )
+                }
+            }
+            self.trackers[rule.name] = tracker
+        }
+        return notifications
+    }
+
+    /// Every alarm as the API shows it.
+    public func statuses() -> [AlarmStatus] {
+        self.rules.map { rule in
+            let tracker = self.trackers[rule.name] ?? AlarmTracker()
+            let labels = rule.kind.labels
+            let since = tracker.state == .firing ? tracker.firingSinceMillis : tracker.state == .pending ? tracker.pendingSinceMillis : nil
+            return AlarmStatus(
+                name: rule.name, kind: rule.kind.name, state: tracker.state,
+                since: since.map { EventTimestamp.formatRFC3339(millis: $0) },
+                value: tracker.lastValue, threshold: rule.condition.threshold,
+                summary: Self.summary(rule, value: tracker.lastValue),
+                pipeline: rule.kind.pipeline, stage: labels["stage"], queue: labels["queue"],
+                labels: rule.notificationLabels,
+                resolvedAt: tracker.resolvedAtMillis.map { EventTimestamp.formatRFC3339(millis: $0) }
+            )
+        }
+    }
+
+    /// Puts back a saved tracker (after a restart), so a firing alarm does not fire again.
+    public mutating func restore(_ name: String, state: AlarmState, pendingSinceMillis: Int64?, firingSinceMillis: Int64?,
+                                 lastNotifiedMillis: Int64?, sequence: Int, resolvedAtMillis: Int64?) {
+        guard let rule = self.rules.first(where: { $0.name == name }) else { return }
+        var tracker = AlarmTracker(keepSeconds: Self.historySeconds(rule.kind))
+        tracker.state = state
+        tracker.pendingSinceMillis = pendingSinceMillis
+        tracker.firingSinceMillis = firingSinceMillis
+        tracker.lastNotifiedMillis = lastNotifiedMillis
+        tracker.sequence = sequence
+        tracker.resolvedAtMillis = resolvedAtMillis
+        self.trackers[name] = tracker
+    }
+
+    // MARK: Messages
+
+    private func fire(_ rule: AlarmRule, _ tracker: inout AlarmTracker, value: Double?, ledger: FunnelLedger, nowMillis: Int64) -> AlarmNotification {
+        tracker.state = .firing
+        tracker.firingSinceMillis = nowMillis
+        tracker.lastNotifiedMillis = nowMillis
+        tracker.sequence = 0
+        return self.notification(rule, tracker, value: value, ledger: ledger, status: .firing, startsAt: nowMillis)
+    }
+
+    private func notification(
+        _ rule: AlarmRule, _ tracker: AlarmTracker, value: Double?, ledger: FunnelLedger, status: AlarmNotification.Status, startsAt: Int64
+    ) -> AlarmNotification {
+        let labels = rule.notificationLabels
+        let valueText = value.map(rule.kind.describe) ?? "no data"
+        let thresholdText = rule.kind.describe(rule.condition.threshold)
+        var annotations: [String: String] = [:]
+        for (name, template) in rule.annotations {
+            annotations[name] = AlarmText.fill(template, value: valueText, threshold: thresholdText, labels: labels)
+        }
+        let summary = Self.summary(rule, value: value)
+        let context = AlarmMeasurement.context(pipeline: rule.kind.pipeline, ledger: ledger)
+        if annotations["summary"] == nil { annotations["summary"] = summary }
+        if annotations["description"] == nil, let context { annotations["description"] = context }
+        return AlarmNotification(
+            alarm: rule.name, status: status, labels: labels, annotations: annotations, startsAtMillis: startsAt,
+            endsAtMillis: nil, fingerprint: rule.fingerprint, value: value, threshold: rule.condition.threshold,
+            summary: summary, context: context, receivers: rule.receivers, sequence: tracker.sequence
+        )
+    }
+
+    /// One line with the numbers, e.g. `orders-dlq depth 340 (threshold 100, for 1m)`.
+    public static func summary(_ rule: AlarmRule, value: Double?) -> String {
+        let shown = value.map(rule.kind.describe) ?? "no data"
+        let threshold = rule.kind.describe(rule.condition.threshold)
+        let held = rule.forSeconds > 0 ? ", for \(DurationText.format(seconds: rule.forSeconds))" : ""
+        let what: String
+        switch rule.kind {
+        case .dlqDepth(_, let queue): what = "\(queue) depth \(shown)"
+        case .dlqGrowth(let pipeline, let stage, _): what = "\(stage ?? pipeline) dead-lettering \(shown)"
+        case .silentLoss(_, let stage, let window): what = "\(stage) silent loss \(shown) in the last settled \(DurationText.format(seconds: window))"
+        case .transitLoss(_, let from, let to, let window):
+            what = "\(from) -> \(to ?? "next stage") transit loss \(shown) in the last settled \(DurationText.format(seconds: window))"
+        case .deliveryRatio(let pipeline, let window): what = "\(pipeline) delivery ratio \(shown) in the last settled \(DurationText.format(seconds: window))"
+        case .latency(_, let stage, let percentile, let window):
+            what = "\(stage ?? "end-to-end") p\(AlarmText.number(percentile)) latency \(shown) over \(window.rawValue)"
+        case .stalled(_, let stage, _):
+            let silence = value.map { DurationText.format(seconds: Int64($0)) } ?? "no data"
+            return "\(rule.name): \(stage) received nothing for \(silence) while the stage before it kept passing events on\(held)"
+        }
+        return "\(rule.name): \(what) (threshold \(threshold)\(held))"
+    }
+
+    static func historySeconds(_ kind: AlarmKind) -> Int64 {
+        switch kind {
+        case .dlqGrowth(_, _, let window), .stalled(_, _, let window): window + 60
+        default: 0
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// What an alarm watches, with the parameters of that kind.
+public enum AlarmKind: Sendable, Hashable {
+    /// A dead-letter queue's depth.
+    case dlqDepth(pipeline: String, queue: String)
+    /// Dead-lettered events per minute, over `windowSeconds` of arrival time (a stage's, or the whole pipeline's).
+    case dlqGrowth(pipeline: String, stage: String?, windowSeconds: Int64)
+    /// A stage's settled silent-loss ratio (lost / received) over the last settled `windowSeconds`.
+    case silentLoss(pipeline: String, stage: String, windowSeconds: Int64)
+    /// The settled transit-loss ratio between two stages (lost / passed by `from`) over the last settled `windowSeconds`.
+    case transitLoss(pipeline: String, from: String, to: String?, windowSeconds: Int64)
+    /// The settled delivery ratio over the last settled `windowSeconds`.
+    case deliveryRatio(pipeline: String, windowSeconds: Int64)
+    /// A latency percentile (0-100) in milliseconds of a stage, or end to end when `stage` is nil.
+    case latency(pipeline: String, stage: String?, percentile: Double, window: LatencyWindow)
+    /// Seconds a stage has received nothing while the stage before it passed events on within `windowSeconds`.
+    case stalled(pipeline: String, stage: String, windowSeconds: Int64)
+
+    /// The kind's name in the configuration.
+    public var name: String {
+        switch self {
+        case .dlqDepth: "dlq_depth"
+        case .dlqGrowth: "dlq_growth"
+        case .silentLoss: "silent_loss"
+        case .transitLoss: "transit_loss"
+        case .deliveryRatio: "delivery_ratio"
+        case .latency: "latency"
+        case .stalled: "stalled"
+        }
+    }
+
+    public var pipeline: String {
+        switch self {
+        case .dlqDepth(let pipeline, _), .dlqGrowth(let pipeline, _, _), .silentLoss(let pipeline, _, _),
+            .transitLoss(let pipeline, _, _, _), .deliveryRatio(let pipeline, _), .latency(let pipeline, _, _, _),
+            .stalled(let pipeline, _, _):
+            pipeline
+        }
+    }
+
+    /// The labels every notification of this kind carries, besides `alertname` and the rule's own labels.
+    public var labels: [String: String] {
+        var labels = ["pipeline": self.pipeline, "kind": self.name]
+        switch self {
+        case .dlqDepth(_, let queue): labels["queue"] = queue
+        case .dlqGrowth(_, let stage, _), .latency(_, let stage, _, _): if let stage { labels["stage"] = stage }
+        case .silentLoss(_, let stage, _), .stalled(_, let stage, _): labels["stage"] = stage
+        case .transitLoss(_, let from, let to, _):
+            labels["from_stage"] = from
+            if let to { labels["to_stage"] = to }
+        case .deliveryRatio: break
+        }
+        return labels
+    }
+
+    /// How the measured value reads in a message.
+    func describe(_ value: Double) -> String {
+        switch self {
+        case .dlqDepth: AlarmText.number(value)
+        case .dlqGrowth: AlarmText.number(value) + "/min"
+        case .silentLoss, .transitLoss, .deliveryRatio: AlarmText.percent(value)
+        case .latency: AlarmText.number(value) + " ms"
+        case .stalled: DurationText.format(seconds: Int64(value)) + " without events"
+        }
+    }
+}

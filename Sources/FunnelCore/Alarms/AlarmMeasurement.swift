@@ -1,0 +1,74 @@
+/// Measures the value an alarm rule compares with its threshold, from the ledger as it is now.
+enum AlarmMeasurement {
+    /// The rule's current value, or nil when there is no data to judge by.
+    static func value(of kind: AlarmKind, ledger: FunnelLedger, history: AlarmHistory, nowMillis: Int64) -> Double? {
+        switch kind {
+        case .dlqDepth(let pipeline, let queue):
+            return ledger.queues.queues[QueueKey(pipeline: pipeline, queue: queue)].map { Double($0.depth) }
+        case .dlqGrowth(_, _, let windowSeconds):
+            guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis), last.millis > first.millis else {
+                return nil
+            }
+            return Double(last.primary &- first.primary) / (Double(last.millis - first.millis) / 60_000)
+        case .silentLoss(let pipeline, let stage, let windowSeconds):
+            guard let funnel = Self.settledFunnel(ledger, pipeline, windowSeconds),
+                let line = funnel.stages.first(where: { $0.name == stage }), line.settled.received > 0
+            else { return nil }
+            return Double(line.lost) / Double(line.settled.received)
+        case .transitLoss(let pipeline, let from, let to, let windowSeconds):
+            guard let funnel = Self.settledFunnel(ledger, pipeline, windowSeconds),
+                let hop = funnel.transit.first(where: { $0.from == from && (to == nil || $0.to == to) }), hop.passed > 0
+            else { return nil }
+            return Double(hop.lost) / Double(hop.passed)
+        case .deliveryRatio(let pipeline, let windowSeconds):
+            return Self.settledFunnel(ledger, pipeline, windowSeconds)?.totals.deliveryRatio
+        case .latency(let pipeline, let stage, let percentile, let window):
+            let sketch =
+                stage.map { ledger.latency.sketch(stage: StageKey(pipeline: pipeline, stage: $0), window: window, nowMillis: nowMillis) }
+                ?? ledger.latency.endToEndSketch(pipeline: pipeline, window: window, nowMillis: nowMillis)
+            return sketch.quantile(percentile / 100)
+        case .stalled(_, _, let windowSeconds):
+            guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis),
+                last.millis - first.millis >= windowSeconds * 1000
+            else { return nil }
+            let upstreamPassed = last.secondary &- first.secondary
+            guard upstreamPassed > 0, last.primary == first.primary else { return 0 }
+            return Double(nowMillis - history.lastChangeMillis) / 1000
+        }
+    }
+
+    /// What the history records each tick for kinds that look at change over time: (primary, secondary) totals.
+    static func sample(of kind: AlarmKind, ledger: FunnelLedger) -> (primary: UInt64, secondary: UInt64)? {
+        switch kind {
+        case .dlqGrowth(let pipeline, let stage, _):
+            guard let ledger = ledger.pipelines[pipeline] else { return (0, 0) }
+            if let stage {
+                return (ledger.position(of: stage).map { ledger.total[$0].deadLettered } ?? 0, 0)
+            }
+            return (ledger.total.reduce(0) { $0 &+ $1.deadLettered }, 0)
+        case .stalled(let pipeline, let stage, _):
+            guard let ledger = ledger.pipelines[pipeline], let index = ledger.position(of: stage) else { return (0, 0) }
+            let upstream = index > 0 ? ledger.total[index - 1].passed : 0
+            return (ledger.total[index].received, upstream)
+        default:
+            return nil
+        }
+    }
+
+    /// The funnel of the last settled `windowSeconds` of event time.
+    static func settledFunnel(_ ledger: FunnelLedger, _ pipeline: String, _ windowSeconds: Int64) -> PipelineFunnel? {
+        guard let boundary = ledger.pipelines[pipeline]?.settledBoundary, boundary != .min else { return nil }
+        return ledger.funnel(pipeline: pipeline, fromMillis: (boundary - windowSeconds) * 1000, toMillis: boundary * 1000)
+    }
+
+    /// A line about the pipeline around the alarm: the stage losing the most in the last settled hour, and its failures.
+    static func context(pipeline: String, ledger: FunnelLedger) -> String? {
+        guard let funnel = Self.settledFunnel(ledger, pipeline, 3600) else { return nil }
+        let worst = funnel.stages.filter { $0.settled.received > 0 }.max { lhs, rhs in
+            Double(lhs.lost) / Double(lhs.settled.received) < Double(rhs.lost) / Double(rhs.settled.received)
+        }
+        guard let worst else { return nil }
+        let ratio = Double(worst.lost) / Double(worst.settled.received)
+        return "\(worst.name) stage: \(worst.settled.failed) failed, \(worst.settled.deadLettered) dead-lettered, silent loss \(AlarmText.percent(ratio)) in the last settled hour"
+    }
+}

@@ -1,0 +1,153 @@
+import FunnelCore
+import Foundation
+import Yams
+
+extension FunnelConfiguration {
+    /// Reads `receivers:`: each with `name`, `type` (slack, discord, msteams, generic), `url`, and optional `secret`
+    /// or `secret_env` (the name of an environment variable holding it).
+    static func receivers(_ node: ConfigurationNode) throws(ConfigurationError) -> [WebhookReceiver] {
+        var receivers: [WebhookReceiver] = []
+        for item in try node.sequence() {
+            var name: String?
+            var format: WebhookReceiver.Format?
+            var url: String?
+            var secret: String?
+            for (key, value) in try item.mapping(allowed: ["name", "type", "url", "secret", "secret_env"]) {
+                switch key {
+                case "name":
+                    let text = try value.name()
+                    guard !receivers.contains(where: { $0.name == text }) else { throw value.error("receiver \(text) is declared twice") }
+                    name = text
+                case "type":
+                    let text = try value.string()
+                    guard let parsed = WebhookReceiver.Format(rawValue: text) else {
+                        throw value.error("must be one of slack, discord, msteams, generic; got \(String(reflecting: text))")
+                    }
+                    format = parsed
+                case "url":
+                    let text = try value.string()
+                    guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+                        throw value.error("must be an http or https URL")
+                    }
+                    url = text
+                case "secret":
+                    secret = try value.string()
+                case "secret_env":
+                    let variable = try value.string()
+                    guard let text = ProcessInfo.processInfo.environment[variable], !text.isEmpty else {
+                        throw value.error("environment variable \(variable) is not set")
+                    }
+                    secret = text
+                default:
+                    break
+                }
+            }
+            guard let name else { throw item.error("a receiver needs a name") }
+            guard let format else { throw item.error("receiver \(name) needs a type: slack, discord, msteams or generic") }
+            guard let url else { throw item.error("receiver \(name) needs a url") }
+            receivers.append(WebhookReceiver(name: name, format: format, url: url, secret: secret))
+        }
+        return receivers
+    }
+
+    /// Reads `alarms:`; see `config.example.yml` for every kind and key.
+    static func alarms(_ node: ConfigurationNode, receivers: [WebhookReceiver]) throws(ConfigurationError) -> [AlarmRule] {
+        var rules: [AlarmRule] = []
+        let common = ["name", "kind", "pipeline", "for", "labels", "annotations", "receivers", "repeat_interval", "send_resolved"]
+        let kindKeys: [String: [String]] = [
+            "dlq_depth": ["queue", "above", "clear_below"],
+            "dlq_growth": ["stage", "above", "clear_below", "window"],
+            "silent_loss": ["stage", "above", "clear_below", "window"],
+            "transit_loss": ["from", "to", "above", "clear_below", "window"],
+            "delivery_ratio": ["below", "clear_above", "window"],
+            "latency": ["stage", "percentile", "above", "clear_below", "window"],
+            "stalled": ["stage", "window"],
+        ]
+        for item in try node.sequence() {
+            guard let mapping = item.node.mapping else { throw item.error("expected a mapping of keys to values") }
+            let kindNode = mapping.first { $0.key.string == "kind" }.map { item.child("kind", $0.value) }
+            guard let kindNode else { throw item.error("an alarm needs a kind: \(kindKeys.keys.sorted().joined(separator: ", "))") }
+            let kindName = try kindNode.string()
+            guard let extra = kindKeys[kindName] else {
+                throw kindNode.error("must be one of \(kindKeys.keys.sorted().joined(separator: ", ")); got \(String(reflecting: kindName))")
+            }
+            var values: [String: ConfigurationNode] = [:]
+            for (key, value) in try item.mapping(allowed: common + extra) { values[key] = value }
+            func required(_ key: String) throws(ConfigurationError) -> ConfigurationNode {
+                guard let node = values[key] else { throw item.error("kind \(kindName) needs \(key)") }
+                return node
+            }
+            let name = try required("name").name()
+            guard !rules.contains(where: { $0.name == name }) else { throw values["name"]!.error("alarm \(name) is declared twice") }
+            let pipeline = try required("pipeline").name()
+            let stage = try values["stage"].map { node throws(ConfigurationError) in try node.name() }
+            let window = try values["window"].map { node throws(ConfigurationError) in try node.wholeSeconds(minimumSeconds: 1) }
+            func ratio(_ node: ConfigurationNode) throws(ConfigurationError) -> Double {
+                let value = try node.number()
+                guard value >= 0, value <= 1 else { throw node.error("must be a ratio between 0 and 1 (0.001 is 0.1%), got \(value)") }
+                return value
+            }
+            let kind: AlarmKind
+            var condition: AlarmCondition
+            switch kindName {
+            case "dlq_depth":
+                kind = .dlqDepth(pipeline: pipeline, queue: try required("queue").name())
+                condition = AlarmCondition(.above, try required("above").number())
+            case "dlq_growth":
+                kind = .dlqGrowth(pipeline: pipeline, stage: stage, windowSeconds: window ?? 60)
+                condition = AlarmCondition(.above, try required("above").number())
+            case "silent_loss":
+                guard let stage else { throw item.error("kind silent_loss needs stage") }
+                kind = .silentLoss(pipeline: pipeline, stage: stage, windowSeconds: window ?? 3600)
+                condition = AlarmCondition(.above, try ratio(try required("above")))
+            case "transit_loss":
+                let to = try values["to"].map { node throws(ConfigurationError) in try node.name() }
+                kind = .transitLoss(pipeline: pipeline, from: try required("from").name(), to: to, windowSeconds: window ?? 3600)
+                condition = AlarmCondition(.above, try ratio(try required("above")))
+            case "delivery_ratio":
+                kind = .deliveryRatio(pipeline: pipeline, windowSeconds: window ?? 3600)
+                condition = AlarmCondition(.below, try ratio(try required("below")))
+                if let clear = values["clear_above"] {
+                    condition.clearAt = try ratio(clear)
+                    guard condition.clearAt! >= condition.threshold else { throw clear.error("must be at least below (\(condition.threshold))") }
+                }
+            case "latency":
+                let percentile = try values["percentile"]?.number() ?? 95
+                guard percentile > 0, percentile <= 100 else { throw values["percentile"]!.error("must be between 0 and 100, got \(percentile)") }
+                var latencyWindow = LatencyWindow.fiveMinutes
+                if let windowNode = values["window"] {
+                    guard let parsed = LatencyWindow(rawValue: try windowNode.string()) else { throw windowNode.error("must be 1m, 5m or 1h") }
+                    latencyWindow = parsed
+                }
+                kind = .latency(pipeline: pipeline, stage: stage, percentile: percentile, window: latencyWindow)
+                condition = AlarmCondition(.above, try required("above").number())
+            default:
+                guard let stage else { throw item.error("kind stalled needs stage") }
+                kind = .stalled(pipeline: pipeline, stage: stage, windowSeconds: window ?? 300)
+                condition = AlarmCondition(.above, 0)
+            }
+            if let clear = values["clear_below"] {
+                let value = try clear.number()
+                guard value <= condition.threshold else { throw clear.error("must be at most above (\(AlarmText.number(condition.threshold))), got \(AlarmText.number(value))") }
+                condition.clearAt = value
+            }
+            var rule = AlarmRule(name: name, kind: kind, condition: condition)
+            if let node = values["for"] { rule.forSeconds = try node.wholeSeconds() }
+            if let node = values["repeat_interval"] { rule.repeatIntervalSeconds = try node.wholeSeconds() }
+            if let node = values["send_resolved"] { rule.sendResolved = try node.boolean() }
+            if let node = values["labels"] { rule.labels = try node.stringMapping() }
+            if let node = values["annotations"] { rule.annotations = try node.stringMapping() }
+            if let node = values["receivers"] {
+                for receiverNode in try node.sequence() {
+                    let receiver = try receiverNode.string()
+                    guard receivers.contains(where: { $0.name == receiver }) else {
+                        throw receiverNode.error("no receiver named \(String(reflecting: receiver)); declare it under receivers:")
+                    }
+                    rule.receivers.append(receiver)
+                }
+            }
+            rules.append(rule)
+        }
+        return rules
+    }
+}

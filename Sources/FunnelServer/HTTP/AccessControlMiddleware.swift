@@ -1,0 +1,45 @@
+import FunnelCore
+public import Hummingbird
+
+/// Requires `Authorization: Bearer <token>` on `/v1/*` (ingest tokens) and on `/api/*` and `/metrics` (read tokens),
+/// when tokens are configured; health endpoints stay open. Refusals are `401` with a JSON error and `WWW-Authenticate`.
+public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware {
+    let ingest: AccessTokens
+    let read: AccessTokens
+    let intake: ReportIntake
+
+    public init(ingest: AccessTokens, read: AccessTokens, intake: ReportIntake) {
+        self.ingest = ingest
+        self.read = read
+        self.intake = intake
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        let tokens: AccessTokens
+        let isIngest = path.hasPrefix("/v1/")
+        if isIngest {
+            tokens = self.ingest
+        } else if path.hasPrefix("/api/") || path == "/metrics" {
+            tokens = self.read
+        } else {
+            return try await next(request, context)
+        }
+        if tokens.isOpen { return try await next(request, context) }
+        let header = request.headers[.authorization] ?? ""
+        let scheme = "Bearer "
+        if header.count > scheme.count, header.prefix(scheme.count).lowercased() == scheme.lowercased(),
+            tokens.accepts(header.dropFirst(scheme.count))
+        {
+            return try await next(request, context)
+        }
+        if isIngest { self.intake.countRejection(.unauthorized) }
+        var error = APIError(
+            .unauthorized,
+            header.isEmpty ? "authorization: a bearer token is required (Authorization: Bearer <token>)" : "authorization: the token is not valid here",
+            reason: "unauthorized", field: "Authorization"
+        )
+        error.headers[.wwwAuthenticate] = #"Bearer realm="funnel""#
+        throw error
+    }
+}

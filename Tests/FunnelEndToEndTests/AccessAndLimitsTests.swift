@@ -1,0 +1,99 @@
+import Foundation
+import FunnelTesting
+import Testing
+
+@Suite struct AccessAndLimitsTests {
+    @Test func tokensGuardIngestAndReadButNotHealth() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let tokenFile = try directory.write("# readers\nreader-2\n", to: "read-tokens")
+        let config = try directory.write("ingest_tokens: [writer-1]\nread_tokens: [reader-1]\nread_tokens_file: \(tokenFile)\n", to: "funnel.yml")
+        let (server, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:0", "--data-dir", "data"], directory: directory.path)
+        defer { _ = Task { try await server.stop() } }
+        let body = #"{"pipeline":"orders","stage":"ingest","outcome":"received","count":3}"#
+
+        let anonymous = try await TestHTTP.post(url + "/v1/reports", body: body)
+        #expect(anonymous.status == 401)
+        #expect(anonymous.header("WWW-Authenticate") == #"Bearer realm="funnel""#)
+        #expect((try anonymous.json() as? [String: Any])?["reason"] as? String == "unauthorized")
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: body, headers: [("Authorization", "Bearer reader-1")]).status == 401)
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: body, headers: [("Authorization", "Bearer writer-1")]).status == 202)
+
+        #expect(try await TestHTTP.get(url + "/metrics").status == 401)
+        #expect(try await TestHTTP.get(url + "/api/v1/funnel?pipeline=orders", headers: [("Authorization", "Bearer writer-1")]).status == 401)
+        #expect(try await TestHTTP.get(url + "/api/v1/funnel?pipeline=orders", headers: [("Authorization", "Bearer reader-1")]).status == 200)
+        let metrics = try await TestHTTP.get(url + "/metrics", headers: [("Authorization", "Bearer reader-2")])
+        #expect(metrics.status == 200)
+        #expect(metrics.body.contains(#"funnel_ingest_rejected_total{reason="unauthorized"} 2"#))
+        #expect(try await TestHTTP.get(url + "/-/healthy").status == 200)
+        #expect(!server.standardError.contains("writer-1") && !server.standardOutput.contains("writer-1"), "tokens are never logged")
+    }
+
+    @Test func tokensFromTheEnvironment() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try FunnelProcess(
+            ["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"], directory: directory.path,
+            environment: ["FUNNEL_INGEST_TOKENS": "a, b"]
+        )
+        let url = try await Deadline.poll("the listening line") { () -> String? in
+            server.standardOutput.range(of: "listening on ").map { range in
+                String(server.standardOutput[range.upperBound...].prefix { $0 != "," })
+            }
+        }
+        defer { _ = Task { try await server.stop() } }
+        let body = #"{"pipeline":"o","stage":"s","outcome":"received"}"#
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: body).status == 401)
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: body, headers: [("Authorization", "Bearer b")]).status == 202)
+    }
+
+    /// A client that stops sending its body holds a request slot; with the slots full the next request gets
+    /// 503 with Retry-After; the stuck client gets 408 when its body timeout passes.
+    @Test func saturatedWritePathAnswers503AndStuckClientsTimeOut() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let port = try await FreePort.next()
+        let config = try directory.write("limits:\n  max_concurrent_requests: 1\ntimeouts:\n  body: 4s\n", to: "funnel.yml")
+        let (server, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:\(port)", "--data-dir", "data"], directory: directory.path)
+        defer { _ = Task { try await server.stop() } }
+
+        let stuck = try RawConnection(port: port)
+        stuck.send("POST /v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"pipeline\":")
+        let refused = try await Deadline.poll("a 503 while the slot is held") { () -> TestHTTP.Reply? in
+            let reply = try await TestHTTP.post(url + "/v1/reports", body: #"{"pipeline":"o","stage":"s","outcome":"received"}"#)
+            return reply.status == 503 ? reply : nil
+        }
+        #expect(refused.header("Retry-After") == "1")
+        #expect((try refused.json() as? [String: Any])?["reason"] as? String == "overloaded")
+        let answer = stuck.receive(timeout: .seconds(15))
+        #expect(answer.hasPrefix("HTTP/1.1 408"), "stuck client: \(answer.prefix(80))")
+        stuck.close()
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: #"{"pipeline":"o","stage":"s","outcome":"received"}"#).status == 202)
+        let metrics = try await TestHTTP.get(url + "/metrics").body
+        #expect(metrics.contains(#"funnel_ingest_rejected_total{reason="body_timeout"} 1"#))
+        #expect(!metrics.contains(#"funnel_ingest_rejected_total{reason="overloaded"} 0"#))
+    }
+}
+
+@Suite struct TLSTests {
+    @Test func servesHTTPSWithTheConfiguredCertificate() async throws {
+        let openssl = try RequiredTool("openssl", package: "openssl")
+        let curl = try RequiredTool("curl", package: "curl")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let made = try openssl.run([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", directory.file("key.pem"), "-out", directory.file("cert.pem"),
+        ])
+        #expect(made.status == 0, "\(made.output)")
+        let config = try directory.write("tls:\n  certificate: \(directory.file("cert.pem"))\n  key: \(directory.file("key.pem"))\n", to: "funnel.yml")
+        let (server, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:0", "--data-dir", "data"], directory: directory.path)
+        defer { _ = Task { try await server.stop() } }
+        #expect(url.hasPrefix("https://127.0.0.1:"))
+        let verified = try curl.run(["-sS", "--cacert", directory.file("cert.pem"), url + "/-/healthy"])
+        #expect(verified.status == 0)
+        #expect(verified.output == "Funnel is Healthy.\n")
+        let plain = try curl.run(["-sS", "--max-time", "5", url.replacingOccurrences(of: "https://", with: "http://") + "/-/healthy"])
+        #expect(plain.output != "Funnel is Healthy.\n", "plain HTTP is not served on a TLS listener")
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import FunnelCore
+import FunnelServer
+import FunnelTesting
+import Testing
+
+@Suite struct DurabilityTests {
+    @Test func memoryModeWritesNothingToDisk() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try FunnelStore(directory: directory.file("data"), durability: .memory)
+        var ledger = FunnelLedger()
+        let batch = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 3)], nowMillis: 1_795_688_100_000)
+        #expect(try await store.commit(batch, claim: nil, nowMillis: 1_795_688_100_000) == .committed)
+        #expect(!FileManager.default.fileExists(atPath: directory.file("data")))
+    }
+
+    @Test(arguments: [Durability.full, .normal])
+    func groupCommitAnswersEachRequestAndDeduplicatesKeysWithinAGroup(durability: Durability) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try FunnelStore(directory: directory.path, durability: durability)
+        var ledger = FunnelLedger()
+        let now: Int64 = 1_795_688_100_000
+        let batch = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 2)], nowMillis: now)
+        let body: [UInt8] = Array("same".utf8)
+        let claim = body.withUnsafeBytes { IdempotencyClaim(key: "k", body: $0) }
+        let other = Array("other".utf8).withUnsafeBytes { IdempotencyClaim(key: "k", body: $0) }
+        let outcomes = try await store.commit([
+            PendingCommit(batch: batch, claim: claim, nowMillis: now),
+            PendingCommit(batch: batch, claim: claim, nowMillis: now),
+            PendingCommit(batch: batch, claim: other, nowMillis: now),
+            PendingCommit(batch: batch, claim: nil, nowMillis: now),
+        ])
+        #expect(outcomes == [.committed, .replayed(accepted: 1), .conflict, .committed])
+        var restored = FunnelLedger()
+        try store.restore(into: &restored, nowMillis: now)
+        #expect(restored.pipelines["p"]?.total.first?.received == 4)
+    }
+
+    @Test func durabilityIsConfigurable() throws {
+        #expect(try FunnelConfiguration(yaml: "durability: normal").durability == .normal)
+        #expect(FunnelConfiguration().durability == .full)
+        #expect(throws: ConfigurationError.self) { try FunnelConfiguration(yaml: "durability: maybe") }
+    }
+}
