@@ -212,11 +212,17 @@ public enum TopScreen {
             var line = ScreenLine(" ")
             line.append(alarm.state == .firing ? " FIRING  " : " PENDING ", [.reverse, .bold, color])
             line.append(" " + Self.padded(alarm.name, nameWidth) + "  ", [.bold, color])
-            line.append(alarm.summary, color)
+            var right = ScreenLine()
             if let since = alarm.since.flatMap(EventTimestamp.parseRFC3339), let now = snapshot.nowMillis {
-                let right = ScreenLine("for \(NumberText.age(Double(now - since) / 1000)) ", color)
-                if line.width + right.width + 2 <= width { line.appendRightAligned(right, endingAt: width) }
+                right = ScreenLine("  for \(NumberText.age(Double(now - since) / 1000)) ", color)
             }
+            // The summary often starts with the alarm's name, which the line already shows.
+            var summary = Substring(alarm.summary)
+            if summary.hasPrefix(alarm.name + ": ") { summary = summary.dropFirst(alarm.name.count + 2) }
+            // The summary matters more than how long: "for …" only when both fit.
+            let fitsBoth = line.width + summary.count + right.width <= width
+            line.append(Self.clipped(String(summary), max(0, width - line.width)), color)
+            if fitsBoth, right.width > 0 { line.appendRightAligned(right, endingAt: width) }
             return line
         }
         if shown.count < active.count {
@@ -499,6 +505,12 @@ public enum TopScreen {
         guard width > 0 else { return "" }
         if text.count > width { return String(text.prefix(max(0, width - 1))) + "…" }
         return text + String(repeating: " ", count: width - text.count)
+    }
+
+    /// `text` cut to `width` cells with an ellipsis when longer.
+    static func clipped(_ text: String, _ width: Int) -> String {
+        guard width > 0 else { return "" }
+        return text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
     static func leftPadded(_ text: String, _ width: Int) -> String {
