@@ -37,7 +37,8 @@ public struct StatusReport: Sendable {
         var lines = [self.paint(verdict, self.verdict == .firing ? "1;31" : self.verdict == .pending ? "1;33" : "1;32", color)]
         let nameWidth = active.map(\.name.count).max() ?? 0
         for alarm in active {
-            var line = (alarm.state == .firing ? "FIRING " : "PENDING") + "  " + alarm.name.padding(to: nameWidth) + "  " + alarm.summary
+            let summary = alarm.summary.hasPrefix(alarm.name + ": ") ? String(alarm.summary.dropFirst(alarm.name.count + 2)) : alarm.summary
+            var line = (alarm.state == .firing ? "FIRING " : "PENDING") + "  " + alarm.name.padding(to: nameWidth) + "  " + summary
             if let since = alarm.since { line += "  (since \(since))" }
             lines.append(self.paint(line, alarm.state == .firing ? "31" : "33", color))
         }
