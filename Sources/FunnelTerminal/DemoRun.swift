@@ -41,6 +41,7 @@ public struct DemoRun: Sendable {
         case unsupported
     }
 
+    /// Replays the history, then reports live for the duration; fails only when the server refuses or vanishes.
     public func run() async throws(DemoError) -> Summary {
         let runID = String(UUID().uuidString.prefix(8)).lowercased()
         var summary = Summary()

@@ -30,6 +30,7 @@ public final class PollControl: Sendable {
         }
     }
 
+    /// Sets the wait before the next poll: the refresh interval, or the backoff while polls fail.
     public func setDelay(_ seconds: Double) {
         self.state.withLock { $0.delaySeconds = seconds }
     }

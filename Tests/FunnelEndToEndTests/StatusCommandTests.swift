@@ -26,8 +26,8 @@ import Testing
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    /// A stand-in server: the real read API's shapes with canned alarms; no `/api/v1/dlq` (404), like today's server.
-    static func withStub(alarms: [AlarmStatus], _ body: @escaping @Sendable (String) async throws -> Void) async throws {
+    /// A stand-in server: the real read API's shapes with canned alarms (nil: no alarms API, 404); no `/api/v1/dlq` (404).
+    static func withStub(alarms: [AlarmStatus]?, _ body: @escaping @Sendable (String) async throws -> Void) async throws {
         let router = Router()
         let funnel = PipelineFunnel(
             pipeline: "orders",
@@ -43,12 +43,12 @@ import Testing
         let pipelines = #"{"pipelines":[{"bucket_seconds":60,"declared":false,"name":"orders","settle_after_seconds":300,"stages":["ingest"]},"#
             + #"{"bucket_seconds":60,"declared":false,"name":"billing","settle_after_seconds":300,"stages":["ingest"]}]}"#
         let funnelJSON = try Self.encode(funnel)
-        let alarmsJSON = try Self.encode(AlarmList(alarms: alarms))
+        let alarmsJSON = try Self.encode(AlarmList(alarms: alarms ?? []))
         router.get("/api/v1/pipelines") { _, _ in Self.json(pipelines) }
         router.get("/api/v1/funnel") { request, _ in
             Self.json(funnelJSON.replacingOccurrences(of: #""pipeline":"orders""#, with: #""pipeline":"\#(request.uri.queryParameters["pipeline"] ?? "")""#))
         }
-        router.get("/api/v1/alarms") { _, _ in Self.json(alarmsJSON) }
+        if alarms != nil { router.get("/api/v1/alarms") { _, _ in Self.json(alarmsJSON) } }
         let app = Application(router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             let port = try #require(client.port)
@@ -139,6 +139,17 @@ import Testing
             #expect(jsonCode == 2)
             let array = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]]
             #expect(array?.map { $0["pipeline"] as? String } == ["orders", "billing"])
+        }
+    }
+
+    @Test func aServerWithoutAlarmsOrQueuesIsAllWell() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await Self.withStub(alarms: nil) { url in
+            let (code, status) = try await Self.status(["--server", url], in: directory)
+            #expect(code == 0, "\(status.standardOutput)\(status.standardError)")
+            #expect(status.standardOutput.hasPrefix("OK: alarms not available on this server · 2 pipelines"))
+            #expect(status.standardOutput.contains("orders: delivery 90.00%, ingested 10, delivered 9, lost 1"))
         }
     }
 

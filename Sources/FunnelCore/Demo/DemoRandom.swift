@@ -6,6 +6,7 @@ public struct DemoRandom: RandomNumberGenerator, Sendable {
         self.state = seed
     }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         self.state &+= 0x9E37_79B9_7F4A_7C15
         var z = self.state

@@ -14,6 +14,7 @@ public struct ScreenLine: Sendable, Hashable {
     /// The text without styles.
     public var plainText: String { self.spans.map(\.text).joined() }
 
+    /// Appends `text` in `style`, merging with the last span when the style is the same.
     public mutating func append(_ text: String, _ style: TextStyle = []) {
         guard !text.isEmpty else { return }
         if let last = self.spans.last, last.style == style {
@@ -23,6 +24,7 @@ public struct ScreenLine: Sendable, Hashable {
         }
     }
 
+    /// Appends every span of `line`.
     public mutating func append(_ line: ScreenLine) {
         for span in line.spans { self.append(span.text, span.style) }
     }

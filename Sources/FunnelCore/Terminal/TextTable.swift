@@ -10,6 +10,7 @@ public struct TextTable: Sendable, Hashable {
         self.rightAligned = rightAligned
     }
 
+    /// Adds a row: one cell per header.
     public mutating func append(_ row: [String]) {
         self.rows.append(row)
     }
