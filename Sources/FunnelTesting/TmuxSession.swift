@@ -55,7 +55,7 @@ public final class TmuxSession: Sendable {
     /// Not through Foundation's `Process`: the tmux server that `new-session` forks inherits the descriptor
     /// `Process` watches for the child's exit, so `Process` would wait forever. `posix_spawn` and `waitpid` instead,
     /// with the output in a file.
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    public func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let path = NSTemporaryDirectory() + "tmux-\(UUID().uuidString.prefix(8)).out"
         defer { try? FileManager.default.removeItem(atPath: path) }
         var actions = posix_spawn_file_actions_t()

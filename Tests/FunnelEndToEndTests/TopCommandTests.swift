@@ -69,6 +69,9 @@ import Testing
         defer { directory.remove() }
         let (server, url) = try await Self.servedDemo(directory)
         defer { _ = Task { try await server.stop() } }
+        // A second pipeline to switch to.
+        let billing = report("charge", "received", 7, eventTime: nowMillis() - 20 * 60_000, pipeline: "billing")
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: billing).status == 202)
 
         let command = "'\(FunnelProcess.binaryPath)' top --server \(url) --refresh 500ms; echo FUNNEL_TOP_EXIT=$?; stty -a; sleep 120"
         let tmux = try TmuxSession(command: command, columns: 132, rows: 40)
@@ -91,6 +94,22 @@ import Testing
         #expect(screen.contains("orders"))
         #expect(screen.contains("◀"), "the worst stage is marked")
         #expect(try tmux.display("#{alternate_on}") == "1")
+
+        // Tab switches pipeline; w cycles the window; a smaller window (SIGWINCH) drops columns.
+        try tmux.send("Tab")
+        _ = try await Deadline.poll("Tab to switch to billing", timeout: .seconds(10)) { () -> Bool? in
+            try tmux.screen().components(separatedBy: "\n").contains { $0.hasPrefix(" billing ") && $0.contains("ingested 7") } ? true : nil
+        }
+        try tmux.send("w")
+        _ = try await Deadline.poll("w to switch the window to 1h", timeout: .seconds(10)) { () -> Bool? in
+            try tmux.screen().contains("window 1h") ? true : nil
+        }
+        _ = try tmux.run(["resize-window", "-t", tmux.name, "-x", "80", "-y", "24"])
+        _ = try await Deadline.poll("the screen to fit 80 columns", timeout: .seconds(10)) { () -> Bool? in
+            let lines = try tmux.screen().components(separatedBy: "\n")
+            let header = lines.first { $0.contains("STAGE") }
+            return header.map { !$0.contains("P99") && $0.contains("P95") } == true && lines.allSatisfy { $0.count <= 80 } ? true : nil
+        }
 
         try tmux.send("q")
         let after = try await Deadline.poll("funnel top to exit after q", timeout: .seconds(10)) { () -> String? in
