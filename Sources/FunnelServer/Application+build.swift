@@ -12,11 +12,13 @@ public let wallClockMillis: @Sendable () -> Int64 = { Int64((Date().timeInterval
 
 /// Builds the whole server from a configuration: storage, restored ledger, routes and background services.
 ///
-/// `onServerRunning` receives the bound address (`HOST:PORT`), which differs from the configured one for port 0.
+/// `onServerRunning` receives the bound address (`HOST:PORT`), which differs from the configured one for port 0;
+/// `onStatsDListening` receives the StatsD listener's bound addresses, when it is configured.
 public func buildApplication(
     configuration: FunnelConfiguration,
     logger: Logger = Logger(label: "funnel"),
     clock: @escaping @Sendable () -> Int64 = wallClockMillis,
+    onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in },
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let store = try FunnelStore(directory: configuration.dataDirectory, durability: configuration.durability)
@@ -34,6 +36,10 @@ public func buildApplication(
         maximumBackoffSeconds: configuration.webhookMaximumBackoffSeconds, clock: clock, wakeup: senderWakeup, logger: logger
     )
     let router = Router()
+    let statsd =
+        configuration.statsd.isEnabled
+        ? StatsDListener(configuration: configuration.statsd, intake: intake, logger: logger, onListening: onStatsDListening)
+        : nil
     router.add(
         middleware: AccessControlMiddleware(
             ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens), intake: intake
@@ -41,7 +47,8 @@ public func buildApplication(
     )
     FunnelRoutes(
         intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender,
-        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests
+        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests,
+        statsd: statsd
     ).register(on: router)
     let settle = SettleService(
         intake: intake,
@@ -63,7 +70,7 @@ public func buildApplication(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [settle, alarms, sender],
+        services: [settle, alarms, sender] + (statsd.map { [$0] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in
                 let host = address.ipAddress ?? configuration.listenHost

@@ -46,7 +46,7 @@ public struct DemoRun: Sendable {
         let runID = String(UUID().uuidString.prefix(8)).lowercased()
         var summary = Summary()
         do {
-            _ = try await self.client.pipelines()
+            try await self.client.ready()
         } catch {
             throw DemoError("funnel demo: \(error); start the server first with `funnel serve`")
         }

@@ -16,23 +16,30 @@ public struct FunnelAPIClient: Sendable {
     public var token: String?
     let http: HTTPClient
 
-    /// A client of the server at `baseURL`; `token` defaults to `FUNNEL_TOKEN` from the environment.
+    /// A client of the server at `baseURL`, sending `token` (if any) as a bearer token.
     public init(baseURL: String, token: String? = nil, http: HTTPClient = .shared, timeout: TimeAmount = .seconds(5)) {
         var url = baseURL
         while url.hasSuffix("/") { url.removeLast() }
         self.baseURL = url
         self.http = http
         self.timeout = timeout
-        self.token = token ?? ProcessInfo.processInfo.environment["FUNNEL_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        self.token = token.flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The default server: `FUNNEL_SERVER` from the environment, else `http://127.0.0.1:9470`.
     public static func defaultServer(environment: [String: String]? = nil) -> String {
+        // Kept apart from tokens: a server URL is no secret, a token is never printed.
         if let server = (environment ?? ProcessInfo.processInfo.environment)["FUNNEL_SERVER"], !server.isEmpty { return server }
         return "http://127.0.0.1:9470"
     }
 
     // MARK: Read API
+
+    /// `GET /-/ready`, open even when tokens are required: whether the server is up.
+    public func ready() async throws(FunnelAPIError) {
+        let (status, body) = try await self.get("/-/ready")
+        guard status == 200 else { throw self.badStatus("/-/ready", status, body) }
+    }
 
     /// `GET /api/v1/pipelines`.
     public func pipelines() async throws(FunnelAPIError) -> [PipelineDescriptor] {

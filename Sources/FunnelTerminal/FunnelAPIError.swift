@@ -10,7 +10,7 @@ public enum FunnelAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unreachable(let url, let reason): "cannot reach \(url): \(reason)"
-        case .badStatus(let url, 401, let body): "\(url) answered 401: \(body); set FUNNEL_TOKEN to a token the server accepts"
+        case .badStatus(let url, 401, let body): "\(url) answered 401: \(body); give a token the server accepts (--token)"
         case .badStatus(let url, let status, let body): "\(url) answered \(status)\(body.isEmpty ? "" : ": \(body)")"
         case .undecodable(let url, let reason): "\(url) answered JSON this client does not understand: \(reason)"
         }
@@ -20,7 +20,7 @@ public enum FunnelAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     public var shortDescription: String {
         switch self {
         case .unreachable(_, let reason): reason
-        case .badStatus(_, 401, _): "HTTP 401: set FUNNEL_TOKEN"
+        case .badStatus(_, 401, _): "HTTP 401: a token is needed (--token)"
         case .badStatus(_, let status, _): "HTTP \(status)"
         case .undecodable: "unexpected answer"
         }

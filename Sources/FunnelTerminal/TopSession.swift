@@ -17,7 +17,7 @@ public struct TopSession: Sendable {
         self.options = options
         // A refused connection only fails at the request's deadline (the client retries until then), so keep it short.
         let timeoutMillis = Int64(1000 * max(2, min(5, options.refreshSeconds * 2)))
-        self.client = FunnelAPIClient(baseURL: options.server, timeout: .milliseconds(timeoutMillis))
+        self.client = FunnelAPIClient(baseURL: options.server, token: options.token, timeout: .milliseconds(timeoutMillis))
         self.terminal = terminal
     }
 

@@ -47,8 +47,8 @@ public final class FunnelProcess: @unchecked Sendable {
             if !server.process.isRunning {
                 throw RequiredTool.Missing(description: "funnel serve exited with \(server.process.terminationStatus): \(server.standardError)")
             }
-            guard let range = server.standardOutput.range(of: "listening on ") else { return nil }
-            let rest = server.standardOutput[range.upperBound...]
+            guard let range = server.standardOutput.range(of: "listening on http") else { return nil }
+            let rest = server.standardOutput[server.standardOutput.index(range.upperBound, offsetBy: -4)...]
             return rest.split(whereSeparator: { $0 == "," || $0 == "\n" || $0 == " " }).first.map(String.init)
         }
         return (server, address)

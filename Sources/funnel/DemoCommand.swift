@@ -12,8 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
             First replays ten minutes of history (already settled, so loss shows at once), then reports live every
             second for --duration. Each minute has calm traffic, a burst (3x traffic; process silently drops 3% and
             its latency spikes), and an outage of deliver's downstream that fills the dead-letter queue orders-dlq,
-            which drains afterwards. Only talks to a server on this machine; when it requires ingest tokens, set
-            FUNNEL_TOKEN. Try, in three terminals:
+            which drains afterwards. Only talks to a server on this machine; when it requires ingest tokens, give
+            one with --token or FUNNEL_INGEST_TOKEN. Try, in three terminals:
 
               funnel serve
               funnel demo
@@ -23,6 +23,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Funnel server URL, on this machine. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
     var server: String?
+
+    @Option(help: ArgumentHelp("Ingest token, sent as Authorization: Bearer. [default: $FUNNEL_INGEST_TOKEN]", valueName: "token"))
+    var token: String?
 
     @Option(name: .long, help: ArgumentHelp("Events per second entering the pipeline in calm times (1 to 100000).", valueName: "n"))
     var rate: Double = 200
@@ -52,7 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         let demo = DemoRun(
-            client: FunnelAPIClient(baseURL: server), rate: self.rate, durationSeconds: DurationText.seconds(self.duration) ?? 60, seed: self.seed,
+            client: FunnelAPIClient(baseURL: server, token: self.token ?? ProcessInfo.processInfo.environment["FUNNEL_INGEST_TOKEN"]), rate: self.rate, durationSeconds: DurationText.seconds(self.duration) ?? 60, seed: self.seed,
             historyMinutes: self.historyMinutes, log: { line in FileHandle.standardOutput.write(Data("funnel demo: \(line)\n".utf8)) }
         )
         do {

@@ -13,7 +13,7 @@ struct Funnel: AsyncParsableCommand {
             Prometheus metrics.
             """,
         version: FunnelVersion.current,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, TopCommand.self, StatusCommand.self, DemoCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, TopCommand.self, StatusCommand.self, DemoCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -27,6 +27,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the SQLite database, created if missing. [default: ./funnel-data]", valueName: "dir"))
     var dataDirectory: String?
 
+    @Option(
+        name: .customLong("statsd"),
+        help: ArgumentHelp(
+            "UDP address for StatsD/DogStatsD lines, HOST:PORT (e.g. 127.0.0.1:8125); \"\" disables. [default: disabled unless statsd.listen is set in the config file]",
+            valueName: "host:port"
+        )
+    )
+    var statsd: String?
+
+    @Option(
+        name: .customLong("statsd-tcp"),
+        help: ArgumentHelp(
+            "TCP address for newline-delimited StatsD lines, HOST:PORT; \"\" disables. [default: disabled unless statsd.tcp_listen is set in the config file]",
+            valueName: "host:port"
+        )
+    )
+    var statsdTCP: String?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: Logger.Level = .info
 
@@ -46,6 +64,18 @@ struct ServeCommand: AsyncParsableCommand {
             (configuration.listenHost, configuration.listenPort) = (host, port)
         }
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
+        if let statsd {
+            switch ListenAddress.parseOptional(statsd) {
+            case .success(let address): configuration.statsd.udpListen = address
+            case .failure(let error): throw ValidationError("--statsd: \(error)")
+            }
+        }
+        if let statsdTCP {
+            switch ListenAddress.parseOptional(statsdTCP) {
+            case .success(let address): configuration.statsd.tcpListen = address
+            case .failure(let error): throw ValidationError("--statsd-tcp: \(error)")
+            }
+        }
         let environment = ProcessInfo.processInfo.environment
         configuration.ingestTokens += Self.tokens(environment["FUNNEL_INGEST_TOKENS"])
         configuration.readTokens += Self.tokens(environment["FUNNEL_READ_TOKENS"])
@@ -54,10 +84,19 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = self.logLevel
         let dataDirectory = configuration.dataDirectory
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
-        let app = try buildApplication(configuration: configuration, logger: logger, onServerRunning: { address in
-            let line = "funnel \(FunnelVersion.current) listening on \(scheme)://\(address), data in \(dataDirectory)/funnel.sqlite\n"
-            FileHandle.standardOutput.write(Data(line.utf8))
-        })
+        let app = try buildApplication(
+            configuration: configuration,
+            logger: logger,
+            onStatsDListening: { binding in
+                let addresses = [binding.udp.map { "udp://\($0)" }, binding.tcp.map { "tcp://\($0)" }].compactMap { $0 }
+                let line = "funnel StatsD listening on \(addresses.joined(separator: " and "))\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            },
+            onServerRunning: { address in
+                let line = "funnel \(FunnelVersion.current) listening on \(scheme)://\(address), data in \(dataDirectory)/funnel.sqlite\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            }
+        )
         try await app.runService()
     }
 }

@@ -18,12 +18,15 @@ struct StatusCommand: AsyncParsableCommand {
             The table is plain text without escape codes unless standard output is a terminal (and NO_COLOR is
             unset). --json prints the API's funnel (GET /api/v1/funnel) as the server wrote it: one object with
             --pipeline, else an array with one per pipeline; the exit code still reflects the alarms.
-            When the server requires read tokens, set FUNNEL_TOKEN.
+            When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("Funnel server URL. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
     var server: String?
+
+    @Option(help: ArgumentHelp("Read token, sent as Authorization: Bearer. [default: $FUNNEL_READ_TOKEN]", valueName: "token"))
+    var token: String?
 
     @Option(name: .long, help: ArgumentHelp("Only this pipeline, and alarms about it. [default: all]", valueName: "name"))
     var pipeline: String?
@@ -36,7 +39,9 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let client = FunnelAPIClient(baseURL: self.server ?? FunnelAPIClient.defaultServer(environment: environment))
+        let client = FunnelAPIClient(
+            baseURL: self.server ?? FunnelAPIClient.defaultServer(environment: environment), token: self.token ?? environment["FUNNEL_READ_TOKEN"]
+        )
         let color = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
         let outcome = await StatusCheck(client: client, pipeline: self.pipeline, window: self.window).run(json: self.json, color: color)
         FileHandle.standardOutput.write(Data(outcome.standardOutput.utf8))

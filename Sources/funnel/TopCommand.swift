@@ -15,12 +15,16 @@ struct TopCommand: AsyncParsableCommand {
 
             Keys: q quit · Tab / arrows switch pipeline · w cycle the latency window · ? help.
             Colours are off when NO_COLOR is set. If the server cannot be reached, the screen keeps the last
-            data, shows its age, and retries. When the server requires read tokens, set FUNNEL_TOKEN.
+            data, shows its age, and retries. When the server requires read tokens, give one with --token
+            or FUNNEL_READ_TOKEN.
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("Funnel server URL. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
     var server: String?
+
+    @Option(help: ArgumentHelp("Read token, sent as Authorization: Bearer. [default: $FUNNEL_READ_TOKEN]", valueName: "token"))
+    var token: String?
 
     @Option(name: .long, help: ArgumentHelp("Pipeline to show first. [default: the server's first]", valueName: "name"))
     var pipeline: String?
@@ -45,7 +49,8 @@ struct TopCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let options = TopOptions(
             server: self.server ?? FunnelAPIClient.defaultServer(environment: environment), pipeline: self.pipeline, window: self.window,
-            refreshSeconds: DurationText.seconds(self.refresh) ?? 1, color: environment["NO_COLOR"].map(\.isEmpty) ?? true
+            refreshSeconds: DurationText.seconds(self.refresh) ?? 1, color: environment["NO_COLOR"].map(\.isEmpty) ?? true,
+            token: self.token ?? environment["FUNNEL_READ_TOKEN"]
         )
         let code = try await TopSession(options: options, terminal: terminal).run()
         if code != 0 { throw ExitCode(code) }

@@ -1,26 +1,7 @@
 import Foundation
 import FunnelCore
+import FunnelTesting
 import Testing
-
-/// A seeded generator (SplitMix64), so the distributions are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A standard normal sample (Box-Muller).
-    mutating func normal() -> Double {
-        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let u2 = Double.random(in: 0..<1, using: &self)
-        return sqrt(-2 * log(u1)) * cos(2 * .pi * u2)
-    }
-}
 
 @Suite struct LatencySketchTests {
     static let quantiles = [0.5, 0.9, 0.95, 0.99, 0.999]

@@ -120,6 +120,7 @@ import Testing
         #expect(metrics.contains(#"funnel_webhook_deliveries_total{receiver="oncall",result="success"} 2"#))
         #expect(metrics.contains(#"funnel_alarm_state{alarm="orders-dlq"} 0"#))
         #expect(metrics.contains("funnel_webhook_outbox_depth 0"))
+        try await server.stop()
         await receiver.stop()
     }
 
@@ -140,29 +141,35 @@ import Testing
         }
         #expect(outbox)
         #expect(receiver.captures.count == 4, "one firing notification per receiver, no storm: \(receiver.captures.map(\.path))")
+        try await server.stop()
         await receiver.stop()
     }
 
+    /// The receiver answers 500, then the network to it is cut (connections fail), and Funnel restarts meanwhile:
+    /// once the receiver is reachable again, each receiver gets the notification exactly once.
     @Test func receiverOutageAndServerRestartStillDeliverExactlyOnce() async throws {
         let receiver = try await CapturingWebhookReceiver()
+        let proxy = try await FaultInjectingProxy.start(upstreamPort: receiver.port)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let config = try directory.write(Self.config(receiver: receiver.url, dataDirectory: directory.file("data")), to: "funnel.yml")
+        let config = try directory.write(Self.config(receiver: "http://127.0.0.1:\(proxy.port)", dataDirectory: directory.file("data")), to: "funnel.yml")
         receiver.setFailing(true)
         let (first, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:0"], directory: directory.path)
         #expect(try await TestHTTP.post(url + "/v1/reports", body: Self.depth(500)).status == 202)
         _ = try await Deadline.poll("failed attempts while the receiver answers 500") { () -> Bool? in
             try await TestHTTP.get(url + "/metrics").body.contains(#"funnel_webhook_deliveries_total{receiver="oncall",result="retry"} 0"#) ? nil : true
         }
-        await receiver.stop()
+        proxy.cutOff()
         #expect(try await first.stop() == 0)
         #expect(receiver.captures.isEmpty)
 
         let (second, secondURL) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:0"], directory: directory.path, logName: "second")
-        defer { _ = Task { try await second.stop() } }
         #expect(try await Self.alarm(secondURL)["state"] as? String == "firing")
+        _ = try await Deadline.poll("failed attempts while the network is cut") { () -> Bool? in
+            try await TestHTTP.get(secondURL + "/metrics").body.contains(#"funnel_webhook_deliveries_total{receiver="oncall",result="retry"} 0"#) ? nil : true
+        }
         receiver.setFailing(false)
-        try await receiver.start()
+        proxy.restore()
         _ = try await Deadline.poll("the queued notifications after the outage") { receiver.captures.count >= 4 ? true : nil }
         _ = try await Deadline.poll("the outbox to drain") { () -> Bool? in
             try await TestHTTP.get(secondURL + "/metrics").body.contains("funnel_webhook_outbox_depth 0") ? true : nil
@@ -171,6 +178,8 @@ import Testing
         #expect(paths.sorted() == ["/discord", "/generic", "/slack", "/teams"], "exactly once per receiver: \(paths)")
         let keys = Set(receiver.captures.compactMap { $0.headers["idempotency-key"] })
         #expect(keys.count == 1)
+        try await second.stop()
+        await proxy.stop()
         await receiver.stop()
     }
 }

@@ -153,6 +153,32 @@ import Testing
         }
     }
 
+    @Test func readAndIngestTokens() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let server = try FunnelProcess(
+            ["serve", "--listen", "127.0.0.1:0", "--data-dir", "data"], directory: directory.path,
+            environment: ["FUNNEL_READ_TOKENS": "reader", "FUNNEL_INGEST_TOKENS": "writer"], logName: "serve"
+        )
+        defer { _ = Task { try await server.stop() } }
+        let url = try await Deadline.poll("the listening line") { () -> String? in
+            server.standardOutput.range(of: "listening on ").map { range in
+                String(server.standardOutput[range.upperBound...].prefix { $0 != "," })
+            }
+        }
+        let demo = try FunnelProcess(["demo", "--server", url, "--duration", "1s", "--history", "1", "--token", "writer"], directory: directory.path, logName: "demo")
+        #expect(try await demo.waitForExit() == 0, "\(demo.standardError)")
+        let (refused, without) = try await Self.status(["--server", url], in: directory, logName: "without")
+        #expect(refused == 3)
+        #expect(without.standardError.contains("answered 401"), "\(without.standardError)")
+        #expect(!without.standardError.contains("reader"))
+        let (code, with) = try await Self.status(["--server", url, "--token", "reader"], in: directory, logName: "with")
+        #expect(code == 0, "\(with.standardError)")
+        #expect(with.standardOutput.contains("orders: delivery"))
+        let process = try FunnelProcess(["status", "--server", url], directory: directory.path, environment: ["FUNNEL_READ_TOKEN": "reader"], logName: "env")
+        #expect(try await process.waitForExit() == 0, "\(process.standardError)")
+    }
+
     @Test func helpDocumentsTheExitCodes() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

@@ -10,17 +10,6 @@ import Testing
 /// Fuzzing the report endpoint: generated and mutated bodies never crash or hang the server, every reply is a
 /// 2xx or a 4xx with a JSON error, and the counts of the valid requests among them stay exact.
 @Suite struct HostileInputTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            self.state &+= 0x9E37_79B9_7F4A_7C15
-            var z = self.state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let templates: [String] = [
         #"{"pipeline":"fuzz","stage":"a","outcome":"received","count":3}"#,
         #"[{"pipeline":"fuzz","stage":"b","outcome":"passed","count":2,"event_time":"2026-11-26T10:15:00Z","latency_ms":1.5}]"#,
@@ -41,7 +30,7 @@ import Testing
         "null", "true", "\"\"", "[null]", "[[]]", "{\"reports\":null}", "{}", " ", "\n\t",
     ]
 
-    static func mutate(_ body: String, _ generator: inout Generator) -> [UInt8] {
+    static func mutate(_ body: String, _ generator: inout SeededGenerator) -> [UInt8] {
         var bytes = Array(body.utf8)
         for _ in 0..<Int.random(in: 1...4, using: &generator) {
             guard !bytes.isEmpty else { break }
@@ -58,7 +47,7 @@ import Testing
         return bytes
     }
 
-    static func generated(_ generator: inout Generator, depth: Int = 0) -> String {
+    static func generated(_ generator: inout SeededGenerator, depth: Int = 0) -> String {
         switch Int.random(in: 0..<(depth > 3 ? 4 : 7), using: &generator) {
         case 0: return String(Int.random(in: -5...100, using: &generator))
         case 1: return ["\"received\"", "\"fuzz\"", "\"\"", "\"dead_lettered\"", "\"\\u0000\""].randomElement(using: &generator)!
@@ -79,7 +68,7 @@ import Testing
         let fixture = try ServerFixture(configuration: configuration)
         defer { fixture.directory.remove() }
         try await fixture.withClient { client in
-            var generator = Generator(state: 7)
+            var generator = SeededGenerator(state: 7)
             var expectedExact = 0
             var accepted = 0
             var statuses: [Int: Int] = [:]

@@ -155,6 +155,8 @@ import Testing
             fixture.clock.advance(byMillis: 10 * minute)
             let late = try await client.postReports(reportJSON("ingest", "failed", count: 1))
             #expect(late.status == 202)
+            let depth = try await client.postReports(#"{"pipeline":"orders","queue":"orders-dlq","depth":17}"#)
+            #expect(depth.status == 202)
         }
         let before = fixture.clock.now
         try await fixture.withClient { client in
@@ -169,6 +171,8 @@ import Testing
             #expect(retry.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
             #expect(try await client.stage("ingest")?["received"] as? Int == 10)
             #expect(try await client.metricValue(#"funnel_stage_events_total{pipeline="orders",stage="deliver",outcome="received"}"#) == 9)
+            let queues = try await client.getJSON("/api/v1/dlq").json["queues"] as? [[String: Any]]
+            #expect(queues?.first?["depth"] as? Int == 17)
         }
     }
 }

@@ -47,6 +47,28 @@ struct FunnelFigures {
         print(String(format: "%.1f bytes per (pipeline, stage, outcome, bucket) row, file after checkpoint", bytesPerRow))
         figures["storage_bytes_per_series_bucket"] = bytesPerRow
 
+        print("\n## HTTP ingest: batches of 1000 reports over keep-alive connections (server and load generator in one process)")
+        print("| durability | clients | reports/s | ack p50 ms | ack p99 ms | CPU s per million reports |")
+        print("|---|---|---|---|---|---|")
+        var ingestRates: [String: Double] = [:]
+        for durability in [Durability.memory, .full] {
+            for clients in [1, 4, 16] {
+                let result = try await Self.httpIngest(durability: durability, clients: clients, seconds: quick ? 2 : 5)
+                print("| \(durability.rawValue) | \(clients) | \(Int(result.rate)) | \(String(format: "%.1f", result.p50)) | \(String(format: "%.1f", result.p99)) | \(String(format: "%.2f", result.cpuPerMillion)) |")
+                figures["http_ingest_reports_per_second_\(durability.rawValue)_\(clients)"] = result.rate
+                figures["http_ingest_ack_p99_ms_\(durability.rawValue)_\(clients)"] = result.p99
+                ingestRates["\(durability.rawValue)-\(clients)"] = result.rate
+            }
+        }
+        if let durable = ingestRates["full-16"], let memory = ingestRates["memory-16"] {
+            print(String(format: "durability cost at 16 clients: %.1f%% of memory-only throughput", (1 - durable / memory) * 100))
+            figures["durability_cost_ratio_16_clients"] = 1 - durable / memory
+        }
+        let flood = try await Self.httpIngest(durability: .full, clients: 160, seconds: quick ? 2 : 5)
+        print("10x overload (160 clients, limit 64 at once): \(Int(flood.rate)) reports/s accepted, \(flood.refused) requests answered 503, peak RSS of the process \(flood.peakRSSMegabytes) MiB")
+        figures["overload_peak_rss_mib"] = Double(flood.peakRSSMegabytes)
+        figures["overload_refused_requests"] = Double(flood.refused)
+
         print("\n## Alarm latency: DLQ depth report crossing the threshold -> webhook request at the receiver")
         let runs = quick ? 20 : 100
         let latencies = try await Self.alarmLatency(runs: runs)
@@ -81,6 +103,101 @@ struct FunnelFigures {
                 ? exp(log(40) + 1.2 * normal())
                 : (uniform() < 0.97 ? exp(log(8) + 0.3 * normal()) : exp(log(1500) + 0.4 * normal()))
         }
+    }
+
+    /// Result of one HTTP ingest run.
+    struct IngestRun {
+        var rate: Double
+        var p50: Double
+        var p99: Double
+        var cpuPerMillion: Double
+        var refused: Int
+        var peakRSSMegabytes: Int
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
+    static func peakRSSMegabytes() -> Int {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    /// Runs a server in-process and `clients` concurrent posters of 1000-report batches for `seconds`.
+    static func httpIngest(durability: Durability, clients: Int, seconds: Double) async throws -> IngestRun {
+        let directory = NSTemporaryDirectory() + "funnel-ingest-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var quiet = Logger(label: "figures")
+        quiet.logLevel = .critical
+        var configuration = FunnelConfiguration(listenHost: "127.0.0.1", listenPort: 0, dataDirectory: directory)
+        configuration.durability = durability
+        let address = Mutex("")
+        let ready = AsyncStream<Void>.makeStream()
+        let server = try buildApplication(configuration: configuration, logger: quiet, onServerRunning: { bound in
+            address.withLock { $0 = bound }
+            ready.continuation.yield()
+        })
+        let serverTask = Task { try await server.runService(gracefulShutdownSignals: []) }
+        var iterator = ready.stream.makeAsyncIterator()
+        await iterator.next()
+        let url = "http://" + address.withLock { $0 } + "/v1/reports"
+        let eventTime = Int(Date().timeIntervalSince1970) - 30
+        let body = "[" + (0..<1000).map { index in
+            #"{"pipeline":"bench","stage":"stage-\#(index % 5)","outcome":"\#(["received", "passed", "failed"][index % 3])","count":1,"event_time":\#(eventTime)}"#
+        }.joined(separator: ",") + "]"
+        var pool = HTTPClient.Configuration.ConnectionPool()
+        pool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients
+        let client = HTTPClient(configuration: .init(connectionPool: pool))
+        let cpuBefore = Self.cpuSeconds()
+        let started = ContinuousClock.now
+        let deadline = started.advanced(by: .milliseconds(Int64(seconds * 1000)))
+        let results = try await withThrowingTaskGroup(of: ([Double], Int, Int).self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var latencies: [Double] = []
+                    var accepted = 0
+                    var refused = 0
+                    while ContinuousClock.now < deadline {
+                        var request = HTTPClientRequest(url: url)
+                        request.method = .POST
+                        request.body = .bytes(ByteBuffer(string: body))
+                        let sent = ContinuousClock.now
+                        let response = try await client.execute(request, timeout: .seconds(30))
+                        _ = try await response.body.collect(upTo: 1 << 16)
+                        if response.status.code == 202 {
+                            accepted += 1000
+                            latencies.append(Self.seconds(ContinuousClock.now - sent) * 1000)
+                        } else {
+                            refused += 1
+                        }
+                    }
+                    return (latencies, accepted, refused)
+                }
+            }
+            var all: ([Double], Int, Int) = ([], 0, 0)
+            for try await result in group {
+                all.0 += result.0
+                all.1 += result.1
+                all.2 += result.2
+            }
+            return all
+        }
+        let elapsed = Self.seconds(ContinuousClock.now - started)
+        let cpu = Self.cpuSeconds() - cpuBefore
+        try await client.shutdown()
+        serverTask.cancel()
+        _ = try? await serverTask.value
+        let sorted = results.0.sorted()
+        let percentile = { (q: Double) -> Double in sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
+        return IngestRun(
+            rate: Double(results.1) / elapsed, p50: percentile(0.5), p99: percentile(0.99),
+            cpuPerMillion: results.1 == 0 ? 0 : cpu / (Double(results.1) / 1_000_000),
+            refused: results.2, peakRSSMegabytes: Self.peakRSSMegabytes()
+        )
     }
 
     /// Fills a store with one day of one-minute buckets and divides the file size by the rows.

@@ -5,13 +5,16 @@
 /// `funnel_stage_settled_events_total` with `increase()`.
 public enum FunnelExposition {
     /// Writes every Funnel metric family for `ledger` and `counters` in `format`.
+    ///
+    /// The StatsD listener's families are written only when `statsd` is given, that is when a listener is configured.
     public static func render(
         ledger: FunnelLedger,
         counters: IngestCounters,
         version: String,
         format: ExpositionFormat,
         alarms: [AlarmStatus] = [],
-        webhooks: WebhookCounters = WebhookCounters()
+        webhooks: WebhookCounters = WebhookCounters(),
+        statsd: StatsDCounters? = nil
     ) -> [UInt8] {
         var writer = ExpositionWriter(format: format)
         let funnels = ledger.pipelineNames.compactMap { name in
@@ -111,6 +114,7 @@ public enum FunnelExposition {
         }
         writer.family("funnel_webhook_outbox_depth", .gauge, help: "Notifications waiting in the webhook outbox.")
         writer.sample(UInt64(webhooks.outboxDepth))
+        if let statsd { Self.renderStatsD(&writer, statsd) }
         return writer.finish()
     }
 

@@ -37,6 +37,7 @@ extension FunnelConfiguration {
     /// | `latency_buckets` | list of seconds (or durations) | `0.001` ... `60` (15 bounds) |
     /// | `dlq.stale_after` | duration | `5m` |
     /// | `external_url`, `evaluation_interval`, `webhook.*`, `receivers`, `alarms` | see `config.example.yml` | |
+    /// | `statsd.*` | the StatsD listener, disabled by default | see ``StatsDConfiguration/init(node:)`` |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
         let composed: Node?
@@ -55,6 +56,7 @@ extension FunnelConfiguration {
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
             "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
             "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
+            "statsd",
         ]) {
             switch key {
             case "listen":
@@ -78,6 +80,8 @@ extension FunnelConfiguration {
                 pipelineNodes = try value.sequence()
             case "limits":
                 try self.readLimits(value)
+            case "statsd":
+                self.statsd = try StatsDConfiguration(node: value)
             case "latency_buckets":
                 var bounds: [Double] = []
                 for boundNode in try value.sequence() {

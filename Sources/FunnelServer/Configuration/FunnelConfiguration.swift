@@ -45,6 +45,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var durability: Durability
     /// Report requests handled at once; more get `503` with `Retry-After`, so memory stays bounded under a flood.
     public var maximumConcurrentRequests: Int
+    /// The StatsD/DogStatsD listener; disabled by default.
+    public var statsd: StatsDConfiguration
 
     public init(
         listenHost: String = "127.0.0.1",
@@ -70,7 +72,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
         maximumConcurrentRequests: Int = 64,
         durability: Durability = .full,
         tlsCertificatePath: String? = nil,
-        tlsKeyPath: String? = nil
+        tlsKeyPath: String? = nil,
+        statsd: StatsDConfiguration = StatsDConfiguration()
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -96,6 +99,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.durability = durability
         self.tlsCertificatePath = tlsCertificatePath
         self.tlsKeyPath = tlsKeyPath
+        self.statsd = statsd
     }
 
     /// The base URL used in links back to Funnel.

@@ -14,10 +14,12 @@ public struct FunnelRoutes: Sendable {
     let bodyTimeout: Duration
     let maximumConcurrentRequests: Int
     private let inFlight: InFlightRequests
+    let statsd: StatsDListener?
 
+    /// Routes for `intake`; `alarms`, `webhooks` and `statsd`, when given, add their state to `/metrics`.
     public init(
         intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil,
-        bodyTimeoutSeconds: Double = 30, maximumConcurrentRequests: Int = 64
+        bodyTimeoutSeconds: Double = 30, maximumConcurrentRequests: Int = 64, statsd: StatsDListener? = nil
     ) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
@@ -26,6 +28,7 @@ public struct FunnelRoutes: Sendable {
         self.bodyTimeout = .milliseconds(Int64(bodyTimeoutSeconds * 1000))
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.inFlight = InFlightRequests()
+        self.statsd = statsd
     }
 
     /// Adds every route to `router`.
@@ -149,9 +152,11 @@ public struct FunnelRoutes: Sendable {
         let counters = self.intake.ingestCounters
         let alarms = self.alarms?.statuses ?? []
         let webhooks = await self.webhooks?.currentCounters() ?? WebhookCounters()
+        let statsd = self.statsd?.counters
         let bytes = self.intake.withSettledLedger { ledger in
             FunnelExposition.render(
-                ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks
+                ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
+                statsd: statsd
             )
         }
         return Response(

@@ -65,6 +65,50 @@ public final class ReportIntake: Sendable {
         }
     }
 
+    /// Counts entries that arrived without a request of their own (StatsD lines): stage reports, DLQ depths and
+    /// latency observations.
+    ///
+    /// Unlike a request, the batch is not refused whole: an entry the ledger refuses (event time out of range,
+    /// a pipeline, stage or queue beyond the limits) is left out and tallied by reason, and the rest is admitted,
+    /// persisted and applied like a request. Throws only when the database write fails.
+    public func ingest(_ body: ReportBody, latencies: [LatencyObservation]) async throws -> AdmissionTally {
+        var body = body
+        var latencies = latencies
+        var tally = AdmissionTally()
+        let now = self.clock()
+        let batch: ReportBatch = self.ledger.withLock { ledger in
+            while true {
+                let result = Result { () throws(ReportRejection) in try ledger.admit(body, latencies: latencies, nowMillis: now) }
+                switch result {
+                case .success(let batch):
+                    return batch
+                case .failure(let rejection):
+                    tally.refused[rejection.reason, default: 0] += 1
+                    // The index counts stage reports, then latencies, then DLQ depths.
+                    let reports = body.stageReports.count
+                    switch rejection.index {
+                    case .some(let index) where index < reports:
+                        body.stageReports.remove(at: index)
+                    case .some(let index) where index < reports + latencies.count:
+                        latencies.remove(at: index - reports)
+                    case .some(let index) where index < reports + latencies.count + body.queueDepths.count:
+                        body.queueDepths.remove(at: index - reports - latencies.count)
+                    default:
+                        tally.refused[rejection.reason, default: 0] += body.count + latencies.count - 1
+                        body = ReportBody()
+                        latencies = []
+                    }
+                }
+            }
+        }
+        guard body.count + latencies.count > 0 else { return tally }
+        _ = try await self.store.commit(batch, claim: nil, nowMillis: now)
+        self.ledger.withLock { $0.apply(batch, nowMillis: now) }
+        if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
+        tally.accepted = body.count + latencies.count
+        return tally
+    }
+
     /// Counts a rejection decided outside the intake, such as a body over the size limit.
     public func countRejection(_ reason: ReportRejection.Reason) {
         self.counters.withLock { $0.rejected[reason, default: 0] &+= 1 }

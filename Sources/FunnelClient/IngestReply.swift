@@ -1,0 +1,40 @@
+import Foundation
+
+/// A Funnel server's answer to a report or DLQ depth request.
+public struct IngestReply: Sendable, Hashable {
+    /// The HTTP status.
+    public var status: Int
+    /// The body as text, usually JSON such as `{"accepted":3}` or `{"error":"...","reason":"..."}`.
+    public var body: String
+    /// True when the server answered from its stored reply to an earlier request with the same `Idempotency-Key`.
+    public var replayed: Bool
+
+    public init(status: Int, body: String, replayed: Bool) {
+        self.status = status
+        self.body = body
+        self.replayed = replayed
+    }
+
+    /// Whether the server took the request (`2xx`).
+    public var isAccepted: Bool { (200..<300).contains(self.status) }
+
+    /// Whether sending the same request again may succeed: the server was overloaded, slow or failed (`408`,
+    /// `429`, `5xx`), or refused the token (`401`, `403`), which an operator can fix without losing what waits.
+    public var isRetryable: Bool { [401, 403, 408, 429].contains(self.status) || self.status >= 500 }
+
+    /// The `accepted` count of a `2xx` answer.
+    public var accepted: Int? { self.json?["accepted"] as? Int }
+
+    /// The server's error message, e.g. `reports[3].count: must be an integer >= 1, got -2`.
+    public var errorMessage: String? { self.json?["error"] as? String }
+
+    /// The index of the offending report, when one report was at fault.
+    public var errorIndex: Int? { self.json?["index"] as? Int }
+
+    /// The rejection reason, e.g. `invalid_value`.
+    public var errorReason: String? { self.json?["reason"] as? String }
+
+    private var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(self.body.utf8))) as? [String: Any]
+    }
+}

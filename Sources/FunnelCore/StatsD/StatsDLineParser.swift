@@ -1,0 +1,249 @@
+/// Parses StatsD and DogStatsD lines into Funnel's model: stage events, stage latencies and dead-letter queue depths.
+///
+/// A line is `name:value|type[|@rate][|#tag:value,...][|T<unix seconds>]`. Funnel's own names take their fields
+/// from tags:
+///
+/// | line | means |
+/// |---|---|
+/// | `funnel.events:5\|c\|#pipeline:orders,stage:ingest,outcome:received` | 5 events received at `ingest` |
+/// | `funnel.latency:12.5\|ms\|#pipeline:orders,stage:process` | one latency sample of `process` (`\|h`, `\|d` too) |
+/// | `funnel.dlq_depth:42\|g\|#pipeline:orders,queue:orders-dlq` | the queue holds 42 messages (absolute values only) |
+///
+/// Any other name goes through the ``StatsDMapping`` rules; tags fill what a rule leaves out. `@rate` scales
+/// counts up as StatsD does (5 at `@0.1` counts 50, rounded, at least 1) and weights timer samples by 1/rate.
+/// `event_time:<RFC 3339 or Unix seconds>` (or DogStatsD's `|T<seconds>`) buckets the events by when they
+/// entered the pipeline instead of when the line arrived. Tags Funnel does not know are ignored.
+public struct StatsDLineParser: Sendable {
+    public static let eventsName = "funnel.events"
+    public static let latencyName = "funnel.latency"
+    public static let dlqDepthName = "funnel.dlq_depth"
+
+    /// Rules for dotted names, tried in order.
+    public var mappings: [StatsDMapping]
+
+    public init(mappings: [StatsDMapping] = []) {
+        self.mappings = mappings
+    }
+
+    /// Calls `body` with each line of a packet or stream chunk and what it parsed to; blank lines are skipped.
+    ///
+    /// Lines end at `\n`, with or without a `\r` before it. (Splitting by byte, not by `Character`: Swift reads
+    /// `\r\n` as one character that is not `\n`.)
+    public func forEachLine(in text: Substring, _ body: (Substring, Result<StatsDLine, StatsDLineRejection>) -> Void) {
+        for bytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            let line = Substring(bytes)
+            do {
+                if let parsed = try self.parse(line) { body(line, .success(parsed)) }
+            } catch {
+                body(line, .failure(error))
+            }
+        }
+    }
+
+    /// Parses one line; nil for a blank line.
+    public func parse(_ line: String) throws(StatsDLineRejection) -> StatsDLine? {
+        try self.parse(line[...])
+    }
+
+    /// Parses one line, without its newline; nil for a blank line.
+    public func parse(_ line: Substring) throws(StatsDLineRejection) -> StatsDLine? {
+        var text = line
+        while let last = text.last, last.isWhitespace { text = text.dropLast() }
+        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
+        if text.isEmpty { return nil }
+
+        // MARK: Structure
+        let fields = text.split(separator: "|", omittingEmptySubsequences: false)
+        guard fields.count >= 2 else { throw StatsDLineRejection(.malformed, "expected name:value|type, found no '|'") }
+        guard let colon = fields[0].firstIndex(of: ":") else {
+            throw StatsDLineRejection(.malformed, "expected name:value before the first '|', found no ':'")
+        }
+        let name = fields[0][..<colon]
+        let valueText = fields[0][fields[0].index(after: colon)...]
+        guard !name.isEmpty else { throw StatsDLineRejection(.malformed, "the metric name before ':' is empty") }
+        guard !valueText.contains(":") else {
+            throw StatsDLineRejection(.malformed, "several values in one line (name:1:2|c) are not supported; send one value per line")
+        }
+        let typeField = fields[1]
+        guard let type = StatsDMetricType(typeField: typeField) else {
+            if typeField.isEmpty { throw StatsDLineRejection(.malformed, "the type after '|' is empty") }
+            if typeField == "s" {
+                throw StatsDLineRejection(.unknownType, "sets (|s) are not supported; use |c for events, |ms for latency, |g for DLQ depth")
+            }
+            throw StatsDLineRejection(.unknownType, "type \(Self.quoted(typeField)) is not one of c, ms, h, d, g")
+        }
+        var rate: Double?
+        var tags: Substring?
+        var timestampSeconds: Int64?
+        for field in fields.dropFirst(2) {
+            switch field.first ?? " " {
+            case "@":
+                guard rate == nil else { throw StatsDLineRejection(.malformed, "the sample rate is given twice") }
+                guard let value = Double(field.dropFirst()), value.isFinite, value > 0, value <= 1 else {
+                    throw StatsDLineRejection(.badSampleRate, "sample rate must be a number in (0, 1], got \(Self.quoted(field.dropFirst()))")
+                }
+                rate = value
+            case "#":
+                guard tags == nil else { throw StatsDLineRejection(.malformed, "the tags (#...) are given twice") }
+                tags = field.dropFirst()
+            case "T":
+                guard timestampSeconds == nil, let seconds = Int64(field.dropFirst()), seconds >= 0, seconds < 100_000_000_000 else {
+                    throw StatsDLineRejection(.malformed, "timestamp \(Self.quoted(field)) must be T followed by Unix seconds, once")
+                }
+                timestampSeconds = seconds
+            case "c" where field.hasPrefix("c:"), "e" where field.hasPrefix("e:"), "c" where field.hasPrefix("card:"):
+                continue  // DogStatsD container id, external data and cardinality: not Funnel's business.
+            default:
+                throw StatsDLineRejection(.malformed, "unknown field \(Self.quoted(field)) after the type; expected @rate, #tags or T<unix seconds>")
+            }
+        }
+
+        // MARK: Tags
+        var tagged = FieldTexts()
+        if let tags {
+            for tag in tags.split(separator: ",", omittingEmptySubsequences: false) {
+                let key: Substring
+                let value: Substring?
+                if let separator = tag.firstIndex(of: ":") {
+                    key = tag[..<separator]
+                    value = tag[tag.index(after: separator)...]
+                } else {
+                    key = tag
+                    value = nil
+                }
+                guard !key.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(Self.quoted(tag)) has no key") }
+                guard let slot = FieldTexts.slot(key) else { continue }
+                guard let value, !value.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(key) needs a value, as \(key):VALUE") }
+                guard tagged[keyPath: slot] == nil else { throw StatsDLineRejection(.badTag, "tag \(key) appears twice") }
+                tagged[keyPath: slot] = String(value)
+            }
+        }
+
+        // MARK: Fields
+        var resolved = tagged
+        let expected: StatsDMetricType? =
+            switch name {
+            case Self.eventsName: .counter
+            case Self.latencyName: .timer
+            case Self.dlqDepthName: .gauge
+            default: nil
+            }
+        if let expected {
+            guard expected == type else {
+                throw StatsDLineRejection(.typeMismatch, "\(name) must be sent as |\(Self.typeField(expected)), got |\(typeField)")
+            }
+        } else {
+            guard let mapped = self.mappings.lazy.compactMap({ $0.apply(to: name, type: type) }).first else {
+                throw StatsDLineRejection(
+                    .unmapped,
+                    "\(Self.quoted(name)) (\(type.rawValue)) is not \(Self.eventsName), \(Self.latencyName) or \(Self.dlqDepthName) and matches no mapping rule"
+                )
+            }
+            resolved.pipeline = mapped.pipeline ?? tagged.pipeline
+            resolved.stage = mapped.stage ?? tagged.stage
+            resolved.outcome = mapped.outcome ?? tagged.outcome
+            resolved.queue = mapped.queue ?? tagged.queue
+        }
+        let eventTimeMillis = try Self.eventTime(tagged.eventTime, timestampSeconds: timestampSeconds)
+
+        // MARK: Value
+        switch type {
+        case .counter:
+            let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
+            let stage = try Self.name(resolved.stage, "stage", type)
+            guard let outcomeText = resolved.outcome else { throw Self.missing("outcome", type) }
+            guard let outcome = Outcome(name: outcomeText) else {
+                throw StatsDLineRejection(.unknownOutcome, "outcome must be one of received, passed, failed, dead_lettered; got \(Self.quoted(outcomeText))")
+            }
+            guard let value = Double(valueText), value.isFinite, value >= 0 else {
+                throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText))")
+            }
+            let scaled = (value / (rate ?? 1)).rounded()
+            guard scaled <= Double(ReportBodyParser.maximumCount) else {
+                throw StatsDLineRejection(.badValue, "count \(Self.quoted(valueText)) scaled by the sample rate exceeds \(ReportBodyParser.maximumCount)")
+            }
+            let count = value == 0 ? 0 : max(1, UInt64(scaled))
+            return .events(StageReport(pipeline: pipeline, stage: stage, outcome: outcome, count: count, eventTimeMillis: eventTimeMillis))
+        case .timer:
+            let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
+            let stage = try Self.name(resolved.stage, "stage", type)
+            guard let value = Double(valueText), value.isFinite, value >= 0 else {
+                throw StatsDLineRejection(.badValue, "a latency must be a number of milliseconds >= 0, got \(Self.quoted(valueText))")
+            }
+            let weight = max(1, UInt64((1 / (rate ?? 1)).rounded()))
+            return .latency(LatencyObservation(pipeline: pipeline, stage: stage, eventTimeMillis: eventTimeMillis, millis: value, weight: weight))
+        case .gauge:
+            let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
+            let queue = try Self.name(resolved.queue, "queue", type)
+            if valueText.first == "+" || valueText.first == "-" {
+                throw StatsDLineRejection(
+                    .badValue, "relative gauges (\(valueText)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
+                )
+            }
+            guard let value = Double(valueText), value.isFinite, value >= 0, value == value.rounded(), value < 1e18 else {
+                throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number >= 0, got \(Self.quoted(valueText))")
+            }
+            return .dlqDepth(QueueDepthReport(pipeline: pipeline, queue: queue, depth: UInt64(value), timeMillis: eventTimeMillis))
+        }
+    }
+
+    // MARK: Helpers
+
+    /// The field texts a line's tags or a mapping give.
+    private struct FieldTexts {
+        var pipeline: String?
+        var stage: String?
+        var outcome: String?
+        var queue: String?
+        var eventTime: String?
+
+        static func slot(_ key: Substring) -> WritableKeyPath<FieldTexts, String?>? {
+            switch key {
+            case "pipeline": \.pipeline
+            case "stage": \.stage
+            case "outcome": \.outcome
+            case "queue": \.queue
+            case "event_time": \.eventTime
+            default: nil
+            }
+        }
+    }
+
+    private static func name(_ text: String?, _ field: String, _ type: StatsDMetricType) throws(StatsDLineRejection) -> String {
+        guard let text else { throw Self.missing(field, type) }
+        if let problem = NameRule.problem(with: text) { throw StatsDLineRejection(.badName, "\(field) \(problem)") }
+        return text
+    }
+
+    private static func missing(_ field: String, _ type: StatsDMetricType) -> StatsDLineRejection {
+        let needs =
+            switch type {
+            case .counter: "pipeline, stage and outcome"
+            case .timer: "pipeline and stage"
+            case .gauge: "pipeline and queue"
+            }
+        return StatsDLineRejection(.missingTag, "no \(field): a \(type.rawValue) needs \(needs), from tags (\(field):NAME) or a mapping rule")
+    }
+
+    private static func eventTime(_ text: String?, timestampSeconds: Int64?) throws(StatsDLineRejection) -> Int64? {
+        guard let text else { return timestampSeconds.map { $0 * 1000 } }
+        if let millis = EventTimestamp.parseRFC3339(text) { return millis }
+        if let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds < 1e11, text.first != "+" {
+            return Int64((seconds * 1000).rounded(.down))
+        }
+        throw StatsDLineRejection(.badTag, "event_time must be an RFC 3339 timestamp or Unix seconds, got \(Self.quoted(text))")
+    }
+
+    private static func typeField(_ type: StatsDMetricType) -> String {
+        switch type {
+        case .counter: "c"
+        case .timer: "ms"
+        case .gauge: "g"
+        }
+    }
+
+    static func quoted(_ text: some StringProtocol) -> String {
+        let shown = text.count > 64 ? String(text.prefix(64)) + "..." : String(text)
+        return String(reflecting: shown)
+    }
+}
