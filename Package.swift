@@ -156,6 +156,7 @@ let package = Package(
             name: "FunnelEndToEndTests",
             dependencies: [
                 "FunnelCore",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "FunnelTesting",
                 "FunnelTerminal",

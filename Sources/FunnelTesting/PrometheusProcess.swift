@@ -57,6 +57,8 @@ public final class PrometheusProcess: @unchecked Sendable {
     public func query(_ expression: String) async throws -> [Sample] {
         var components = URLComponents(string: self.baseURL + "/api/v1/query")!
         components.queryItems = [URLQueryItem(name: "query", value: expression)]
+        // URLComponents leaves `+` alone, but a query string's `+` means a space: `a + b` would arrive as `a   b`.
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         let reply = try await TestHTTP.get(components.url!.absoluteString)
         guard reply.status == 200, let json = try reply.json() as? [String: Any], let data = json["data"] as? [String: Any] else {
             throw RequiredTool.Missing(description: "prometheus query \(expression) failed: \(reply.status) \(reply.body)")

@@ -123,6 +123,14 @@ import Testing
         }
     }
 
+    @Test func namesLongerThanTheConfiguredLimitAreRefused() throws {
+        let short = ReportBodyParser(maximumNameLength: 8)
+        #expect(try short.parse(#"{"pipeline":"orders","stage":"s","outcome":"received"}"#).stageReports.count == 1)
+        #expect {
+            _ = try short.parse(#"{"pipeline":"orders-eu-west","stage":"s","outcome":"received"}"#)
+        } throws: { ($0 as? ReportRejection)?.field == "pipeline" && ($0 as? ReportRejection)?.reason == .invalidValue }
+    }
+
     @Test func rejectsInvalidUTF8() {
         var body = Array(#"{"pipeline":"o","stage":"s","outcome":"received"}"#.utf8)
         body[14] = 0xFF

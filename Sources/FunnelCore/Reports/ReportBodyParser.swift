@@ -5,11 +5,14 @@
 public struct ReportBodyParser: Sendable {
     /// The most reports one body may carry.
     public var maximumReports: Int
+    /// The longest pipeline, stage or queue name accepted (at most ``NameRule/maximumLength``).
+    public var maximumNameLength: Int
     /// The largest `count` one report may carry.
     public static let maximumCount: UInt64 = 1_000_000_000_000
 
-    public init(maximumReports: Int = 100_000) {
+    public init(maximumReports: Int = 100_000, maximumNameLength: Int = NameRule.maximumLength) {
         self.maximumReports = maximumReports
+        self.maximumNameLength = min(maximumNameLength, NameRule.maximumLength)
     }
 
     /// Parses a body held in a byte array.
@@ -59,7 +62,7 @@ public struct ReportBodyParser: Sendable {
             guard try scanner.nextValueKind() == .object else {
                 throw ReportRejection(.wrongType, index: index, "must be an object, got \(try scanner.nextValueKind().rawValue)")
             }
-            var fields = ReportFields(index: index)
+            var fields = ReportFields(index: index, maximumNameLength: self.maximumNameLength)
             try scanner.expect(UInt8(ascii: "{"), "expected '{'")
             try self.parseMembers(&scanner, into: &fields)
             try fields.append(to: &reports)
@@ -69,7 +72,7 @@ public struct ReportBodyParser: Sendable {
 
     private func parseTopLevelObject(_ scanner: inout JSONScanner, into reports: inout ReportBody) throws(ReportRejection) {
         try scanner.expect(UInt8(ascii: "{"), "expected '{'")
-        var fields = ReportFields(index: 0)
+        var fields = ReportFields(index: 0, maximumNameLength: self.maximumNameLength)
         var sawReports = false
         if !scanner.consume(UInt8(ascii: "}")) {
             repeat {
@@ -129,8 +132,11 @@ private struct ReportFields {
     var seen: Set<String> = []
     var firstSeenKey: String?
 
-    init(index: Int) {
+    let maximumNameLength: Int
+
+    init(index: Int, maximumNameLength: Int) {
         self.index = index
+        self.maximumNameLength = maximumNameLength
     }
 
     func rejection(_ reason: ReportRejection.Reason, _ field: String?, _ problem: String) -> ReportRejection {
@@ -201,6 +207,9 @@ private struct ReportFields {
         }
         let name = try scanner.readString()
         if let problem = NameRule.problem(with: name) { throw self.rejection(.invalidValue, key, problem) }
+        if name.utf8.count > self.maximumNameLength {
+            throw self.rejection(.invalidValue, key, "must be at most \(self.maximumNameLength) characters (limits.max_name_length), got \(name.utf8.count)")
+        }
         return name
     }
 

@@ -211,7 +211,7 @@ extension FunnelConfiguration {
     private mutating func readLimits(_ node: ConfigurationNode) throws(ConfigurationError) {
         for (key, value) in try node.mapping(allowed: [
             "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
-            "max_concurrent_requests", "max_series",
+            "max_concurrent_requests", "max_series", "max_name_length",
         ]) {
             switch key {
             case "max_body_bytes": self.maximumBodyBytes = try value.integer(minimum: 1024)
@@ -222,6 +222,9 @@ extension FunnelConfiguration {
             case "max_queues": self.ledger.maximumQueues = try value.integer(minimum: 1)
             case "max_concurrent_requests": self.maximumConcurrentRequests = try value.integer(minimum: 1)
             case "max_series": self.ledger.maximumSeries = try value.integer(minimum: 1)
+            case "max_name_length":
+                self.maximumNameLength = try value.integer(minimum: 1)
+                guard self.maximumNameLength <= NameRule.maximumLength else { throw value.error("must be at most \(NameRule.maximumLength)") }
             default: break
             }
         }

@@ -13,6 +13,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var maximumBodyBytes: Int
     /// Most reports in one request.
     public var maximumReportsPerRequest: Int
+    /// Longest pipeline, stage or queue name accepted over HTTP (at most 128).
+    public var maximumNameLength: Int = NameRule.maximumLength
     /// How long an `Idempotency-Key` is remembered, in seconds.
     public var idempotencyWindowSeconds: Int64
     /// How often buckets are settled and retention is applied, in seconds.

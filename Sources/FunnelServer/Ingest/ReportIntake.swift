@@ -27,7 +27,7 @@ public final class ReportIntake: Sendable {
         self.store = store
         self.ledger = Mutex(ledger)
         self.counters = Mutex(IngestCounters())
-        self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest)
+        self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength)
         self.clock = clock
         self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
         self.queueDepthsChanged = queueDepthsChanged
