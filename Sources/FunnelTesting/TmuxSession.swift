@@ -54,7 +54,7 @@ public final class TmuxSession: Sendable {
     ///
     /// Not through Foundation's `Process`: the tmux server that `new-session` forks inherits the descriptor
     /// `Process` watches for the child's exit, so `Process` would wait forever. `posix_spawn` and `waitpid` instead,
-    /// with the output in a file.
+    /// with the output in a file and every other descriptor closed.
     public func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let path = NSTemporaryDirectory() + "tmux-\(UUID().uuidString.prefix(8)).out"
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -64,6 +64,9 @@ public final class TmuxSession: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else: the tmux server forked from this client would keep other children's descriptors open
+        // (Foundation's Process watches one per child to learn that it exited) and those children would never end.
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
         let argv = ([self.tmux.path, "-L", self.socket] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
