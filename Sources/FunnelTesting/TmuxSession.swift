@@ -66,7 +66,7 @@ public final class TmuxSession: Sendable {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         // Nothing else: the tmux server forked from this client would keep other children's descriptors open
         // (Foundation's Process watches one per child to learn that it exited) and those children would never end.
-        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
+        Self.closeOtherDescriptors(&actions)
         let argv = ([self.tmux.path, "-L", self.socket] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -78,5 +78,20 @@ public final class TmuxSession: Sendable {
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return (exitStatus, (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+    }
+
+    /// Adds "close every descriptor from 3 up" to `actions`: glibc's `posix_spawn_file_actions_addclosefrom_np`
+    /// (2.34 and later; looked up at run time, as Swift's Glibc module does not declare it), else one close per
+    /// descriptor open now.
+    static func closeOtherDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
     }
 }
