@@ -13,7 +13,10 @@ struct Funnel: AsyncParsableCommand {
             Prometheus metrics.
             """,
         version: FunnelVersion.current,
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, GenerateCommand.self],
+        subcommands: [
+            ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, GenerateCommand.self, TopCommand.self, StatusCommand.self,
+            DemoCommand.self,
+        ],
         defaultSubcommand: nil
     )
 }

@@ -18,4 +18,24 @@ public struct PipelineFunnel: Sendable, Hashable, Codable {
     public var totals: FunnelTotals
     /// Per-bucket detail, when asked for.
     public var buckets: [BucketFunnel]?
+
+    public init(
+        pipeline: String, from: String? = nil, to: String? = nil, bucketSeconds: Int64 = 60, settleAfterSeconds: Int64 = 300,
+        settledBefore: String? = nil, latencyWindow: LatencyWindow = .fiveMinutes,
+        endToEndLatencyMs: LatencyQuantiles = LatencyQuantiles(), stages: [StageFunnel], transit: [TransitFunnel],
+        totals: FunnelTotals, buckets: [BucketFunnel]? = nil
+    ) {
+        self.pipeline = pipeline
+        self.from = from
+        self.to = to
+        self.bucketSeconds = bucketSeconds
+        self.settleAfterSeconds = settleAfterSeconds
+        self.settledBefore = settledBefore
+        self.latencyWindow = latencyWindow
+        self.endToEndLatencyMs = endToEndLatencyMs
+        self.stages = stages
+        self.transit = transit
+        self.totals = totals
+        self.buckets = buckets
+    }
 }

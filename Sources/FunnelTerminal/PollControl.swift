@@ -1,0 +1,41 @@
+public import FunnelCore
+import Synchronization
+
+/// What the poller needs from the screen loop: the window to ask for, when to poll next, and a way to poll now.
+public final class PollControl: Sendable {
+    struct State {
+        var window: LatencyWindow
+        var delaySeconds: Double
+        var generation = 0
+        var nextPollAtSeconds: Double?
+    }
+
+    private let state: Mutex<State>
+
+    public init(window: LatencyWindow, delaySeconds: Double) {
+        self.state = Mutex(State(window: window, delaySeconds: delaySeconds))
+    }
+
+    public var window: LatencyWindow { self.state.withLock { $0.window } }
+    public var delaySeconds: Double { self.state.withLock { $0.delaySeconds } }
+    public var generation: Int { self.state.withLock { $0.generation } }
+    /// When the next poll is due on the session's monotonic clock, while the poller waits.
+    public var nextPollAtSeconds: Double? { self.state.withLock { $0.nextPollAtSeconds } }
+
+    /// Asks for a poll now, with `window`.
+    public func pollNow(window: LatencyWindow) {
+        self.state.withLock {
+            $0.window = window
+            $0.generation += 1
+        }
+    }
+
+    /// Sets the wait before the next poll: the refresh interval, or the backoff while polls fail.
+    public func setDelay(_ seconds: Double) {
+        self.state.withLock { $0.delaySeconds = seconds }
+    }
+
+    func setNextPoll(at seconds: Double?) {
+        self.state.withLock { $0.nextPollAtSeconds = seconds }
+    }
+}

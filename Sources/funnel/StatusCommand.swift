@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import FunnelCore
+import FunnelTerminal
+
+/// `funnel status`: a one-shot check for scripts, chat-ops and monitoring, with Nagios-style exit codes.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Print each pipeline's funnel and the active alarms once; the exit code says how things stand.",
+        discussion: """
+            Exit codes (Nagios style):
+              0  OK: no alarm pending or firing
+              1  an alarm is pending
+              2  an alarm is firing
+              3  UNKNOWN: the server is unreachable, answered an error, or the pipeline does not exist
+
+            The table is plain text without escape codes unless standard output is a terminal (and NO_COLOR is
+            unset). --json prints the API's funnel (GET /api/v1/funnel) as the server wrote it: one object with
+            --pipeline, else an array with one per pipeline; the exit code still reflects the alarms.
+            When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Funnel server URL. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
+    var server: String?
+
+    @Option(help: ArgumentHelp("Read token, sent as Authorization: Bearer. [default: $FUNNEL_READ_TOKEN]", valueName: "token"))
+    var token: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only this pipeline, and alarms about it. [default: all]", valueName: "name"))
+    var pipeline: String?
+
+    @Option(name: .long, help: ArgumentHelp("Latency window: 1m, 5m or 1h.", valueName: "window"))
+    var window: LatencyWindow = .fiveMinutes
+
+    @Flag(name: .long, help: "Print the API's funnel JSON instead of the table.")
+    var json = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let client = FunnelAPIClient(
+            baseURL: self.server ?? FunnelAPIClient.defaultServer(environment: environment), token: self.token ?? environment["FUNNEL_READ_TOKEN"]
+        )
+        let color = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
+        let outcome = await StatusCheck(client: client, pipeline: self.pipeline, window: self.window).run(json: self.json, color: color)
+        FileHandle.standardOutput.write(Data(outcome.standardOutput.utf8))
+        FileHandle.standardError.write(Data(outcome.standardError.utf8))
+        if outcome.verdict.exitCode != 0 { throw ExitCode(outcome.verdict.exitCode) }
+    }
+}
