@@ -1,19 +1,18 @@
 import Foundation
+import FunnelCore
 
-/// A seeded random number generator (SplitMix64), so generated test data is the same on every run.
+/// A seeded random number generator, so generated test data is the same on every run.
+///
+/// The bits come from the demo's SplitMix64 generator; this adds the normal distribution tests need.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    public var state: UInt64
+    private var random: DemoRandom
 
     public init(state: UInt64) {
-        self.state = state
+        self.random = DemoRandom(seed: state)
     }
 
     public mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        self.random.next()
     }
 
     /// A standard normal sample (Box-Muller).
