@@ -1,4 +1,6 @@
+import Foundation
 import FunnelCore
+import FunnelTesting
 import Testing
 
 @Suite struct ReportBodyParserTests {
@@ -131,6 +133,51 @@ import Testing
         } throws: { ($0 as? ReportRejection)?.field == "pipeline" && ($0 as? ReportRejection)?.reason == .invalidValue }
     }
 
+    /// The parser converts short decimals itself; every value must equal what the standard library makes of the text.
+    @Test func numbersConvertExactlyAsTheStandardLibraryDoes() throws {
+        var random = SeededGenerator(state: 9)
+        var texts = ["0", "0.0", "0.1", "0.3", "1e0", "1E2", "2.5e-3", "123456789012345", "1234567890123456789", "9007199254740993",
+                     "0.000000000000000000000001", "1e22", "1e23", "4.9e-324", "1.7976931348623157e308", "12.345678901234567"]
+        for _ in 0..<5_000 {
+            let digits = Int.random(in: 1...18, using: &random)
+            let mantissa = String(UInt64.random(in: 0..<UInt64(pow(10, Double(digits))), using: &random))
+            let point = Int.random(in: 0...mantissa.count, using: &random)
+            var text = point == mantissa.count ? mantissa : mantissa.prefix(point).description.ifEmpty("0") + "." + mantissa.dropFirst(point)
+            if Bool.random(using: &random) { text += "e\(Int.random(in: -30...30, using: &random))" }
+            texts.append(text)
+        }
+        for text in texts {
+            let samples = try parser.parse(#"{"pipeline":"o","stage":"s","outcome":"passed","latency_ms":\#(text)}"#).stageReports.first?.latencyMillis
+            #expect(samples == Double(text), "\(text)")
+        }
+    }
+
+    @Test(arguments: [
+        ("1000000000000", UInt64(1_000_000_000_000) as UInt64?), ("1000000000001", nil), ("9223372036854775807", nil),
+        ("9223372036854775808", nil), ("18446744073709551616", nil), ("-9223372036854775808", nil),
+    ])
+    func countsAreExactUpToTheLimitAndRefusedBeyondIt(text: String, expected: UInt64?) throws {
+        let body = #"{"pipeline":"o","stage":"s","outcome":"passed","count":\#(text)}"#
+        if let expected {
+            let count = try parser.parse(body).stageReports.first?.count
+            #expect(count == expected)
+        } else {
+            #expect(throws: ReportRejection.self) { try parser.parse(body) }
+        }
+    }
+
+    @Test func escapedKeysAndOutcomesAreDecodedLikePlainOnes() throws {
+        let reports = try parser.parse(#"{"pip\u0065line":"o","st\u0061ge":"s","outcome":"dead\u005flettered","count":3}"#).stageReports
+        #expect(reports == [StageReport(pipeline: "o", stage: "s", outcome: .deadLettered, count: 3)])
+    }
+
+    @Test func repeatedNamesInABatchComeOutEqual() throws {
+        let body = "[" + (0..<100).map { #"{"pipeline":"p\#($0 % 40)","stage":"stage-\#($0 % 7)","outcome":"received"}"# }.joined(separator: ",") + "]"
+        let reports = try ReportBodyParser().parse(body).stageReports
+        #expect(reports.map(\.pipeline) == (0..<100).map { "p\($0 % 40)" })
+        #expect(reports.map(\.stage) == (0..<100).map { "stage-\($0 % 7)" })
+    }
+
     @Test func rejectsInvalidUTF8() {
         var body = Array(#"{"pipeline":"o","stage":"s","outcome":"received"}"#.utf8)
         body[14] = 0xFF
@@ -140,4 +187,5 @@ import Testing
 
 extension String {
     fileprivate var wrappedInBrackets: String { "[" + self + "]" }
+    fileprivate func ifEmpty(_ replacement: String) -> String { self.isEmpty ? replacement : self }
 }

@@ -22,14 +22,16 @@ public enum EventTimestamp {
             position += n
             return value
         }
-        func expect(_ characters: UInt8...) -> Bool {
-            guard position < bytes.count, characters.contains(bytes[position]) else { return false }
+        func expect(_ character: UInt8, or alternatives: (UInt8, UInt8)? = nil) -> Bool {
+            guard position < bytes.count else { return false }
+            let byte = bytes[position]
+            guard byte == character || byte == alternatives?.0 || byte == alternatives?.1 else { return false }
             position += 1
             return true
         }
         guard let year = digits(4), expect(UInt8(ascii: "-")),
             let month = digits(2), expect(UInt8(ascii: "-")),
-            let day = digits(2), expect(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")),
+            let day = digits(2), expect(UInt8(ascii: "T"), or: (UInt8(ascii: "t"), UInt8(ascii: " "))),
             let hour = digits(2), expect(UInt8(ascii: ":")),
             let minute = digits(2), expect(UInt8(ascii: ":")),
             let second = digits(2)
@@ -51,7 +53,7 @@ public enum EventTimestamp {
             guard fractionDigits > 0 else { return nil }
         }
         var offsetSeconds: Int64 = 0
-        if expect(UInt8(ascii: "Z"), UInt8(ascii: "z")) {
+        if expect(UInt8(ascii: "Z"), or: (UInt8(ascii: "z"), UInt8(ascii: "z"))) {
             offsetSeconds = 0
         } else if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
             let sign: Int64 = bytes[position] == UInt8(ascii: "-") ? -1 : 1

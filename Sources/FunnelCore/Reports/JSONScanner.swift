@@ -12,11 +12,15 @@ struct JSONScanner: ~Copyable {
         case null = "null"
     }
 
-    /// A number token: its text, and its integer value when it is written as an integer that fits in Int64.
+    /// A number token: its bytes, and its integer value when it is written as an integer that fits in Int64.
     struct NumberToken {
-        var text: String
+        /// The token as written, a view into the body.
+        var bytes: UnsafeRawBufferPointer
         var integer: Int64?
         var double: Double
+
+        /// The token as written, for error messages.
+        var text: String { String(decoding: self.bytes, as: UTF8.self) }
     }
 
     let bytes: UnsafeRawBufferPointer
@@ -78,6 +82,33 @@ struct JSONScanner: ~Copyable {
     }
 
     // MARK: Strings
+
+    /// Reads a string token that needs no decoding and returns the range of its bytes.
+    ///
+    /// Returns nil, with the scanner back where it was, when the string has an escape, a control character or no
+    /// end: ``readString()`` then decodes it or says what is wrong.
+    mutating func readPlainString() throws(ReportRejection) -> Range<Int>? {
+        self.skipWhitespace()
+        let mark = self.position
+        try self.expect(UInt8(ascii: "\""), "expected a string")
+        let start = self.position
+        while self.position < self.bytes.count {
+            let byte = self.bytes[self.position]
+            if byte == UInt8(ascii: "\"") {
+                self.position += 1
+                return start..<(self.position - 1)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            self.position += 1
+        }
+        self.position = mark
+        return nil
+    }
+
+    /// The body's bytes in `range`.
+    func slice(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: self.bytes[range])
+    }
 
     /// Reads a string token, decoding escapes and rejecting invalid UTF-8 and raw control characters.
     mutating func readString() throws(ReportRejection) -> String {
@@ -173,13 +204,24 @@ struct JSONScanner: ~Copyable {
     // MARK: Numbers and literals
 
     /// Reads a number token following the JSON grammar.
+    ///
+    /// Integers and decimals of up to 15 significant digits are converted exactly without building a string
+    /// (a power of ten up to 10^22 and a mantissa below 2^53 are both exact doubles, so one multiplication or division
+    /// rounds correctly); anything longer goes through the standard library's conversion.
     mutating func readNumber() throws(ReportRejection) -> NumberToken {
         self.skipWhitespace()
         let start = self.position
         var isInteger = true
-        if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: "-") { self.position += 1 }
+        var negative = false
+        if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: "-") {
+            negative = true
+            self.position += 1
+        }
         let integerStart = self.position
-        try self.readDigits()
+        var mantissa: UInt64 = 0
+        var digitCount = 0
+        var fractionDigits = 0
+        try self.readDigits(into: &mantissa, count: &digitCount)
         if self.bytes[integerStart] == UInt8(ascii: "0"), self.position - integerStart > 1 {
             self.position = integerStart + 1
             throw self.malformed("leading zeros are not allowed in numbers")
@@ -187,41 +229,75 @@ struct JSONScanner: ~Copyable {
         if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: ".") {
             isInteger = false
             self.position += 1
-            try self.readDigits()
+            let before = self.position
+            try self.readDigits(into: &mantissa, count: &digitCount)
+            fractionDigits = self.position - before
         }
+        var exponent = 0
+        var exponentIsSmall = true
         if self.position < self.bytes.count, self.bytes[self.position] | 0x20 == UInt8(ascii: "e") {
             isInteger = false
             self.position += 1
+            var exponentNegative = false
             if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: "+") || self.bytes[self.position] == UInt8(ascii: "-") {
+                exponentNegative = self.bytes[self.position] == UInt8(ascii: "-")
                 self.position += 1
             }
-            try self.readDigits()
+            var magnitude: UInt64 = 0
+            var exponentDigits = 0
+            try self.readDigits(into: &magnitude, count: &exponentDigits)
+            exponentIsSmall = exponentDigits <= 4
+            exponent = exponentNegative ? -Int(magnitude) : Int(magnitude)
         }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.position]), as: UTF8.self)
-        let integer = isInteger ? Int64(text) : nil
-        return NumberToken(text: text, integer: integer, double: integer.map(Double.init) ?? Double(text) ?? .nan)
+        let token = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.position])
+        if isInteger, digitCount <= 19 {
+            let integer: Int64? = negative ? (mantissa <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- mantissa) : nil) : Int64(exactly: mantissa)
+            if let integer { return NumberToken(bytes: token, integer: integer, double: Double(integer)) }
+        }
+        let scale = exponent - fractionDigits
+        if digitCount <= 19, mantissa < 1 << 53, exponentIsSmall, (-22...22).contains(scale) {
+            let value = Double(mantissa)
+            let scaled = scale < 0 ? value / Self.powersOfTen[-scale] : value * Self.powersOfTen[scale]
+            return NumberToken(bytes: token, integer: nil, double: negative ? -scaled : scaled)
+        }
+        let text = String(decoding: token, as: UTF8.self)
+        return NumberToken(bytes: token, integer: isInteger ? Int64(text) : nil, double: Double(text) ?? .nan)
     }
 
-    private mutating func readDigits() throws(ReportRejection) {
+    /// 10^0 through 10^22, every one an exact double.
+    private static let powersOfTen: [Double] = (0...22).map { exponent in
+        (0..<exponent).reduce(1.0) { value, _ in value * 10 }
+    }
+
+    /// Reads one or more digits, adding them to `value` (which stops being meaningful past 19 digits) and `count`.
+    private mutating func readDigits(into value: inout UInt64, count: inout Int) throws(ReportRejection) {
         let start = self.position
-        while self.position < self.bytes.count, self.bytes[self.position] >= UInt8(ascii: "0"), self.bytes[self.position] <= UInt8(ascii: "9") {
+        while self.position < self.bytes.count {
+            let digit = self.bytes[self.position] &- UInt8(ascii: "0")
+            guard digit <= 9 else { break }
+            value = value &* 10 &+ UInt64(digit)
             self.position += 1
         }
         guard self.position > start else { throw self.malformed("expected a digit") }
+        count += self.position - start
     }
 
     /// Reads `true`, `false` or `null`.
     mutating func readLiteral() throws(ReportRejection) -> Bool? {
         self.skipWhitespace()
-        for (literal, value) in [("true", true as Bool?), ("false", false), ("null", nil)] {
-            let utf8 = literal.utf8
-            if self.position + utf8.count <= self.bytes.count,
-                zip(utf8, self.bytes[self.position..<self.position + utf8.count]).allSatisfy({ $0 == $1 })
-            {
-                self.position += utf8.count
-                return value
-            }
-        }
+        if self.consumeWord("true") { return true }
+        if self.consumeWord("false") { return false }
+        if self.consumeWord("null") { return nil }
         throw self.malformed("expected a value")
+    }
+
+    private mutating func consumeWord(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard self.position + count <= self.bytes.count else { return false }
+        let matches = word.withUTF8Buffer { word in
+            zip(word, self.bytes[self.position..<self.position + count]).allSatisfy { $0 == $1 }
+        }
+        if matches { self.position += count }
+        return matches
     }
 }

@@ -19,6 +19,16 @@ public enum Outcome: UInt8, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// The wire name as static bytes, for matching without building strings.
+    var wireName: StaticString {
+        switch self {
+        case .received: "received"
+        case .passed: "passed"
+        case .failed: "failed"
+        case .deadLettered: "dead_lettered"
+        }
+    }
+
     /// Parses the wire name of an outcome, or returns nil for anything else.
     public init?(name: some StringProtocol) {
         switch name {

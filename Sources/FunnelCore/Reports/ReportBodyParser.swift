@@ -31,12 +31,13 @@ public struct ReportBodyParser: Sendable {
     /// Parses a body from raw bytes.
     public func parse(_ bytes: UnsafeRawBufferPointer) throws(ReportRejection) -> ReportBody {
         var scanner = JSONScanner(bytes)
+        var names = NameCache()
         var reports = ReportBody()
         switch scanner.peek() {
         case UInt8(ascii: "["):
-            try self.parseArray(&scanner, into: &reports)
+            try self.parseArray(&scanner, into: &reports, names: &names)
         case UInt8(ascii: "{"):
-            try self.parseTopLevelObject(&scanner, into: &reports)
+            try self.parseTopLevelObject(&scanner, into: &reports, names: &names)
         case nil:
             throw ReportRejection(.invalidBody, "body is empty: send a report object, an array of reports, or {\"reports\": [...]}")
         default:
@@ -51,7 +52,7 @@ public struct ReportBodyParser: Sendable {
 
     // MARK: Structure
 
-    private func parseArray(_ scanner: inout JSONScanner, into reports: inout ReportBody) throws(ReportRejection) {
+    private func parseArray(_ scanner: inout JSONScanner, into reports: inout ReportBody, names: inout NameCache) throws(ReportRejection) {
         try scanner.expect(UInt8(ascii: "["), "expected '['")
         if scanner.consume(UInt8(ascii: "]")) { return }
         repeat {
@@ -64,37 +65,37 @@ public struct ReportBodyParser: Sendable {
             }
             var fields = ReportFields(index: index, maximumNameLength: self.maximumNameLength)
             try scanner.expect(UInt8(ascii: "{"), "expected '{'")
-            try self.parseMembers(&scanner, into: &fields)
+            try self.parseMembers(&scanner, into: &fields, names: &names)
             try fields.append(to: &reports)
         } while scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "]"), "expected ',' or ']'")
     }
 
-    private func parseTopLevelObject(_ scanner: inout JSONScanner, into reports: inout ReportBody) throws(ReportRejection) {
+    private func parseTopLevelObject(_ scanner: inout JSONScanner, into reports: inout ReportBody, names: inout NameCache) throws(ReportRejection) {
         try scanner.expect(UInt8(ascii: "{"), "expected '{'")
         var fields = ReportFields(index: 0, maximumNameLength: self.maximumNameLength)
         var sawReports = false
         if !scanner.consume(UInt8(ascii: "}")) {
             repeat {
                 guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.malformed("expected a field name in quotes") }
-                let key = try scanner.readString()
+                let key = try ReportKey(reading: &scanner)
                 try scanner.expect(UInt8(ascii: ":"), "expected ':' after field name")
-                if key == "reports" {
+                if key == .other("reports") {
                     guard try scanner.nextValueKind() == .array else {
                         throw ReportRejection(.wrongType, field: "reports", "must be an array of report objects, got \(try scanner.nextValueKind().rawValue)")
                     }
                     guard !sawReports else { throw ReportRejection(.invalidBody, field: "reports", "appears twice") }
                     sawReports = true
-                    try self.parseArray(&scanner, into: &reports)
+                    try self.parseArray(&scanner, into: &reports, names: &names)
                 } else {
-                    try fields.read(key: key, from: &scanner)
+                    try fields.read(key, from: &scanner, names: &names)
                 }
             } while scanner.consume(UInt8(ascii: ","))
             try scanner.expect(UInt8(ascii: "}"), "expected ',' or '}'")
         }
         if sawReports {
-            if let stray = fields.firstSeenKey {
-                throw ReportRejection(.invalidBody, field: stray, "a body with \"reports\" must not carry report fields beside it")
+            if let stray = fields.firstSeen {
+                throw ReportRejection(.invalidBody, field: stray.name, "a body with \"reports\" must not carry report fields beside it")
             }
         } else {
             try fields.append(to: &reports)
@@ -102,13 +103,13 @@ public struct ReportBodyParser: Sendable {
     }
 
     /// Parses the `"key": value` members of one report object up to its closing brace.
-    private func parseMembers(_ scanner: inout JSONScanner, into fields: inout ReportFields) throws(ReportRejection) {
+    private func parseMembers(_ scanner: inout JSONScanner, into fields: inout ReportFields, names: inout NameCache) throws(ReportRejection) {
         if scanner.consume(UInt8(ascii: "}")) { return }
         repeat {
             guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.malformed("expected a field name in quotes") }
-            let key = try scanner.readString()
+            let key = try ReportKey(reading: &scanner)
             try scanner.expect(UInt8(ascii: ":"), "expected ':' after field name")
-            try fields.read(key: key, from: &scanner)
+            try fields.read(key, from: &scanner, names: &names)
         } while scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "}"), "expected ',' or '}'")
     }
@@ -129,8 +130,9 @@ private struct ReportFields {
     var queue: String?
     var depth: UInt64?
     var timeMillis: Int64?
-    var seen: Set<String> = []
-    var firstSeenKey: String?
+    /// The fields read so far, one bit each.
+    var seen: UInt16 = 0
+    var firstSeen: ReportField?
 
     let maximumNameLength: Int
 
@@ -143,95 +145,117 @@ private struct ReportFields {
         ReportRejection(reason, index: self.index, field: field, problem)
     }
 
-    mutating func read(key: String, from scanner: inout JSONScanner) throws(ReportRejection) {
-        guard self.seen.insert(key).inserted else { throw self.rejection(.invalidValue, key, "appears twice") }
-        if self.firstSeenKey == nil { self.firstSeenKey = key }
-        let kind = try scanner.nextValueKind()
-        switch key {
-        case "pipeline":
-            self.pipeline = try self.readName(key, kind, &scanner)
-        case "stage":
-            self.stage = try self.readName(key, kind, &scanner)
-        case "outcome":
-            guard kind == .string else {
-                throw self.rejection(.wrongType, key, "must be one of received, passed, failed, dead_lettered; got \(kind.rawValue)")
-            }
-            let name = try scanner.readString()
-            guard let outcome = Outcome(name: name) else {
-                throw self.rejection(.unknownOutcome, key, "must be one of received, passed, failed, dead_lettered; got \(Self.quoted(name))")
-            }
-            self.outcome = outcome
-        case "count":
-            guard kind == .number else { throw self.rejection(.wrongType, key, "must be an integer >= 1, got \(kind.rawValue)") }
-            let number = try scanner.readNumber()
-            guard let value = Self.integralValue(number), value >= 1 else {
-                throw self.rejection(.invalidValue, key, "must be an integer >= 1, got \(number.text)")
-            }
-            guard UInt64(value) <= ReportBodyParser.maximumCount else {
-                throw self.rejection(.invalidValue, key, "must be at most \(ReportBodyParser.maximumCount), got \(number.text)")
-            }
-            self.count = UInt64(value)
-        case "event_time":
-            self.eventTimeMillis = try self.readTime(key, kind, &scanner)
-        case "latency_ms":
-            self.latencyMillis = try self.readOptionalLatency(key, kind, &scanner)
-        case "latencies_ms":
-            self.latencySamplesMillis = try self.readLatencySamples(key, kind, &scanner)
-        case "end_to_end_ms":
-            self.endToEndMillis = try self.readOptionalLatency(key, kind, &scanner)
-        case "end_to_end_latencies_ms":
-            self.endToEndSamplesMillis = try self.readLatencySamples(key, kind, &scanner)
-        case "queue":
-            self.queue = try self.readName(key, kind, &scanner)
-        case "depth":
-            guard kind == .number else { throw self.rejection(.wrongType, key, "must be an integer >= 0, got \(kind.rawValue)") }
-            let number = try scanner.readNumber()
-            guard let value = Self.integralValue(number), value >= 0 else {
-                throw self.rejection(.invalidValue, key, "must be an integer >= 0, got \(number.text)")
-            }
-            self.depth = UInt64(value)
-        case "time":
-            self.timeMillis = try self.readTime(key, kind, &scanner)
-        default:
+    mutating func read(_ key: ReportKey, from scanner: inout JSONScanner, names: inout NameCache) throws(ReportRejection) {
+        guard case .field(let field) = key else {
             throw self.rejection(
                 .unknownField,
-                key,
+                key.name,
                 "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms; a DLQ depth report has pipeline, queue, depth, time"
             )
         }
+        guard self.seen & field.bit == 0 else { throw self.rejection(.invalidValue, field.name, "appears twice") }
+        self.seen |= field.bit
+        if self.firstSeen == nil { self.firstSeen = field }
+        let kind = try scanner.nextValueKind()
+        switch field {
+        case .pipeline:
+            self.pipeline = try self.readName(field, kind, &scanner, &names)
+        case .stage:
+            self.stage = try self.readName(field, kind, &scanner, &names)
+        case .outcome:
+            guard kind == .string else {
+                throw self.rejection(.wrongType, field.name, "must be one of received, passed, failed, dead_lettered; got \(kind.rawValue)")
+            }
+            if let range = try scanner.readPlainString() {
+                if let outcome = Self.outcome(scanner.slice(range)) {
+                    self.outcome = outcome
+                    return
+                }
+                scanner.position = range.lowerBound - 1
+            }
+            let name = try scanner.readString()
+            guard let outcome = Outcome(name: name) else {
+                throw self.rejection(.unknownOutcome, field.name, "must be one of received, passed, failed, dead_lettered; got \(Self.quoted(name))")
+            }
+            self.outcome = outcome
+        case .count:
+            guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be an integer >= 1, got \(kind.rawValue)") }
+            let number = try scanner.readNumber()
+            guard let value = Self.integralValue(number), value >= 1 else {
+                throw self.rejection(.invalidValue, field.name, "must be an integer >= 1, got \(number.text)")
+            }
+            guard UInt64(value) <= ReportBodyParser.maximumCount else {
+                throw self.rejection(.invalidValue, field.name, "must be at most \(ReportBodyParser.maximumCount), got \(number.text)")
+            }
+            self.count = UInt64(value)
+        case .eventTime:
+            self.eventTimeMillis = try self.readTime(field, kind, &scanner)
+        case .latency:
+            self.latencyMillis = try self.readOptionalLatency(field, kind, &scanner)
+        case .latencies:
+            self.latencySamplesMillis = try self.readLatencySamples(field, kind, &scanner)
+        case .endToEnd:
+            self.endToEndMillis = try self.readOptionalLatency(field, kind, &scanner)
+        case .endToEndLatencies:
+            self.endToEndSamplesMillis = try self.readLatencySamples(field, kind, &scanner)
+        case .queue:
+            self.queue = try self.readName(field, kind, &scanner, &names)
+        case .depth:
+            guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be an integer >= 0, got \(kind.rawValue)") }
+            let number = try scanner.readNumber()
+            guard let value = Self.integralValue(number), value >= 0 else {
+                throw self.rejection(.invalidValue, field.name, "must be an integer >= 0, got \(number.text)")
+            }
+            self.depth = UInt64(value)
+        case .time:
+            self.timeMillis = try self.readTime(field, kind, &scanner)
+        }
     }
 
-    func readName(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> String {
+    /// Reads a pipeline, stage or queue name; a name of allowed ASCII bytes becomes a string without further checks.
+    func readName(_ field: ReportField, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner, _ names: inout NameCache) throws(ReportRejection) -> String {
         guard kind == .string else {
-            throw self.rejection(.wrongType, key, "must be a string of 1-128 characters of [A-Za-z0-9_.:-], got \(kind.rawValue)")
+            throw self.rejection(.wrongType, field.name, "must be a string of 1-128 characters of [A-Za-z0-9_.:-], got \(kind.rawValue)")
+        }
+        if let range = try scanner.readPlainString() {
+            let bytes = scanner.slice(range)
+            if !bytes.isEmpty, bytes.count <= self.maximumNameLength, bytes.allSatisfy(NameRule.isAllowed) {
+                return names.name(bytes)
+            }
+            scanner.position = range.lowerBound - 1
         }
         let name = try scanner.readString()
-        if let problem = NameRule.problem(with: name) { throw self.rejection(.invalidValue, key, problem) }
+        if let problem = NameRule.problem(with: name) { throw self.rejection(.invalidValue, field.name, problem) }
         if name.utf8.count > self.maximumNameLength {
-            throw self.rejection(.invalidValue, key, "must be at most \(self.maximumNameLength) characters (limits.max_name_length), got \(name.utf8.count)")
+            throw self.rejection(.invalidValue, field.name, "must be at most \(self.maximumNameLength) characters (limits.max_name_length), got \(name.utf8.count)")
         }
         return name
     }
 
-    func readTime(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> Int64? {
+    func readTime(_ field: ReportField, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> Int64? {
         switch kind {
         case .null:
             _ = try scanner.readLiteral()
             return nil
         case .string:
+            if let range = try scanner.readPlainString() {
+                let bytes = scanner.slice(range).assumingMemoryBound(to: UInt8.self)
+                if let millis = EventTimestamp.parseRFC3339(bytes) { return millis }
+                scanner.position = range.lowerBound - 1
+            }
             let text = try scanner.readString()
             guard let millis = EventTimestamp.parseRFC3339(text) else {
-                throw self.rejection(.invalidValue, key, "must be an RFC 3339 timestamp (2026-11-26T10:15:00Z) or Unix seconds, got \(Self.quoted(text))")
+                throw self.rejection(.invalidValue, field.name, "must be an RFC 3339 timestamp (2026-11-26T10:15:00Z) or Unix seconds, got \(Self.quoted(text))")
             }
             return millis
         case .number:
             let number = try scanner.readNumber()
             guard number.double.isFinite, number.double >= 0, number.double < 1e11 else {
-                throw self.rejection(.invalidValue, key, "must be Unix seconds (not milliseconds) or an RFC 3339 timestamp, got \(number.text)")
+                throw self.rejection(.invalidValue, field.name, "must be Unix seconds (not milliseconds) or an RFC 3339 timestamp, got \(number.text)")
             }
             return number.integer.map { $0 * 1000 } ?? Int64((number.double * 1000).rounded(.down))
         default:
-            throw self.rejection(.wrongType, key, "must be an RFC 3339 timestamp string or Unix seconds, got \(kind.rawValue)")
+            throw self.rejection(.wrongType, field.name, "must be an RFC 3339 timestamp string or Unix seconds, got \(kind.rawValue)")
         }
     }
 
@@ -245,9 +269,8 @@ private struct ReportFields {
     }
 
     func queueDepthReport() throws(ReportRejection) -> QueueDepthReport {
-        let stageFields = ["stage", "outcome", "count", "event_time", "latency_ms", "latencies_ms", "end_to_end_ms", "end_to_end_latencies_ms"]
-        if let stray = stageFields.first(where: { self.seen.contains($0) }) {
-            throw self.rejection(.invalidValue, stray, "does not belong in a DLQ depth report (pipeline, queue, depth, time)")
+        if let stray = ReportField.stageOnly.first(where: { self.seen & $0.bit != 0 }) {
+            throw self.rejection(.invalidValue, stray.name, "does not belong in a DLQ depth report (pipeline, queue, depth, time)")
         }
         guard let pipeline else { throw self.rejection(.missingField, "pipeline", "is required") }
         guard let queue else { throw self.rejection(.missingField, "queue", "is required in a DLQ depth report") }
@@ -255,43 +278,42 @@ private struct ReportFields {
         return QueueDepthReport(pipeline: pipeline, queue: queue, depth: depth, timeMillis: self.timeMillis)
     }
 
-    func readOptionalLatency(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double? {
+    func readOptionalLatency(_ field: ReportField, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double? {
         if kind == .null {
             _ = try scanner.readLiteral()
             return nil
         }
-        guard kind == .number else { throw self.rejection(.wrongType, key, "must be a number of milliseconds >= 0, got \(kind.rawValue)") }
-        return try self.readLatency(key, &scanner)
+        guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be a number of milliseconds >= 0, got \(kind.rawValue)") }
+        return try self.readLatency(field.name, &scanner)
     }
 
-    func readLatencySamples(_ key: String, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> [Double]? {
+    func readLatencySamples(_ field: ReportField, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> [Double]? {
         if kind == .null {
             _ = try scanner.readLiteral()
             return nil
         }
         guard kind == .array else {
-            throw self.rejection(.wrongType, key, "must be an array of numbers of milliseconds >= 0, got \(kind.rawValue)")
+            throw self.rejection(.wrongType, field.name, "must be an array of numbers of milliseconds >= 0, got \(kind.rawValue)")
         }
         try scanner.expect(UInt8(ascii: "["), "expected '['")
         var samples: [Double] = []
         if !scanner.consume(UInt8(ascii: "]")) {
             repeat {
-                let element = "\(key)[\(samples.count)]"
                 let elementKind = try scanner.nextValueKind()
                 guard elementKind == .number else {
-                    throw self.rejection(.wrongType, element, "must be a number of milliseconds >= 0, got \(elementKind.rawValue)")
+                    throw self.rejection(.wrongType, "\(field.name)[\(samples.count)]", "must be a number of milliseconds >= 0, got \(elementKind.rawValue)")
                 }
-                samples.append(try self.readLatency(element, &scanner))
+                samples.append(try self.readLatency("\(field.name)[\(samples.count)]", &scanner))
             } while scanner.consume(UInt8(ascii: ","))
             try scanner.expect(UInt8(ascii: "]"), "expected ',' or ']'")
         }
         return samples
     }
 
-    func readLatency(_ field: String, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double {
+    func readLatency(_ field: @autoclosure () -> String, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double {
         let number = try scanner.readNumber()
         guard number.double.isFinite, number.double >= 0 else {
-            throw self.rejection(.invalidValue, field, "must be a finite number of milliseconds >= 0, got \(number.text)")
+            throw self.rejection(.invalidValue, field(), "must be a finite number of milliseconds >= 0, got \(number.text)")
         }
         return number.double
     }
@@ -331,6 +353,17 @@ private struct ReportFields {
             endToEndMillis: self.endToEndMillis,
             endToEndSamplesMillis: endToEndSamples
         )
+    }
+
+    /// Matches an outcome's wire name by its bytes.
+    static func outcome(_ bytes: UnsafeRawBufferPointer) -> Outcome? {
+        for outcome in Outcome.allCases {
+            let matches = outcome.wireName.withUTF8Buffer { name in
+                name.count == bytes.count && NameCache.equal(UnsafeRawBufferPointer(name), bytes)
+            }
+            if matches { return outcome }
+        }
+        return nil
     }
 
     static func integralValue(_ number: JSONScanner.NumberToken) -> Int64? {
