@@ -63,52 +63,63 @@ public struct FunnelLedger: Sendable {
             addedQueues.insert(key)
         }
         let nowSeconds = PipelineSettings.floorSeconds(nowMillis)
+        let bounds = self.policy.latencyBucketsSeconds
+        var slots: [AdmissionSlot] = []
+        var slotIndex: [StageKey: Int] = [:]
         var addedPipelines: [String] = []
-        var addedStages: [String: [String]] = [:]
+        var addedStages: [String: Int] = [:]
+        var addedStageTotal = 0
+        var endToEnd: [String: LatencyObservations] = [:]
+        var last = -1
         for (index, report) in reports.enumerated() {
-            let settings = self.settings(for: report.pipeline)
+            var slot: Int? = nil
+            if last >= 0, slots[last].stage == report.stage, slots[last].pipeline == report.pipeline {
+                slot = last
+            } else {
+                slot = slotIndex[StageKey(pipeline: report.pipeline, stage: report.stage)]
+            }
+            let settings = slot.map { slots[$0].settings } ?? self.settings(for: report.pipeline)
             if let eventTime = report.eventTimeMillis {
-                let aheadSeconds = (eventTime - nowMillis) / 1000
-                if aheadSeconds > self.policy.maximumFutureSeconds {
-                    throw ReportRejection(
-                        .eventTimeOutOfRange, index: index, field: "event_time",
-                        "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
-                    )
-                }
-                let start = settings.bucketStart(forMillis: eventTime)
-                if start + settings.bucketSeconds <= nowSeconds - self.policy.retentionSeconds {
-                    throw ReportRejection(
-                        .eventTimeOutOfRange, index: index, field: "event_time",
-                        "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
-                    )
-                }
+                try self.checkEventTime(eventTime, index: index, settings: settings, nowMillis: nowMillis, nowSeconds: nowSeconds)
             }
-            let known = self.pipelines[report.pipeline]
-            if known == nil, !addedPipelines.contains(report.pipeline) {
-                guard self.pipelineNames.count + addedPipelines.count < self.policy.maximumPipelines else {
-                    throw ReportRejection(
-                        .tooManyPipelines, index: index, field: "pipeline",
-                        "would add pipeline \(String(reflecting: report.pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
-                    )
+            if slot == nil {
+                let known = self.pipelines[report.pipeline]
+                if known == nil, !addedPipelines.contains(report.pipeline) {
+                    guard self.pipelineNames.count + addedPipelines.count < self.policy.maximumPipelines else {
+                        throw ReportRejection(
+                            .tooManyPipelines, index: index, field: "pipeline",
+                            "would add pipeline \(String(reflecting: report.pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
+                        )
+                    }
+                    addedPipelines.append(report.pipeline)
                 }
-                addedPipelines.append(report.pipeline)
+                let isKnown = known?.position(of: report.stage) != nil
+                if !isKnown {
+                    let existing = known?.stages.count ?? 0
+                    guard existing + addedStages[report.pipeline, default: 0] < self.policy.maximumStagesPerPipeline else {
+                        throw ReportRejection(
+                            .tooManyStages, index: index, field: "stage",
+                            "would add stage \(String(reflecting: report.stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: report.pipeline))"
+                        )
+                    }
+                    guard self.seriesCount + addedStageTotal < self.policy.maximumSeries else {
+                        throw ReportRejection(
+                            .tooManySeries, index: index, field: "stage",
+                            "would add series \(report.pipeline)/\(report.stage) beyond the limit of \(self.policy.maximumSeries) (pipeline, stage) series"
+                        )
+                    }
+                    addedStages[report.pipeline, default: 0] += 1
+                    addedStageTotal += 1
+                }
+                slots.append(AdmissionSlot(pipeline: report.pipeline, stage: report.stage, settings: settings, isKnown: isKnown, nowMillis: nowMillis))
+                slotIndex[StageKey(pipeline: report.pipeline, stage: report.stage)] = slots.count - 1
+                slot = slots.count - 1
             }
-            if known?.position(of: report.stage) == nil, addedStages[report.pipeline, default: []].contains(report.stage) == false {
-                let existing = known?.stages.count ?? 0
-                guard existing + addedStages[report.pipeline, default: []].count < self.policy.maximumStagesPerPipeline else {
-                    throw ReportRejection(
-                        .tooManyStages, index: index, field: "stage",
-                        "would add stage \(String(reflecting: report.stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: report.pipeline))"
-                    )
-                }
-                let addedTotal = addedStages.values.reduce(0) { $0 + $1.count }
-                guard self.seriesCount + addedTotal < self.policy.maximumSeries else {
-                    throw ReportRejection(
-                        .tooManySeries, index: index, field: "stage",
-                        "would add series \(report.pipeline)/\(report.stage) beyond the limit of \(self.policy.maximumSeries) (pipeline, stage) series"
-                    )
-                }
-                addedStages[report.pipeline, default: []].append(report.stage)
+            last = slot!
+            slots[last].add(report, nowMillis: nowMillis, latencyBounds: bounds)
+            if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
+                endToEnd[report.pipeline, default: LatencyObservations(bucketsSeconds: bounds)]
+                    .record(report.endToEndMillis, count: report.count, samples: report.endToEndSamplesMillis)
             }
         }
 
@@ -120,37 +131,45 @@ public struct FunnelLedger: Sendable {
             if let known = batch.queueDepths[key], known.observedMillis > observed { continue }
             batch.queueDepths[key] = QueueDepths.Observation(depth: depth.depth, observedMillis: observed)
         }
-        for report in reports {
-            if self.pipelines[report.pipeline] == nil {
-                batch.newPipelines[report.pipeline] = self.pipelineNames.count
-                self.pipelineNames.append(report.pipeline)
-                self.pipelines[report.pipeline] = PipelineLedger(name: report.pipeline, settings: self.settings(for: report.pipeline))
+        for slot in slots {
+            if self.pipelines[slot.pipeline] == nil {
+                batch.newPipelines[slot.pipeline] = self.pipelineNames.count
+                self.pipelineNames.append(slot.pipeline)
+                self.pipelines[slot.pipeline] = PipelineLedger(name: slot.pipeline, settings: slot.settings)
             }
-            let settings = self.pipelines[report.pipeline]!.settings
-            if self.pipelines[report.pipeline]!.position(of: report.stage) == nil {
+            let stageKey = StageKey(pipeline: slot.pipeline, stage: slot.stage)
+            if !slot.isKnown {
                 self.seriesCount += 1
-                let position = self.pipelines[report.pipeline]!.addStage(report.stage)
-                batch.newStages[StageKey(pipeline: report.pipeline, stage: report.stage)] = position
+                batch.newStages[stageKey] = self.pipelines[slot.pipeline]!.addStage(slot.stage)
             }
-            let start = settings.bucketStart(forMillis: report.eventTimeMillis ?? nowMillis)
-            let key = BucketKey(pipeline: report.pipeline, stage: report.stage, outcome: report.outcome, bucketStart: start)
-            batch.counts[key, default: 0] &+= report.count
-            if report.latencyMillis != nil || !report.latencySamplesMillis.isEmpty {
-                let stageKey = StageKey(pipeline: report.pipeline, stage: report.stage)
-                var observations = batch.stageLatencies[stageKey] ?? LatencyObservations(bucketsSeconds: self.policy.latencyBucketsSeconds)
-                observations.record(report.latencyMillis, count: report.count, samples: report.latencySamplesMillis)
-                batch.stageLatencies[stageKey] = observations
+            for (start, counts) in slot.counts {
+                for outcome in Outcome.allCases where counts[outcome] != 0 {
+                    batch.counts[BucketKey(pipeline: slot.pipeline, stage: slot.stage, outcome: outcome, bucketStart: start)] = counts[outcome]
+                }
             }
-            if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
-                var observations = batch.endToEndLatencies[report.pipeline] ?? LatencyObservations(bucketsSeconds: self.policy.latencyBucketsSeconds)
-                observations.record(report.endToEndMillis, count: report.count, samples: report.endToEndSamplesMillis)
-                batch.endToEndLatencies[report.pipeline] = observations
-            }
-            if start < settings.settledBoundary(nowMillis: nowMillis) {
-                batch.lateEvents[StageKey(pipeline: report.pipeline, stage: report.stage), default: 0] &+= report.count
-            }
+            if let latency = slot.latency { batch.stageLatencies[stageKey] = latency }
+            if slot.lateEvents > 0 { batch.lateEvents[stageKey] = slot.lateEvents }
         }
+        batch.endToEndLatencies = endToEnd
         return batch
+    }
+
+    /// Refuses an event time too far in the future or older than the retention.
+    private func checkEventTime(_ eventTime: Int64, index: Int, settings: PipelineSettings, nowMillis: Int64, nowSeconds: Int64) throws(ReportRejection) {
+        let aheadSeconds = (eventTime - nowMillis) / 1000
+        if aheadSeconds > self.policy.maximumFutureSeconds {
+            throw ReportRejection(
+                .eventTimeOutOfRange, index: index, field: "event_time",
+                "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
+            )
+        }
+        let start = settings.bucketStart(forMillis: eventTime)
+        if start + settings.bucketSeconds <= nowSeconds - self.policy.retentionSeconds {
+            throw ReportRejection(
+                .eventTimeOutOfRange, index: index, field: "event_time",
+                "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
+            )
+        }
     }
 
     /// Counts an admitted (and persisted) batch.
