@@ -67,6 +67,26 @@ import Testing
             """)
     }
 
+    @Test func renderedLabelSetsMatchLabelStringsAndJoinWithExtraLabels() {
+        let pairs: KeyValuePairs<String, String> = ["pipeline": "o", "stage": "x\"y\\z\nw"]
+        #expect(String(decoding: ExpositionLabels(pairs).bytes, as: UTF8.self) == String(ExpositionWriter.labels(pairs).dropFirst().dropLast()))
+        var writer = ExpositionWriter(format: .prometheusText)
+        writer.family("m", .gauge, help: "M.")
+        writer.sample(ExpositionLabels(["a": "1"]), ExpositionLabels(["b": "2"]), UInt64(18_446_744_073_709_551_615))
+        writer.sample(.none, ExpositionLabels(["b": "2"]), -3.0)
+        writer.sample(ExpositionLabels(["a": "1"]).appending(ExpositionLabels(["c": "3"])), 0.5)
+        writer.sample(.none, UInt64(0))
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == """
+            # HELP m M.
+            # TYPE m gauge
+            m{a="1",b="2"} 18446744073709551615
+            m{b="2"} -3
+            m{a="1",c="3"} 0.5
+            m 0
+
+            """)
+    }
+
     @Test func escapesLabelValuesAndHelp() {
         #expect(ExpositionWriter.labels(["a": "x\"y\\z\nw"]) == #"{a="x\"y\\z\nw"}"#)
         var writer = ExpositionWriter(format: .prometheusText)

@@ -40,7 +40,7 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes an unlabelled sample of the current family.
     public mutating func sample(_ value: UInt64) {
-        self.sample("", value)
+        self.sample(ExpositionLabels.none, value)
     }
 
     /// Writes a sample of the current family with an integer value; `labels` is a string from ``labels(_:)``.
@@ -48,7 +48,7 @@ public struct ExpositionWriter: Sendable {
         self.bytes.append(contentsOf: self.sampleName)
         self.append(labels)
         self.bytes.append(UInt8(ascii: " "))
-        self.append(String(value))
+        self.appendDecimal(value)
         self.bytes.append(UInt8(ascii: "\n"))
     }
 
@@ -57,7 +57,35 @@ public struct ExpositionWriter: Sendable {
         self.bytes.append(contentsOf: self.sampleName)
         self.append(labels)
         self.bytes.append(UInt8(ascii: " "))
-        self.append(Self.format(value))
+        self.appendValue(value)
+        self.bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Writes a sample with an integer value and labels rendered once per series.
+    public mutating func sample(_ labels: ExpositionLabels, _ value: UInt64) {
+        self.sample(labels, .none, value)
+    }
+
+    /// Writes a sample whose labels are `labels` followed by `extra`.
+    public mutating func sample(_ labels: ExpositionLabels, _ extra: ExpositionLabels, _ value: UInt64) {
+        self.bytes.append(contentsOf: self.sampleName)
+        self.appendLabels(labels, extra)
+        self.bytes.append(UInt8(ascii: " "))
+        self.appendDecimal(value)
+        self.bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Writes a sample with a floating-point value and labels rendered once per series.
+    public mutating func sample(_ labels: ExpositionLabels, _ value: Double) {
+        self.sample(labels, .none, value)
+    }
+
+    /// Writes a sample whose labels are `labels` followed by `extra`.
+    public mutating func sample(_ labels: ExpositionLabels, _ extra: ExpositionLabels, _ value: Double) {
+        self.bytes.append(contentsOf: self.sampleName)
+        self.appendLabels(labels, extra)
+        self.bytes.append(UInt8(ascii: " "))
+        self.appendValue(value)
         self.bytes.append(UInt8(ascii: "\n"))
     }
 
@@ -65,17 +93,28 @@ public struct ExpositionWriter: Sendable {
     ///
     /// `labels` is a string from ``labels(_:)`` (or empty); `le` is added after the series' own labels.
     public mutating func histogram(_ labels: String, bounds: [Double], cumulativeCounts: [UInt64], sum: Double, count: UInt64) {
-        let base = self.sampleName
-        let prefix = labels.isEmpty ? "{" : String(labels.dropLast()) + ","
+        self.histogram(
+            Self.parse(labels), buckets: self.bucketLabels(bounds: bounds), cumulativeCounts: cumulativeCounts, sum: sum, count: count
+        )
+    }
+
+    /// The `le` labels of a histogram's buckets (each bound, then `+Inf`), rendered once for many series.
+    public func bucketLabels(bounds: [Double]) -> [ExpositionLabels] {
+        bounds.map { bound in
+            let text = Self.format(bound)
+            let shown = self.format == .openMetrics && !text.contains(".") && !text.contains("e") ? text + ".0" : text
+            return ExpositionLabels(["le": shown])
+        } + [ExpositionLabels(["le": "+Inf"])]
+    }
+
+    /// Writes one histogram series with `le` labels from ``bucketLabels(bounds:)``.
+    public mutating func histogram(_ labels: ExpositionLabels, buckets: [ExpositionLabels], cumulativeCounts: [UInt64], sum: Double, count: UInt64) {
         for (index, total) in cumulativeCounts.enumerated() {
-            let bound = index < bounds.count ? Self.format(bounds[index]) : "+Inf"
-            self.bytes.append(contentsOf: base)
-            self.append("_bucket")
-            self.append(prefix)
-            self.append("le=\"")
-            self.append(self.format == .openMetrics && index < bounds.count && !bound.contains(".") && !bound.contains("e") ? bound + ".0" : bound)
-            self.append("\"} ")
-            self.append(String(total))
+            self.bytes.append(contentsOf: self.sampleName)
+            self.bytes.append(contentsOf: "_bucket".utf8)
+            self.appendLabels(labels, buckets[index])
+            self.bytes.append(UInt8(ascii: " "))
+            self.appendDecimal(total)
             self.bytes.append(UInt8(ascii: "\n"))
         }
         self.appendSumAndCount(labels, sum: sum, count: count)
@@ -83,9 +122,14 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes one summary series of the current family: a sample per quantile, then `_sum` and `_count`.
     public mutating func summary(_ labels: String, quantiles: [(label: String, value: Double)], sum: Double, count: UInt64) {
-        let prefix = labels.isEmpty ? "{" : String(labels.dropLast()) + ","
+        let parsed = Self.parse(labels)
+        self.summary(parsed, quantiles: quantiles.map { (ExpositionLabels(["quantile": $0.label]), $0.value) }, sum: sum, count: count)
+    }
+
+    /// Writes one summary series with `quantile` labels rendered once for many series.
+    public mutating func summary(_ labels: ExpositionLabels, quantiles: [(label: ExpositionLabels, value: Double)], sum: Double, count: UInt64) {
         for (label, value) in quantiles {
-            self.sample(prefix + "quantile=\"" + label + "\"}", value)
+            self.sample(labels, label, value)
         }
         self.appendSumAndCount(labels, sum: sum, count: count)
     }
@@ -125,15 +169,67 @@ public struct ExpositionWriter: Sendable {
         return String(value)
     }
 
-    private mutating func appendSumAndCount(_ labels: String, sum: Double, count: UInt64) {
-        for (suffix, value) in [("_sum", Self.format(sum)), ("_count", String(count))] {
-            self.bytes.append(contentsOf: self.sampleName)
-            self.append(suffix)
-            self.append(labels)
-            self.bytes.append(UInt8(ascii: " "))
-            self.append(value)
-            self.bytes.append(UInt8(ascii: "\n"))
+    private mutating func appendSumAndCount(_ labels: ExpositionLabels, sum: Double, count: UInt64) {
+        self.bytes.append(contentsOf: self.sampleName)
+        self.bytes.append(contentsOf: "_sum".utf8)
+        self.appendLabels(labels, .none)
+        self.bytes.append(UInt8(ascii: " "))
+        self.appendValue(sum)
+        self.bytes.append(UInt8(ascii: "\n"))
+        self.bytes.append(contentsOf: self.sampleName)
+        self.bytes.append(contentsOf: "_count".utf8)
+        self.appendLabels(labels, .none)
+        self.bytes.append(UInt8(ascii: " "))
+        self.appendDecimal(count)
+        self.bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// Writes `{labels,extra}`, or nothing when both are empty.
+    private mutating func appendLabels(_ labels: ExpositionLabels, _ extra: ExpositionLabels) {
+        if labels.isEmpty, extra.isEmpty { return }
+        self.bytes.append(UInt8(ascii: "{"))
+        self.bytes.append(contentsOf: labels.bytes)
+        if !labels.isEmpty, !extra.isEmpty { self.bytes.append(UInt8(ascii: ",")) }
+        self.bytes.append(contentsOf: extra.bytes)
+        self.bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes an unsigned integer's decimal digits without building a string.
+    private mutating func appendDecimal(_ value: UInt64) {
+        if value < 10 {
+            self.bytes.append(UInt8(ascii: "0") &+ UInt8(value))
+            return
         }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        var remaining = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while remaining > 0 {
+                buffer[23 - count] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
+                remaining /= 10
+                count += 1
+            }
+            self.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        }
+    }
+
+    /// Writes a value as ``format(_:)`` does, integers without building a string.
+    private mutating func appendValue(_ value: Double) {
+        if value == value.rounded(), abs(value) < 1e15 {
+            if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
+            self.appendDecimal(UInt64(abs(value)))
+        } else {
+            self.append(Self.format(value))
+        }
+    }
+
+    /// Reads back a label string from ``labels(_:)`` into its rendered pairs.
+    private static func parse(_ labels: String) -> ExpositionLabels {
+        var bytes = Array(labels.utf8)
+        guard bytes.count >= 2 else { return .none }
+        bytes.removeFirst()
+        bytes.removeLast()
+        return ExpositionLabels(rendered: bytes)
     }
 
     private mutating func append(_ text: String) {

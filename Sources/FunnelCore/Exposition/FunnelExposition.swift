@@ -21,9 +21,10 @@ public enum FunnelExposition {
             ledger.pipelines[name].flatMap { pipeline in ledger.funnel(pipeline: name).map { (pipeline, $0) } }
         }
         // Label strings for each stage, rendered once per scrape.
-        let stageLabels: [[String]] = funnels.map { pipeline, _ in
-            pipeline.stages.map { ExpositionWriter.labels(["pipeline": pipeline.name, "stage": $0]) }
+        let stageLabels: [[ExpositionLabels]] = funnels.map { pipeline, _ in
+            pipeline.stages.map { ExpositionLabels(["pipeline": pipeline.name, "stage": $0]) }
         }
+        let outcomeLabels = Outcome.allCases.map { ExpositionLabels(["outcome": $0.name]) }
 
         writer.family("funnel_build", .info, help: "Funnel build information.")
         writer.sample(ExpositionWriter.labels(["version": version]), UInt64(1))
@@ -50,10 +51,7 @@ public enum FunnelExposition {
         for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
             for stage in pipeline.stages.indices {
                 for outcome in Outcome.allCases {
-                    writer.sample(
-                        Self.labels(stageLabels[pipelineIndex][stage], outcome: outcome),
-                        pipeline.total[stage][outcome]
-                    )
+                    writer.sample(stageLabels[pipelineIndex][stage], outcomeLabels[Int(outcome.rawValue)], pipeline.total[stage][outcome])
                 }
             }
         }
@@ -64,10 +62,7 @@ public enum FunnelExposition {
         for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
             for stage in pipeline.stages.indices {
                 for outcome in Outcome.allCases {
-                    writer.sample(
-                        Self.labels(stageLabels[pipelineIndex][stage], outcome: outcome),
-                        pipeline.settled[stage][outcome]
-                    )
+                    writer.sample(stageLabels[pipelineIndex][stage], outcomeLabels[Int(outcome.rawValue)], pipeline.settled[stage][outcome])
                 }
             }
         }
@@ -121,9 +116,10 @@ public enum FunnelExposition {
     // MARK: Latency
 
     private static func renderLatency(
-        _ writer: inout ExpositionWriter, ledger: FunnelLedger, funnels: [(PipelineLedger, PipelineFunnel)], stageLabels: [[String]]
+        _ writer: inout ExpositionWriter, ledger: FunnelLedger, funnels: [(PipelineLedger, PipelineFunnel)], stageLabels: [[ExpositionLabels]]
     ) {
-        let bounds = ledger.latency.bucketsSeconds
+        let buckets = writer.bucketLabels(bounds: ledger.latency.bucketsSeconds)
+        let windowLabels = LatencyWindow.allCases.map { ExpositionLabels(["window": $0.rawValue]) }
         let now = ledger.latestMillis
         writer.family("funnel_stage_latency_seconds", .histogram, help: "Latency of each stage's events, as reported.")
         for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
@@ -131,7 +127,7 @@ public enum FunnelExposition {
                 guard let series = ledger.latency.stages[StageKey(pipeline: pipeline.name, stage: stage)] else { continue }
                 let histogram = series.histogram
                 writer.histogram(
-                    stageLabels[pipelineIndex][index], bounds: bounds, cumulativeCounts: histogram.cumulativeCounts,
+                    stageLabels[pipelineIndex][index], buckets: buckets, cumulativeCounts: histogram.cumulativeCounts,
                     sum: histogram.sumSeconds, count: histogram.count
                 )
             }
@@ -142,10 +138,10 @@ public enum FunnelExposition {
         )
         for (pipelineIndex, (pipeline, _)) in funnels.enumerated() {
             for (index, stage) in pipeline.stages.enumerated() {
-                for window in LatencyWindow.allCases {
+                for (windowIndex, window) in LatencyWindow.allCases.enumerated() {
                     let sketch = ledger.latency.sketch(stage: StageKey(pipeline: pipeline.name, stage: stage), window: window, nowMillis: now)
                     guard !sketch.isEmpty else { continue }
-                    Self.summary(&writer, String(stageLabels[pipelineIndex][index].dropLast()) + ",window=\"" + window.rawValue + "\"}", sketch)
+                    Self.summary(&writer, stageLabels[pipelineIndex][index].appending(windowLabels[windowIndex]), sketch)
                 }
             }
         }
@@ -153,7 +149,7 @@ public enum FunnelExposition {
         for (pipeline, _) in funnels {
             guard let series = ledger.latency.endToEnd[pipeline.name] else { continue }
             writer.histogram(
-                ExpositionWriter.labels(["pipeline": pipeline.name]), bounds: bounds,
+                ExpositionLabels(["pipeline": pipeline.name]), buckets: buckets,
                 cumulativeCounts: series.histogram.cumulativeCounts, sum: series.histogram.sumSeconds, count: series.histogram.count
             )
         }
@@ -165,27 +161,26 @@ public enum FunnelExposition {
             for window in LatencyWindow.allCases {
                 let sketch = ledger.latency.endToEndSketch(pipeline: pipeline.name, window: window, nowMillis: now)
                 guard !sketch.isEmpty else { continue }
-                Self.summary(&writer, ExpositionWriter.labels(["pipeline": pipeline.name, "window": window.rawValue]), sketch)
+                Self.summary(&writer, ExpositionLabels(["pipeline": pipeline.name, "window": window.rawValue]), sketch)
             }
         }
     }
 
-    private static func summary(_ writer: inout ExpositionWriter, _ labels: String, _ sketch: LatencySketch) {
+    private static func summary(_ writer: inout ExpositionWriter, _ labels: ExpositionLabels, _ sketch: LatencySketch) {
         writer.summary(
             labels,
-            quantiles: LatencyQuantiles.reported.map { ($0.label, (sketch.quantile($0.q) ?? 0) / 1000) },
+            quantiles: zip(Self.quantileLabels, LatencyQuantiles.reported).map { ($0, (sketch.quantile($1.q) ?? 0) / 1000) },
             sum: sketch.sum / 1000,
             count: sketch.count
         )
     }
 
-    private static func labels(_ stageLabels: String, outcome: Outcome) -> String {
-        String(stageLabels.dropLast()) + ",outcome=\"" + outcome.name + "\"}"
-    }
+    /// The `quantile` label of each reported quantile.
+    private static let quantileLabels = LatencyQuantiles.reported.map { ExpositionLabels(["quantile": $0.label]) }
 
     private static func stageGauge(
         _ writer: inout ExpositionWriter, _ name: String, _ help: String,
-        _ funnels: [(PipelineLedger, PipelineFunnel)], _ stageLabels: [[String]], _ value: KeyPath<StageFunnel, UInt64>
+        _ funnels: [(PipelineLedger, PipelineFunnel)], _ stageLabels: [[ExpositionLabels]], _ value: KeyPath<StageFunnel, UInt64>
     ) {
         writer.family(name, .gauge, help: help)
         for (pipelineIndex, (_, funnel)) in funnels.enumerated() {
@@ -202,10 +197,7 @@ public enum FunnelExposition {
         writer.family(name, .gauge, help: help)
         for (pipeline, funnel) in funnels {
             for hop in funnel.transit {
-                writer.sample(
-                    ExpositionWriter.labels(["pipeline": pipeline.name, "from_stage": hop.from, "to_stage": hop.to]),
-                    hop[keyPath: value]
-                )
+                writer.sample(ExpositionLabels(["pipeline": pipeline.name, "from_stage": hop.from, "to_stage": hop.to]), hop[keyPath: value])
             }
         }
     }

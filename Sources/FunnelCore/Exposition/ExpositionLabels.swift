@@ -1,0 +1,57 @@
+/// A label set rendered once as `name="value",...` (no braces), so the many samples of one series reuse its bytes.
+public struct ExpositionLabels: Sendable, Hashable {
+    /// The rendered pairs, escaped, without the surrounding braces.
+    public private(set) var bytes: [UInt8]
+
+    /// No labels.
+    public static let none = ExpositionLabels(bytes: [])
+
+    private init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Wraps pairs already rendered and escaped, such as the inside of a ``ExpositionWriter/labels(_:)`` string.
+    init(rendered bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Renders `pairs` in order, escaping each value.
+    public init(_ pairs: KeyValuePairs<String, String>) {
+        self.bytes = []
+        for (name, value) in pairs { self.append(name, value) }
+    }
+
+    /// Whether the set has no labels.
+    public var isEmpty: Bool { self.bytes.isEmpty }
+
+    /// This set with one more label after the others.
+    public func appending(_ name: String, _ value: String) -> ExpositionLabels {
+        var labels = self
+        labels.append(name, value)
+        return labels
+    }
+
+    /// This set followed by the labels of `other`.
+    public func appending(_ other: ExpositionLabels) -> ExpositionLabels {
+        guard !other.isEmpty else { return self }
+        var labels = self
+        if !labels.bytes.isEmpty { labels.bytes.append(UInt8(ascii: ",")) }
+        labels.bytes.append(contentsOf: other.bytes)
+        return labels
+    }
+
+    private mutating func append(_ name: String, _ value: String) {
+        if !self.bytes.isEmpty { self.bytes.append(UInt8(ascii: ",")) }
+        self.bytes.append(contentsOf: name.utf8)
+        self.bytes.append(contentsOf: #"=""#.utf8)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): self.bytes.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\""): self.bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\n"): self.bytes.append(contentsOf: #"\n"#.utf8)
+            default: self.bytes.append(byte)
+            }
+        }
+        self.bytes.append(UInt8(ascii: "\""))
+    }
+}
