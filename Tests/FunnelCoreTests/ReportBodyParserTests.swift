@@ -171,6 +171,21 @@ import Testing
         #expect(reports == [StageReport(pipeline: "o", stage: "s", outcome: .deadLettered, count: 3)])
     }
 
+    /// Strings are scanned eight bytes at a time: an escape or a control character must be found at every offset.
+    @Test(arguments: 0..<20)
+    func escapesAndControlCharactersAreFoundAtEveryOffset(offset: Int) throws {
+        let head = String(repeating: "a", count: offset)
+        let escaped = try parser.parse(#"{"pipeline":"\#(head)\u002dz","stage":"s","outcome":"received"}"#).stageReports
+        #expect(escaped.first?.pipeline == head + "-z")
+        let control = #"{"pipeline":"o","stage":"s","outcome":"received","event_time":"\#(head)\#u{01}"}"#
+        #expect { try parser.parse(control) } throws: { ($0 as? ReportRejection)?.reason == .malformedJSON }
+        #expect { try parser.parse(#"{"pipeline":"\#(head)\"x","stage":"s","outcome":"received"}"#) } throws: {
+            ($0 as? ReportRejection)?.reason == .invalidValue && ($0 as? ReportRejection)?.field == "pipeline"
+        }
+        let plain = try parser.parse(#"{"pipeline":"\#(head)z","stage":"s","outcome":"received"}"#).stageReports
+        #expect(plain.first?.pipeline == head + "z")
+    }
+
     @Test func repeatedNamesInABatchComeOutEqual() throws {
         let body = "[" + (0..<100).map { #"{"pipeline":"p\#($0 % 40)","stage":"stage-\#($0 % 7)","outcome":"received"}"# }.joined(separator: ",") + "]"
         let reports = try ReportBodyParser().parse(body).stageReports

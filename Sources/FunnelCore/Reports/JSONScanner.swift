@@ -92,17 +92,38 @@ struct JSONScanner: ~Copyable {
         let mark = self.position
         try self.expect(UInt8(ascii: "\""), "expected a string")
         let start = self.position
-        while self.position < self.bytes.count {
-            let byte = self.bytes[self.position]
-            if byte == UInt8(ascii: "\"") {
-                self.position += 1
-                return start..<(self.position - 1)
-            }
-            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+        self.skipPlainBytes()
+        if self.position < self.bytes.count, self.bytes[self.position] == UInt8(ascii: "\"") {
             self.position += 1
+            return start..<(self.position - 1)
         }
         self.position = mark
         return nil
+    }
+
+    /// Moves past bytes that may stand in a string as they are, eight at a time, stopping at a quote, a backslash,
+    /// a control character or the end.
+    @inline(__always)
+    private mutating func skipPlainBytes() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while self.position + 8 <= self.bytes.count {
+            let word = UInt64(littleEndian: self.bytes.loadUnaligned(fromByteOffset: self.position, as: UInt64.self))
+            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            // A byte is flagged when it is zero after the XOR (quote, backslash) or below 0x20; the lowest flag is exact.
+            let flags = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes | (word &- ones &* 0x20) & ~word) & highs
+            if flags != 0 {
+                self.position += flags.trailingZeroBitCount / 8
+                return
+            }
+            self.position += 8
+        }
+        while self.position < self.bytes.count {
+            let byte = self.bytes[self.position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return }
+            self.position += 1
+        }
     }
 
     /// The body's bytes in `range`.
