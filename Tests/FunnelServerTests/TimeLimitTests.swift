@@ -1,0 +1,35 @@
+import FunnelServer
+import Testing
+
+@Suite struct TimeLimitTests {
+    @Test func returnsAtTheLimitEvenWhenTheOperationIgnoresCancellation() async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome = await TimeLimit.run(seconds: 0.2) { () -> Int in
+            // Blocks without checking for cancellation, like a hung read.
+            let end = ContinuousClock.now.advanced(by: .seconds(3))
+            while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(50)) }
+            return 1
+        }
+        let elapsed = clock.now - start
+        guard case .timedOut = outcome else {
+            Issue.record("expected a timeout, got \(outcome)")
+            return
+        }
+        #expect(elapsed < .seconds(1))
+    }
+
+    @Test func returnsTheResultOrErrorWithinTheLimit() async {
+        let value = await TimeLimit.run(seconds: 5) { 42 }
+        guard case .finished(.success(42)) = value else {
+            Issue.record("expected 42, got \(value)")
+            return
+        }
+        let failure = await TimeLimit.run(seconds: 5) { () throws -> Int in throw DLQSourceError("boom") }
+        guard case .finished(.failure(let error)) = failure else {
+            Issue.record("expected an error, got \(failure)")
+            return
+        }
+        #expect(error as? DLQSourceError == DLQSourceError("boom"))
+    }
+}
