@@ -2,23 +2,36 @@ public import Foundation
 
 /// A server process for a test suite that stops when the test process ends, however it ends.
 ///
-/// The command runs under `/bin/sh`, which waits on its standard input: when the test process exits (or
-/// ``stop()`` closes the pipe) the shell sends the server `signal`, waits for it, and removes `cleanup`. So a server
-/// shared by a whole suite never outlives `swift test`.
+/// The command runs under `/bin/sh`, which watches the test process and a stop file: once the test process is gone
+/// (or ``stop()`` creates the file) it sends the server `signal` (then `KILL` if it is still there after 10 seconds),
+/// waits for it and removes `cleanup`. So a server shared by a whole suite never outlives `swift test`. (Closing a
+/// pipe is no tether: every later child inherits the pipe's other end.) Children inherit the test process's blocked
+/// signals, so a server that does not unblock them itself, like redis-server, needs `KILL`.
 public final class TetheredProcess: @unchecked Sendable {
     // @unchecked: the stored properties are set once in init; Process is only asked isRunning and waited on.
     public let process: Process
-    private let tether: Pipe
+    private let stopFile: String
     /// Where the server's output goes.
     public let logPath: String
 
     /// Starts `command` (a shell command line) with `environment` added; `signal` stops it, then `cleanup` is removed.
     public init(
-        _ command: String, environment: [String: String] = [:], signal: String = "TERM", cleanup: String? = nil, logPath: String,
+        _ command: String, environment: [String: String] = [:], signal: String = "KILL", cleanup: String? = nil, logPath: String,
         asUser user: String? = nil
     ) throws {
-        let removal = cleanup.map { "; rm -rf '\($0)'" } ?? ""
-        let script = "\(command) & server=$!; cat >/dev/null; kill -\(signal) $server 2>/dev/null; wait $server\(removal)"
+        let stopFile = NSTemporaryDirectory() + "funnel-tether-\(UUID().uuidString)"
+        let parent = ProcessInfo.processInfo.processIdentifier
+        let removal = cleanup.map { "rm -rf '\($0)'" } ?? ":"
+        let script = """
+            \(command) &
+            server=$!
+            while [ -d /proc/\(parent) ] && [ ! -e '\(stopFile)' ] && kill -0 $server 2>/dev/null; do sleep 0.2; done
+            kill -\(signal) $server 2>/dev/null
+            for _ in $(seq 50); do kill -0 $server 2>/dev/null || break; sleep 0.2; done
+            kill -KILL $server 2>/dev/null
+            wait $server
+            \(removal)
+            """
         let process = Process()
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
@@ -32,11 +45,10 @@ public final class TetheredProcess: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.standardOutput = log
         process.standardError = log
-        let tether = Pipe()
-        process.standardInput = tether
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
-        self.tether = tether
+        self.stopFile = stopFile
         self.logPath = logPath
     }
 
@@ -45,8 +57,11 @@ public final class TetheredProcess: @unchecked Sendable {
 
     /// Stops the server and waits until it has exited.
     public func stop() {
-        try? self.tether.fileHandleForWriting.close()
-        self.process.waitUntilExit()
+        if self.process.isRunning {
+            _ = FileManager.default.createFile(atPath: self.stopFile, contents: nil)
+            self.process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: self.stopFile)
     }
 
     deinit {

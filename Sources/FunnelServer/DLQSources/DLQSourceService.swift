@@ -97,6 +97,8 @@ public final class DLQSourceService: Service, Sendable {
                 self.logger.info("DLQ source is up", metadata: ["source": "\(source.name)", "depth": "\(reading.depth)"])
                 self.alarmWakeup?.signal()
             }
+        case .finished(.failure(let error as DLQSourceError)) where error.timedOut:
+            self.failed(source, .timeout, "\(source.name): no answer within the timeout of \(Self.shown(seconds: timeout)) (\(error.message))", now: now)
         case .finished(.failure(let error)):
             let cause = (error as? DLQSourceError)?.message ?? String(describing: error)
             self.failed(source, .error, "\(source.name): \(cause)", now: now)

@@ -27,7 +27,11 @@ public struct PostgresProbe: DLQProbe {
         do {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: self.logger)
         } catch {
-            throw DLQSourceError("cannot connect to postgres at \(self.settings.host):\(self.settings.port) as \(self.settings.user): \(Self.describe(error))")
+            let timedOut = ((error as? PSQLError)?.underlying as? ChannelError) == .connectTimeout(configuration.options.connectTimeout)
+            throw DLQSourceError(
+                "cannot connect to postgres at \(self.settings.host):\(self.settings.port) as \(self.settings.user): \(Self.describe(error))",
+                timedOut: timedOut
+            )
         }
         do {
             let depth = try await withTaskCancellationHandler {

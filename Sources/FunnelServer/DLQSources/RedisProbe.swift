@@ -26,7 +26,9 @@ public struct RedisProbe: DLQProbe {
                     }
                 }
         } catch {
-            throw DLQSourceError("cannot connect to redis at \(address): \(error)")
+            var timedOut = false
+            if case .connectTimeout = error as? ChannelError { timedOut = true }
+            throw DLQSourceError("cannot connect to redis at \(address): \(error)", timedOut: timedOut)
         }
         return try await withTaskCancellationHandler {
             try await connection.executeThenClose { inbound, outbound in

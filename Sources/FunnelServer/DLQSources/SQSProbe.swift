@@ -50,7 +50,7 @@ public struct SQSProbe: DLQProbe {
             response = try await self.client.execute(request, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
             reply = try await response.body.collect(upTo: 1 << 20)
         } catch {
-            throw DLQSourceError("GetQueueAttributes to \(self.settings.endpoint) failed: \(Self.describe(error))")
+            throw DLQSourceError("GetQueueAttributes to \(self.settings.endpoint) failed: \(Self.describe(error))", timedOut: Self.isTimeout(error))
         }
         let bytes = Data(reply.readableBytesView)
         guard response.status == .ok else {
@@ -100,6 +100,12 @@ public struct SQSProbe: DLQProbe {
     private static func element(_ name: String, in text: String) -> String? {
         guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex) else { return nil }
         return String(text[start.upperBound..<end.lowerBound])
+    }
+
+    /// Whether the error is the request's deadline passing.
+    static func isTimeout(_ error: any Error) -> Bool {
+        guard let error = error as? HTTPClientError else { return false }
+        return error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout
     }
 
     /// A transport error in words: `connection refused`, `timed out`.

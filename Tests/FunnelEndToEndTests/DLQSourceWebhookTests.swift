@@ -5,7 +5,7 @@ import FunnelTesting
 import Testing
 
 /// Alarms on polled sources, delivered to a real webhook receiver.
-@Suite struct DLQSourceAlarmTests {
+@Suite struct DLQSourceWebhookTests {
     @Test func aSourceDownAlarmAndADepthAlarmFireFromPolling() async throws {
         let receiver = try await CapturingWebhookReceiver()
         let redis = try await QueueServers.redis.value()
