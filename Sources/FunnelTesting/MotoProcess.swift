@@ -17,7 +17,7 @@ public final class MotoProcess: Sendable {
 
     public init() async throws {
         let python = try RequiredTool("python3", package: "python3")
-        let probe = try python.run(["-c", "import moto.server, boto3, flask"])
+        let probe = try await BlockingCall.run { try python.run(["-c", "import moto.server, boto3, flask"]) }
         guard probe.status == 0 else {
             throw RequiredTool.Missing(description: "moto is not installed: run `python3 -m pip install 'moto[server]'` (or `bash .ci/run`, which installs it)")
         }
@@ -35,50 +35,54 @@ public final class MotoProcess: Sendable {
             guard server.process.isRunning else { throw RequiredTool.Missing(description: "moto exited: \(server.log)") }
             return try await TestHTTP.get(endpoint + "/moto-api/data.json").status == 200 ? true : nil
         }
-        let setup = try python.run(["-c", Self.script(endpoint: endpoint, key: ("setup", "setup"), """
+        let setupScript = Self.script(endpoint: endpoint, key: ("setup", "setup"), """
             iam = boto3.client("iam", endpoint_url=ENDPOINT, region_name="us-east-1", aws_access_key_id="setup", aws_secret_access_key="setup")
             iam.create_user(UserName="funnel")
             iam.put_user_policy(UserName="funnel", PolicyName="all", PolicyDocument=json.dumps(
                 {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
             key = iam.create_access_key(UserName="funnel")["AccessKey"]
             print(key["AccessKeyId"] + " " + key["SecretAccessKey"])
-            """)])
+            """)
+        let setup = try await BlockingCall.run { try python.run(["-c", setupScript]) }
         let parts = setup.output.split(whereSeparator: \.isWhitespace)
         guard setup.status == 0, parts.count >= 2 else { throw RequiredTool.Missing(description: "moto IAM setup failed: \(setup.output)") }
         self.accessKeyID = String(parts[parts.count - 2])
         self.secretAccessKey = String(parts[parts.count - 1])
-        let enable = try python.run(["-c", """
+        let enableScript = """
             import urllib.request
             urllib.request.urlopen(urllib.request.Request("\(endpoint)/moto-api/reset-auth", data=b"0", method="POST",
                 headers={"Content-Type": "application/octet-stream"})).read()
-            """])
+            """
+        let enable = try await BlockingCall.run { try python.run(["-c", enableScript]) }
         guard enable.status == 0 else { throw RequiredTool.Missing(description: "enabling moto authentication failed: \(enable.output)") }
     }
 
     /// Creates a queue (signed with the valid key) and returns its URL.
-    public func createQueue(_ name: String) throws -> String {
-        try self.boto("print(sqs.create_queue(QueueName=\(Self.quoted(name)))[\"QueueUrl\"])")
+    public func createQueue(_ name: String) async throws -> String {
+        try await self.boto("print(sqs.create_queue(QueueName=\(Self.quoted(name)))[\"QueueUrl\"])")
     }
 
     /// Sends `count` messages to the queue.
-    public func send(_ count: Int, to queueURL: String) throws {
-        try self.boto("""
+    public func send(_ count: Int, to queueURL: String) async throws {
+        try await self.boto("""
             for i in range(\(count)):
                 sqs.send_message(QueueUrl=\(Self.quoted(queueURL)), MessageBody="dead letter %d" % i)
             """)
     }
 
     /// Receives up to `count` messages (making them not visible for `visibility` seconds) without deleting them.
-    public func receive(_ count: Int, from queueURL: String, visibility: Int = 300) throws {
-        try self.boto("sqs.receive_message(QueueUrl=\(Self.quoted(queueURL)), MaxNumberOfMessages=\(count), VisibilityTimeout=\(visibility))")
+    public func receive(_ count: Int, from queueURL: String, visibility: Int = 300) async throws {
+        try await self.boto("sqs.receive_message(QueueUrl=\(Self.quoted(queueURL)), MaxNumberOfMessages=\(count), VisibilityTimeout=\(visibility))")
     }
 
     @discardableResult
-    private func boto(_ body: String) throws -> String {
-        let result = try self.python.run(["-c", Self.script(endpoint: self.endpoint, key: (self.accessKeyID, self.secretAccessKey), """
+    private func boto(_ body: String) async throws -> String {
+        let script = Self.script(endpoint: self.endpoint, key: (self.accessKeyID, self.secretAccessKey), """
             sqs = boto3.client("sqs", endpoint_url=ENDPOINT, region_name="us-east-1", aws_access_key_id=KEY, aws_secret_access_key=SECRET)
             \(body)
-            """)])
+            """)
+        let python = self.python
+        let result = try await BlockingCall.run { try python.run(["-c", script]) }
         guard result.status == 0 else { throw RequiredTool.Missing(description: "boto3 call failed: \(result.output)") }
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }

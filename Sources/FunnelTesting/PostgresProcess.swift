@@ -22,10 +22,12 @@ public final class PostgresProcess: Sendable {
         let data = directory.file("data")
         let passwordFile = try directory.write(password + "\n", to: "password")
         if let runAs {
-            _ = try RequiredTool("chown", package: "coreutils").run(["-R", "\(runAs):\(runAs)", directory.path])
-            _ = try RequiredTool("chmod", package: "coreutils").run(["755", directory.path])
+            let (chown, chmod) = (try RequiredTool("chown", package: "coreutils"), try RequiredTool("chmod", package: "coreutils"))
+            let path = directory.path
+            _ = try await BlockingCall.run { try chown.run(["-R", "\(runAs):\(runAs)", path]) }
+            _ = try await BlockingCall.run { try chmod.run(["755", path]) }
         }
-        let initdb = try Self.run(
+        let initdb = try await Self.run(
             runAs, binaries + "/initdb",
             ["-D", data, "-U", user, "--pwfile=\(passwordFile)", "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--no-sync"]
         )
@@ -42,14 +44,14 @@ public final class PostgresProcess: Sendable {
         let server = self.server
         _ = try await Deadline.poll("postgres to accept connections (log: \(directory.file("postgres.log")))") { () -> Bool? in
             guard server.process.isRunning else { throw RequiredTool.Missing(description: "postgres exited: \(server.log)") }
-            return (try? self.sql("SELECT 1")) != nil ? true : nil
+            return (try? await self.sql("SELECT 1")) != nil ? true : nil
         }
     }
 
     /// Runs SQL as the superuser over the unix socket with `psql`; returns its unaligned output.
     @discardableResult
-    public func sql(_ text: String, database: String = "postgres") throws -> String {
-        let result = try Self.run(
+    public func sql(_ text: String, database: String = "postgres") async throws -> String {
+        let result = try await Self.run(
             self.runAs, self.binaries + "/psql",
             ["-h", self.socketDirectory, "-p", String(self.port), "-U", self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", text]
         )
@@ -67,10 +69,16 @@ public final class PostgresProcess: Sendable {
         return "\(root)/\(version)/bin"
     }
 
-    private static func run(_ user: String?, _ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs `binary` to completion (as `user`, when given) on a thread of its own.
+    private static func run(_ user: String?, _ binary: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         if let user {
-            return try RequiredTool("runuser", package: "util-linux").run(["-u", user, "--", binary] + arguments, directory: "/")
+            let runuser = try RequiredTool("runuser", package: "util-linux")
+            return try await BlockingCall.run { try runuser.run(["-u", user, "--", binary] + arguments, directory: "/") }
         }
+        return try await BlockingCall.run { try Self.runDirectly(binary, arguments) }
+    }
+
+    private static func runDirectly(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

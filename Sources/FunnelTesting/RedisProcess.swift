@@ -21,16 +21,18 @@ public final class RedisProcess: Sendable {
         let server = self.server
         _ = try await Deadline.poll("redis-server to answer PING (log: \(directory.file("redis.log")))") { () -> Bool? in
             guard server.process.isRunning else { throw RequiredTool.Missing(description: "redis-server exited: \(server.log)") }
-            return try self.command(["PING"]).contains("PONG") ? true : nil
+            return try await self.command(["PING"]).contains("PONG") ? true : nil
         }
     }
 
     /// Runs one command with `redis-cli` and returns its raw output.
     @discardableResult
-    public func command(_ arguments: [String]) throws -> String {
+    public func command(_ arguments: [String]) async throws -> String {
         var options = ["-h", "127.0.0.1", "-p", String(self.port), "--no-auth-warning"]
         if let password = self.password { options += ["-a", password] }
-        let result = try self.cli.run(options + arguments)
+        let cli = self.cli
+        let all = options + arguments
+        let result = try await BlockingCall.run { try cli.run(all) }
         guard result.status == 0 else { throw RequiredTool.Missing(description: "redis-cli \(arguments.joined(separator: " ")) failed: \(result.output)") }
         return result.output
     }

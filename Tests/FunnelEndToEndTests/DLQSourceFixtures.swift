@@ -30,8 +30,8 @@ extension LiveServer {
     }
 
     /// Waits until the source's last poll failed and returns its status.
-    func waitUntilDown(_ name: String) async throws -> DLQSourceStatus {
-        try await Deadline.poll("source \(name) to be down", timeout: .seconds(15)) { () -> DLQSourceStatus? in
+    func waitUntilDown(_ name: String, within timeout: Duration = .seconds(20)) async throws -> DLQSourceStatus {
+        try await Deadline.poll("source \(name) to be down", timeout: timeout) { () -> DLQSourceStatus? in
             guard let status = try await self.source(name), status.up == false else { return nil }
             return status
         }
@@ -39,7 +39,7 @@ extension LiveServer {
 
     /// Waits until `/api/v1/dlq` shows `depth` for the queue.
     func waitForDepth(_ depth: UInt64, pipeline: String, queue: String) async throws {
-        _ = try await Deadline.poll("\(pipeline)/\(queue) to show depth \(depth)", timeout: .seconds(15)) { () -> Bool? in
+        _ = try await Deadline.poll("\(pipeline)/\(queue) to show depth \(depth)", timeout: .seconds(20)) { () -> Bool? in
             try await self.depth(pipeline: pipeline, queue: queue) == depth ? true : nil
         }
     }

@@ -10,7 +10,7 @@ import Testing
         let receiver = try await CapturingWebhookReceiver()
         let redis = try await QueueServers.redis.value()
         let list = uniqueName("list")
-        try redis.command(["RPUSH", list, "a", "b", "c"])
+        try await redis.command(["RPUSH", list, "a", "b", "c"])
         let closed = try await FreePort.next()
         let yaml = """
             receivers:

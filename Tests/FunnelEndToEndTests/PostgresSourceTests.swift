@@ -12,9 +12,9 @@ import Testing
     {
         let postgres = try await QueueServers.postgres.value()
         let database = uniqueName("jobs").replacingOccurrences(of: "-", with: "_")
-        try postgres.sql("CREATE DATABASE \(database)")
-        try postgres.sql("CREATE TABLE jobs (id serial PRIMARY KEY, state text NOT NULL)", database: database)
-        try postgres.sql("INSERT INTO jobs (state) SELECT 'dead' FROM generate_series(1, \(dead)); INSERT INTO jobs (state) VALUES ('done')", database: database)
+        try await postgres.sql("CREATE DATABASE \(database)")
+        try await postgres.sql("CREATE TABLE jobs (id serial PRIMARY KEY, state text NOT NULL)", database: database)
+        try await postgres.sql("INSERT INTO jobs (state) SELECT 'dead' FROM generate_series(1, \(dead)); INSERT INTO jobs (state) VALUES ('done')", database: database)
         let source = DLQSourceConfiguration(
             pipeline: "billing", queue: database, intervalSeconds: max(0.2, timeout), timeoutSeconds: timeout,
             settings: .postgres(PostgresSourceSettings(
@@ -30,7 +30,7 @@ import Testing
         let server = try await LiveServer.start(configuration: pollingConfiguration([source]))
         defer { Task { try await server.stop() } }
         try await server.waitForDepth(4, pipeline: "billing", queue: database)
-        try postgres.sql("INSERT INTO jobs (state) VALUES ('dead'), ('dead')", database: database)
+        try await postgres.sql("INSERT INTO jobs (state) VALUES ('dead'), ('dead')", database: database)
         try await server.waitForDepth(6, pipeline: "billing", queue: database)
         #expect(try await server.metric("funnel_dlq_source_up{source=\"postgres:billing/\(database)\",kind=\"postgres\",pipeline=\"billing\",queue=\"\(database)\"}") == 1)
     }
@@ -45,7 +45,7 @@ import Testing
         // PostgreSQL names the statement's top level (SELECT) for a writing CTE.
         #expect(status.lastError?.hasPrefix("\(source.name): query failed: 25006: cannot execute ") == true, "\(status.lastError ?? "")")
         #expect(status.lastError?.hasSuffix(" in a read-only transaction") == true, "\(status.lastError ?? "")")
-        #expect(try postgres.sql("SELECT count(*) FROM jobs WHERE state = 'dead'", database: database) == "1")
+        #expect(try await postgres.sql("SELECT count(*) FROM jobs WHERE state = 'dead'", database: database) == "1")
     }
 
     @Test func aWrongPasswordIsTheServersMessage() async throws {

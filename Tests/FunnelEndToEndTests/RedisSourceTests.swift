@@ -18,10 +18,10 @@ import Testing
         let list = uniqueName("list")
         let stream = uniqueName("stream")
         let sorted = uniqueName("zset")
-        try redis.command(["RPUSH", list, "a", "b", "c"])
-        try redis.command(["XADD", stream, "*", "f", "1"])
-        try redis.command(["XADD", stream, "*", "f", "2"])
-        try redis.command(["ZADD", sorted, "1", "a", "2", "b", "3", "c", "4", "d"])
+        try await redis.command(["RPUSH", list, "a", "b", "c"])
+        try await redis.command(["XADD", stream, "*", "f", "1"])
+        try await redis.command(["XADD", stream, "*", "f", "2"])
+        try await redis.command(["ZADD", sorted, "1", "a", "2", "b", "3", "c", "4", "d"])
         let server = try await LiveServer.start(configuration: pollingConfiguration([
             self.source(redis, key: list), self.source(redis, key: stream, command: .xlen), self.source(redis, key: sorted, command: .zcard),
         ]))
@@ -29,14 +29,14 @@ import Testing
         try await server.waitForDepth(3, pipeline: "mail", queue: list)
         try await server.waitForDepth(2, pipeline: "mail", queue: stream)
         try await server.waitForDepth(4, pipeline: "mail", queue: sorted)
-        try redis.command(["LPOP", list])
+        try await redis.command(["LPOP", list])
         try await server.waitForDepth(2, pipeline: "mail", queue: list)
     }
 
     @Test func aWrongTypeIsRedisError() async throws {
         let redis = try await QueueServers.redis.value()
         let stream = uniqueName("stream")
-        try redis.command(["XADD", stream, "*", "f", "1"])
+        try await redis.command(["XADD", stream, "*", "f", "1"])
         let source = self.source(redis, key: stream, command: .llen)
         let server = try await LiveServer.start(configuration: pollingConfiguration([source]))
         defer { Task { try await server.stop() } }
@@ -47,7 +47,7 @@ import Testing
     @Test func authenticatesWithThePasswordAndNamesAWrongOne() async throws {
         let redis = try await QueueServers.redisWithPassword.value()
         let list = uniqueName("list")
-        try redis.command(["RPUSH", list, "x"])
+        try await redis.command(["RPUSH", list, "x"])
         let right = self.source(redis, key: list, password: "correct horse")
         let wrong = self.source(redis, key: list, password: "battery staple", queue: "wrong")
         let missing = self.source(redis, key: list, queue: "missing")

@@ -16,9 +16,9 @@ import Testing
     @Test func readsTheDepthAndInFlightCountFromTheQueue() async throws {
         let moto = try await QueueServers.moto.value()
         let queue = uniqueName("orders-dlq")
-        let url = try moto.createQueue(queue)
-        try moto.send(5, to: url)
-        try moto.receive(2, from: url)
+        let url = try await moto.createQueue(queue)
+        try await moto.send(5, to: url)
+        try await moto.receive(2, from: url)
         let server = try await LiveServer.start(
             configuration: pollingConfiguration([self.source(moto, queue: queue, queueURL: url)]),
             environment: ["AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey]
@@ -34,14 +34,14 @@ import Testing
         #expect(status.lastError == nil)
         #expect(status.lastSuccessAt != nil)
         // New dead letters show up on a later poll.
-        try moto.send(4, to: url)
+        try await moto.send(4, to: url)
         try await server.waitForDepth(7, pipeline: "orders", queue: queue)
     }
 
     @Test func aWrongSecretIsMotosSignatureDoesNotMatch() async throws {
         let moto = try await QueueServers.moto.value()
         let queue = uniqueName("orders-dlq")
-        let url = try moto.createQueue(queue)
+        let url = try await moto.createQueue(queue)
         let server = try await LiveServer.start(
             configuration: pollingConfiguration([self.source(moto, queue: queue, queueURL: url)]),
             environment: ["AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": "not-the-secret"]
@@ -59,7 +59,7 @@ import Testing
     @Test func anUnknownAccessKeyIsInvalidClientTokenId() async throws {
         let moto = try await QueueServers.moto.value()
         let queue = uniqueName("orders-dlq")
-        let url = try moto.createQueue(queue)
+        let url = try await moto.createQueue(queue)
         let server = try await LiveServer.start(
             configuration: pollingConfiguration([self.source(moto, queue: queue, queueURL: url)]),
             environment: ["AWS_ACCESS_KEY_ID": "AKIAUNKNOWNKEY000000", "AWS_SECRET_ACCESS_KEY": "whatever"]
@@ -83,8 +83,8 @@ import Testing
     /// The issue's example, with moto's port for 5000, run by the real binary with credentials from the environment.
     @Test func theIssueExampleWorksWithTheFunnelBinary() async throws {
         let moto = try await QueueServers.moto.value()
-        let url = try moto.createQueue("orders-dlq")
-        try moto.send(2, to: url)
+        let url = try await moto.createQueue("orders-dlq")
+        try await moto.send(2, to: url)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let config = try directory.write("""
