@@ -87,7 +87,7 @@ public struct PostgresProbe: DLQProbe {
             if let info = error.serverInfo, let message = info[.message] {
                 return (info[.sqlState].map { "\($0): " } ?? "") + message
             }
-            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            if let underlying = error.underlying { return ConnectionFailureText.describe(underlying) }
             return "\(error.code)"
         }
         return String(describing: error)

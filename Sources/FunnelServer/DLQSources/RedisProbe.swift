@@ -28,7 +28,7 @@ public struct RedisProbe: DLQProbe {
         } catch {
             var timedOut = false
             if case .connectTimeout = error as? ChannelError { timedOut = true }
-            throw DLQSourceError("cannot connect to redis at \(address): \(error)", timedOut: timedOut)
+            throw DLQSourceError("cannot connect to redis at \(address): \(ConnectionFailureText.describe(error))", timedOut: timedOut)
         }
         return try await withTaskCancellationHandler {
             try await connection.executeThenClose { inbound, outbound in

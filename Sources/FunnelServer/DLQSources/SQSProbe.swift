@@ -15,7 +15,7 @@ public struct SQSProbe: DLQProbe {
     private let clock: @Sendable () -> Date
 
     public init(
-        settings: SQSSourceSettings, credentials: AWSCredentialChain? = nil, client: HTTPClient = .shared,
+        settings: SQSSourceSettings, credentials: AWSCredentialChain? = nil, client: HTTPClient = SQSProbe.client,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.settings = settings
@@ -23,6 +23,14 @@ public struct SQSProbe: DLQProbe {
         self.client = client
         self.clock = clock
     }
+
+    /// The client SQS probes share: a refused connection fails the poll at once instead of being retried until the
+    /// timeout, so the error says what happened.
+    public static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     public func read(timeoutSeconds: Double) async throws -> DLQReading {
         let credentials = try self.credentials.resolve()
@@ -116,7 +124,6 @@ public struct SQSProbe: DLQProbe {
             default: return "\(error)"
             }
         }
-        if let error = error as? IOError { return error.description }
-        return String(describing: error)
+        return ConnectionFailureText.describe(error)
     }
 }
