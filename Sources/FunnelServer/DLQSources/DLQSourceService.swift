@@ -48,9 +48,12 @@ public final class DLQSourceService: Service, Sendable {
     }
 
     public func run() async throws {
-        await withDiscardingTaskGroup { group in
-            for source in self.sources {
-                group.addTask { await self.poll(source) }
+        // Cancelled on graceful shutdown, so a poll hung on a dead queue ends at once instead of at its timeout.
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                for source in self.sources {
+                    group.addTask { await self.poll(source) }
+                }
             }
         }
     }
