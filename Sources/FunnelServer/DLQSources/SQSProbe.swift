@@ -2,7 +2,7 @@ public import AsyncHTTPClient
 public import FunnelCore
 public import Foundation
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 
 /// Reads an SQS queue's depth with a SigV4-signed `GetQueueAttributes` call (JSON protocol).
 ///
@@ -70,7 +70,7 @@ public struct SQSProbe: DLQProbe {
     // MARK: Replies
 
     /// The depth in a `GetQueueAttributes` JSON reply.
-    static func reading(from body: Data) throws(DLQSourceError) -> DLQReading {
+    public static func reading(from body: Data) throws(DLQSourceError) -> DLQReading {
         guard let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let attributes = json["Attributes"] as? [String: Any] else {
             throw DLQSourceError("GetQueueAttributes answered 200 without Attributes: \(String(decoding: body.prefix(200), as: UTF8.self))")
         }
@@ -88,7 +88,7 @@ public struct SQSProbe: DLQProbe {
     }
 
     /// `Code: Message` from a JSON (`__type`, `message`) or XML (`<Code>`, `<Message>`) error reply.
-    static func errorMessage(status: HTTPResponseStatus, body: Data) -> String {
+    public static func errorMessage(status: HTTPResponseStatus, body: Data) -> String {
         var code: String?
         var message: String?
         if let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
