@@ -60,4 +60,21 @@ import Testing
         let unauthenticated = try await server.waitUntilDown(missing.name)
         #expect(unauthenticated.lastError?.contains("NOAUTH") == true, "\(unauthenticated.lastError ?? "")")
     }
+
+    /// The on-call terminal shows a polled depth like a reported one.
+    @Test func thePolledDepthShowsInFunnelStatus() async throws {
+        let redis = try await QueueServers.redis.value()
+        let list = uniqueName("list")
+        try await redis.command(["RPUSH", list, "a", "b", "c"])
+        let server = try await LiveServer.start(configuration: pollingConfiguration([self.source(redis, key: list)]))
+        defer { Task { try await server.stop() } }
+        let body = #"[{"pipeline":"mail","stage":"send","outcome":"received","count":5}]"#
+        #expect(try await server.request("POST", "/v1/reports", body: body, headers: [("Content-Type", "application/json")]).status == 202)
+        try await server.waitForDepth(3, pipeline: "mail", queue: list)
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let status = try FunnelProcess(["status", "--server", server.baseURL], directory: directory.path)
+        _ = try await status.waitForExit()
+        #expect(status.standardOutput.contains("dead-letter queue \(list): depth 3, updated"), "\(status.standardOutput)")
+    }
 }
