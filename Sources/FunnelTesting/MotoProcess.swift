@@ -15,6 +15,7 @@ public final class MotoProcess: Sendable {
     private let server: TetheredProcess
     private let python: RequiredTool
 
+    /// Starts moto, creates the IAM user and its key, then turns signature checking on.
     public init() async throws {
         let python = try RequiredTool("python3", package: "python3")
         let probe = try await BlockingCall.run { try python.run(["-c", "import moto.server, boto3, flask"]) }

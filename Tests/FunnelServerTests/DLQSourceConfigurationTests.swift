@@ -126,4 +126,17 @@ import Testing
             return error.line == 4 && error.message == "no entry of dlq_sources matches pipeline jobs with source other; declare the source under dlq_sources:"
         }
     }
+
+    @Test func passwordsAreNeverPrinted() throws {
+        let configuration = try FunnelConfiguration(yaml: """
+            dlq_sources:
+              - {kind: postgres, pipeline: p, queue: q, url: "postgres://app:pg-secret@db:5432/jobs", query: select 1}
+              - {kind: redis, pipeline: p, queue: r, password: redis-secret, key: k}
+            """)
+        for text in ["\(configuration)", String(reflecting: configuration), "\(configuration.dlqSources)"] {
+            #expect(!text.contains("pg-secret"))
+            #expect(!text.contains("redis-secret"))
+        }
+        #expect("\(configuration.dlqSources[0].settings)".contains("postgres://app:<redacted>@db:5432/jobs"))
+    }
 }

@@ -24,3 +24,12 @@ public struct PostgresSourceSettings: Sendable, Hashable {
         self.statementTimeoutSeconds = statementTimeoutSeconds
     }
 }
+
+extension PostgresSourceSettings: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The connection without the password: safe to log.
+    public var description: String {
+        "postgres://\(self.user)\(self.password == nil ? "" : ":<redacted>")@\(self.host):\(self.port)/\(self.database) \(String(reflecting: self.query))"
+    }
+
+    public var debugDescription: String { self.description }
+}

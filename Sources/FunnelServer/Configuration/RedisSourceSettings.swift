@@ -25,3 +25,12 @@ public struct RedisSourceSettings: Sendable, Hashable {
         self.command = command
     }
 }
+
+extension RedisSourceSettings: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The connection without the password: safe to log.
+    public var description: String {
+        "redis://\(self.password == nil ? "" : ":<redacted>@")\(self.host):\(self.port)/\(self.database) \(self.command.rawValue.uppercased()) \(self.key)"
+    }
+
+    public var debugDescription: String { self.description }
+}

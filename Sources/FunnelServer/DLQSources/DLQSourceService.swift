@@ -47,6 +47,7 @@ public final class DLQSourceService: Service, Sendable {
         self.health = Mutex(Dictionary(uniqueKeysWithValues: sources.map { ($0.name, DLQSourceHealth(identity: $0.identity)) }))
     }
 
+    /// Polls every source until graceful shutdown.
     public func run() async throws {
         // Cancelled on graceful shutdown, so a poll hung on a dead queue ends at once instead of at its timeout.
         await cancelWhenGracefulShutdown {

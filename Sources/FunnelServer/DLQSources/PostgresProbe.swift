@@ -17,6 +17,7 @@ public struct PostgresProbe: DLQProbe {
         self.logger = logger
     }
 
+    /// Connects, counts and disconnects; the connection attempt gives up after `timeoutSeconds`.
     public func read(timeoutSeconds: Double) async throws -> DLQReading {
         var configuration = PostgresConnection.Configuration(
             host: self.settings.host, port: self.settings.port, username: self.settings.user, password: self.settings.password,

@@ -13,6 +13,7 @@ public struct RedisProbe: DLQProbe {
         self.settings = settings
     }
 
+    /// Connects, authenticates, selects and counts; the connection attempt gives up after `timeoutSeconds`.
     public func read(timeoutSeconds: Double) async throws -> DLQReading {
         let address = "\(self.settings.host):\(self.settings.port)"
         let channel: any Channel

@@ -32,6 +32,7 @@ public struct SQSProbe: DLQProbe {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
+    /// Signs and sends `GetQueueAttributes` with a deadline of `timeoutSeconds`.
     public func read(timeoutSeconds: Double) async throws -> DLQReading {
         let credentials = try self.credentials.resolve()
         guard let endpoint = URLComponents(string: self.settings.endpoint), let host = endpoint.host else {
