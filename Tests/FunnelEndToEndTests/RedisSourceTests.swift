@@ -77,4 +77,22 @@ import Testing
         _ = try await status.waitForExit()
         #expect(status.standardOutput.contains("dead-letter queue \(list): depth 3, updated"), "\(status.standardOutput)")
     }
+
+    /// A polled depth obeys the same limits as a reported one.
+    @Test func aDepthBeyondTheQueueLimitIsAnError() async throws {
+        let redis = try await QueueServers.redis.value()
+        let first = uniqueName("list")
+        let second = uniqueName("list")
+        var configuration = pollingConfiguration([self.source(redis, key: first)])
+        configuration.ledger.maximumQueues = 1
+        let server = try await LiveServer.start(configuration: configuration)
+        try await server.waitForDepth(0, pipeline: "mail", queue: first)
+        try await server.stop()
+        // Restarted on the same data with a second source: the first queue holds the only slot.
+        configuration.dlqSources.append(self.source(redis, key: second))
+        let restarted = try await LiveServer.start(configuration: configuration, dataDirectory: server.dataDirectory)
+        defer { Task { try await restarted.stop() } }
+        let status = try await restarted.waitUntilDown("redis:mail/\(second)")
+        #expect(status.lastError == "redis:mail/\(second): Funnel refused the depth 0 (too_many_queues); raise limits.max_queues")
+    }
 }

@@ -85,7 +85,8 @@ public final class DLQSourceService: Service, Sendable {
                 let report = QueueDepthReport(pipeline: source.pipeline, queue: source.queue, depth: reading.depth, timeMillis: now)
                 let tally = try await self.intake.ingest(ReportBody(queueDepths: [report]), latencies: [])
                 if let reason = tally.refused.keys.first {
-                    self.failed(source, .error, "\(source.name): the depth \(reading.depth) was refused (\(reason.rawValue)); see limits.max_queues", now: now)
+                    let hint = reason == .tooManyQueues ? "; raise limits.max_queues" : ""
+                    self.failed(source, .error, "\(source.name): Funnel refused the depth \(reading.depth) (\(reason.rawValue))\(hint)", now: now)
                     return
                 }
             } catch {
