@@ -1,5 +1,5 @@
 import FunnelCore
-import Foundation
+public import Foundation
 public import Hummingbird
 public import Logging
 import HummingbirdCore
@@ -13,11 +13,13 @@ public let wallClockMillis: @Sendable () -> Int64 = { Int64((Date().timeInterval
 /// Builds the whole server from a configuration: storage, restored ledger, routes and background services.
 ///
 /// `onServerRunning` receives the bound address (`HOST:PORT`), which differs from the configured one for port 0;
-/// `onStatsDListening` receives the StatsD listener's bound addresses, when it is configured.
+/// `onStatsDListening` receives the StatsD listener's bound addresses, when it is configured. `environment` is where
+/// SQS sources find `AWS_*` credentials.
 public func buildApplication(
     configuration: FunnelConfiguration,
     logger: Logger = Logger(label: "funnel"),
     clock: @escaping @Sendable () -> Int64 = wallClockMillis,
+    environment: [String: String] = ProcessInfo.processInfo.environment,
     onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in },
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
@@ -25,8 +27,12 @@ public func buildApplication(
     let alarmWakeup = Wakeup()
     let senderWakeup = Wakeup()
     let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, queueDepthsChanged: alarmWakeup)
+    let sources =
+        configuration.dlqSources.isEmpty ? nil : DLQSourceService(
+            sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment
+        )
     let alarms = try AlarmService(
-        rules: configuration.alarms, receivers: configuration.receivers, intake: intake,
+        rules: configuration.alarms, receivers: configuration.receivers, intake: intake, sources: sources,
         interval: .milliseconds(Int64(configuration.alarmIntervalSeconds * 1000)), externalURL: configuration.resolvedExternalURL,
         wakeup: alarmWakeup, sender: senderWakeup, logger: logger
     )
@@ -48,7 +54,7 @@ public func buildApplication(
     FunnelRoutes(
         intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender,
         bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests,
-        statsd: statsd
+        statsd: statsd, sources: sources
     ).register(on: router)
     let settle = SettleService(
         intake: intake,
@@ -70,7 +76,7 @@ public func buildApplication(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [settle, alarms, sender] + (statsd.map { [$0] } ?? []),
+        services: [settle, alarms, sender] + (statsd.map { [$0] } ?? []) + (sources.map { [$0] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in
                 let host = address.ipAddress ?? configuration.listenHost

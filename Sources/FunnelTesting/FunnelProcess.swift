@@ -41,8 +41,10 @@ public final class FunnelProcess: @unchecked Sendable {
     }
 
     /// Starts `funnel serve` and waits for its "listening on" line; returns the process and its base URL.
-    public static func serve(_ arguments: [String] = [], directory: String, logName: String = "funnel") async throws -> (FunnelProcess, String) {
-        let server = try FunnelProcess(["serve"] + arguments, directory: directory, logName: logName)
+    public static func serve(
+        _ arguments: [String] = [], directory: String, environment: [String: String] = [:], logName: String = "funnel"
+    ) async throws -> (FunnelProcess, String) {
+        let server = try FunnelProcess(["serve"] + arguments, directory: directory, environment: environment, logName: logName)
         let address = try await Deadline.poll("funnel serve to print its address (stderr: \(server.stderrPath))") { () -> String? in
             if !server.process.isRunning {
                 throw RequiredTool.Missing(description: "funnel serve exited with \(server.process.terminationStatus): \(server.standardError)")

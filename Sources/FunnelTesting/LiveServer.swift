@@ -1,6 +1,6 @@
 public import FunnelServer
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -41,7 +41,8 @@ public final class LiveServer: Sendable {
         configuration: FunnelConfiguration = FunnelConfiguration(),
         dataDirectory: String = LiveServer.temporaryDirectory(),
         port: Int = 0,
-        clock: @escaping @Sendable () -> Int64 = wallClockMillis
+        clock: @escaping @Sendable () -> Int64 = wallClockMillis,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) async throws -> LiveServer {
         var configuration = configuration
         configuration.listenHost = "127.0.0.1"
@@ -55,6 +56,7 @@ public final class LiveServer: Sendable {
             configuration: configuration,
             logger: logger,
             clock: clock,
+            environment: environment,
             onStatsDListening: { bindingSink.yield($0) },
             onServerRunning: { addressSink.yield($0) }
         )

@@ -84,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = self.logLevel
         let dataDirectory = configuration.dataDirectory
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
+        let sources = configuration.dlqSources.map { "\($0.name) every \(DurationText.format(seconds: Int64($0.intervalSeconds.rounded(.up))))" }
         let app = try buildApplication(
             configuration: configuration,
             logger: logger,
@@ -95,6 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
             onServerRunning: { address in
                 let line = "funnel \(FunnelVersion.current) listening on \(scheme)://\(address), data in \(dataDirectory)/funnel.sqlite\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
+                if !sources.isEmpty {
+                    FileHandle.standardOutput.write(Data("funnel reading DLQ depth from \(sources.joined(separator: ", "))\n".utf8))
+                }
             }
         )
         try await app.runService()

@@ -17,21 +17,23 @@ public struct AlarmEvaluator: Sendable {
     }
 
     /// Measures every rule at `nowMillis`, moves its state, and returns the notifications to send.
-    public mutating func evaluate(ledger: FunnelLedger, nowMillis: Int64) -> [AlarmNotification] {
+    ///
+    /// `sources` is the health of the configured DLQ sources, for `dlq_source_down` rules.
+    public mutating func evaluate(ledger: FunnelLedger, nowMillis: Int64, sources: [DLQSourceStatus] = []) -> [AlarmNotification] {
         var notifications: [AlarmNotification] = []
         for rule in self.rules {
             var tracker = self.trackers[rule.name] ?? AlarmTracker(keepSeconds: Self.historySeconds(rule.kind))
             if let sample = AlarmMeasurement.sample(of: rule.kind, ledger: ledger) {
                 tracker.history.record(primary: sample.primary, secondary: sample.secondary, nowMillis: nowMillis)
             }
-            let value = AlarmMeasurement.value(of: rule.kind, ledger: ledger, history: tracker.history, nowMillis: nowMillis)
+            let value = AlarmMeasurement.value(of: rule.kind, ledger: ledger, history: tracker.history, nowMillis: nowMillis, sources: sources)
             tracker.lastValue = value
             let active = rule.condition.isActive(value, wasActive: tracker.state != .inactive)
             switch tracker.state {
             case .inactive:
                 guard active else { break }
                 if rule.forSeconds == 0 {
-                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, nowMillis: nowMillis))
+                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, sources: sources, nowMillis: nowMillis))
                 } else {
                     tracker.state = .pending
                     tracker.pendingSinceMillis = nowMillis
@@ -41,7 +43,7 @@ public struct AlarmEvaluator: Sendable {
                     tracker.state = .inactive
                     tracker.pendingSinceMillis = nil
                 } else if nowMillis - (tracker.pendingSinceMillis ?? nowMillis) >= rule.forSeconds * 1000 {
-                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, nowMillis: nowMillis))
+                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, sources: sources, nowMillis: nowMillis))
                 }
             case .firing:
                 if !active {
@@ -51,7 +53,7 @@ public struct AlarmEvaluator: Sendable {
                     tracker.firingSinceMillis = nil
                     tracker.resolvedAtMillis = nowMillis
                     if rule.sendResolved {
-                        var notification = self.notification(rule, tracker, value: value, ledger: ledger, status: .resolved, startsAt: started)
+                        var notification = self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .resolved, startsAt: started)
                         notification.endsAtMillis = nowMillis
                         notifications.append(notification)
                     }
@@ -61,7 +63,7 @@ public struct AlarmEvaluator: Sendable {
                     tracker.sequence += 1
                     tracker.lastNotifiedMillis = nowMillis
                     notifications.append(
-                        self.notification(rule, tracker, value: value, ledger: ledger, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis)
+                        self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis)
                     )
                 }
             }
@@ -104,16 +106,19 @@ public struct AlarmEvaluator: Sendable {
 
     // MARK: Messages
 
-    private func fire(_ rule: AlarmRule, _ tracker: inout AlarmTracker, value: Double?, ledger: FunnelLedger, nowMillis: Int64) -> AlarmNotification {
+    private func fire(
+        _ rule: AlarmRule, _ tracker: inout AlarmTracker, value: Double?, ledger: FunnelLedger, sources: [DLQSourceStatus], nowMillis: Int64
+    ) -> AlarmNotification {
         tracker.state = .firing
         tracker.firingSinceMillis = nowMillis
         tracker.lastNotifiedMillis = nowMillis
         tracker.sequence = 0
-        return self.notification(rule, tracker, value: value, ledger: ledger, status: .firing, startsAt: nowMillis)
+        return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: nowMillis)
     }
 
     private func notification(
-        _ rule: AlarmRule, _ tracker: AlarmTracker, value: Double?, ledger: FunnelLedger, status: AlarmNotification.Status, startsAt: Int64
+        _ rule: AlarmRule, _ tracker: AlarmTracker, value: Double?, ledger: FunnelLedger, sources: [DLQSourceStatus],
+        status: AlarmNotification.Status, startsAt: Int64
     ) -> AlarmNotification {
         let labels = rule.notificationLabels
         let valueText = value.map(rule.kind.describe) ?? "no data"
@@ -123,7 +128,13 @@ public struct AlarmEvaluator: Sendable {
             annotations[name] = AlarmText.fill(template, value: valueText, threshold: thresholdText, labels: labels)
         }
         let summary = Self.summary(rule, value: value)
-        let context = AlarmMeasurement.context(pipeline: rule.kind.pipeline, ledger: ledger)
+        let context: String?
+        if case .dlqSourceDown = rule.kind {
+            let errors = AlarmMeasurement.sources(of: rule.kind, in: sources).filter { $0.up == false }.compactMap(\.lastError)
+            context = errors.isEmpty ? nil : errors.joined(separator: "\n")
+        } else {
+            context = AlarmMeasurement.context(pipeline: rule.kind.pipeline, ledger: ledger)
+        }
         if annotations["summary"] == nil { annotations["summary"] = summary }
         if annotations["description"] == nil, let context { annotations["description"] = context }
         return AlarmNotification(
@@ -148,6 +159,9 @@ public struct AlarmEvaluator: Sendable {
         case .deliveryRatio(let pipeline, let window): what = "\(pipeline) delivery ratio \(shown) in the last settled \(DurationText.format(seconds: window))"
         case .latency(_, let stage, let percentile, let window):
             what = "\(stage ?? "end-to-end") p\(AlarmText.number(percentile)) latency \(shown) over \(window.rawValue)"
+        case .dlqSourceDown(let pipeline, let queue, let source):
+            let target = source ?? queue.map { "\(pipeline)/\($0)" } ?? "of pipeline \(pipeline)"
+            return "\(rule.name): DLQ source \(target) is \(value.map(rule.kind.describe) ?? "not polled yet")\(held)"
         case .stalled(_, let stage, _):
             let silence = value.map { DurationText.format(seconds: Int64($0)) } ?? "no data"
             return "\(rule.name): \(stage) received nothing for \(silence) while the stage before it kept passing events on\(held)"

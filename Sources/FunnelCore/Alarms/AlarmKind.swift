@@ -14,6 +14,9 @@ public enum AlarmKind: Sendable, Hashable {
     case latency(pipeline: String, stage: String?, percentile: Double, window: LatencyWindow)
     /// Seconds a stage has received nothing while the stage before it passed events on within `windowSeconds`.
     case stalled(pipeline: String, stage: String, windowSeconds: Int64)
+    /// Whether Funnel can read a queue's depth from its source (`dlq_sources:`): 1 when a matching source is down,
+    /// 0 when all are up. Narrowed to one queue or one source id when given.
+    case dlqSourceDown(pipeline: String, queue: String?, source: String?)
 
     /// The kind's name in the configuration.
     public var name: String {
@@ -25,6 +28,7 @@ public enum AlarmKind: Sendable, Hashable {
         case .deliveryRatio: "delivery_ratio"
         case .latency: "latency"
         case .stalled: "stalled"
+        case .dlqSourceDown: "dlq_source_down"
         }
     }
 
@@ -32,7 +36,7 @@ public enum AlarmKind: Sendable, Hashable {
         switch self {
         case .dlqDepth(let pipeline, _), .dlqGrowth(let pipeline, _, _), .silentLoss(let pipeline, _, _),
             .transitLoss(let pipeline, _, _, _), .deliveryRatio(let pipeline, _), .latency(let pipeline, _, _, _),
-            .stalled(let pipeline, _, _):
+            .stalled(let pipeline, _, _), .dlqSourceDown(let pipeline, _, _):
             pipeline
         }
     }
@@ -48,6 +52,9 @@ public enum AlarmKind: Sendable, Hashable {
             labels["from_stage"] = from
             if let to { labels["to_stage"] = to }
         case .deliveryRatio: break
+        case .dlqSourceDown(_, let queue, let source):
+            if let queue { labels["queue"] = queue }
+            if let source { labels["source"] = source }
         }
         return labels
     }
@@ -60,6 +67,7 @@ public enum AlarmKind: Sendable, Hashable {
         case .silentLoss, .transitLoss, .deliveryRatio: AlarmText.percent(value)
         case .latency: AlarmText.number(value) + " ms"
         case .stalled: DurationText.format(seconds: Int64(value)) + " without events"
+        case .dlqSourceDown: value > 0 ? "down" : "up"
         }
     }
 }

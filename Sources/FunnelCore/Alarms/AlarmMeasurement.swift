@@ -1,8 +1,14 @@
 /// Measures the value an alarm rule compares with its threshold, from the ledger as it is now.
 enum AlarmMeasurement {
     /// The rule's current value, or nil when there is no data to judge by.
-    static func value(of kind: AlarmKind, ledger: FunnelLedger, history: AlarmHistory, nowMillis: Int64) -> Double? {
+    static func value(
+        of kind: AlarmKind, ledger: FunnelLedger, history: AlarmHistory, nowMillis: Int64, sources: [DLQSourceStatus] = []
+    ) -> Double? {
         switch kind {
+        case .dlqSourceDown:
+            let known = Self.sources(of: kind, in: sources).compactMap(\.up)
+            guard !known.isEmpty else { return nil }
+            return known.contains(false) ? 1 : 0
         case .dlqDepth(let pipeline, let queue):
             return ledger.queues.queues[QueueKey(pipeline: pipeline, queue: queue)].map { Double($0.depth) }
         case .dlqGrowth(_, _, let windowSeconds):
@@ -34,6 +40,14 @@ enum AlarmMeasurement {
             let upstreamPassed = last.secondary &- first.secondary
             guard upstreamPassed > 0, last.primary == first.primary else { return 0 }
             return Double(nowMillis - history.lastChangeMillis) / 1000
+        }
+    }
+
+    /// The sources a `dlq_source_down` rule watches.
+    static func sources(of kind: AlarmKind, in sources: [DLQSourceStatus]) -> [DLQSourceStatus] {
+        guard case .dlqSourceDown(let pipeline, let queue, let source) = kind else { return [] }
+        return sources.filter { status in
+            status.pipeline == pipeline && (queue == nil || status.queue == queue) && (source == nil || status.source == source)
         }
     }
 

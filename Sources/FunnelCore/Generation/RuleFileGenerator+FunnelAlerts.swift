@@ -1,4 +1,5 @@
-/// Alerts on Funnel itself (ingest rejections, down, not scraped): the same in every generated file.
+/// Alerts on Funnel itself (ingest rejections, down, not scraped, a DLQ source it cannot read): the same in every
+/// generated file.
 extension RuleFileGenerator {
     static let funnelAlerts = #"""
       # -- Funnel itself -------------------------------------------------
@@ -45,5 +46,18 @@ extension RuleFileGenerator {
           description: >-
             Prometheus has had no scrape target with job="funnel" for 10 minutes, so no Funnel alert can fire.
           runbook_url: https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md#funnelnotscraped
+
+      - alert: FunnelDLQSourceDown
+        expr: max by (source, kind, pipeline, queue) (funnel_dlq_source_up) == 0
+        for: 5m
+        labels:
+          severity: ticket
+        annotations:
+          summary: Funnel cannot read dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} ({{ $labels.source }})
+          description: >-
+            Every poll of {{ $labels.kind }} source {{ $labels.source }} has failed for 5 minutes, so the depth of
+            dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} is no longer current and its
+            depth alerts cannot fire. GET /api/v1/dlq/sources shows the last error.
+          runbook_url: https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md#funneldlqsourcedown
 """#
 }

@@ -7,6 +7,7 @@ import Synchronization
 /// queueing notifications in the outbox in one transaction, then waking the webhook sender.
 public final class AlarmService: Service, Sendable {
     let intake: ReportIntake
+    let sources: DLQSourceService?
     let evaluator: Mutex<AlarmEvaluator>
     let receivers: [String: WebhookReceiver]
     let interval: Duration
@@ -21,7 +22,7 @@ public final class AlarmService: Service, Sendable {
 
     /// Restores the saved alarm states from the intake's store.
     public init(
-        rules: [AlarmRule], receivers: [WebhookReceiver], intake: ReportIntake, interval: Duration, externalURL: String,
+        rules: [AlarmRule], receivers: [WebhookReceiver], intake: ReportIntake, sources: DLQSourceService? = nil, interval: Duration, externalURL: String,
         wakeup: Wakeup, sender: Wakeup, logger: Logger
     ) throws {
         var evaluator = AlarmEvaluator(rules: rules)
@@ -37,6 +38,7 @@ public final class AlarmService: Service, Sendable {
         self.saved = Mutex(saved)
         self.receivers = Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) })
         self.intake = intake
+        self.sources = sources
         self.interval = interval
         self.externalURL = externalURL
         self.wakeup = wakeup
@@ -59,8 +61,9 @@ public final class AlarmService: Service, Sendable {
     /// Evaluates all rules now; saves what changed and queues notifications.
     public func evaluateOnce() async {
         let now = self.intake.nowMillis
+        let sources = self.sources?.statuses ?? []
         let (notifications, trackers) = self.intake.withSettledLedger { ledger in
-            self.evaluator.withLock { evaluator in (evaluator.evaluate(ledger: ledger, nowMillis: now), evaluator.trackers) }
+            self.evaluator.withLock { evaluator in (evaluator.evaluate(ledger: ledger, nowMillis: now, sources: sources), evaluator.trackers) }
         }
         let changed = self.saved.withLock { saved in
             trackers.compactMap { name, tracker -> AlarmStateRecord? in

@@ -51,7 +51,9 @@ extension FunnelConfiguration {
     }
 
     /// Reads `alarms:`; see `config.example.yml` for every kind and key.
-    static func alarms(_ node: ConfigurationNode, receivers: [WebhookReceiver]) throws(ConfigurationError) -> [AlarmRule] {
+    static func alarms(
+        _ node: ConfigurationNode, receivers: [WebhookReceiver], sources: [DLQSourceConfiguration] = []
+    ) throws(ConfigurationError) -> [AlarmRule] {
         var rules: [AlarmRule] = []
         let common = ["name", "kind", "pipeline", "for", "labels", "annotations", "receivers", "repeat_interval", "send_resolved"]
         let kindKeys: [String: [String]] = [
@@ -62,6 +64,7 @@ extension FunnelConfiguration {
             "delivery_ratio": ["below", "clear_above", "window"],
             "latency": ["stage", "percentile", "above", "clear_below", "window"],
             "stalled": ["stage", "window"],
+            "dlq_source_down": ["queue", "source"],
         ]
         for item in try node.sequence() {
             guard let mapping = item.node.mapping else { throw item.error("expected a mapping of keys to values") }
@@ -121,6 +124,16 @@ extension FunnelConfiguration {
                 }
                 kind = .latency(pipeline: pipeline, stage: stage, percentile: percentile, window: latencyWindow)
                 condition = AlarmCondition(.above, try required("above").number())
+            case "dlq_source_down":
+                let queue = try values["queue"].map { node throws(ConfigurationError) in try node.name() }
+                let source = try values["source"].map { node throws(ConfigurationError) in try node.string() }
+                let watched = sources.filter { $0.pipeline == pipeline && (queue == nil || $0.queue == queue) && (source == nil || $0.name == source) }
+                guard !watched.isEmpty else {
+                    let which = [queue.map { "queue \($0)" }, source.map { "source \($0)" }].compactMap { $0 }.joined(separator: " and ")
+                    throw item.error("no entry of dlq_sources matches pipeline \(pipeline)\(which.isEmpty ? "" : " with \(which)"); declare the source under dlq_sources:")
+                }
+                kind = .dlqSourceDown(pipeline: pipeline, queue: queue, source: source)
+                condition = AlarmCondition(.above, 0)
             default:
                 guard let stage else { throw item.error("kind stalled needs stage") }
                 kind = .stalled(pipeline: pipeline, stage: stage, windowSeconds: window ?? 300)

@@ -38,6 +38,7 @@ extension FunnelConfiguration {
     /// | `dlq.stale_after` | duration | `5m` |
     /// | `external_url`, `evaluation_interval`, `webhook.*`, `receivers`, `alarms` | see `config.example.yml` | |
     /// | `statsd.*` | the StatsD listener, disabled by default | see ``StatsDConfiguration/init(node:)`` |
+    /// | `dlq_sources` | queues whose depth Funnel polls, none by default | see ``DLQSourceConfiguration/list(_:environment:)`` |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
         let composed: Node?
@@ -52,11 +53,12 @@ extension FunnelConfiguration {
         var retentionNode: ConfigurationNode?
         var receiverNode: ConfigurationNode?
         var alarmNode: ConfigurationNode?
+        var sourceNode: ConfigurationNode?
         for (key, value) in try root.mapping(allowed: [
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
             "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
             "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
-            "statsd",
+            "statsd", "dlq_sources",
         ]) {
             switch key {
             case "listen":
@@ -137,12 +139,15 @@ extension FunnelConfiguration {
                 receiverNode = value
             case "alarms":
                 alarmNode = value
+            case "dlq_sources":
+                sourceNode = value
             default:
                 break
             }
         }
         if let receiverNode { self.receivers = try Self.receivers(receiverNode) }
-        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers) }
+        if let sourceNode { self.dlqSources = try DLQSourceConfiguration.list(sourceNode) }
+        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers, sources: self.dlqSources) }
         var names: Set<String> = []
         for node in pipelineNodes {
             var definition = PipelineDefinition(name: "", stages: [], settings: self.ledger.defaultSettings)

@@ -49,6 +49,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var maximumConcurrentRequests: Int
     /// The StatsD/DogStatsD listener; disabled by default.
     public var statsd: StatsDConfiguration
+    /// Queues whose depth Funnel polls itself (`dlq_sources:`); empty by default.
+    public var dlqSources: [DLQSourceConfiguration]
 
     public init(
         listenHost: String = "127.0.0.1",
@@ -75,7 +77,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
         durability: Durability = .full,
         tlsCertificatePath: String? = nil,
         tlsKeyPath: String? = nil,
-        statsd: StatsDConfiguration = StatsDConfiguration()
+        statsd: StatsDConfiguration = StatsDConfiguration(),
+        dlqSources: [DLQSourceConfiguration] = []
     ) {
         self.listenHost = listenHost
         self.listenPort = listenPort
@@ -102,6 +105,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.tlsCertificatePath = tlsCertificatePath
         self.tlsKeyPath = tlsKeyPath
         self.statsd = statsd
+        self.dlqSources = dlqSources
     }
 
     /// The base URL used in links back to Funnel.

@@ -15,11 +15,12 @@ public struct FunnelRoutes: Sendable {
     let maximumConcurrentRequests: Int
     private let inFlight: InFlightRequests
     let statsd: StatsDListener?
+    let sources: DLQSourceService?
 
-    /// Routes for `intake`; `alarms`, `webhooks` and `statsd`, when given, add their state to `/metrics`.
+    /// Routes for `intake`; `alarms`, `webhooks`, `statsd` and `sources`, when given, add their state to `/metrics`.
     public init(
         intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil,
-        bodyTimeoutSeconds: Double = 30, maximumConcurrentRequests: Int = 64, statsd: StatsDListener? = nil
+        bodyTimeoutSeconds: Double = 30, maximumConcurrentRequests: Int = 64, statsd: StatsDListener? = nil, sources: DLQSourceService? = nil
     ) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
@@ -29,6 +30,7 @@ public struct FunnelRoutes: Sendable {
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.inFlight = InFlightRequests()
         self.statsd = statsd
+        self.sources = sources
     }
 
     /// Adds every route to `router`.
@@ -37,6 +39,7 @@ public struct FunnelRoutes: Sendable {
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
         router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
+        router.get("/api/v1/dlq/sources") { _, _ in try JSONResponse.make(DLQSourceList(sources: self.sources?.statuses ?? [])) }
         router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(["alarms": self.alarms?.statuses ?? []]) }
         router.get("/metrics") { request, _ in await self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
@@ -153,10 +156,11 @@ public struct FunnelRoutes: Sendable {
         let alarms = self.alarms?.statuses ?? []
         let webhooks = await self.webhooks?.currentCounters() ?? WebhookCounters()
         let statsd = self.statsd?.counters
+        let sources = self.sources?.statuses ?? []
         let bytes = self.intake.withSettledLedger { ledger in
             FunnelExposition.render(
                 ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
-                statsd: statsd
+                statsd: statsd, sources: sources
             )
         }
         return Response(
