@@ -47,21 +47,22 @@ public struct StatsDLineParser: Sendable {
 
     /// Parses one line, without its newline; nil for a blank line.
     public func parse(_ line: Substring) throws(StatsDLineRejection) -> StatsDLine? {
-        var text = line
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        if text.isEmpty { return nil }
+        // Structure is found byte by byte: every separator is ASCII, and Character-level scanning costs far more.
+        var bytes = line.utf8[...]
+        while let last = bytes.last, Self.isBlank(last) { bytes = bytes.dropLast() }
+        while let first = bytes.first, Self.isBlank(first) { bytes = bytes.dropFirst() }
+        if bytes.isEmpty { return nil }
 
         // MARK: Structure
-        let fields = text.split(separator: "|", omittingEmptySubsequences: false)
+        let fields = bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false).map(Substring.init)
         guard fields.count >= 2 else { throw StatsDLineRejection(.malformed, "expected name:value|type, found no '|'") }
-        guard let colon = fields[0].firstIndex(of: ":") else {
+        guard let colon = fields[0].utf8.firstIndex(of: UInt8(ascii: ":")) else {
             throw StatsDLineRejection(.malformed, "expected name:value before the first '|', found no ':'")
         }
         let name = fields[0][..<colon]
-        let valueText = fields[0][fields[0].index(after: colon)...]
+        let valueText = fields[0][fields[0].utf8.index(after: colon)...]
         guard !name.isEmpty else { throw StatsDLineRejection(.malformed, "the metric name before ':' is empty") }
-        guard !valueText.contains(":") else {
+        guard !valueText.utf8.contains(UInt8(ascii: ":")) else {
             throw StatsDLineRejection(.malformed, "several values in one line (name:1:2|c) are not supported; send one value per line")
         }
         let typeField = fields[1]
@@ -76,22 +77,22 @@ public struct StatsDLineParser: Sendable {
         var tags: Substring?
         var timestampSeconds: Int64?
         for field in fields.dropFirst(2) {
-            switch field.first ?? " " {
-            case "@":
+            switch field.utf8.first ?? UInt8(ascii: " ") {
+            case UInt8(ascii: "@"):
                 guard rate == nil else { throw StatsDLineRejection(.malformed, "the sample rate is given twice") }
                 guard let value = Double(field.dropFirst()), value.isFinite, value > 0, value <= 1 else {
                     throw StatsDLineRejection(.badSampleRate, "sample rate must be a number in (0, 1], got \(Self.quoted(field.dropFirst()))")
                 }
                 rate = value
-            case "#":
+            case UInt8(ascii: "#"):
                 guard tags == nil else { throw StatsDLineRejection(.malformed, "the tags (#...) are given twice") }
                 tags = field.dropFirst()
-            case "T":
+            case UInt8(ascii: "T"):
                 guard timestampSeconds == nil, let seconds = Int64(field.dropFirst()), seconds >= 0, seconds < 100_000_000_000 else {
                     throw StatsDLineRejection(.malformed, "timestamp \(Self.quoted(field)) must be T followed by Unix seconds, once")
                 }
                 timestampSeconds = seconds
-            case "c" where field.hasPrefix("c:"), "e" where field.hasPrefix("e:"), "c" where field.hasPrefix("card:"):
+            case UInt8(ascii: "c") where field.hasPrefix("c:"), UInt8(ascii: "e") where field.hasPrefix("e:"), UInt8(ascii: "c") where field.hasPrefix("card:"):
                 continue  // DogStatsD container id, external data and cardinality: not Funnel's business.
             default:
                 throw StatsDLineRejection(.malformed, "unknown field \(Self.quoted(field)) after the type; expected @rate, #tags or T<unix seconds>")
@@ -101,12 +102,13 @@ public struct StatsDLineParser: Sendable {
         // MARK: Tags
         var tagged = FieldTexts()
         if let tags {
-            for tag in tags.split(separator: ",", omittingEmptySubsequences: false) {
+            for tagBytes in tags.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                let tag = Substring(tagBytes)
                 let key: Substring
                 let value: Substring?
-                if let separator = tag.firstIndex(of: ":") {
+                if let separator = tag.utf8.firstIndex(of: UInt8(ascii: ":")) {
                     key = tag[..<separator]
-                    value = tag[tag.index(after: separator)...]
+                    value = tag[tag.utf8.index(after: separator)...]
                 } else {
                     key = tag
                     value = nil
@@ -133,7 +135,8 @@ public struct StatsDLineParser: Sendable {
                 throw StatsDLineRejection(.typeMismatch, "\(name) must be sent as |\(Self.typeField(expected)), got |\(typeField)")
             }
         } else {
-            guard let mapped = self.mappings.lazy.compactMap({ $0.apply(to: name, type: type) }).first else {
+            let nameBytes = Array(name.utf8)
+            guard let mapped = self.mappings.lazy.compactMap({ $0.apply(toBytes: nameBytes, type: type) }).first else {
                 throw StatsDLineRejection(
                     .unmapped,
                     "\(Self.quoted(name)) (\(type.rawValue)) is not \(Self.eventsName), \(Self.latencyName) or \(Self.dlqDepthName) and matches no mapping rule"
@@ -175,7 +178,7 @@ public struct StatsDLineParser: Sendable {
         case .gauge:
             let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
             let queue = try Self.name(resolved.queue, "queue", type)
-            if valueText.first == "+" || valueText.first == "-" {
+            if valueText.utf8.first == UInt8(ascii: "+") || valueText.utf8.first == UInt8(ascii: "-") {
                 throw StatsDLineRejection(
                     .badValue, "relative gauges (\(valueText)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
                 )
@@ -211,6 +214,7 @@ public struct StatsDLineParser: Sendable {
 
     private static func name(_ text: String?, _ field: String, _ type: StatsDMetricType) throws(StatsDLineRejection) -> String {
         guard let text else { throw Self.missing(field, type) }
+        if NameRule.accepts(text) { return text }
         if let problem = NameRule.problem(with: text) { throw StatsDLineRejection(.badName, "\(field) \(problem)") }
         return text
     }
@@ -232,6 +236,11 @@ public struct StatsDLineParser: Sendable {
             return Int64((seconds * 1000).rounded(.down))
         }
         throw StatsDLineRejection(.badTag, "event_time must be an RFC 3339 timestamp or Unix seconds, got \(Self.quoted(text))")
+    }
+
+    /// ASCII whitespace around a line: space, tab, CR, LF, vertical tab, form feed.
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || (0x09...0x0D).contains(byte)
     }
 
     private static func typeField(_ type: StatsDMetricType) -> String {

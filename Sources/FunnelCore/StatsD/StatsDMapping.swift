@@ -79,8 +79,12 @@ public struct StatsDMapping: Sendable, Hashable {
 
     /// The rule's fields filled in for `name`, or nil when the rule does not match it.
     public func apply(to name: some StringProtocol, type: StatsDMetricType) -> MappedFields? {
+        self.apply(toBytes: Array(name.utf8), type: type)
+    }
+
+    /// Applies the rule to a name's UTF-8 bytes, so a parser trying several rules converts the name once.
+    func apply(toBytes bytes: [UInt8], type: StatsDMetricType) -> MappedFields? {
         if let metricType = self.metricType, metricType != type { return nil }
-        let bytes = Array(name.utf8)
         var captures: [Range<Int>] = []
         guard Self.match(self.tokens[...], bytes, from: 0, captures: &captures) else { return nil }
         func expand(_ template: String?) -> String? {

@@ -9,10 +9,11 @@ public enum StatsDMetricType: String, Sendable, Hashable, CaseIterable {
 
     /// The type of a StatsD type field (`c`, `ms`, `h`, `d`, `g`), or nil for any other.
     public init?(typeField: some StringProtocol) {
-        switch typeField {
-        case "c": self = .counter
-        case "ms", "h", "d": self = .timer
-        case "g": self = .gauge
+        var bytes = typeField.utf8.makeIterator()
+        switch (bytes.next(), bytes.next(), bytes.next()) {
+        case (UInt8(ascii: "c"), nil, nil): self = .counter
+        case (UInt8(ascii: "m"), UInt8(ascii: "s"), nil), (UInt8(ascii: "h"), nil, nil), (UInt8(ascii: "d"), nil, nil): self = .timer
+        case (UInt8(ascii: "g"), nil, nil): self = .gauge
         default: return nil
         }
     }

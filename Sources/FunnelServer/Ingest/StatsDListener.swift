@@ -22,6 +22,7 @@ public final class StatsDListener: Service, Sendable {
     private let onListening: @Sendable (StatsDBinding) async -> Void
     private let tally = Mutex(StatsDCounters())
     private let pending = Mutex(PendingStatsDLines())
+    private let flushDue = Wakeup()
     private let binding = Mutex(StatsDBinding())
     private let connections = Mutex(OpenConnections())
 
@@ -73,8 +74,11 @@ public final class StatsDListener: Service, Sendable {
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
+                // Flushes every interval, or at once when the readers say enough lines wait; the readers go on
+                // reading meanwhile, so the socket is drained while the database writes.
                 let interval = Duration.milliseconds(Int64(self.configuration.flushIntervalSeconds * 1000))
-                for await _ in AsyncTimerSequence(interval: interval, clock: .continuous) {
+                while !Task.isCancelled {
+                    await self.flushDue.wait(upTo: interval)
                     await self.flush()
                 }
             }
@@ -142,8 +146,12 @@ public final class StatsDListener: Service, Sendable {
         do {
             try await channel.executeThenClose { inbound, _ in
                 for try await envelope in inbound {
-                    let full = envelope.data.withUnsafeReadableBytes { self.process($0, transport: "udp") }
-                    if full { await self.flush() }
+                    let waiting = envelope.data.withUnsafeReadableBytes { self.process($0, transport: "udp") }
+                    if waiting >= self.configuration.flushLines * 8 {
+                        await self.flush()  // The flusher is behind: hold the reader back rather than grow without bound.
+                    } else if waiting >= self.configuration.flushLines {
+                        self.flushDue.signal()
+                    }
                 }
             }
         } catch {
@@ -215,7 +223,7 @@ public final class StatsDListener: Service, Sendable {
                             return
                         }
                         carry.append(contentsOf: bytes[start..<last])
-                        full = carry.withUnsafeBytes { self.process($0, transport: "tcp") }
+                        full = carry.withUnsafeBytes { self.process($0, transport: "tcp") } >= self.configuration.flushLines
                         carry.removeAll(keepingCapacity: true)
                         carry.append(contentsOf: bytes[(last + 1)...])
                     }
@@ -231,14 +239,14 @@ public final class StatsDListener: Service, Sendable {
             self.logger.debug("StatsD TCP connection closed", metadata: ["error": "\(error)"])
         }
         if !carry.isEmpty, !discarding {
-            if carry.withUnsafeBytes({ self.process($0, transport: "tcp") }) { await self.flush() }
+            if carry.withUnsafeBytes({ self.process($0, transport: "tcp") }) >= self.configuration.flushLines { await self.flush() }
         }
     }
 
     // MARK: Lines
 
-    /// Parses the lines in `bytes`, counts the bad ones and queues the good ones; returns whether a flush is due.
-    private func process(_ bytes: UnsafeRawBufferPointer, transport: String) -> Bool {
+    /// Parses the lines in `bytes`, counts the bad ones and queues the good ones; returns how many lines wait.
+    private func process(_ bytes: UnsafeRawBufferPointer, transport: String) -> Int {
         let text = String(decoding: bytes, as: UTF8.self)
         var local = StatsDCounters()
         var reports: [StageReport] = []
@@ -263,12 +271,11 @@ public final class StatsDListener: Service, Sendable {
             }
         }
         self.tally.withLock { $0.add(local) }
-        guard !reports.isEmpty || !latencies.isEmpty || !readings.isEmpty else { return false }
         return self.pending.withLock { pending in
             pending.body.stageReports.append(contentsOf: reports)
             pending.body.queueDepths.append(contentsOf: readings)
             pending.latencies.append(contentsOf: latencies)
-            return pending.count >= self.configuration.flushLines
+            return pending.count
         }
     }
 
