@@ -17,7 +17,8 @@ public enum FunnelExposition {
         statsd: StatsDCounters? = nil,
         sources: [DLQSourceStatus] = []
     ) -> [UInt8] {
-        var writer = ExpositionWriter(format: format)
+        // About 1.5 KB per (pipeline, stage) with its latency families: one allocation instead of a dozen copies.
+        var writer = ExpositionWriter(format: format, reservingCapacity: 64 * 1024 + ledger.seriesCount * 1536)
         let funnels = ledger.pipelineNames.compactMap { name in
             ledger.pipelines[name].flatMap { pipeline in ledger.funnel(pipeline: name).map { (pipeline, $0) } }
         }
