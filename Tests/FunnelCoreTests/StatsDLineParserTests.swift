@@ -177,3 +177,29 @@ private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "or
         #expect(rejected.map(\.1) == [.malformed, .unknownType])
     }
 }
+
+/// Values are read byte by byte with a fast path for plain decimals; whatever the path, the result is the standard library's.
+@Suite struct StatsDValueReadingTests {
+    let parser = StatsDLineParser()
+
+    @Test(arguments: [
+        "0", "5", "12.5", "0.001", ".5", "5.", "1e3", "+5", "-1", "inf", "nan", "0x10", "007", "123456789012345",
+        "1234567890123456", "123456789012345.5", "1.000000000000001", "99999999999999.9", "", "1..2", "1.2.3", "12a",
+    ])
+    func latencyValuesReadAsTheStandardLibraryReadsThem(text: String) {
+        let line = "funnel.latency:\(text)|ms|#pipeline:orders,stage:process"
+        let expected = Double(text).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        do {
+            let parsed = try parser.parse(line)
+            #expect(parsed == .latency(LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: nil, millis: expected ?? -1, weight: 1)), "\(text)")
+        } catch {
+            #expect(expected == nil, "\(text) refused: \(error)")
+            #expect(error.reason == .badValue || text.isEmpty || text.contains(":"), "\(text): \(error.reason)")
+        }
+    }
+
+    @Test func aTrailingBarIsAnEmptyFieldAsBefore() {
+        #expect { try parser.parse("funnel.latency:5|ms|") } throws: { ($0 as? StatsDLineRejection)?.reason == .malformed }
+        #expect { try parser.parse("funnel.latency:5|ms|#") } throws: { ($0 as? StatsDLineRejection)?.reason == .badTag }
+    }
+}

@@ -30,13 +30,29 @@ public struct StatsDLineParser: Sendable {
     /// Lines end at `\n`, with or without a `\r` before it. (Splitting by byte, not by `Character`: Swift reads
     /// `\r\n` as one character that is not `\n`.)
     public func forEachLine(in text: Substring, _ body: (Substring, Result<StatsDLine, StatsDLineRejection>) -> Void) {
-        for bytes in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            let line = Substring(bytes)
-            do {
-                if let parsed = try self.parse(line) { body(line, .success(parsed)) }
-            } catch {
-                body(line, .failure(error))
+        var text = text
+        text.withUTF8 { bytes in
+            self.forEachLine(in: UnsafeRawBufferPointer(bytes)) { line, parsed in
+                body(Substring(String(decoding: line, as: UTF8.self)), parsed)
             }
+        }
+    }
+
+    /// Calls `body` with the bytes of each line of a packet or stream chunk and what it parsed to; blank lines are skipped.
+    public func forEachLine(in bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, Result<StatsDLine, StatsDLineRejection>) -> Void) {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            if end > start {
+                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                do {
+                    if let parsed = try self.parse(bytes: line) { body(line, .success(parsed)) }
+                } catch {
+                    body(line, .failure(error))
+                }
+            }
+            start = end + 1
         }
     }
 
@@ -47,99 +63,115 @@ public struct StatsDLineParser: Sendable {
 
     /// Parses one line, without its newline; nil for a blank line.
     public func parse(_ line: Substring) throws(StatsDLineRejection) -> StatsDLine? {
-        // Structure is found byte by byte: every separator is ASCII, and Character-level scanning costs far more.
-        var bytes = line.utf8[...]
-        while let last = bytes.last, Self.isBlank(last) { bytes = bytes.dropLast() }
-        while let first = bytes.first, Self.isBlank(first) { bytes = bytes.dropFirst() }
-        if bytes.isEmpty { return nil }
+        let bytes = Array(line.utf8)
+        let result: Result<StatsDLine?, StatsDLineRejection> = bytes.withUnsafeBytes { bytes in
+            Result { () throws(StatsDLineRejection) in try self.parse(bytes: bytes) }
+        }
+        return try result.get()
+    }
+
+    /// Parses one line from its bytes, without its newline; nil for a blank line.
+    ///
+    /// Every separator is ASCII, so the line is taken apart byte by byte; strings are made only of the parts kept.
+    public func parse(bytes line: UnsafeRawBufferPointer) throws(StatsDLineRejection) -> StatsDLine? {
+        var lower = 0
+        var upper = line.count
+        while upper > lower, Self.isBlank(line[upper - 1]) { upper -= 1 }
+        while lower < upper, Self.isBlank(line[lower]) { lower += 1 }
+        if lower == upper { return nil }
+        let text = ByteSpan(line, lower..<upper)
 
         // MARK: Structure
-        let fields = bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false).map(Substring.init)
-        guard fields.count >= 2 else { throw StatsDLineRejection(.malformed, "expected name:value|type, found no '|'") }
-        guard let colon = fields[0].utf8.firstIndex(of: UInt8(ascii: ":")) else {
+        guard let firstBar = text.firstIndex(of: UInt8(ascii: "|")) else {
+            throw StatsDLineRejection(.malformed, "expected name:value|type, found no '|'")
+        }
+        let head = text.prefix(upTo: firstBar)
+        guard let colon = head.firstIndex(of: UInt8(ascii: ":")) else {
             throw StatsDLineRejection(.malformed, "expected name:value before the first '|', found no ':'")
         }
-        let name = fields[0][..<colon]
-        let valueText = fields[0][fields[0].utf8.index(after: colon)...]
+        let name = head.prefix(upTo: colon)
+        let valueText = head.suffix(from: colon + 1)
         guard !name.isEmpty else { throw StatsDLineRejection(.malformed, "the metric name before ':' is empty") }
-        guard !valueText.utf8.contains(UInt8(ascii: ":")) else {
+        guard valueText.firstIndex(of: UInt8(ascii: ":")) == nil else {
             throw StatsDLineRejection(.malformed, "several values in one line (name:1:2|c) are not supported; send one value per line")
         }
-        let typeField = fields[1]
-        guard let type = StatsDMetricType(typeField: typeField) else {
+        var rest = text.suffix(from: firstBar + 1)
+        let typeField = rest.popField(separator: UInt8(ascii: "|"))
+        guard let type = StatsDMetricType(typeBytes: typeField) else {
             if typeField.isEmpty { throw StatsDLineRejection(.malformed, "the type after '|' is empty") }
-            if typeField == "s" {
+            if typeField.equals("s") {
                 throw StatsDLineRejection(.unknownType, "sets (|s) are not supported; use |c for events, |ms for latency, |g for DLQ depth")
             }
-            throw StatsDLineRejection(.unknownType, "type \(Self.quoted(typeField)) is not one of c, ms, h, d, g")
+            throw StatsDLineRejection(.unknownType, "type \(Self.quoted(typeField.string)) is not one of c, ms, h, d, g")
         }
         var rate: Double?
-        var tags: Substring?
+        var tags: ByteSpan?
         var timestampSeconds: Int64?
-        for field in fields.dropFirst(2) {
-            switch field.utf8.first ?? UInt8(ascii: " ") {
+        while let field = rest.popFieldIfAny(separator: UInt8(ascii: "|")) {
+            switch field.first ?? UInt8(ascii: " ") {
             case UInt8(ascii: "@"):
                 guard rate == nil else { throw StatsDLineRejection(.malformed, "the sample rate is given twice") }
-                guard let value = Double(field.dropFirst()), value.isFinite, value > 0, value <= 1 else {
-                    throw StatsDLineRejection(.badSampleRate, "sample rate must be a number in (0, 1], got \(Self.quoted(field.dropFirst()))")
+                guard let value = field.dropFirst().double, value.isFinite, value > 0, value <= 1 else {
+                    throw StatsDLineRejection(.badSampleRate, "sample rate must be a number in (0, 1], got \(Self.quoted(field.dropFirst().string))")
                 }
                 rate = value
             case UInt8(ascii: "#"):
                 guard tags == nil else { throw StatsDLineRejection(.malformed, "the tags (#...) are given twice") }
                 tags = field.dropFirst()
             case UInt8(ascii: "T"):
-                guard timestampSeconds == nil, let seconds = Int64(field.dropFirst()), seconds >= 0, seconds < 100_000_000_000 else {
-                    throw StatsDLineRejection(.malformed, "timestamp \(Self.quoted(field)) must be T followed by Unix seconds, once")
+                guard timestampSeconds == nil, let seconds = Int64(field.dropFirst().string), seconds >= 0, seconds < 100_000_000_000 else {
+                    throw StatsDLineRejection(.malformed, "timestamp \(Self.quoted(field.string)) must be T followed by Unix seconds, once")
                 }
                 timestampSeconds = seconds
             case UInt8(ascii: "c") where field.hasPrefix("c:"), UInt8(ascii: "e") where field.hasPrefix("e:"), UInt8(ascii: "c") where field.hasPrefix("card:"):
                 continue  // DogStatsD container id, external data and cardinality: not Funnel's business.
             default:
-                throw StatsDLineRejection(.malformed, "unknown field \(Self.quoted(field)) after the type; expected @rate, #tags or T<unix seconds>")
+                throw StatsDLineRejection(.malformed, "unknown field \(Self.quoted(field.string)) after the type; expected @rate, #tags or T<unix seconds>")
             }
         }
 
         // MARK: Tags
         var tagged = FieldTexts()
-        if let tags {
-            for tagBytes in tags.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                let tag = Substring(tagBytes)
-                let key: Substring
-                let value: Substring?
-                if let separator = tag.utf8.firstIndex(of: UInt8(ascii: ":")) {
-                    key = tag[..<separator]
-                    value = tag[tag.utf8.index(after: separator)...]
+        if var remaining = tags {
+            while let tag = remaining.popFieldIfAny(separator: UInt8(ascii: ",")) {
+                let key: ByteSpan
+                let value: ByteSpan?
+                if let separator = tag.firstIndex(of: UInt8(ascii: ":")) {
+                    key = tag.prefix(upTo: separator)
+                    value = tag.suffix(from: separator + 1)
                 } else {
                     key = tag
                     value = nil
                 }
-                guard !key.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(Self.quoted(tag)) has no key") }
+                guard !key.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(Self.quoted(tag.string)) has no key") }
                 guard let slot = FieldTexts.slot(key) else { continue }
-                guard let value, !value.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(key) needs a value, as \(key):VALUE") }
-                guard tagged[keyPath: slot] == nil else { throw StatsDLineRejection(.badTag, "tag \(key) appears twice") }
-                tagged[keyPath: slot] = String(value)
+                guard let value, !value.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(key.string) needs a value, as \(key.string):VALUE") }
+                guard tagged[keyPath: slot] == nil else { throw StatsDLineRejection(.badTag, "tag \(key.string) appears twice") }
+                tagged[keyPath: slot] = value.string
             }
         }
 
         // MARK: Fields
         var resolved = tagged
         let expected: StatsDMetricType? =
-            switch name {
-            case Self.eventsName: .counter
-            case Self.latencyName: .timer
-            case Self.dlqDepthName: .gauge
-            default: nil
-            }
+            if name.equals(Self.eventsName) { .counter }
+            else if name.equals(Self.latencyName) { .timer }
+            else if name.equals(Self.dlqDepthName) { .gauge }
+            else { nil }
         if let expected {
             guard expected == type else {
-                throw StatsDLineRejection(.typeMismatch, "\(name) must be sent as |\(Self.typeField(expected)), got |\(typeField)")
+                throw StatsDLineRejection(.typeMismatch, "\(name.string) must be sent as |\(Self.typeField(expected)), got |\(typeField.string)")
             }
         } else {
-            let nameBytes = Array(name.utf8)
-            guard let mapped = self.mappings.lazy.compactMap({ $0.apply(toBytes: nameBytes, type: type) }).first else {
+            var mapped: StatsDMapping.MappedFields?
+            for mapping in self.mappings {
+                mapped = mapping.apply(toBytes: name.bytes, type: type)
+                if mapped != nil { break }
+            }
+            guard let mapped else {
                 throw StatsDLineRejection(
                     .unmapped,
-                    "\(Self.quoted(name)) (\(type.rawValue)) is not \(Self.eventsName), \(Self.latencyName) or \(Self.dlqDepthName) and matches no mapping rule"
+                    "\(Self.quoted(name.string)) (\(type.rawValue)) is not \(Self.eventsName), \(Self.latencyName) or \(Self.dlqDepthName) and matches no mapping rule"
                 )
             }
             resolved.pipeline = mapped.pipeline ?? tagged.pipeline
@@ -158,33 +190,33 @@ public struct StatsDLineParser: Sendable {
             guard let outcome = Outcome(name: outcomeText) else {
                 throw StatsDLineRejection(.unknownOutcome, "outcome must be one of received, passed, failed, dead_lettered; got \(Self.quoted(outcomeText))")
             }
-            guard let value = Double(valueText), value.isFinite, value >= 0 else {
-                throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText))")
+            guard let value = valueText.double, value.isFinite, value >= 0 else {
+                throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText.string))")
             }
             let scaled = (value / (rate ?? 1)).rounded()
             guard scaled <= Double(ReportBodyParser.maximumCount) else {
-                throw StatsDLineRejection(.badValue, "count \(Self.quoted(valueText)) scaled by the sample rate exceeds \(ReportBodyParser.maximumCount)")
+                throw StatsDLineRejection(.badValue, "count \(Self.quoted(valueText.string)) scaled by the sample rate exceeds \(ReportBodyParser.maximumCount)")
             }
             let count = value == 0 ? 0 : max(1, UInt64(scaled))
             return .events(StageReport(pipeline: pipeline, stage: stage, outcome: outcome, count: count, eventTimeMillis: eventTimeMillis))
         case .timer:
             let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
             let stage = try Self.name(resolved.stage, "stage", type)
-            guard let value = Double(valueText), value.isFinite, value >= 0 else {
-                throw StatsDLineRejection(.badValue, "a latency must be a number of milliseconds >= 0, got \(Self.quoted(valueText))")
+            guard let value = valueText.double, value.isFinite, value >= 0 else {
+                throw StatsDLineRejection(.badValue, "a latency must be a number of milliseconds >= 0, got \(Self.quoted(valueText.string))")
             }
             let weight = max(1, UInt64((1 / (rate ?? 1)).rounded()))
             return .latency(LatencyObservation(pipeline: pipeline, stage: stage, eventTimeMillis: eventTimeMillis, millis: value, weight: weight))
         case .gauge:
             let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
             let queue = try Self.name(resolved.queue, "queue", type)
-            if valueText.utf8.first == UInt8(ascii: "+") || valueText.utf8.first == UInt8(ascii: "-") {
+            if valueText.first == UInt8(ascii: "+") || valueText.first == UInt8(ascii: "-") {
                 throw StatsDLineRejection(
-                    .badValue, "relative gauges (\(valueText)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
+                    .badValue, "relative gauges (\(valueText.string)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
                 )
             }
-            guard let value = Double(valueText), value.isFinite, value >= 0, value == value.rounded(), value < 1e18 else {
-                throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number >= 0, got \(Self.quoted(valueText))")
+            guard let value = valueText.double, value.isFinite, value >= 0, value == value.rounded(), value < 1e18 else {
+                throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number >= 0, got \(Self.quoted(valueText.string))")
             }
             return .dlqDepth(QueueDepthReport(pipeline: pipeline, queue: queue, depth: UInt64(value), timeMillis: eventTimeMillis))
         }
@@ -200,15 +232,13 @@ public struct StatsDLineParser: Sendable {
         var queue: String?
         var eventTime: String?
 
-        static func slot(_ key: Substring) -> WritableKeyPath<FieldTexts, String?>? {
-            switch key {
-            case "pipeline": \.pipeline
-            case "stage": \.stage
-            case "outcome": \.outcome
-            case "queue": \.queue
-            case "event_time": \.eventTime
-            default: nil
-            }
+        static func slot(_ key: ByteSpan) -> WritableKeyPath<FieldTexts, String?>? {
+            if key.equals("pipeline") { return \.pipeline }
+            if key.equals("stage") { return \.stage }
+            if key.equals("outcome") { return \.outcome }
+            if key.equals("queue") { return \.queue }
+            if key.equals("event_time") { return \.eventTime }
+            return nil
         }
     }
 

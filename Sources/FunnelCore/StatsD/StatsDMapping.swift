@@ -86,9 +86,15 @@ public struct StatsDMapping: Sendable, Hashable {
     func apply(toBytes bytes: [UInt8], type: StatsDMetricType) -> MappedFields? {
         if let metricType = self.metricType, metricType != type { return nil }
         var captures: [Range<Int>] = []
+        captures.reserveCapacity(self.tokens.count)
         guard Self.match(self.tokens[...], bytes, from: 0, captures: &captures) else { return nil }
         func expand(_ template: String?) -> String? {
-            template.map { Self.expand($0, captures: captures, in: bytes) }
+            guard let template else { return nil }
+            // The common template is one whole capture, `$n`: the captured bytes are the value.
+            if let number = Self.soleReference(template), number <= captures.count {
+                return String(decoding: bytes[captures[number - 1]], as: UTF8.self)
+            }
+            return Self.expand(template, captures: captures, in: bytes)
         }
         return MappedFields(pipeline: expand(self.pipeline), stage: expand(self.stage), outcome: expand(self.outcome), queue: expand(self.queue))
     }
@@ -180,6 +186,15 @@ public struct StatsDMapping: Sendable, Hashable {
     private struct TemplateProblem: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
+    }
+
+    /// `n` when the template is exactly `$n` (n from 1 to 9), else nil.
+    private static func soleReference(_ template: String) -> Int? {
+        var utf8 = template.utf8.makeIterator()
+        guard utf8.next() == UInt8(ascii: "$"), let digit = utf8.next(), (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(digit), utf8.next() == nil else {
+            return nil
+        }
+        return Int(digit - UInt8(ascii: "0"))
     }
 
     private static func expand(_ template: String, captures: [Range<Int>], in name: [UInt8]) -> String {

@@ -17,4 +17,10 @@ public enum StatsDMetricType: String, Sendable, Hashable, CaseIterable {
         default: return nil
         }
     }
+
+    /// Reads the type field from a line's bytes.
+    init?(typeBytes field: ByteSpan) {
+        guard let type = field.range.count <= 2 ? StatsDMetricType(typeField: field.string) : nil else { return nil }
+        self = type
+    }
 }

@@ -247,16 +247,15 @@ public final class StatsDListener: Service, Sendable {
 
     /// Parses the lines in `bytes`, counts the bad ones and queues the good ones; returns how many lines wait.
     private func process(_ bytes: UnsafeRawBufferPointer, transport: String) -> Int {
-        let text = String(decoding: bytes, as: UTF8.self)
         var local = StatsDCounters()
         var reports: [StageReport] = []
         var latencies: [LatencyObservation] = []
         var readings: [QueueDepthReport] = []
         let maximumLineBytes = transport == "tcp" ? self.configuration.maximumLineBytes : Int.max
-        self.parser.forEachLine(in: text[...]) { line, parsed in
+        self.parser.forEachLine(in: bytes) { line, parsed in
             var result = parsed
-            if line.utf8.count > maximumLineBytes {
-                result = .failure(StatsDLineRejection(.tooLong, "line of \(line.utf8.count) bytes is longer than \(maximumLineBytes) bytes"))
+            if line.count > maximumLineBytes {
+                result = .failure(StatsDLineRejection(.tooLong, "line of \(line.count) bytes is longer than \(maximumLineBytes) bytes"))
             }
             switch result {
             case .success(.events(let report)):
@@ -267,7 +266,7 @@ public final class StatsDListener: Service, Sendable {
                 readings.append(reading)
             case .failure(let rejection):
                 local.reject(rejection.reason)
-                self.badLines.note(rejection, line: line, transport: transport)
+                self.badLines.note(rejection, line: Substring(String(decoding: line, as: UTF8.self)), transport: transport)
             }
         }
         self.tally.withLock { $0.add(local) }
