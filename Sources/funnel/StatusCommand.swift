@@ -22,11 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Funnel server URL. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
-    var server: String?
-
-    @Option(help: ArgumentHelp("Read token, sent as Authorization: Bearer. [default: $FUNNEL_READ_TOKEN]", valueName: "token"))
-    var token: String?
+    @OptionGroup var connection: ServerOptions
 
     @Option(name: .long, help: ArgumentHelp("Only this pipeline, and alarms about it. [default: all]", valueName: "name"))
     var pipeline: String?
@@ -40,7 +36,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let client = FunnelAPIClient(
-            baseURL: self.server ?? FunnelAPIClient.defaultServer(environment: environment), token: self.token ?? environment["FUNNEL_READ_TOKEN"]
+            baseURL: self.connection.serverURL(environment: environment), token: self.connection.readToken(environment: environment)
         )
         let color = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
         let outcome = await StatusCheck(client: client, pipeline: self.pipeline, window: self.window).run(json: self.json, color: color)

@@ -20,11 +20,7 @@ struct TopCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Funnel server URL. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
-    var server: String?
-
-    @Option(help: ArgumentHelp("Read token, sent as Authorization: Bearer. [default: $FUNNEL_READ_TOKEN]", valueName: "token"))
-    var token: String?
+    @OptionGroup var connection: ServerOptions
 
     @Option(name: .long, help: ArgumentHelp("Pipeline to show first. [default: the server's first]", valueName: "name"))
     var pipeline: String?
@@ -48,9 +44,9 @@ struct TopCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let options = TopOptions(
-            server: self.server ?? FunnelAPIClient.defaultServer(environment: environment), pipeline: self.pipeline, window: self.window,
+            server: self.connection.serverURL(environment: environment), pipeline: self.pipeline, window: self.window,
             refreshSeconds: DurationText.seconds(self.refresh) ?? 1, color: environment["NO_COLOR"].map(\.isEmpty) ?? true,
-            token: self.token ?? environment["FUNNEL_READ_TOKEN"]
+            token: self.connection.readToken(environment: environment)
         )
         let code = try await TopSession(options: options, terminal: terminal).run()
         if code != 0 { throw ExitCode(code) }
