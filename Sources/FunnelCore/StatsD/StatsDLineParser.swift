@@ -164,8 +164,9 @@ public struct StatsDLineParser: Sendable {
             }
         } else {
             var mapped: StatsDMapping.MappedFields?
-            for mapping in self.mappings {
-                mapped = mapping.apply(toBytes: name.bytes, type: type)
+            let nameBytes = name.bytes
+            for index in self.mappings.indices {  // by index: a `for in` copies each rule
+                mapped = self.mappings[index].apply(toBytes: nameBytes, type: type)
                 if mapped != nil { break }
             }
             guard let mapped else {
