@@ -1,0 +1,94 @@
+/// Scenario 3: time and bytes to render `/metrics` holding 1k, 10k and 100k counters, for Funnel, collectd and the
+/// Pushgateway, each fed through its own ingest.
+///
+/// The counters are the same (pipeline, stage, outcome) triples everywhere: JSON reports to Funnel, StatsD counter
+/// lines `P.S.O:1|c` to collectd, text-format pushes (groups of 1,000) to the Pushgateway. Each peer then renders
+/// its whole exposition; the time is the median of several scrapes over a fresh loopback connection, to the last byte.
+struct ScrapeScenario {
+    let binary: String
+    let quick: Bool
+
+    /// One peer holding the series so far.
+    struct Holder {
+        let name: String
+        let http: LoopbackHTTP
+        /// Feeds the triples numbered `range` to the peer, and waits until it exposes them.
+        let feed: (Range<Int>) throws(FigureError) -> Void
+    }
+
+    func run(report: FigureReport) throws(FigureError) {
+        let sizes = [1_000, 10_000, 100_000]
+        let scrapes = self.quick ? 3 : 7
+        let server = try FunnelServe(binary: self.binary, durability: "memory")
+        defer { server.stop() }
+        let collectd = try CollectdDaemon(intervalSeconds: 1)
+        defer { collectd.stop() }
+        let pushgateway = try PushgatewayDaemon()
+        defer { pushgateway.stop() }
+        let holders = [
+            Holder(name: "Funnel", http: server.http) { range throws(FigureError) in
+                for start in stride(from: range.lowerBound, to: range.upperBound, by: 1000) {
+                    try server.post(ReportBodies.json(ReportBodies.series(start..<min(start + 1000, range.upperBound))))
+                }
+            },
+            Holder(name: "collectd", http: collectd.http) { range throws(FigureError) in
+                _ = try StatsDSender(port: collectd.statsdPort).sendAll(ReportBodies.statsdLines(ReportBodies.series(range)), linesPerSecond: 50_000)
+                let deadline = Monotonic.now + 30
+                while Monotonic.now < deadline {
+                    Monotonic.sleep(0.25)
+                    if let text = try? collectd.http.get("/metrics"), ExpositionSamples(text).count("collectd_statsd_derive_total") >= range.upperBound { return }
+                }
+                throw FigureError("collectd does not expose \(range.upperBound) counters after 30 s (lost datagrams?)")
+            },
+            Holder(name: "Pushgateway", http: pushgateway.http) { range throws(FigureError) in
+                for start in stride(from: range.lowerBound, to: range.upperBound, by: 1000) {
+                    try pushgateway.push(ReportBodies.pushText(ReportBodies.series(start..<min(start + 1000, range.upperBound))), job: "bench", instance: "g\(start / 1000)")
+                }
+            },
+        ]
+        var rows: [[String]] = []
+        var results: [[String: Any]] = []
+        var medians: [String: Double] = [:]
+        var held = 0
+        for size in sizes {
+            for holder in holders {
+                try holder.feed(held..<size)
+                var times: [Double] = []
+                var bytes = 0
+                var samples = 0
+                for _ in 0..<scrapes {
+                    let response = try holder.http.request("GET", "/metrics")
+                    guard response.status == 200 else { throw FigureError("\(holder.name) /metrics: status \(response.status)") }
+                    times.append(response.seconds * 1000)
+                    bytes = response.body.count
+                    samples = response.body.split(separator: 10).count { $0.first != 35 }
+                }
+                let median = times.sorted()[times.count / 2]
+                medians["\(holder.name)-\(size)"] = median
+                let funnel = medians["Funnel-\(size)"] ?? .nan
+                rows.append([Format.count(Double(size)), holder.name, Format.fixed(median, 2), Format.count(Double(bytes)), Format.count(Double(samples)), holder.name == "Funnel" ? "1.00x" : Format.times(median / funnel)])
+                results.append(["series": size, "peer": holder.name, "median_ms": median, "bytes": bytes, "sample_lines": samples, "scrapes": scrapes])
+            }
+            held = size
+        }
+        let funnel100k = medians["Funnel-100000"] ?? .nan
+        let collectd100k = medians["collectd-100000"] ?? .nan
+        let pushgateway100k = medians["Pushgateway-100000"] ?? .nan
+        report.table(
+            "3. Scrape: GET /metrics holding N (pipeline, stage, outcome) counters, median of \(scrapes)",
+            ["counters", "peer", "median ms", "bytes", "sample lines", "peer time / Funnel time"], rows,
+            notes: [
+                "fed through each one's own ingest: Funnel JSON reports, collectd StatsD counters, Pushgateway text pushes in groups of 1,000",
+                "Funnel exposes more per counter than the peers (settled counters, loss, in-flight and position gauges per stage, transit per hop), so its bytes and lines are larger for the same counters",
+                "collectd's percentiles and counters come from the last interval's dispatch; the Pushgateway adds push_time_seconds and push_failure_time_seconds per group",
+            ]
+        )
+        report.record("scrape", ["scrapes": scrapes, "runs": results])
+        report.target("Scrape of 100k series < 100 ms", Format.fixed(funnel100k, 1) + " ms", met: funnel100k < 100)
+        report.target(
+            "Scrape of 100k series faster than collectd and Pushgateway",
+            "Funnel \(Format.fixed(funnel100k, 1)) ms, collectd \(Format.fixed(collectd100k, 1)) ms, Pushgateway \(Format.fixed(pushgateway100k, 1)) ms",
+            met: funnel100k < collectd100k && funnel100k < pushgateway100k
+        )
+    }
+}
