@@ -37,9 +37,11 @@ struct AccuracyScenario {
         // Funnel
         var measured: [String: [String: [Double]]] = ["Funnel": [:], "collectd": [:]]
         var counts: [String: [String: Double]] = ["Funnel": [:], "collectd": [:]]
+        var drops: [String: Int] = [:]
         do {
             let server = try FunnelServe(binary: self.binary, durability: "memory", statsd: true)
             defer { server.stop() }
+            let dropsBefore = StatsDSender.kernelDrops(port: server.statsdPort!)
             _ = try StatsDSender(port: server.statsdPort!).sendAll(stream, linesPerSecond: rate)
             let deadline = Monotonic.now + 20
             var samples = ExpositionSamples("")
@@ -49,6 +51,7 @@ struct AccuracyScenario {
                 let received = LatencySamples.distributions.map { samples.value("funnel_stage_latency_seconds_count", containing: [#"pipeline="acc""#, #"stage="\#($0)""#]) ?? 0 }
                 if received.allSatisfy({ $0 >= Double(count) }) { break }
             }
+            drops["Funnel"] = StatsDSender.kernelDrops(port: server.statsdPort!) - dropsBefore
             for distribution in LatencySamples.distributions {
                 counts["Funnel"]![distribution] = samples.value("funnel_stage_latency_seconds_count", containing: [#"pipeline="acc""#, #"stage="\#(distribution)""#]) ?? 0
                 measured["Funnel"]![distribution] = Self.quantiles.map {
@@ -74,6 +77,7 @@ struct AccuracyScenario {
                 first = sentinelTime()
             }
             while sentinelTime() == first && Monotonic.now < deadline { Monotonic.sleep(0.02) }
+            let dropsBefore = StatsDSender.kernelDrops(port: collectd.statsdPort)
             _ = try sender.sendAll(stream, linesPerSecond: rate)
             deadline = Monotonic.now + 25
             var samples = ExpositionSamples("")
@@ -83,6 +87,7 @@ struct AccuracyScenario {
                 let received = LatencySamples.distributions.map { samples.value("collectd_statsd_gauge", containing: [#"statsd="funnel.acc.\#($0).latency-count""#]) ?? 0 }
                 if received.allSatisfy({ $0 > 0 }) { break }
             }
+            drops["collectd"] = StatsDSender.kernelDrops(port: collectd.statsdPort) - dropsBefore
             for distribution in LatencySamples.distributions {
                 counts["collectd"]![distribution] = samples.value("collectd_statsd_gauge", containing: [#"statsd="funnel.acc.\#(distribution).latency-count""#]) ?? 0
                 measured["collectd"]![distribution] = Self.quantiles.map {
@@ -116,6 +121,7 @@ struct AccuracyScenario {
                     "exact_ms": Self.quantiles.map { LatencySamples.exact(sorted, $0.q) },
                 ] as [String: Any]
             }
+            peerJSON["kernel_drops"] = drops[peer] ?? 0
             json[peer.lowercased()] = peerJSON
         }
         report.table(
@@ -124,6 +130,7 @@ struct AccuracyScenario {
             notes: [
                 "Funnel: DDSketch, 1-minute window of `funnel_stage_latency_quantile_seconds`; collectd: `TimerPercentile` 50/99/99.9 from its latency histogram, per interval",
                 "collectd's interval is 10 s here and every sample is sent within one interval, right after a dispatch; `samples counted` is its `latency-count` for that interval",
+                "datagrams the kernel dropped while sending: Funnel \(drops["Funnel"] ?? 0), collectd \(drops["collectd"] ?? 0) (a datagram holds about \(Int(stream.averageLinesPerDatagram)) samples)",
                 "collectd labels percentile 99.9 `percentile-100` (it formats the percent with %.0f)",
             ]
         )
