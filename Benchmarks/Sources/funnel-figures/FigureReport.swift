@@ -8,6 +8,8 @@ final class FigureReport {
         var name: String
         var measured: String
         var met: Bool?
+        /// Shown instead of met / not met when the answer needs words.
+        var status: String?
     }
 
     private(set) var scenarios: [String: Any] = [:]
@@ -31,21 +33,23 @@ final class FigureReport {
         self.scenarios[scenario] = object
     }
 
-    /// Records a target; `met` is nil when the run could not measure it.
-    func target(_ name: String, _ measured: String, met: Bool?) {
-        self.targets.append(Target(name: name, measured: measured, met: met))
+    /// Records a target; `met` is nil when the run could not measure it, `status` replaces met / not met.
+    func target(_ name: String, _ measured: String, met: Bool?, status: String? = nil) {
+        self.targets.append(Target(name: name, measured: measured, met: met, status: status))
     }
 
     /// Prints the targets table and writes `{"machine", "scenarios", "targets"}` to `jsonPath`.
     func finish(jsonPath: String?, markdownPath: String?, machine: [String: Any]) throws {
         self.table(
             "Targets (issue #9)", ["target", "measured", "status"],
-            self.targets.map { [$0.name, $0.measured, $0.met.map { $0 ? "met" : "**not met**" } ?? "not measured"] }
+            self.targets.map { [$0.name, $0.measured, $0.status ?? $0.met.map { $0 ? "met" : "**not met**" } ?? "not measured"] }
         )
         let object: [String: Any] = [
             "machine": machine,
             "scenarios": self.scenarios,
-            "targets": self.targets.map { ["name": $0.name, "measured": $0.measured, "met": $0.met.map { $0 as Any } ?? NSNull()] as [String: Any] },
+            "targets": self.targets.map {
+                ["name": $0.name, "measured": $0.measured, "met": $0.met.map { $0 as Any } ?? NSNull(), "status": $0.status ?? ""] as [String: Any]
+            },
         ]
         if let jsonPath {
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])

@@ -37,6 +37,8 @@ struct FunnelFigures {
 
         let report = FigureReport()
         let started = Monotonic.now
+        let loadBefore = Self.loadAverage
+        print("load average before the run: \(loadBefore) (other processes on these cores skew every figure)")
         var failures: [String] = []
         func attempt(_ name: String, _ body: () throws -> Void) {
             guard runs(name) else { return }
@@ -63,13 +65,20 @@ struct FunnelFigures {
         var machine: [String: Any] = [
             "cores": ProcessInfo.processInfo.activeProcessorCount, "quick": quick,
             "date": ISO8601DateFormatter().string(from: Date()), "seconds": Int(Monotonic.now - started),
+            "load_average_before": loadBefore, "load_average_after": Self.loadAverage,
         ]
         var name = utsname()
         uname(&name)
         machine["arch"] = withUnsafeBytes(of: &name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         if !failures.isEmpty { machine["failures"] = failures }
         try report.finish(jsonPath: option("--json"), markdownPath: option("--markdown"), machine: machine)
-        print("\n(\(Int(Monotonic.now - started)) s in all)")
+        print("\n(\(Int(Monotonic.now - started)) s in all; load average after: \(Self.loadAverage))")
         if !failures.isEmpty { exit(1) }
+    }
+
+    /// The 1, 5 and 15 minute load averages from `/proc/loadavg`.
+    static var loadAverage: String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 }
