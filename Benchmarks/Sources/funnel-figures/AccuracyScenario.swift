@@ -11,12 +11,14 @@ struct AccuracyScenario {
     let binary: String
     let quick: Bool
 
+    /// The quantiles compared, with the label each peer gives them.
     static let quantiles: [(q: Double, funnel: String, collectd: String)] = [
         (0.5, "0.5", "percentile-50"), (0.99, "0.99", "percentile-99"),
         // collectd names a percentile with %.0f, so 99.9 shows as "percentile-100".
         (0.999, "0.999", "percentile-100"),
     ]
 
+    /// Feeds Funnel, then collectd, the same timers; prints the table and records `quantile_accuracy`.
     func run(report: FigureReport) throws(FigureError) {
         let count = self.quick ? 20_000 : 100_000
         let rate = 50_000.0

@@ -23,6 +23,7 @@ enum AlarmLatency {
         report.record("alarm_latency", ["runs": runs, "median_ms": median, "worst_ms": sorted.last!])
     }
 
+    /// A duration in seconds.
     static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }

@@ -110,6 +110,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Peak resident set size (`VmHWM`), in bytes.
     var peakResidentBytes: Int { self.statusKilobytes("VmHWM:") * 1024 }
 
+    /// A `kB` field of `/proc/PID/status`.
     private func statusKilobytes(_ key: String) -> Int {
         let text = (try? String(contentsOfFile: "/proc/\(self.pid)/status", encoding: .utf8)) ?? ""
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return 0 }

@@ -9,7 +9,7 @@ struct HTTPIngestScenario {
     let seconds: Int
     let directory: String
 
-    /// Runs and reports; returns the best memory-only rate and the durable rate at 16 clients for the targets.
+    /// Runs every durability and client count, prints the table, records `http_ingest` and the two HTTP targets.
     func run(report: FigureReport) throws(FigureError) {
         let body = ReportBodies.ingestBatch()
         let wrk = WrkLoad(directory: self.directory)

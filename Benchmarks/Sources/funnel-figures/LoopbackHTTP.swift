@@ -54,6 +54,7 @@ struct LoopbackHTTP {
 
     // MARK: Sockets
 
+    /// A TCP socket connected to 127.0.0.1:`port`, with Nagle off.
     static func connect(port: Int) throws(FigureError) -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw FigureError("socket: \(String(cString: strerror(errno)))") }
@@ -71,6 +72,7 @@ struct LoopbackHTTP {
         return socket
     }
 
+    /// The address 127.0.0.1:`port`.
     static func loopback(port: Int) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -79,6 +81,7 @@ struct LoopbackHTTP {
         return address
     }
 
+    /// Writes every byte, retrying short writes.
     static func writeAll(_ socket: Int32, _ bytes: [UInt8]) throws(FigureError) {
         var offset = 0
         while offset < bytes.count {
@@ -107,6 +110,7 @@ struct LoopbackHTTP {
 
     // MARK: Parsing
 
+    /// Splits a whole HTTP/1.1 response into status and body (de-chunked when needed).
     static func parse(_ bytes: [UInt8], seconds: Double, what: String) throws(FigureError) -> Response {
         guard let split = Self.find([13, 10, 13, 10], in: bytes, from: 0) else { throw FigureError("\(what): no HTTP header in \(bytes.count) bytes") }
         let head = String(decoding: bytes[0..<split], as: UTF8.self)
@@ -119,6 +123,7 @@ struct LoopbackHTTP {
         return Response(status: status, body: body, seconds: seconds)
     }
 
+    /// The body of a `Transfer-Encoding: chunked` response.
     static func dechunk(_ bytes: [UInt8], what: String) throws(FigureError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
@@ -136,6 +141,7 @@ struct LoopbackHTTP {
         return out
     }
 
+    /// The first index at or after `from` where `needle` starts in `bytes`.
     static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
         guard bytes.count >= needle.count else { return nil }
         var index = from
@@ -148,6 +154,7 @@ struct LoopbackHTTP {
 }
 
 extension Substring {
+    /// The text without leading and trailing spaces.
     fileprivate func trimmingSpaces() -> Substring {
         var text = self
         while text.first == " " { text = text.dropFirst() }

@@ -7,6 +7,7 @@ struct MemoryScenario {
     let binary: String
     let quick: Bool
 
+    /// Measures both growths in one fresh server; prints the table and records `memory`.
     func run(report: FigureReport) throws(FigureError) {
         let seriesCount = self.quick ? 20_000 : 100_000
         let latencyStages = self.quick ? 5_000 : 20_000

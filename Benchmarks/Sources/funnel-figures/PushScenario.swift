@@ -8,6 +8,7 @@ struct PushScenario {
     let seconds: Int
     let directory: String
 
+    /// Pushes to the Pushgateway, then to Funnel `memory` and `full`; prints the table, records `http_push` and its target.
     func run(report: FigureReport) throws(FigureError) {
         let series = ReportBodies.series(0..<1000)
         let wrk = WrkLoad(directory: self.directory)

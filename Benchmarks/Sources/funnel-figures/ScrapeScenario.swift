@@ -17,6 +17,7 @@ struct ScrapeScenario {
         let feed: (Range<Int>) throws(FigureError) -> String?
     }
 
+    /// Grows all three peers to each size and scrapes them; prints the table, records `scrape` and the scrape targets.
     func run(report: FigureReport) throws(FigureError) {
         let sizes = [1_000, 10_000, 100_000]
         let scrapes = self.quick ? 3 : 7

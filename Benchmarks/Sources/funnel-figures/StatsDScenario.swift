@@ -16,6 +16,7 @@ struct StatsDScenario {
         var generatorLimited = false
     }
 
+    /// Runs both ladders and the common-rate step, prints the table, records `statsd` and the two StatsD targets.
     func run(report: FigureReport) throws(FigureError) {
         let stream = StatsDStream.mixed(rounds: 400)
         let seconds = self.quick ? 1.0 : 3.0
@@ -84,6 +85,7 @@ struct StatsDScenario {
         report.target("StatsD CPU per line < collectd", "\(Format.times(cpuRatio)) collectd's at \(Format.count(common)) lines/s", met: cpuRatio.isFinite ? cpuRatio < 1 : nil)
     }
 
+    /// The kernel's default UDP receive buffer (`net.core.rmem_default`), which collectd gets.
     static var defaultReceiveBuffer: String {
         ((try? String(contentsOfFile: "/proc/sys/net/core/rmem_default", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -32,6 +32,7 @@ struct StatsDSender {
         return try self.send(stream, datagramsPerSecond: linesPerSecond / stream.averageLinesPerDatagram, total: stream.datagrams.count, position: &position)
     }
 
+    /// Sends `total` datagrams from `position` on at `datagramsPerSecond`.
     private func send(_ stream: StatsDStream, datagramsPerSecond: Double, total: Int, position: inout Int) throws(FigureError) -> Sent {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard socket >= 0 else { throw FigureError("udp socket: \(String(cString: strerror(errno)))") }

@@ -52,6 +52,7 @@ struct StatsDStream {
         if !current.isEmpty { self.append(current, currentLines, currentCounters) }
     }
 
+    /// Adds one packed datagram and its line counts.
     private mutating func append(_ datagram: [UInt8], _ lines: Int, _ counters: Int) {
         self.datagrams.append(datagram)
         self.lines.append(lines)
@@ -65,5 +66,6 @@ struct StatsDStream {
         return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
+    /// Lines per datagram on average, to turn a line rate into a datagram rate.
     var averageLinesPerDatagram: Double { Double(self.lines.reduce(0, +)) / Double(self.lines.count) }
 }
