@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Funnel's benchmarks: throughput with ordo-one/benchmark, and end-to-end figures (memory, accuracy, alarm latency).
+/// Funnel's benchmarks: throughput with ordo-one/benchmark, and end-to-end figures against the peers (collectd,
+/// Pushgateway) with Funnel as a separate process; see `funnel-figures`.
 /// Run everything with `Benchmarks/run` from the repository root.
 let package = Package(
     name: "FunnelBenchmarks",
