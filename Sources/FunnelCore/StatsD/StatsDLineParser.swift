@@ -19,7 +19,9 @@ public struct StatsDLineParser: Sendable {
     public static let dlqDepthName = "funnel.dlq_depth"
 
     /// Rules for dotted names, tried in order.
-    public var mappings: [StatsDMapping]
+    public let mappings: [StatsDMapping]
+    /// What lines seen before mean, by everything but their value.
+    private let resolvedLines = ResolvedStatsDLines()
 
     public init(mappings: [StatsDMapping] = []) {
         self.mappings = mappings
@@ -95,7 +97,22 @@ public struct StatsDLineParser: Sendable {
         guard valueText.firstIndex(of: UInt8(ascii: ":")) == nil else {
             throw StatsDLineRejection(.malformed, "several values in one line (name:1:2|c) are not supported; send one value per line")
         }
-        var rest = text.suffix(from: firstBar + 1)
+        // Everything but the value decides what a line means, and a stream repeats a few such lines: remember them.
+        var key: [UInt8] = []
+        key.reserveCapacity(text.range.count - valueText.range.count)
+        key.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[name.range]))
+        key.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[firstBar..<upper]))
+        if let known = self.resolvedLines.line(for: key) {
+            return try Self.complete(known, value: valueText)
+        }
+        let resolved = try self.resolve(name: name, afterValue: text.suffix(from: firstBar + 1))
+        self.resolvedLines.remember(resolved, for: key)
+        return try Self.complete(resolved, value: valueText)
+    }
+
+    /// Works out what a line means from everything but its value: type, sample rate, tags, mapping, names.
+    private func resolve(name: ByteSpan, afterValue: ByteSpan) throws(StatsDLineRejection) -> ResolvedStatsDLine {
+        var rest = afterValue
         let typeField = rest.popField(separator: UInt8(ascii: "|"))
         guard let type = StatsDMetricType(typeBytes: typeField) else {
             if typeField.isEmpty { throw StatsDLineRejection(.malformed, "the type after '|' is empty") }
@@ -181,16 +198,32 @@ public struct StatsDLineParser: Sendable {
             resolved.queue = mapped.queue ?? tagged.queue
         }
         let eventTimeMillis = try Self.eventTime(tagged.eventTime, timestampSeconds: timestampSeconds)
-
-        // MARK: Value
+        var line = ResolvedStatsDLine(type: type, rate: rate, eventTimeMillis: eventTimeMillis, pipeline: try Self.name(resolved.pipeline, "pipeline", type))
         switch type {
         case .counter:
-            let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
-            let stage = try Self.name(resolved.stage, "stage", type)
+            line.stage = try Self.name(resolved.stage, "stage", type)
             guard let outcomeText = resolved.outcome else { throw Self.missing("outcome", type) }
             guard let outcome = Outcome(name: outcomeText) else {
                 throw StatsDLineRejection(.unknownOutcome, "outcome must be one of received, passed, failed, dead_lettered; got \(Self.quoted(outcomeText))")
             }
+            line.outcome = outcome
+        case .timer:
+            line.stage = try Self.name(resolved.stage, "stage", type)
+        case .gauge:
+            line.queue = try Self.name(resolved.queue, "queue", type)
+        }
+        return line
+    }
+
+    /// Reads a resolved line's value and makes the line.
+    private static func complete(_ line: ResolvedStatsDLine, value valueText: ByteSpan) throws(StatsDLineRejection) -> StatsDLine {
+        let rate = line.rate
+        let eventTimeMillis = line.eventTimeMillis
+        let pipeline = line.pipeline
+        switch line.type {
+        case .counter:
+            let stage = line.stage!
+            let outcome = line.outcome!
             guard let value = valueText.double, value.isFinite, value >= 0 else {
                 throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText.string))")
             }
@@ -201,16 +234,14 @@ public struct StatsDLineParser: Sendable {
             let count = value == 0 ? 0 : max(1, UInt64(scaled))
             return .events(StageReport(pipeline: pipeline, stage: stage, outcome: outcome, count: count, eventTimeMillis: eventTimeMillis))
         case .timer:
-            let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
-            let stage = try Self.name(resolved.stage, "stage", type)
+            let stage = line.stage!
             guard let value = valueText.double, value.isFinite, value >= 0 else {
                 throw StatsDLineRejection(.badValue, "a latency must be a number of milliseconds >= 0, got \(Self.quoted(valueText.string))")
             }
             let weight = max(1, UInt64((1 / (rate ?? 1)).rounded()))
             return .latency(LatencyObservation(pipeline: pipeline, stage: stage, eventTimeMillis: eventTimeMillis, millis: value, weight: weight))
         case .gauge:
-            let pipeline = try Self.name(resolved.pipeline, "pipeline", type)
-            let queue = try Self.name(resolved.queue, "queue", type)
+            let queue = line.queue!
             if valueText.first == UInt8(ascii: "+") || valueText.first == UInt8(ascii: "-") {
                 throw StatsDLineRejection(
                     .badValue, "relative gauges (\(valueText.string)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
