@@ -66,7 +66,7 @@ public struct FunnelLedger: Sendable {
         let bounds = self.policy.latencyBucketsSeconds
         var slots: [AdmissionSlot] = []
         var slotIndex: [StageKey: Int] = [:]
-        var addedPipelines: [String] = []
+        var addedPipelines: Set<String> = []
         var addedStages: [String: Int] = [:]
         var addedStageTotal = 0
         var endToEnd: [String: LatencyObservations] = [:]
@@ -91,7 +91,7 @@ public struct FunnelLedger: Sendable {
                             "would add pipeline \(String(reflecting: report.pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
                         )
                     }
-                    addedPipelines.append(report.pipeline)
+                    addedPipelines.insert(report.pipeline)
                 }
                 let isKnown = known?.position(of: report.stage) != nil
                 if !isKnown {

@@ -18,6 +18,7 @@ public struct ExpositionLabels: Sendable, Hashable {
     /// Renders `pairs` in order, escaping each value.
     public init(_ pairs: KeyValuePairs<String, String>) {
         self.bytes = []
+        self.bytes.reserveCapacity(pairs.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 4 })
         for (name, value) in pairs { self.append(name, value) }
     }
 
@@ -44,6 +45,12 @@ public struct ExpositionLabels: Sendable, Hashable {
         if !self.bytes.isEmpty { self.bytes.append(UInt8(ascii: ",")) }
         self.bytes.append(contentsOf: name.utf8)
         self.bytes.append(contentsOf: #"=""#.utf8)
+        // Names Funnel accepts never need escaping: copy them whole.
+        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
+            self.bytes.append(contentsOf: value.utf8)
+            self.bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): self.bytes.append(contentsOf: #"\\"#.utf8)

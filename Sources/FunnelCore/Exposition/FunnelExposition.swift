@@ -80,9 +80,12 @@ public enum FunnelExposition {
             for stage in pipeline.stages.indices { writer.sample(stageLabels[pipelineIndex][stage], pipeline.lateEvents[stage]) }
         }
 
-        Self.transitGauge(&writer, "funnel_transit_lost_events", "Events passed by from_stage but never received by to_stage, settled, within retention.", funnels, \.lost)
-        Self.transitGauge(&writer, "funnel_transit_excess_events", "Events received by to_stage beyond those passed by from_stage, settled, within retention.", funnels, \.excess)
-        Self.transitGauge(&writer, "funnel_transit_in_flight_events", "Events passed by from_stage and not yet received by to_stage in unsettled buckets.", funnels, \.inFlight)
+        let hopLabels: [[ExpositionLabels]] = funnels.map { pipeline, funnel in
+            funnel.transit.map { ExpositionLabels(["pipeline": pipeline.name, "from_stage": $0.from, "to_stage": $0.to]) }
+        }
+        Self.transitGauge(&writer, "funnel_transit_lost_events", "Events passed by from_stage but never received by to_stage, settled, within retention.", funnels, hopLabels, \.lost)
+        Self.transitGauge(&writer, "funnel_transit_excess_events", "Events received by to_stage beyond those passed by from_stage, settled, within retention.", funnels, hopLabels, \.excess)
+        Self.transitGauge(&writer, "funnel_transit_in_flight_events", "Events passed by from_stage and not yet received by to_stage in unsettled buckets.", funnels, hopLabels, \.inFlight)
 
         Self.renderLatency(&writer, ledger: ledger, funnels: funnels, stageLabels: stageLabels)
 
@@ -226,12 +229,12 @@ public enum FunnelExposition {
 
     private static func transitGauge(
         _ writer: inout ExpositionWriter, _ name: String, _ help: String,
-        _ funnels: [(PipelineLedger, PipelineFunnel)], _ value: KeyPath<TransitFunnel, UInt64>
+        _ funnels: [(PipelineLedger, PipelineFunnel)], _ hopLabels: [[ExpositionLabels]], _ value: KeyPath<TransitFunnel, UInt64>
     ) {
         writer.family(name, .gauge, help: help)
-        for (pipeline, funnel) in funnels {
-            for hop in funnel.transit {
-                writer.sample(ExpositionLabels(["pipeline": pipeline.name, "from_stage": hop.from, "to_stage": hop.to]), hop[keyPath: value])
+        for (pipelineIndex, (_, funnel)) in funnels.enumerated() {
+            for (hopIndex, hop) in funnel.transit.enumerated() {
+                writer.sample(hopLabels[pipelineIndex][hopIndex], hop[keyPath: value])
             }
         }
     }
