@@ -45,20 +45,12 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes a sample of the current family with an integer value; `labels` is a string from ``labels(_:)``.
     public mutating func sample(_ labels: String, _ value: UInt64) {
-        self.bytes.append(contentsOf: self.sampleName)
-        self.append(labels)
-        self.bytes.append(UInt8(ascii: " "))
-        self.appendDecimal(value)
-        self.bytes.append(UInt8(ascii: "\n"))
+        self.sample(Self.parse(labels), .none, value)
     }
 
     /// Writes a sample of the current family with a floating-point value.
     public mutating func sample(_ labels: String, _ value: Double) {
-        self.bytes.append(contentsOf: self.sampleName)
-        self.append(labels)
-        self.bytes.append(UInt8(ascii: " "))
-        self.appendValue(value)
-        self.bytes.append(UInt8(ascii: "\n"))
+        self.sample(Self.parse(labels), .none, value)
     }
 
     /// Writes a sample with an integer value and labels rendered once per series.
@@ -142,23 +134,8 @@ public struct ExpositionWriter: Sendable {
 
     /// Renders a label set as `{name="value",...}`, escaping values; an empty set renders as nothing.
     public static func labels(_ pairs: KeyValuePairs<String, String>) -> String {
-        guard !pairs.isEmpty else { return "" }
-        var text = "{"
-        for (index, (name, value)) in pairs.enumerated() {
-            if index > 0 { text += "," }
-            text += name
-            text += "=\""
-            for character in value.unicodeScalars {
-                switch character {
-                case "\\": text += "\\\\"
-                case "\"": text += "\\\""
-                case "\n": text += "\\n"
-                default: text.unicodeScalars.append(character)
-                }
-            }
-            text += "\""
-        }
-        return text + "}"
+        let labels = ExpositionLabels(pairs)
+        return labels.isEmpty ? "" : "{" + String(decoding: labels.bytes, as: UTF8.self) + "}"
     }
 
     /// Formats a sample value the way Prometheus parses it: integers without a fraction, `NaN`, `+Inf`, `-Inf`.
