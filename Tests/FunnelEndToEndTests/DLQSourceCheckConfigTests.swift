@@ -21,17 +21,7 @@ import Testing
     @Test func acceptsTheIssueExample() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let good = try directory.write("""
-            dlq_sources:
-              - kind: sqs
-                pipeline: orders
-                queue: orders-dlq
-                queue_url: http://127.0.0.1:5000/123456789012/orders-dlq
-                region: us-east-1
-                endpoint: http://127.0.0.1:5000
-                interval: 2s
-
-            """, to: "good.yml")
+        let good = try directory.write(IssueExample.sqsSource, to: "good.yml")
         let check = try FunnelProcess(["check-config", good], directory: directory.path, logName: "check")
         #expect(try await check.waitForExit() == 0)
         #expect(check.standardOutput.contains("OK"))

@@ -87,17 +87,7 @@ import Testing
         try await moto.send(2, to: url)
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let config = try directory.write("""
-            dlq_sources:
-              - kind: sqs
-                pipeline: orders
-                queue: orders-dlq
-                queue_url: http://127.0.0.1:5000/123456789012/orders-dlq
-                region: us-east-1
-                endpoint: http://127.0.0.1:5000
-                interval: 2s
-
-            """.replacingOccurrences(of: "127.0.0.1:5000", with: "127.0.0.1:\(moto.port)"), to: "funnel.yml")
+        let config = try directory.write(IssueExample.sqsSource.replacingOccurrences(of: "127.0.0.1:5000", with: "127.0.0.1:\(moto.port)"), to: "funnel.yml")
         let (process, address) = try await FunnelProcess.serve(
             ["--config", config, "--listen", "127.0.0.1:0", "--data-dir", "data"], directory: directory.path,
             environment: ["AWS_ACCESS_KEY_ID": moto.accessKeyID, "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey]

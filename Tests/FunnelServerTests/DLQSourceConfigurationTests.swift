@@ -1,20 +1,12 @@
 import FunnelCore
 import FunnelServer
+import FunnelTesting
 import Testing
 
 @Suite struct DLQSourceConfigurationTests {
     /// The issue's example, verbatim.
     @Test func readsTheIssueExample() throws {
-        let configuration = try FunnelConfiguration(yaml: """
-            dlq_sources:
-              - kind: sqs
-                pipeline: orders
-                queue: orders-dlq
-                queue_url: http://127.0.0.1:5000/123456789012/orders-dlq
-                region: us-east-1
-                endpoint: http://127.0.0.1:5000
-                interval: 2s
-            """)
+        let configuration = try FunnelConfiguration(yaml: IssueExample.sqsSource)
         #expect(configuration.dlqSources == [
             DLQSourceConfiguration(
                 pipeline: "orders", queue: "orders-dlq", intervalSeconds: 2, timeoutSeconds: 2,
