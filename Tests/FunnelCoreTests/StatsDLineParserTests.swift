@@ -203,30 +203,3 @@ private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "or
         #expect { try parser.parse("funnel.latency:5|ms|#") } throws: { ($0 as? StatsDLineRejection)?.reason == .badTag }
     }
 }
-
-/// After its first line, a name is looked up and only the value is read: the answers must not change.
-@Suite struct StatsDRepeatedLineTests {
-    let parser = StatsDLineParser(mappings: [StatsDMapping(match: "*.*.*", pipeline: "$1", stage: "$2", outcome: "$3")])
-
-    @Test func aRepeatedLineReadsEachValueAndStillRefusesABadOne() throws {
-        for value in [1, 7, 2] {
-            let line = try parser.parse("orders.ingest.received:\(value)|c")
-            #expect(line == .events(StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: UInt64(value))))
-        }
-        #expect { try parser.parse("orders.ingest.received:-3|c") } throws: { ($0 as? StatsDLineRejection)?.reason == .badValue }
-        #expect(try parser.parse("orders.ingest.received:4|c|@0.5") == .events(StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 8)))
-    }
-
-    @Test func aRefusedLineIsRefusedEveryTime() {
-        for _ in 0..<3 {
-            #expect { try parser.parse("orders.ingest.lost:1|c") } throws: { ($0 as? StatsDLineRejection)?.reason == .unknownOutcome }
-        }
-    }
-
-    @Test func moreDistinctNamesThanTheTableHoldsStillParse() throws {
-        for index in 0..<12_000 {
-            let line = try parser.parse("p\(index).s.passed:1|c")
-            #expect(line == .events(StageReport(pipeline: "p\(index)", stage: "s", outcome: .passed, count: 1)))
-        }
-    }
-}

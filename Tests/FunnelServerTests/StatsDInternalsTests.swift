@@ -23,13 +23,13 @@ import Testing
         let logger = Logger(label: "test") { _ in CapturingLogHandler(messages: messages) }
         let log = BadLineLog(limitPerMinute: 2, logger: logger, clock: { clock.withLock { $0 } })
         let rejection = StatsDLineRejection(.malformed, "expected name:value|type, found no '|'")
-        for index in 0..<5 { log.note(rejection, line: "bad \(index)"[...], transport: "udp") }
+        for index in 0..<5 { Array("bad \(index)".utf8).withUnsafeBytes { log.note(rejection, line: $0, transport: "udp") } }
         #expect(messages.withLock { $0 } == [
             "bad StatsD line: expected name:value|type, found no '|' [line: bad 0]",
             "bad StatsD line: expected name:value|type, found no '|' [line: bad 1]",
         ])
         clock.withLock { $0 += 60_000 }
-        log.note(rejection, line: "bad 5"[...], transport: "udp")
+        Array("bad 5".utf8).withUnsafeBytes { log.note(rejection, line: $0, transport: "udp") }
         #expect(messages.withLock { Array($0.dropFirst(2)) } == [
             "3 more bad StatsD lines in the last minute were counted but not logged",
             "bad StatsD line: expected name:value|type, found no '|' [line: bad 5]",

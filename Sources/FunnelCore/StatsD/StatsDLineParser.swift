@@ -20,8 +20,6 @@ public struct StatsDLineParser: Sendable {
 
     /// Rules for dotted names, tried in order.
     public let mappings: [StatsDMapping]
-    /// What lines seen before mean, by everything but their value.
-    private let resolvedLines = ResolvedStatsDLines()
 
     public init(mappings: [StatsDMapping] = []) {
         self.mappings = mappings
@@ -83,7 +81,20 @@ public struct StatsDLineParser: Sendable {
         if lower == upper { return nil }
         let text = ByteSpan(line, lower..<upper)
 
-        // MARK: Structure
+        let parts = try Self.split(text)
+        let resolved = try self.resolve(name: parts.name, afterValue: text.suffix(from: parts.firstBar + 1))
+        return try Self.complete(resolved, value: parts.value)
+    }
+
+    /// A line cut at its first `:` and first `|`: the name, the value, and where the part after the value starts.
+    struct LineParts {
+        var name: ByteSpan
+        var value: ByteSpan
+        var firstBar: Int
+    }
+
+    /// Cuts a trimmed, non-blank line into name, value and the rest.
+    static func split(_ text: ByteSpan) throws(StatsDLineRejection) -> LineParts {
         guard let firstBar = text.firstIndex(of: UInt8(ascii: "|")) else {
             throw StatsDLineRejection(.malformed, "expected name:value|type, found no '|'")
         }
@@ -97,21 +108,11 @@ public struct StatsDLineParser: Sendable {
         guard valueText.firstIndex(of: UInt8(ascii: ":")) == nil else {
             throw StatsDLineRejection(.malformed, "several values in one line (name:1:2|c) are not supported; send one value per line")
         }
-        // Everything but the value decides what a line means, and a stream repeats a few such lines: remember them.
-        var key: [UInt8] = []
-        key.reserveCapacity(text.range.count - valueText.range.count)
-        key.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[name.range]))
-        key.append(contentsOf: UnsafeRawBufferPointer(rebasing: line[firstBar..<upper]))
-        if let known = self.resolvedLines.line(for: key) {
-            return try Self.complete(known, value: valueText)
-        }
-        let resolved = try self.resolve(name: name, afterValue: text.suffix(from: firstBar + 1))
-        self.resolvedLines.remember(resolved, for: key)
-        return try Self.complete(resolved, value: valueText)
+        return LineParts(name: name, value: valueText, firstBar: firstBar)
     }
 
     /// Works out what a line means from everything but its value: type, sample rate, tags, mapping, names.
-    private func resolve(name: ByteSpan, afterValue: ByteSpan) throws(StatsDLineRejection) -> ResolvedStatsDLine {
+    func resolve(name: ByteSpan, afterValue: ByteSpan) throws(StatsDLineRejection) -> ResolvedStatsDLine {
         var rest = afterValue
         let typeField = rest.popField(separator: UInt8(ascii: "|"))
         guard let type = StatsDMetricType(typeBytes: typeField) else {
@@ -217,41 +218,57 @@ public struct StatsDLineParser: Sendable {
 
     /// Reads a resolved line's value and makes the line.
     private static func complete(_ line: ResolvedStatsDLine, value valueText: ByteSpan) throws(StatsDLineRejection) -> StatsDLine {
-        let rate = line.rate
-        let eventTimeMillis = line.eventTimeMillis
-        let pipeline = line.pipeline
         switch line.type {
         case .counter:
-            let stage = line.stage!
-            let outcome = line.outcome!
-            guard let value = valueText.double, value.isFinite, value >= 0 else {
-                throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText.string))")
-            }
-            let scaled = (value / (rate ?? 1)).rounded()
-            guard scaled <= Double(ReportBodyParser.maximumCount) else {
-                throw StatsDLineRejection(.badValue, "count \(Self.quoted(valueText.string)) scaled by the sample rate exceeds \(ReportBodyParser.maximumCount)")
-            }
-            let count = value == 0 ? 0 : max(1, UInt64(scaled))
-            return .events(StageReport(pipeline: pipeline, stage: stage, outcome: outcome, count: count, eventTimeMillis: eventTimeMillis))
+            let count = try Self.count(valueText, rate: line.rate)
+            return .events(StageReport(pipeline: line.pipeline, stage: line.stage!, outcome: line.outcome!, count: count, eventTimeMillis: line.eventTimeMillis))
         case .timer:
-            let stage = line.stage!
-            guard let value = valueText.double, value.isFinite, value >= 0 else {
-                throw StatsDLineRejection(.badValue, "a latency must be a number of milliseconds >= 0, got \(Self.quoted(valueText.string))")
-            }
-            let weight = max(1, UInt64((1 / (rate ?? 1)).rounded()))
-            return .latency(LatencyObservation(pipeline: pipeline, stage: stage, eventTimeMillis: eventTimeMillis, millis: value, weight: weight))
+            let millis = try Self.millis(valueText)
+            return .latency(LatencyObservation(pipeline: line.pipeline, stage: line.stage!, eventTimeMillis: line.eventTimeMillis, millis: millis, weight: Self.weight(rate: line.rate)))
         case .gauge:
-            let queue = line.queue!
-            if valueText.first == UInt8(ascii: "+") || valueText.first == UInt8(ascii: "-") {
-                throw StatsDLineRejection(
-                    .badValue, "relative gauges (\(valueText.string)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
-                )
-            }
-            guard let value = valueText.double, value.isFinite, value >= 0, value == value.rounded(), value < 1e18 else {
-                throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number >= 0, got \(Self.quoted(valueText.string))")
-            }
-            return .dlqDepth(QueueDepthReport(pipeline: pipeline, queue: queue, depth: UInt64(value), timeMillis: eventTimeMillis))
+            let depth = try Self.depth(valueText)
+            return .dlqDepth(QueueDepthReport(pipeline: line.pipeline, queue: line.queue!, depth: depth, timeMillis: line.eventTimeMillis))
         }
+    }
+
+    // MARK: Values
+
+    /// The events a counter's value stands for: scaled up by the sample rate, rounded, at least 1 unless it is 0.
+    static func count(_ valueText: ByteSpan, rate: Double?) throws(StatsDLineRejection) -> UInt64 {
+        guard let value = valueText.double, value.isFinite, value >= 0 else {
+            throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText.string))")
+        }
+        let scaled = (value / (rate ?? 1)).rounded()
+        guard scaled <= Double(ReportBodyParser.maximumCount) else {
+            throw StatsDLineRejection(.badValue, "count \(Self.quoted(valueText.string)) scaled by the sample rate exceeds \(ReportBodyParser.maximumCount)")
+        }
+        return value == 0 ? 0 : max(1, UInt64(scaled))
+    }
+
+    /// A timer's value in milliseconds.
+    static func millis(_ valueText: ByteSpan) throws(StatsDLineRejection) -> Double {
+        guard let value = valueText.double, value.isFinite, value >= 0 else {
+            throw StatsDLineRejection(.badValue, "a latency must be a number of milliseconds >= 0, got \(Self.quoted(valueText.string))")
+        }
+        return value
+    }
+
+    /// How many events one timer sample stands for at a sample rate: 1/rate, rounded, at least 1.
+    static func weight(rate: Double?) -> UInt64 {
+        max(1, UInt64((1 / (rate ?? 1)).rounded()))
+    }
+
+    /// A gauge's value as a DLQ depth: absolute and whole.
+    static func depth(_ valueText: ByteSpan) throws(StatsDLineRejection) -> UInt64 {
+        if valueText.first == UInt8(ascii: "+") || valueText.first == UInt8(ascii: "-") {
+            throw StatsDLineRejection(
+                .badValue, "relative gauges (\(valueText.string)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
+            )
+        }
+        guard let value = valueText.double, value.isFinite, value >= 0, value == value.rounded(), value < 1e18 else {
+            throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number >= 0, got \(Self.quoted(valueText.string))")
+        }
+        return UInt64(value)
     }
 
     // MARK: Helpers
@@ -301,7 +318,7 @@ public struct StatsDLineParser: Sendable {
     }
 
     /// ASCII whitespace around a line: space, tab, CR, LF, vertical tab, form feed.
-    private static func isBlank(_ byte: UInt8) -> Bool {
+    static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || (0x09...0x0D).contains(byte)
     }
 

@@ -83,7 +83,7 @@ public final class DLQSourceService: Service, Sendable {
         case .finished(.success(let reading)):
             do {
                 let report = QueueDepthReport(pipeline: source.pipeline, queue: source.queue, depth: reading.depth, timeMillis: now)
-                let tally = try await self.intake.ingest(ReportBody(queueDepths: [report]), latencies: [])
+                let tally = try await self.intake.ingest(ReportBody(queueDepths: [report]))
                 if let reason = tally.refused.keys.first {
                     let hint = reason == .tooManyQueues ? "; raise limits.max_queues" : ""
                     self.failed(source, .error, "\(source.name): Funnel refused the depth \(reading.depth) (\(reason.rawValue))\(hint)", now: now)

@@ -25,7 +25,7 @@ final class BadLineLog: Sendable {
     }
 
     /// Notes one bad line; logs it if the minute's allowance is not used up.
-    func note(_ rejection: StatsDLineRejection, line: Substring, transport: String) {
+    func note(_ rejection: StatsDLineRejection, line: UnsafeRawBufferPointer, transport: String) {
         let now = self.clock()
         let (log, suppressedBefore) = self.window.withLock { window -> (Bool, Int) in
             var suppressed = 0
@@ -45,7 +45,8 @@ final class BadLineLog: Sendable {
             self.logger.warning("\(suppressedBefore) more bad StatsD lines in the last minute were counted but not logged")
         }
         if log {
-            let text = line.utf8.count > 256 ? String(line.prefix(256)) + "..." : String(line)
+            let shown = String(decoding: UnsafeRawBufferPointer(rebasing: line.prefix(256)), as: UTF8.self)
+            let text = line.count > 256 ? shown + "..." : shown
             self.logger.warning(
                 "bad StatsD line: \(rejection.message)",
                 metadata: ["reason": "\(rejection.reason.rawValue)", "line": "\(text)", "transport": "\(transport)"]

@@ -14,6 +14,8 @@ public final class ReportIntake: Sendable {
     private let idempotencyWindowSeconds: Int64
     private let queueDepthsChanged: Wakeup?
     private let committer: GroupCommitter
+    /// The bounds of the latency histograms, in seconds, as the ledger keeps them.
+    public let latencyBucketsSeconds: [Double]
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
@@ -32,6 +34,7 @@ public final class ReportIntake: Sendable {
         self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
         self.queueDepthsChanged = queueDepthsChanged
         self.committer = GroupCommitter(store: store)
+        self.latencyBucketsSeconds = configuration.ledger.latencyBucketsSeconds
     }
 
     /// The current time, Unix milliseconds, from the injected clock.
@@ -65,38 +68,44 @@ public final class ReportIntake: Sendable {
         }
     }
 
-    /// Counts entries that arrived without a request of their own (StatsD lines): stage reports, DLQ depths and
-    /// latency observations.
+    /// Counts entries that arrived without a request of their own (StatsD lines, polled DLQ depths): stage
+    /// reports, latencies summed per stage, and DLQ depths.
     ///
     /// Unlike a request, the batch is not refused whole: an entry the ledger refuses (event time out of range,
     /// a pipeline, stage or queue beyond the limits) is left out and tallied by reason, and the rest is admitted,
-    /// persisted and applied like a request. Throws only when the database write fails.
-    public func ingest(_ body: ReportBody, latencies: [LatencyObservation]) async throws -> AdmissionTally {
+    /// persisted and applied like a request. `weights` says how many lines each entry stands for, numbered as the
+    /// ledger numbers them (stage reports, then latencies, then DLQ depths); the tally counts lines. Throws only
+    /// when the database write fails.
+    public func ingest(_ body: ReportBody, stageLatencies: [StageLatency] = [], weights: [UInt64]? = nil) async throws -> AdmissionTally {
         var body = body
-        var latencies = latencies
+        var latencies = stageLatencies
+        var weights = weights ?? Array(repeating: 1, count: body.count + latencies.count)
+        precondition(weights.count == body.count + latencies.count, "one weight per entry")
         var tally = AdmissionTally()
         let now = self.clock()
         let batch: ReportBatch = self.ledger.withLock { ledger in
             while true {
-                let result = Result { () throws(ReportRejection) in try ledger.admit(body, latencies: latencies, nowMillis: now) }
+                let result = Result { () throws(ReportRejection) in try ledger.admit(body, stageLatencies: latencies, nowMillis: now) }
                 switch result {
                 case .success(let batch):
                     return batch
                 case .failure(let rejection):
-                    tally.refused[rejection.reason, default: 0] += 1
                     // The index counts stage reports, then latencies, then DLQ depths.
                     let reports = body.stageReports.count
-                    switch rejection.index {
-                    case .some(let index) where index < reports:
-                        body.stageReports.remove(at: index)
-                    case .some(let index) where index < reports + latencies.count:
-                        latencies.remove(at: index - reports)
-                    case .some(let index) where index < reports + latencies.count + body.queueDepths.count:
-                        body.queueDepths.remove(at: index - reports - latencies.count)
-                    default:
-                        tally.refused[rejection.reason, default: 0] += body.count + latencies.count - 1
+                    guard let index = rejection.index, index < weights.count else {
+                        tally.refused[rejection.reason, default: 0] += Int(weights.reduce(0, &+))
                         body = ReportBody()
                         latencies = []
+                        weights = []
+                        continue
+                    }
+                    tally.refused[rejection.reason, default: 0] += Int(weights.remove(at: index))
+                    if index < reports {
+                        body.stageReports.remove(at: index)
+                    } else if index < reports + latencies.count {
+                        latencies.remove(at: index - reports)
+                    } else {
+                        body.queueDepths.remove(at: index - reports - latencies.count)
                     }
                 }
             }
@@ -105,7 +114,7 @@ public final class ReportIntake: Sendable {
         _ = try await self.store.commit(batch, claim: nil, nowMillis: now)
         self.ledger.withLock { $0.apply(batch, nowMillis: now) }
         if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
-        tally.accepted = body.count + latencies.count
+        tally.accepted = Int(weights.reduce(0, &+))
         return tally
     }
 

@@ -8,20 +8,23 @@ import Synchronization
 
 /// Listens for StatsD/DogStatsD lines over UDP and newline-delimited TCP and counts them in the ledger.
 ///
-/// Lines are parsed as they arrive, batched, and every `flushIntervalSeconds` (or every `flushLines` lines)
-/// handed to ``ReportIntake/ingest(_:latencies:)``: admitted, written to SQLite and counted, exactly like
-/// an HTTP request, DLQ depth gauges included. A bad line never stops the listener:
+/// Lines are parsed as they arrive and summed per distinct line in a ``StatsDAccumulator`` (counters add up,
+/// timers go into a sketch, gauges keep their last depth). Every `flushIntervalSeconds`, or as soon as
+/// `flushLines` entries wait, the sums are handed to ``ReportIntake/ingest(_:stageLatencies:weights:)``: admitted,
+/// written to SQLite and counted, exactly like an HTTP request. Datagrams are read on the event loop, several per
+/// system call (`recvmmsg`), with no hop to a task. A bad line never stops the listener:
 /// it is counted under its reason and the first few per minute are logged. UDP has no backpressure, so under
 /// overload the kernel drops datagrams; the receive buffer is made large and the drops are reported.
 public final class StatsDListener: Service, Sendable {
     private let configuration: StatsDConfiguration
     private let intake: ReportIntake
-    private let parser: StatsDLineParser
     private let logger: Logger
     private let badLines: BadLineLog
     private let onListening: @Sendable (StatsDBinding) async -> Void
     private let tally = Mutex(StatsDCounters())
-    private let pending = Mutex(PendingStatsDLines())
+    private let accumulator: Mutex<StatsDAccumulator>
+    /// The UDP channel, and whether its reads are paused until the flusher catches up.
+    private let udpReads = Mutex<(channel: (any Channel)?, paused: Bool)>((nil, false))
     private let flushDue = Wakeup()
     private let binding = Mutex(StatsDBinding())
     private let connections = Mutex(OpenConnections())
@@ -39,7 +42,7 @@ public final class StatsDListener: Service, Sendable {
     ) {
         self.configuration = configuration
         self.intake = intake
-        self.parser = StatsDLineParser(mappings: configuration.mappings)
+        self.accumulator = Mutex(StatsDAccumulator(parser: StatsDLineParser(mappings: configuration.mappings), latencyBucketsSeconds: intake.latencyBucketsSeconds))
         self.logger = logger
         self.badLines = BadLineLog(limitPerMinute: configuration.loggedBadLinesPerMinute, logger: logger, clock: { intake.nowMillis })
         self.onListening = onListening
@@ -84,11 +87,11 @@ public final class StatsDListener: Service, Sendable {
             }
             await withGracefulShutdownHandler {
                 await withTaskGroup(of: Void.self) { readers in
-                    if let udp { readers.addTask { await self.read(udp) } }
+                    if let udp { readers.addTask { try? await udp.closeFuture.get() } }
                     if let tcp { readers.addTask { await self.accept(tcp) } }
                 }
             } onGracefulShutdown: {
-                udp?.channel.close(promise: nil)
+                udp?.close(promise: nil)
                 tcp?.channel.close(promise: nil)
                 let open = self.connections.withLock { connections in
                     connections.closing = true
@@ -104,20 +107,27 @@ public final class StatsDListener: Service, Sendable {
 
     // MARK: UDP
 
-    private typealias DatagramChannel = NIOAsyncChannel<AddressedEnvelope<ByteBuffer>, AddressedEnvelope<ByteBuffer>>
+    /// Datagrams read per `recvmmsg` call.
+    private static let datagramsPerRead = 16
+    /// The largest UDP payload, so that no datagram is cut short.
+    private static let maximumDatagramBytes = 65_536
 
-    private func bindUDP(_ address: ListenAddress) async throws -> DatagramChannel {
+    private func bindUDP(_ address: ListenAddress) async throws -> any Channel {
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
-            .channelOption(.maxMessagesPerRead, value: 64)
-            .bind(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture { try DatagramChannel(wrappingChannelSynchronously: channel) }
+            .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * Self.maximumDatagramBytes))
+            .channelOption(.maxMessagesPerRead, value: 4)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(StatsDDatagramHandler(listener: self)) }
             }
-        let granted = await Self.enlargeReceiveBuffer(channel.channel, to: self.configuration.receiveBufferBytes, logger: self.logger)
-        let port = channel.channel.localAddress?.port ?? address.port
+            .bind(host: address.host, port: address.port)
+            .get()
+        let granted = await Self.enlargeReceiveBuffer(channel, to: self.configuration.receiveBufferBytes, logger: self.logger)
+        let port = channel.localAddress?.port ?? address.port
         self.tally.withLock { $0.receiveBufferBytes = granted }
         self.binding.withLock { $0.udp = ListenAddress(host: address.host, port: port) }
+        self.udpReads.withLock { $0.channel = channel }
         return channel
     }
 
@@ -142,21 +152,16 @@ public final class StatsDListener: Service, Sendable {
         return granted.map { Int($0) }
     }
 
-    private func read(_ channel: DatagramChannel) async {
-        do {
-            try await channel.executeThenClose { inbound, _ in
-                for try await envelope in inbound {
-                    let waiting = envelope.data.withUnsafeReadableBytes { self.process($0, transport: "udp") }
-                    if waiting >= self.configuration.flushLines * 8 {
-                        await self.flush()  // The flusher is behind: hold the reader back rather than grow without bound.
-                    } else if waiting >= self.configuration.flushLines {
-                        self.flushDue.signal()
-                    }
-                }
-            }
-        } catch {
-            self.logger.debug("StatsD UDP channel closed", metadata: ["error": "\(error)"])
+    /// Takes one datagram's lines, on the event loop; pauses reading when the flusher is far behind.
+    func receive(datagram bytes: UnsafeRawBufferPointer, channel: any Channel) {
+        let waiting = self.process(bytes, transport: "udp")
+        guard waiting >= self.configuration.flushLines * 8 else { return }
+        // The flusher is behind: let the kernel hold the datagrams (and count what it drops) rather than grow without bound.
+        let pause = self.udpReads.withLock { reads in
+            defer { reads.paused = true }
+            return !reads.paused
         }
+        if pause { channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
     }
 
     // MARK: TCP
@@ -223,7 +228,7 @@ public final class StatsDListener: Service, Sendable {
                             return
                         }
                         carry.append(contentsOf: bytes[start..<last])
-                        full = carry.withUnsafeBytes { self.process($0, transport: "tcp") } >= self.configuration.flushLines
+                        full = carry.withUnsafeBytes { self.process($0, transport: "tcp") } >= self.configuration.flushLines * 8
                         carry.removeAll(keepingCapacity: true)
                         carry.append(contentsOf: bytes[(last + 1)...])
                     }
@@ -239,71 +244,62 @@ public final class StatsDListener: Service, Sendable {
             self.logger.debug("StatsD TCP connection closed", metadata: ["error": "\(error)"])
         }
         if !carry.isEmpty, !discarding {
-            if carry.withUnsafeBytes({ self.process($0, transport: "tcp") }) >= self.configuration.flushLines { await self.flush() }
+            _ = carry.withUnsafeBytes { self.process($0, transport: "tcp") }
         }
     }
 
     // MARK: Lines
 
-    /// Parses the lines in `bytes`, counts the bad ones and queues the good ones; returns how many lines wait.
+    /// Sums the lines in `bytes` and counts the bad ones; returns how many entries wait, signalling the flusher past `flushLines`.
     private func process(_ bytes: UnsafeRawBufferPointer, transport: String) -> Int {
-        var local = StatsDCounters()
-        var reports: [StageReport] = []
-        var latencies: [LatencyObservation] = []
-        var readings: [QueueDepthReport] = []
+        var rejected = StatsDCounters()
         let maximumLineBytes = transport == "tcp" ? self.configuration.maximumLineBytes : Int.max
-        self.parser.forEachLine(in: bytes) { line, parsed in
-            var result = parsed
-            if line.count > maximumLineBytes {
-                result = .failure(StatsDLineRejection(.tooLong, "line of \(line.count) bytes is longer than \(maximumLineBytes) bytes"))
+        let waiting = self.accumulator.withLock { accumulator in
+            accumulator.add(bytes, maximumLineBytes: maximumLineBytes) { line, rejection in
+                rejected.reject(rejection.reason)
+                self.badLines.note(rejection, line: line, transport: transport)
             }
-            switch result {
-            case .success(.events(let report)):
-                if report.count == 0 { local.acceptedLines &+= 1 } else { reports.append(report) }
-            case .success(.latency(let latency)):
-                latencies.append(latency)
-            case .success(.dlqDepth(let reading)):
-                readings.append(reading)
-            case .failure(let rejection):
-                local.reject(rejection.reason)
-                self.badLines.note(rejection, line: Substring(String(decoding: line, as: UTF8.self)), transport: transport)
-            }
+            return accumulator.waitingEntries
         }
-        self.tally.withLock { $0.add(local) }
-        return self.pending.withLock { pending in
-            pending.body.stageReports.append(contentsOf: reports)
-            pending.body.queueDepths.append(contentsOf: readings)
-            pending.latencies.append(contentsOf: latencies)
-            return pending.count
-        }
+        if !rejected.rejectedLines.isEmpty { self.tally.withLock { $0.add(rejected) } }
+        if waiting >= self.configuration.flushLines { self.flushDue.signal() }
+        return waiting
     }
 
     private func count(_ rejection: StatsDLineRejection, line: [UInt8]) {
         self.tally.withLock { $0.reject(rejection.reason) }
-        let text = String(decoding: line.prefix(256), as: UTF8.self)
-        self.badLines.note(rejection, line: text[...], transport: "tcp")
+        line.withUnsafeBytes { self.badLines.note(rejection, line: $0, transport: "tcp") }
     }
 
-    /// Writes the waiting lines to the database and counts them in the ledger.
+    /// Writes the waiting sums to the database and counts them in the ledger; resumes paused UDP reads.
     func flush() async {
-        let batch = self.pending.withLock { pending in
-            let batch = pending
-            pending = PendingStatsDLines()
-            return batch
-        }
+        let batch = self.accumulator.withLock { $0.drain() }
+        self.resumeUDPReads()
         guard !batch.isEmpty else { return }
         do {
-            let admission = try await self.intake.ingest(batch.body, latencies: batch.latencies)
+            let admission = try await self.intake.ingest(batch.body, stageLatencies: batch.stageLatencies, weights: batch.weights)
             self.tally.withLock { tally in
-                tally.acceptedLines &+= UInt64(admission.accepted)
+                tally.acceptedLines &+= UInt64(admission.accepted) &+ batch.zeroCountLines
                 for (reason, count) in admission.refused {
                     tally.reject(StatsDLineRejection.Reason(admission: reason), count: UInt64(count))
                 }
             }
         } catch {
-            self.tally.withLock { $0.reject(.storeFailed, count: UInt64(batch.count)) }
-            self.logger.error("could not store StatsD lines; they are not counted", metadata: ["lines": "\(batch.count)", "error": "\(error)"])
+            let lines = batch.lines - batch.zeroCountLines
+            self.tally.withLock {
+                $0.acceptedLines &+= batch.zeroCountLines
+                $0.reject(.storeFailed, count: lines)
+            }
+            self.logger.error("could not store StatsD lines; they are not counted", metadata: ["lines": "\(lines)", "error": "\(error)"])
         }
+    }
+
+    private func resumeUDPReads() {
+        let channel = self.udpReads.withLock { reads -> (any Channel)? in
+            defer { reads.paused = false }
+            return reads.paused ? reads.channel : nil
+        }
+        channel?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
     }
 }
 
