@@ -1,3 +1,5 @@
+import Foundation
+
 /// A run of bytes of a StatsD line being parsed: a view without a copy, with the few operations the parser needs.
 ///
 /// Indices are offsets into the whole line, so a span and the spans cut from it share one coordinate system.
@@ -15,14 +17,11 @@ struct ByteSpan {
     var isEmpty: Bool { self.range.isEmpty }
     var first: UInt8? { self.range.isEmpty ? nil : self.base[self.range.lowerBound] }
 
-    /// The offset of the first `byte`, or nil.
+    /// The offset of the first `byte`, or nil (`memchr`: the C library compares many bytes at a time).
     func firstIndex(of byte: UInt8) -> Int? {
-        var index = self.range.lowerBound
-        while index < self.range.upperBound {
-            if self.base[index] == byte { return index }
-            index += 1
-        }
-        return nil
+        guard !self.range.isEmpty, let base = self.base.baseAddress else { return nil }
+        guard let found = memchr(base + self.range.lowerBound, Int32(byte), self.range.count) else { return nil }
+        return UnsafeRawPointer(found) - base
     }
 
     func prefix(upTo index: Int) -> ByteSpan { ByteSpan(self.base, self.range.lowerBound..<index) }

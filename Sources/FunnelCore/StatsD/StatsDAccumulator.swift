@@ -7,10 +7,13 @@ import Foundation
 /// line is worked out once (type, rate, tags, mapping, names) and remembered by its bytes in an open-addressing
 /// table; a repeated line then costs a hash, a comparison and a number. The table holds at most ``capacity``
 /// distinct lines, so a flood of names costs time, not memory: lines past it are resolved each time and kept one
-/// by one until the flush. Lines that fail are never remembered.
+/// by one until the flush. A lookup probes at most ``maximumProbes`` slots, so names crafted to collide cost no
+/// more than that either. Lines that fail are never remembered.
 public struct StatsDAccumulator: Sendable {
     /// The most distinct lines remembered.
     public static let capacity = 10_000
+    /// The most slots one lookup probes; a line that would need more is not remembered.
+    public static let maximumProbes = 16
     private static let slotCount = 1 << 15
 
     public let parser: StatsDLineParser
@@ -18,17 +21,20 @@ public struct StatsDAccumulator: Sendable {
     /// The keys of all remembered lines, back to back: name bytes, then the bytes from the first `|` on.
     private var keys: [UInt8] = []
     private var lines: [SummedStatsDLine] = []
-    /// Indices into `lines` by hash, -1 for an empty slot.
-    private var slots: [Int32]
+    /// Per slot, the high 32 bits of the hash and the index into `lines` plus one; 0 for an empty slot.
+    private var slots: [UInt64]
+    private let seed: UInt64
     /// Lines with something to hand on at the next flush.
     private var waiting: [Int32] = []
     /// Lines past the table's capacity, one entry each.
     private var unsummed = StatsDBatch()
 
-    public init(parser: StatsDLineParser, latencyBucketsSeconds: [Double] = LatencyHistogram.defaultBounds) {
+    /// Sums lines `parser` understands; `seed` varies the hash so that colliding names cannot be prepared offline.
+    public init(parser: StatsDLineParser, latencyBucketsSeconds: [Double] = LatencyHistogram.defaultBounds, seed: UInt64 = .random(in: .min ... .max)) {
         self.parser = parser
         self.latencyBounds = latencyBucketsSeconds
-        self.slots = Array(repeating: -1, count: Self.slotCount)
+        self.slots = Array(repeating: 0, count: Self.slotCount)
+        self.seed = seed
     }
 
     /// Entries the next flush hands on: one per distinct line that waits, plus the lines kept one by one.
@@ -78,45 +84,49 @@ public struct StatsDAccumulator: Sendable {
         let parts = try StatsDLineParser.split(ByteSpan(line, lower..<upper))
         let name = UnsafeRawBufferPointer(rebasing: line[parts.name.range])
         let rest = UnsafeRawBufferPointer(rebasing: line[parts.firstBar..<upper])
-        var hasher = Hasher()
-        hasher.combine(bytes: name)
-        hasher.combine(bytes: rest)
-        let hash = hasher.finalize()
-
+        let hash = StatsDLineHash.hash(name, rest, seed: self.seed)
+        let tag = hash >> 32
         let mask = Self.slotCount - 1
-        var slot = hash & mask
-        while self.slots[slot] >= 0 {
-            let index = Int(self.slots[slot])
-            if self.lines[index].hash == hash, self.matches(index, name: name, rest: rest) {
-                try self.record(parts.value, at: index)
-                return
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        var probes = 0
+        while self.slots[slot] != 0 {
+            let entry = self.slots[slot]
+            if entry >> 32 == tag {
+                let index = Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                if self.matches(index, name: name, rest: rest) {
+                    try self.record(parts.value, at: index)
+                    return
+                }
             }
+            probes += 1
+            if probes == Self.maximumProbes { break }
             slot = (slot + 1) & mask
         }
         let resolved = try self.parser.resolve(name: parts.name, afterValue: ByteSpan(line, (parts.firstBar + 1)..<upper))
-        guard self.lines.count < Self.capacity else {
+        guard self.lines.count < Self.capacity, self.slots[slot] == 0 else {
             try self.keep(resolved, value: parts.value)
             return
         }
         let index = self.lines.count
         self.lines.append(
             SummedStatsDLine(
-                resolved: resolved, keyStart: self.keys.count, keyCount: name.count + rest.count, nameCount: name.count, hash: hash,
-                weight: min(StatsDLineParser.weight(rate: resolved.rate), FunnelLedger.maximumLatencyWeight)
+                resolved: resolved, keyStart: self.keys.count, keyCount: name.count + rest.count, nameCount: name.count,
+                weight: min(StatsDLineParser.weight(rate: resolved.rate), FunnelLedger.maximumLatencyWeight),
+                latency: resolved.type == .timer ? LatencyObservations(bucketsSeconds: self.latencyBounds) : nil
             )
         )
         self.keys.append(contentsOf: name)
         self.keys.append(contentsOf: rest)
-        self.slots[slot] = Int32(index)
+        self.slots[slot] = tag << 32 | UInt64(index + 1)
         try self.record(parts.value, at: index)
     }
 
     /// Whether the remembered line at `index` has exactly this name and rest.
     private func matches(_ index: Int, name: UnsafeRawBufferPointer, rest: UnsafeRawBufferPointer) -> Bool {
-        let line = self.lines[index]
-        guard line.nameCount == name.count, line.keyCount == name.count + rest.count else { return false }
+        let keyStart = self.lines[index].keyStart
+        guard self.lines[index].nameCount == name.count, self.lines[index].keyCount == name.count + rest.count else { return false }
         return self.keys.withUnsafeBytes { keys in
-            let key = keys.baseAddress! + line.keyStart
+            let key = keys.baseAddress! + keyStart
             return (name.isEmpty || memcmp(key, name.baseAddress!, name.count) == 0)
                 && (rest.isEmpty || memcmp(key + name.count, rest.baseAddress!, rest.count) == 0)
         }
@@ -131,7 +141,6 @@ public struct StatsDAccumulator: Sendable {
             self.lines[index].count = overflow ? .max : sum
         case .timer:
             let millis = try StatsDLineParser.millis(value)
-            if self.lines[index].latency == nil { self.lines[index].latency = LatencyObservations(bucketsSeconds: self.latencyBounds) }
             let weight = self.lines[index].weight
             self.lines[index].latency!.sketch.record(millis, count: weight)
             self.lines[index].latency!.histogram.record(millis, count: weight)
@@ -194,7 +203,7 @@ public struct StatsDAccumulator: Sendable {
             }
             self.lines[index].lines = 0
             self.lines[index].count = 0
-            self.lines[index].latency = nil
+            if resolved.type == .timer { self.lines[index].latency = LatencyObservations(bucketsSeconds: self.latencyBounds) }
         }
         self.waiting.removeAll(keepingCapacity: true)
         return batch

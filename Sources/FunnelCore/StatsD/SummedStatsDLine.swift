@@ -5,14 +5,13 @@ struct SummedStatsDLine {
     let keyStart: Int
     let keyCount: Int
     let nameCount: Int
-    let hash: Int
     /// Events per timer sample, from the line's sample rate.
     let weight: UInt64
     /// Lines counted since the last flush; 0 when the line waits for nothing.
     var lines: UInt64 = 0
     /// Counters: the events, scaled by the sample rate.
     var count: UInt64 = 0
-    /// Timers: the samples.
+    /// Timers: the samples (always there for a timer, so that recording never copies it).
     var latency: LatencyObservations?
     /// Gauges: the last depth.
     var depth: UInt64 = 0
