@@ -15,6 +15,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.file("data")))
     }
 
+    @Test func memoryModeKeepsIdempotencyKeysButLeavesCountsToTheLedger() async throws {
+        let store = try FunnelStore(directory: "unused", durability: .memory)
+        #expect(!store.keepsCounts)
+        var ledger = FunnelLedger()
+        let now: Int64 = 1_795_688_100_000
+        let batch = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 2)], nowMillis: now)
+        let claim = Array("body".utf8).withUnsafeBytes { IdempotencyClaim(key: "k", body: $0) }
+        #expect(try await store.commit(batch, claim: claim, nowMillis: now) == .committed)
+        #expect(try await store.lookup(claim) == .replayed(accepted: 1))
+        #expect(try store.bucketRowCount() == 0)
+    }
+
     @Test(arguments: [Durability.full, .normal])
     func groupCommitAnswersEachRequestAndDeduplicatesKeysWithinAGroup(durability: Durability) async throws {
         let directory = try TemporaryDirectory()

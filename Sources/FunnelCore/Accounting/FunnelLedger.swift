@@ -83,7 +83,8 @@ public struct FunnelLedger: Sendable {
                 try self.checkEventTime(eventTime, index: index, settings: settings, nowMillis: nowMillis, nowSeconds: nowSeconds)
             }
             if slot == nil {
-                let known = self.pipelines[report.pipeline]
+                // By index, not `let known = pipelines[name]`: that would copy the pipeline's ledger for every new slot.
+                let known = self.pipelines.index(forKey: report.pipeline)
                 if known == nil, !addedPipelines.contains(report.pipeline) {
                     guard self.pipelineNames.count + addedPipelines.count < self.policy.maximumPipelines else {
                         throw ReportRejection(
@@ -93,9 +94,9 @@ public struct FunnelLedger: Sendable {
                     }
                     addedPipelines.insert(report.pipeline)
                 }
-                let isKnown = known?.position(of: report.stage) != nil
+                let isKnown = known.map { self.pipelines.values[$0].position(of: report.stage) != nil } ?? false
                 if !isKnown {
-                    let existing = known?.stages.count ?? 0
+                    let existing = known.map { self.pipelines.values[$0].stages.count } ?? 0
                     guard existing + addedStages[report.pipeline, default: 0] < self.policy.maximumStagesPerPipeline else {
                         throw ReportRejection(
                             .tooManyStages, index: index, field: "stage",
@@ -131,8 +132,11 @@ public struct FunnelLedger: Sendable {
             if let known = batch.queueDepths[key], known.observedMillis > observed { continue }
             batch.queueDepths[key] = QueueDepths.Observation(depth: depth.depth, observedMillis: observed)
         }
+        batch.counts.reserveCapacity(slots.reduce(0) { total, slot in
+            slot.counts.values.reduce(total) { total, counts in total + Outcome.allCases.count { counts[$0] != 0 } }
+        })
         for slot in slots {
-            if self.pipelines[slot.pipeline] == nil {
+            if self.pipelines.index(forKey: slot.pipeline) == nil {
                 batch.newPipelines[slot.pipeline] = self.pipelineNames.count
                 self.pipelineNames.append(slot.pipeline)
                 self.pipelines[slot.pipeline] = PipelineLedger(name: slot.pipeline, settings: slot.settings)
@@ -246,7 +250,7 @@ public struct FunnelLedger: Sendable {
     }
 
     private mutating func ensureStage(pipeline: String, stage: String) -> Int {
-        if self.pipelines[pipeline] == nil {
+        if self.pipelines.index(forKey: pipeline) == nil {  // not `pipelines[pipeline] == nil`, which copies the ledger
             self.pipelineNames.append(pipeline)
             self.pipelines[pipeline] = PipelineLedger(name: pipeline, settings: self.settings(for: pipeline))
         }

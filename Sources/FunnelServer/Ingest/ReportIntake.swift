@@ -52,10 +52,21 @@ public final class ReportIntake: Sendable {
                 return try self.answer(earlier, reports: reports)
             }
             let now = self.clock()
+            // Without counts to store or a key to remember there is nothing to write (`durability: memory`):
+            // admit and apply under one lock.
+            let writes = claim != nil || self.store.keepsCounts
             let admission = self.ledger.withLock { ledger in
-                Result { () throws(ReportRejection) in try ledger.admit(reports, nowMillis: now) }
+                Result { () throws(ReportRejection) in
+                    let batch = try ledger.admit(reports, nowMillis: now)
+                    if !writes { ledger.apply(batch, nowMillis: now) }
+                    return batch
+                }
             }
             let batch = try admission.get()
+            guard writes else {
+                if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
+                return try self.answer(.committed, reports: reports)
+            }
             let outcome = try await self.committer.commit(PendingCommit(batch: batch, claim: claim, nowMillis: now))
             if outcome == .committed {
                 self.ledger.withLock { $0.apply(batch, nowMillis: now) }
@@ -111,7 +122,7 @@ public final class ReportIntake: Sendable {
             }
         }
         guard body.count + latencies.count > 0 else { return tally }
-        _ = try await self.store.commit(batch, claim: nil, nowMillis: now)
+        if self.store.keepsCounts { _ = try await self.store.commit(batch, claim: nil, nowMillis: now) }
         self.ledger.withLock { $0.apply(batch, nowMillis: now) }
         if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
         tally.accepted = Int(weights.reduce(0, &+))

@@ -6,6 +6,7 @@ public enum Durability: String, Sendable, Hashable, CaseIterable {
     /// Written before the reply but synced by the OS later (`synchronous=NORMAL` in WAL mode): survives a process
     /// crash, may lose the last second of acknowledged reports on an OS crash or power loss.
     case normal
-    /// Nothing is written to disk; a restart starts empty. For benchmarks and throwaway demos.
+    /// Nothing is written to disk; a restart starts empty. Counts live only in the ledger, idempotency keys in an
+    /// in-memory database. For benchmarks and throwaway demos.
     case memory
 }

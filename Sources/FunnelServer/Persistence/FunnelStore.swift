@@ -9,10 +9,14 @@ public final class FunnelStore: Sendable {
     /// Path of the database file.
     public let path: String
     private let database: any DatabaseWriter
+    /// Whether counts, stages and depths are stored; with `.memory` only idempotency keys, alarms and the outbox
+    /// are (in memory), since the ledger already holds the counts and a restart starts empty anyway.
+    public let keepsCounts: Bool
 
     /// Opens (creating if needed) `funnel.sqlite` in `directory`; with `.memory` nothing touches the disk.
     public init(directory: String, durability: Durability = .full) throws {
         var configuration = Configuration()
+        self.keepsCounts = durability != .memory
         if durability == .memory {
             self.path = ":memory:"
             self.database = try DatabaseQueue(configuration: configuration)
@@ -126,12 +130,16 @@ public final class FunnelStore: Sendable {
     /// Each keeps its own idempotency check, so a key repeated within the group is answered as a replay.
     public func commit(_ group: [PendingCommit]) async throws -> [CommitOutcome] {
         try await self.database.write { db in
-            try group.map { pending in try Self.write(pending.batch, claim: pending.claim, nowMillis: pending.nowMillis, db) }
+            try group.map { pending in try Self.write(pending.batch, claim: pending.claim, nowMillis: pending.nowMillis, keepingCounts: self.keepsCounts, db) }
         }
     }
 
-    private static func write(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64, _ db: Database) throws -> CommitOutcome {
+    private static func write(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64, keepingCounts: Bool, _ db: Database) throws -> CommitOutcome {
         if let claim, let earlier = try Self.check(claim, db) { return earlier }
+        guard keepingCounts else {
+            try Self.record(claim, batch: batch, nowMillis: nowMillis, db)
+            return .committed
+        }
         for (name, position) in batch.newPipelines {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
                 .execute(arguments: [name, position])
@@ -166,11 +174,14 @@ public final class FunnelStore: Sendable {
                     """
             ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
         }
-        if let claim {
-            try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [claim.key, claim.bodyHash, batch.reportCount, nowMillis])
-        }
+        try Self.record(claim, batch: batch, nowMillis: nowMillis, db)
         return .committed
+    }
+
+    private static func record(_ claim: IdempotencyClaim?, batch: ReportBatch, nowMillis: Int64, _ db: Database) throws {
+        guard let claim else { return }
+        try db.cachedStatement(sql: "INSERT INTO idempotency_keys (key, body_hash, accepted, created_ms) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [claim.key, claim.bodyHash, batch.reportCount, nowMillis])
     }
 
     /// Drops pruned buckets, keeps their counts in `pruned_counts`, and forgets idempotency keys older than `keysBeforeMillis`.
