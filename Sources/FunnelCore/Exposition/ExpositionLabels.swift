@@ -43,22 +43,27 @@ public struct ExpositionLabels: Sendable, Hashable {
 
     private mutating func append(_ name: String, _ value: String) {
         if !self.bytes.isEmpty { self.bytes.append(UInt8(ascii: ",")) }
-        self.bytes.append(contentsOf: name.utf8)
-        self.bytes.append(contentsOf: #"=""#.utf8)
+        Self.render(name, value, into: &self.bytes)
+    }
+
+    /// Appends `name="value"` to `bytes`, escaping the value.
+    static func render(_ name: String, _ value: String, into bytes: inout [UInt8]) {
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(contentsOf: #"=""#.utf8)
         // Names Funnel accepts never need escaping: copy them whole.
         if !value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
-            self.bytes.append(contentsOf: value.utf8)
-            self.bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
             return
         }
         for byte in value.utf8 {
             switch byte {
-            case UInt8(ascii: "\\"): self.bytes.append(contentsOf: #"\\"#.utf8)
-            case UInt8(ascii: "\""): self.bytes.append(contentsOf: #"\""#.utf8)
-            case UInt8(ascii: "\n"): self.bytes.append(contentsOf: #"\n"#.utf8)
-            default: self.bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: #"\\"#.utf8)
+            case UInt8(ascii: "\""): bytes.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: #"\n"#.utf8)
+            default: bytes.append(byte)
             }
         }
-        self.bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 }

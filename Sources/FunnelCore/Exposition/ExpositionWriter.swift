@@ -2,15 +2,31 @@
 ///
 /// Families are named without type suffixes (`funnel_stage_events`); the writer adds `_total` to counter
 /// samples and `_info` to info samples, and names the family as each format wants it in `# HELP` / `# TYPE`.
+///
+/// A scrape writes hundreds of thousands of lines, so each line is written in one step: room for the whole line is
+/// made once and its parts are copied to a cursor, instead of a dozen appends that each check the array.
 public struct ExpositionWriter: Sendable {
     public let format: ExpositionFormat
-    public private(set) var bytes: [UInt8] = []
+    /// The output so far is `storage[..<used]`; the rest is room already made.
+    private var storage: [UInt8]
+    private var used = 0
     private var sampleName: [UInt8] = []
 
     public init(format: ExpositionFormat, reservingCapacity capacity: Int = 16 * 1024) {
         self.format = format
-        self.bytes.reserveCapacity(capacity)
+        self.storage = Array(repeating: 0, count: Swift.max(capacity, 256))
     }
+
+    /// A writer that writes over `storage` from its start, keeping its room: a buffer from an earlier scrape
+    /// (``finishKeepingRoom()``) is written again without new pages, which the kernel would have to fault in and zero.
+    public init(format: ExpositionFormat, reusing storage: [UInt8], reservingCapacity capacity: Int = 16 * 1024) {
+        self.format = format
+        self.storage = storage
+        if self.storage.count < capacity { self.storage.append(contentsOf: repeatElement(0, count: capacity - self.storage.count)) }
+    }
+
+    /// The bytes written so far.
+    public var bytes: ArraySlice<UInt8> { self.storage[..<self.used] }
 
     /// Starts a family: writes its `# HELP` and `# TYPE` lines and sets the name its samples use.
     public mutating func family(_ name: String, _ type: MetricType, help: String) {
@@ -26,15 +42,17 @@ public struct ExpositionWriter: Sendable {
         case (.histogram, _): (sample, headerName, typeName) = (name, name, "histogram")
         case (.summary, _): (sample, headerName, typeName) = (name, name, "summary")
         }
-        self.append("# HELP ")
-        self.append(headerName)
-        self.bytes.append(UInt8(ascii: " "))
-        self.appendEscaped(help, quotes: self.format == .openMetrics)
-        self.append("\n# TYPE ")
-        self.append(headerName)
-        self.bytes.append(UInt8(ascii: " "))
-        self.append(typeName)
-        self.bytes.append(UInt8(ascii: "\n"))
+        var header: [UInt8] = Array("# HELP ".utf8) + Array(headerName.utf8) + [UInt8(ascii: " ")]
+        for byte in help.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): header += Array("\\\\".utf8)
+            case UInt8(ascii: "\n"): header += Array("\\n".utf8)
+            case UInt8(ascii: "\"") where self.format == .openMetrics: header += Array("\\\"".utf8)
+            default: header.append(byte)
+            }
+        }
+        header += Array("\n# TYPE \(headerName) \(typeName)\n".utf8)
+        self.append(header)
         self.sampleName = Array(sample.utf8)
     }
 
@@ -60,11 +78,11 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes a sample whose labels are `labels` followed by `extra`.
     public mutating func sample(_ labels: ExpositionLabels, _ extra: ExpositionLabels, _ value: UInt64) {
-        self.bytes.append(contentsOf: self.sampleName)
-        self.appendLabels(labels, extra)
-        self.bytes.append(UInt8(ascii: " "))
-        self.appendDecimal(value)
-        self.bytes.append(UInt8(ascii: "\n"))
+        labels.bytes.withUnsafeBufferPointer { labels in
+            extra.bytes.withUnsafeBufferPointer { extra in
+                self.line(suffix: nil, labels, extra, Self.none, SampleValue(value))
+            }
+        }
     }
 
     /// Writes a sample with a floating-point value and labels rendered once per series.
@@ -74,11 +92,29 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes a sample whose labels are `labels` followed by `extra`.
     public mutating func sample(_ labels: ExpositionLabels, _ extra: ExpositionLabels, _ value: Double) {
-        self.bytes.append(contentsOf: self.sampleName)
-        self.appendLabels(labels, extra)
-        self.bytes.append(UInt8(ascii: " "))
-        self.appendValue(value)
-        self.bytes.append(UInt8(ascii: "\n"))
+        labels.bytes.withUnsafeBufferPointer { labels in
+            extra.bytes.withUnsafeBufferPointer { extra in
+                self.line(suffix: nil, labels, extra, Self.none, SampleValue(value))
+            }
+        }
+    }
+
+    /// Writes a sample labelled with set `index` of `sets` followed by `extra`, with an integer value.
+    public mutating func sample(_ sets: borrowing ExpositionLabelSets, _ index: Int, _ extra: borrowing ExpositionLabels, _ value: UInt64) {
+        let range = sets.range(index)
+        sets.bytes.withUnsafeBufferPointer { set in
+            extra.bytes.withUnsafeBufferPointer { extra in
+                self.line(suffix: nil, UnsafeBufferPointer(rebasing: set[range]), extra, Self.none, SampleValue(value))
+            }
+        }
+    }
+
+    /// Writes a sample labelled with set `index` of `sets`, with an integer value.
+    public mutating func sample(_ sets: borrowing ExpositionLabelSets, _ index: Int, _ value: UInt64) {
+        let range = sets.range(index)
+        sets.bytes.withUnsafeBufferPointer { set in
+            self.line(suffix: nil, UnsafeBufferPointer(rebasing: set[range]), Self.none, Self.none, SampleValue(value))
+        }
     }
 
     /// Writes one histogram series of the current family: cumulative `_bucket` counts per bound (then `+Inf`), `_sum`, `_count`.
@@ -101,15 +137,19 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes one histogram series with `le` labels from ``bucketLabels(bounds:)``.
     public mutating func histogram(_ labels: ExpositionLabels, buckets: [ExpositionLabels], cumulativeCounts: [UInt64], sum: Double, count: UInt64) {
-        for (index, total) in cumulativeCounts.enumerated() {
-            self.bytes.append(contentsOf: self.sampleName)
-            self.bytes.append(contentsOf: "_bucket".utf8)
-            self.appendLabels(labels, buckets[index])
-            self.bytes.append(UInt8(ascii: " "))
-            self.appendDecimal(total)
-            self.bytes.append(UInt8(ascii: "\n"))
+        labels.bytes.withUnsafeBufferPointer { labels in
+            self.histogram(labels, buckets: buckets, cumulativeCounts: cumulativeCounts, sum: sum, count: count)
         }
-        self.appendSumAndCount(labels, sum: sum, count: count)
+    }
+
+    /// Writes one histogram series labelled with set `index` of `sets`, with `le` labels from ``bucketLabels(bounds:)``.
+    public mutating func histogram(
+        _ sets: borrowing ExpositionLabelSets, _ index: Int, buckets: [ExpositionLabels], cumulativeCounts: [UInt64], sum: Double, count: UInt64
+    ) {
+        let range = sets.range(index)
+        sets.bytes.withUnsafeBufferPointer { set in
+            self.histogram(UnsafeBufferPointer(rebasing: set[range]), buckets: buckets, cumulativeCounts: cumulativeCounts, sum: sum, count: count)
+        }
     }
 
     /// Writes one summary series of the current family: a sample per quantile, then `_sum` and `_count`.
@@ -120,16 +160,38 @@ public struct ExpositionWriter: Sendable {
 
     /// Writes one summary series with `quantile` labels rendered once for many series.
     public mutating func summary(_ labels: ExpositionLabels, quantiles: [(label: ExpositionLabels, value: Double)], sum: Double, count: UInt64) {
-        for (label, value) in quantiles {
-            self.sample(labels, label, value)
+        labels.bytes.withUnsafeBufferPointer { labels in
+            self.summary(labels, Self.none, quantiles: quantiles, sum: sum, count: count)
         }
-        self.appendSumAndCount(labels, sum: sum, count: count)
+    }
+
+    /// Writes one summary series labelled with set `index` of `sets` and `extra`; each quantile's label follows `extra`.
+    public mutating func summary(
+        _ sets: borrowing ExpositionLabelSets, _ index: Int, _ extra: borrowing ExpositionLabels, quantiles: [(label: ExpositionLabels, value: Double)],
+        sum: Double, count: UInt64
+    ) {
+        let range = sets.range(index)
+        sets.bytes.withUnsafeBufferPointer { set in
+            extra.bytes.withUnsafeBufferPointer { extra in
+                self.summary(UnsafeBufferPointer(rebasing: set[range]), extra, quantiles: quantiles, sum: sum, count: count)
+            }
+        }
     }
 
     /// Ends the exposition (`# EOF` in OpenMetrics) and returns the bytes.
     public mutating func finish() -> [UInt8] {
-        if self.format == .openMetrics { self.append("# EOF\n") }
-        return self.bytes
+        var (bytes, count) = self.finishKeepingRoom()
+        bytes.removeLast(bytes.count - count)
+        return bytes
+    }
+
+    /// Ends the exposition and hands back the whole buffer with the number of bytes written (the rest is room), so
+    /// that the next scrape can reuse it.
+    public mutating func finishKeepingRoom() -> (storage: [UInt8], count: Int) {
+        if self.format == .openMetrics { self.append(Array("# EOF\n".utf8)) }
+        let storage = self.storage
+        self.storage = []  // so the caller's copy is the only one and stays unique
+        return (storage, self.used)
     }
 
     /// Renders a label set as `{name="value",...}`, escaping values; an empty set renders as nothing.
@@ -146,58 +208,86 @@ public struct ExpositionWriter: Sendable {
         return String(value)
     }
 
-    private mutating func appendSumAndCount(_ labels: ExpositionLabels, sum: Double, count: UInt64) {
-        self.bytes.append(contentsOf: self.sampleName)
-        self.bytes.append(contentsOf: "_sum".utf8)
-        self.appendLabels(labels, .none)
-        self.bytes.append(UInt8(ascii: " "))
-        self.appendValue(sum)
-        self.bytes.append(UInt8(ascii: "\n"))
-        self.bytes.append(contentsOf: self.sampleName)
-        self.bytes.append(contentsOf: "_count".utf8)
-        self.appendLabels(labels, .none)
-        self.bytes.append(UInt8(ascii: " "))
-        self.appendDecimal(count)
-        self.bytes.append(UInt8(ascii: "\n"))
-    }
+    // MARK: Lines
 
-    /// Writes `{labels,extra}`, or nothing when both are empty.
-    private mutating func appendLabels(_ labels: ExpositionLabels, _ extra: ExpositionLabels) {
-        if labels.isEmpty, extra.isEmpty { return }
-        self.bytes.append(UInt8(ascii: "{"))
-        self.bytes.append(contentsOf: labels.bytes)
-        if !labels.isEmpty, !extra.isEmpty { self.bytes.append(UInt8(ascii: ",")) }
-        self.bytes.append(contentsOf: extra.bytes)
-        self.bytes.append(UInt8(ascii: "}"))
-    }
+    private static var none: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
 
-    /// Writes an unsigned integer's decimal digits without building a string.
-    private mutating func appendDecimal(_ value: UInt64) {
-        if value < 10 {
-            self.bytes.append(UInt8(ascii: "0") &+ UInt8(value))
-            return
-        }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        var remaining = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while remaining > 0 {
-                buffer[23 - count] = UInt8(ascii: "0") &+ UInt8(remaining % 10)
-                remaining /= 10
-                count += 1
+    private mutating func histogram(_ labels: UnsafeBufferPointer<UInt8>, buckets: [ExpositionLabels], cumulativeCounts: [UInt64], sum: Double, count: UInt64) {
+        for (index, total) in cumulativeCounts.enumerated() {
+            buckets[index].bytes.withUnsafeBufferPointer { bucket in
+                self.line(suffix: "_bucket", labels, bucket, Self.none, SampleValue(total))
             }
-            self.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(24 - count)...]))
+        }
+        self.line(suffix: "_sum", labels, Self.none, Self.none, SampleValue(sum))
+        self.line(suffix: "_count", labels, Self.none, Self.none, SampleValue(count))
+    }
+
+    private mutating func summary(
+        _ labels: UnsafeBufferPointer<UInt8>, _ extra: UnsafeBufferPointer<UInt8>, quantiles: [(label: ExpositionLabels, value: Double)], sum: Double,
+        count: UInt64
+    ) {
+        for (label, value) in quantiles {
+            label.bytes.withUnsafeBufferPointer { quantile in
+                self.line(suffix: nil, labels, extra, quantile, SampleValue(value))
+            }
+        }
+        self.line(suffix: "_sum", labels, extra, Self.none, SampleValue(sum))
+        self.line(suffix: "_count", labels, extra, Self.none, SampleValue(count))
+    }
+
+    /// Writes one sample line: the family's name and `suffix`, the non-empty label parts comma-separated in braces
+    /// (nothing when all are empty), a space, the value and a newline.
+    @inline(__always)
+    private mutating func line(
+        suffix: StaticString?, _ first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>, _ third: UnsafeBufferPointer<UInt8>,
+        _ value: SampleValue
+    ) {
+        let suffixCount = suffix?.utf8CodeUnitCount ?? 0
+        let room = self.sampleName.count + suffixCount + first.count + second.count + third.count + 5 + value.maximumByteCount
+        if self.used + room > self.storage.count { self.grow(toFit: room) }
+        let start = self.used
+        self.used = self.sampleName.withUnsafeBufferPointer { name in
+            self.storage.withUnsafeMutableBufferPointer { storage in
+                var cursor = storage.baseAddress! + start
+                cursor.copy(name)
+                if let suffix { cursor.copy(UnsafeBufferPointer(start: suffix.utf8Start, count: suffixCount)) }
+                if !first.isEmpty || !second.isEmpty || !third.isEmpty {
+                    cursor.put(UInt8(ascii: "{"))
+                    cursor.copy(first)
+                    if !second.isEmpty {
+                        if !first.isEmpty { cursor.put(UInt8(ascii: ",")) }
+                        cursor.copy(second)
+                    }
+                    if !third.isEmpty {
+                        if !first.isEmpty || !second.isEmpty { cursor.put(UInt8(ascii: ",")) }
+                        cursor.copy(third)
+                    }
+                    cursor.put(UInt8(ascii: "}"))
+                }
+                cursor.put(UInt8(ascii: " "))
+                value.write(&cursor)
+                cursor.put(UInt8(ascii: "\n"))
+                return cursor - storage.baseAddress!
+            }
         }
     }
 
-    /// Writes a value as ``format(_:)`` does, integers without building a string.
-    private mutating func appendValue(_ value: Double) {
-        if value == value.rounded(), abs(value) < 1e15 {
-            if value < 0 { self.bytes.append(UInt8(ascii: "-")) }
-            self.appendDecimal(UInt64(abs(value)))
-        } else {
-            self.append(Self.format(value))
+    /// Appends bytes as they are.
+    private mutating func append(_ bytes: [UInt8]) {
+        if self.used + bytes.count > self.storage.count { self.grow(toFit: bytes.count) }
+        let start = self.used
+        self.storage.withUnsafeMutableBufferPointer { storage in
+            var cursor = storage.baseAddress! + start
+            bytes.withUnsafeBufferPointer { cursor.copy($0) }
         }
+        self.used += bytes.count
+    }
+
+    /// Makes room for `count` more bytes, at least doubling the room.
+    @inline(never)
+    private mutating func grow(toFit count: Int) {
+        let capacity = Swift.max(self.storage.count * 2, self.used + count)
+        self.storage.append(contentsOf: repeatElement(0, count: capacity - self.storage.count))
     }
 
     /// Reads back a label string from ``labels(_:)`` into its rendered pairs.
@@ -207,20 +297,5 @@ public struct ExpositionWriter: Sendable {
         bytes.removeFirst()
         bytes.removeLast()
         return ExpositionLabels(rendered: bytes)
-    }
-
-    private mutating func append(_ text: String) {
-        self.bytes.append(contentsOf: text.utf8)
-    }
-
-    private mutating func appendEscaped(_ text: String, quotes: Bool) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): self.append("\\\\")
-            case UInt8(ascii: "\n"): self.append("\\n")
-            case UInt8(ascii: "\"") where quotes: self.append("\\\"")
-            default: self.bytes.append(byte)
-            }
-        }
     }
 }

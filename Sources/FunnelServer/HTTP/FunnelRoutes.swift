@@ -14,6 +14,7 @@ public struct FunnelRoutes: Sendable {
     let bodyTimeout: Duration
     let maximumConcurrentRequests: Int
     private let inFlight: InFlightRequests
+    private let scrapeBuffers = ScrapeBuffers()
     let statsd: StatsDListener?
     let sources: DLQSourceService?
 
@@ -157,18 +158,34 @@ public struct FunnelRoutes: Sendable {
         let webhooks = await self.webhooks?.currentCounters() ?? WebhookCounters()
         let statsd = self.statsd?.counters
         let sources = self.sources?.statuses ?? []
-        let bytes = self.intake.withSettledLedger { ledger in
-            FunnelExposition.render(
-                ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
-                statsd: statsd, sources: sources
-            )
-        }
+        // Rendered from a copy, outside the ledger's lock: ingest goes on while a large scrape is written.
+        let ledger = self.intake.settledLedger()
+        var storage = self.scrapeBuffers.take()
+        let count = FunnelExposition.render(
+            into: &storage, ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
+            statsd: statsd, sources: sources
+        )
+        let scrape = RenderedScrape(storage: consume storage, count: count)
+        let buffers = self.scrapeBuffers
         return Response(
             status: .ok,
             headers: [.contentType: format.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            body: ResponseBody(contentLength: count) { writer in
+                // Sent in chunks of 1 MiB: small buffers are recycled by the allocator, one of 30 MB would be faulted in anew.
+                let rendered = scrape.take()
+                var offset = 0
+                while offset < scrape.count {
+                    let end = min(offset + Self.scrapeChunkBytes, scrape.count)
+                    try await writer.write(rendered.withUnsafeBytes { ByteBuffer(bytes: UnsafeRawBufferPointer(rebasing: $0[offset..<end])) })
+                    offset = end
+                }
+                buffers.giveBack(rendered)
+                try await writer.finish(nil)
+            }
         )
     }
+
+    private static let scrapeChunkBytes = 1 << 20
 
     // MARK: Helpers
 

@@ -170,6 +170,11 @@ public final class ReportIntake: Sendable {
         }
     }
 
+    /// A copy of the ledger settled to now, to read at leisure outside the lock (copy-on-write makes the copy cheap).
+    public func settledLedger() -> FunnelLedger {
+        self.withSettledLedger { copy $0 }
+    }
+
     /// A copy of the ingest counters.
     public var ingestCounters: IngestCounters { self.counters.withLock { $0 } }
 
