@@ -269,13 +269,15 @@ public struct FunnelLedger: Sendable {
     ///
     /// Counts are summed over the range first and differenced after, so an event counted in neighbouring buckets by
     /// two stages is not loss. Call ``settle(nowMillis:)`` first so "settled" means settled now.
-    /// Latency figures cover `latencyWindow` ending at the latest time the ledger was settled to.
+    /// Latency figures cover `latencyWindow` ending at the latest time the ledger was settled to; without
+    /// `includeLatency` they are left empty (`/metrics` writes latency families of its own).
     public func funnel(
         pipeline: String,
         fromMillis: Int64? = nil,
         toMillis: Int64? = nil,
         includeBuckets: Bool = false,
-        latencyWindow: LatencyWindow = .fiveMinutes
+        latencyWindow: LatencyWindow = .fiveMinutes,
+        includeLatency: Bool = true
     ) -> PipelineFunnel? {
         guard let ledger = self.pipelines[pipeline] else { return nil }
         let stageCount = ledger.stages.count
@@ -311,7 +313,9 @@ public struct FunnelLedger: Sendable {
                     excess: UInt64(max(0, -difference)), lossShare: 0, lateEvents: ledger.lateEvents[index],
                     settled: settled[index],
                     latencyMs: LatencyQuantiles(
-                        self.latency.sketch(stage: StageKey(pipeline: pipeline, stage: ledger.stages[index]), window: latencyWindow, nowMillis: self.latestMillis)
+                        includeLatency
+                            ? self.latency.sketch(stage: StageKey(pipeline: pipeline, stage: ledger.stages[index]), window: latencyWindow, nowMillis: self.latestMillis)
+                            : LatencySketch()
                     )
                 )
             )
@@ -353,7 +357,9 @@ public struct FunnelLedger: Sendable {
             settleAfterSeconds: ledger.settings.settleAfterSeconds,
             settledBefore: ledger.settledBoundary == .min ? nil : EventTimestamp.formatRFC3339(millis: ledger.settledBoundary * 1000),
             latencyWindow: latencyWindow,
-            endToEndLatencyMs: LatencyQuantiles(self.latency.endToEndSketch(pipeline: pipeline, window: latencyWindow, nowMillis: self.latestMillis)),
+            endToEndLatencyMs: LatencyQuantiles(
+                includeLatency ? self.latency.endToEndSketch(pipeline: pipeline, window: latencyWindow, nowMillis: self.latestMillis) : LatencySketch()
+            ),
             stages: stages,
             transit: transit,
             totals: totals,

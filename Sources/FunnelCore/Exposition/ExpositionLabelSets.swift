@@ -28,6 +28,14 @@ public struct ExpositionLabelSets: Sendable {
         self.ends.append(self.bytes.count)
     }
 
+    /// Adds the set `first` followed by `name="value"`: many sets share a first part, rendered once.
+    public mutating func append(_ first: ExpositionLabels, _ name: String, _ value: String) {
+        self.bytes.append(contentsOf: first.bytes)
+        if !first.isEmpty { self.bytes.append(UInt8(ascii: ",")) }
+        ExpositionLabels.render(name, value, into: &self.bytes)
+        self.ends.append(self.bytes.count)
+    }
+
     /// The bytes of set `index` within ``bytes``.
     func range(_ index: Int) -> Range<Int> {
         (index == 0 ? 0 : self.ends[index - 1])..<self.ends[index]

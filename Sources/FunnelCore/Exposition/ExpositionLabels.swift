@@ -48,11 +48,15 @@ public struct ExpositionLabels: Sendable, Hashable {
 
     /// Appends `name="value"` to `bytes`, escaping the value.
     static func render(_ name: String, _ value: String, into bytes: inout [UInt8]) {
-        bytes.append(contentsOf: name.utf8)
+        Self.appendUTF8(of: name, to: &bytes)
         bytes.append(contentsOf: #"=""#.utf8)
         // Names Funnel accepts never need escaping: copy them whole.
-        if !value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) {
-            bytes.append(contentsOf: value.utf8)
+        let plain =
+            value.utf8.withContiguousStorageIfAvailable { utf8 in
+                !utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }
+            } ?? !value.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }
+        if plain {
+            Self.appendUTF8(of: value, to: &bytes)
             bytes.append(UInt8(ascii: "\""))
             return
         }
@@ -65,5 +69,13 @@ public struct ExpositionLabels: Sendable, Hashable {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends a string's UTF-8 in one copy where the string is stored contiguously (native strings are).
+    @inline(__always)
+    static func appendUTF8(of text: String, to bytes: inout [UInt8]) {
+        if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: text.utf8)
+        }
     }
 }

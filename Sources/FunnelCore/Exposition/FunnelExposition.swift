@@ -43,26 +43,30 @@ public enum FunnelExposition {
         let reused = storage
         storage = []
         var writer = ExpositionWriter(format: format, reusing: consume reused, reservingCapacity: 64 * 1024 + ledger.seriesCount * 1280)
+        // One pass over the pipelines: label sets for each stage and hop, rendered into one buffer, and the
+        // funnel's gauges in flat arrays; `stageBase[p] + s` is stage `s` of pipeline `p`, `hopBase[p] + h` its hop `h`.
         var pipelines: [PipelineLedger] = []
-        var funnels: [PipelineFunnel] = []
         pipelines.reserveCapacity(ledger.pipelineNames.count)
-        funnels.reserveCapacity(ledger.pipelineNames.count)
-        for name in ledger.pipelineNames {
-            guard let pipeline = ledger.pipelines[name], let funnel = ledger.funnel(pipeline: name) else { continue }
-            pipelines.append(pipeline)
-            funnels.append(funnel)
-        }
-        // Label sets for each stage and each hop, rendered once per scrape into one buffer; `stageBase[p] + s` is
-        // stage `s` of pipeline `p`, `hopBase[p] + h` its hop `h`.
         var stageSets = ExpositionLabelSets(reservingCapacity: ledger.seriesCount)
         var hopSets = ExpositionLabelSets(reservingCapacity: ledger.seriesCount, bytesPerSet: 56)
         var stageBase: [Int] = []
         var hopBase: [Int] = []
-        for (pipeline, funnel) in zip(pipelines, funnels) {
+        var stageGauges = FunnelGauges(reservingCapacity: ledger.seriesCount)
+        var hopGauges = FunnelGauges(reservingCapacity: ledger.seriesCount)
+        var deliveryRatios: [Double?] = []
+        for name in ledger.pipelineNames {
+            guard let pipeline = ledger.pipelines[name], let funnel = ledger.funnel(pipeline: name, includeLatency: false) else { continue }
+            pipelines.append(pipeline)
+            deliveryRatios.append(funnel.totals.deliveryRatio)
+            let pipelineLabel = ExpositionLabels(["pipeline": pipeline.name])
             stageBase.append(stageSets.count)
-            for stage in pipeline.stages { stageSets.append(["pipeline": pipeline.name, "stage": stage]) }
+            for stage in pipeline.stages { stageSets.append(pipelineLabel, "stage", stage) }
+            for stage in funnel.stages { stageGauges.append(lost: stage.lost, excess: stage.excess, inFlight: stage.inFlight) }
             hopBase.append(hopSets.count)
-            for hop in funnel.transit { hopSets.append(["pipeline": pipeline.name, "from_stage": hop.from, "to_stage": hop.to]) }
+            for hop in funnel.transit {
+                hopSets.append(pipelineLabel.appending("from_stage", hop.from), "to_stage", hop.to)
+                hopGauges.append(lost: hop.lost, excess: hop.excess, inFlight: hop.inFlight)
+            }
         }
         let outcomeLabels = Outcome.allCases.map { ExpositionLabels(["outcome": $0.name]) }
 
@@ -98,9 +102,9 @@ public enum FunnelExposition {
         for index in pipelines.indices {
             Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].settled, outcomeLabels)
         }
-        Self.stageGauge(&writer, "funnel_stage_lost_events", "Silent loss per stage in settled buckets within retention.", funnels, stageSets, stageBase, \.lost)
-        Self.stageGauge(&writer, "funnel_stage_excess_events", "Events out beyond events in per stage (duplicate or missing reports), settled, within retention.", funnels, stageSets, stageBase, \.excess)
-        Self.stageGauge(&writer, "funnel_stage_in_flight_events", "Events in a stage's unsettled buckets not yet passed, failed or dead-lettered.", funnels, stageSets, stageBase, \.inFlight)
+        Self.gauge(&writer, "funnel_stage_lost_events", "Silent loss per stage in settled buckets within retention.", stageSets, stageGauges.lost)
+        Self.gauge(&writer, "funnel_stage_excess_events", "Events out beyond events in per stage (duplicate or missing reports), settled, within retention.", stageSets, stageGauges.excess)
+        Self.gauge(&writer, "funnel_stage_in_flight_events", "Events in a stage's unsettled buckets not yet passed, failed or dead-lettered.", stageSets, stageGauges.inFlight)
         writer.family("funnel_stage_position", .gauge, help: "Position of the stage in its pipeline, from 0.")
         for index in pipelines.indices {
             for stage in pipelines[index].stages.indices { writer.sample(stageSets, stageBase[index] + stage, UInt64(stage)) }
@@ -111,9 +115,9 @@ public enum FunnelExposition {
             for stage in lateEvents.indices { writer.sample(stageSets, stageBase[index] + stage, lateEvents[stage]) }
         }
 
-        Self.transitGauge(&writer, "funnel_transit_lost_events", "Events passed by from_stage but never received by to_stage, settled, within retention.", funnels, hopSets, hopBase, \.lost)
-        Self.transitGauge(&writer, "funnel_transit_excess_events", "Events received by to_stage beyond those passed by from_stage, settled, within retention.", funnels, hopSets, hopBase, \.excess)
-        Self.transitGauge(&writer, "funnel_transit_in_flight_events", "Events passed by from_stage and not yet received by to_stage in unsettled buckets.", funnels, hopSets, hopBase, \.inFlight)
+        Self.gauge(&writer, "funnel_transit_lost_events", "Events passed by from_stage but never received by to_stage, settled, within retention.", hopSets, hopGauges.lost)
+        Self.gauge(&writer, "funnel_transit_excess_events", "Events received by to_stage beyond those passed by from_stage, settled, within retention.", hopSets, hopGauges.excess)
+        Self.gauge(&writer, "funnel_transit_in_flight_events", "Events passed by from_stage and not yet received by to_stage in unsettled buckets.", hopSets, hopGauges.inFlight)
 
         Self.renderLatency(&writer, ledger: ledger, pipelines: pipelines, stageSets: stageSets, stageBase: stageBase)
 
@@ -128,8 +132,8 @@ public enum FunnelExposition {
         if !sources.isEmpty { Self.renderSources(&writer, sources) }
 
         writer.family("funnel_pipeline_delivery_ratio", .gauge, help: "Delivered (passed by the last stage) over ingested (received by the first), settled, within retention.")
-        for (pipeline, funnel) in zip(pipelines, funnels) {
-            if let ratio = funnel.totals.deliveryRatio {
+        for (pipeline, ratio) in zip(pipelines, deliveryRatios) {
+            if let ratio {
                 writer.sample(ExpositionWriter.labels(["pipeline": pipeline.name]), ratio)
             }
         }
@@ -255,27 +259,11 @@ public enum FunnelExposition {
         }
     }
 
-    private static func stageGauge(
-        _ writer: inout ExpositionWriter, _ name: String, _ help: String,
-        _ funnels: [PipelineFunnel], _ stageSets: borrowing ExpositionLabelSets, _ stageBase: [Int], _ value: KeyPath<StageFunnel, UInt64>
-    ) {
+    /// A gauge family with one sample per label set, in order.
+    private static func gauge(_ writer: inout ExpositionWriter, _ name: String, _ help: String, _ sets: borrowing ExpositionLabelSets, _ values: [UInt64]) {
         writer.family(name, .gauge, help: help)
-        for (pipelineIndex, funnel) in funnels.enumerated() {
-            for stage in funnel.stages {
-                writer.sample(stageSets, stageBase[pipelineIndex] + stage.position, stage[keyPath: value])
-            }
-        }
-    }
-
-    private static func transitGauge(
-        _ writer: inout ExpositionWriter, _ name: String, _ help: String,
-        _ funnels: [PipelineFunnel], _ hopSets: borrowing ExpositionLabelSets, _ hopBase: [Int], _ value: KeyPath<TransitFunnel, UInt64>
-    ) {
-        writer.family(name, .gauge, help: help)
-        for (pipelineIndex, funnel) in funnels.enumerated() {
-            for (hopIndex, hop) in funnel.transit.enumerated() {
-                writer.sample(hopSets, hopBase[pipelineIndex] + hopIndex, hop[keyPath: value])
-            }
+        for index in values.indices {
+            writer.sample(sets, index, values[index])
         }
     }
 }
