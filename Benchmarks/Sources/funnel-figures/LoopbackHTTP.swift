@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -5,8 +7,12 @@ import Glibc
 /// One HTTP/1.1 request to 127.0.0.1 over its own connection (`Connection: close`), read to the end.
 ///
 /// A few dozen lines of sockets instead of an HTTP client library, so a scrape's time is the server's time plus
-/// loopback, not a client's buffering.
+/// loopback, not a client's buffering: answers are read into one buffer kept from request to request, so a
+/// 30 MB answer costs the client neither reallocations nor fresh pages.
 struct LoopbackHTTP {
+    /// The receive buffer, kept with its room between requests.
+    private static let receiveBuffer = Mutex<[UInt8]>([])
+
     /// The answer: status code, decoded body, and seconds from connecting to the last byte.
     struct Response {
         var status: Int
@@ -26,8 +32,13 @@ struct LoopbackHTTP {
         if !body.isEmpty || method != "GET" { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
         head += "\r\n"
         try Self.writeAll(socket, Array(head.utf8) + body)
-        var received: [UInt8] = []
-        received.reserveCapacity(1 << 16)
+        var received = Self.receiveBuffer.withLock { buffer in
+            defer { buffer = [] }
+            return buffer
+        }
+        defer { Self.receiveBuffer.withLock { $0 = received } }
+        received.removeAll(keepingCapacity: true)
+        if received.capacity < 1 << 16 { received.reserveCapacity(1 << 16) }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(socket, $0.baseAddress, $0.count) }
