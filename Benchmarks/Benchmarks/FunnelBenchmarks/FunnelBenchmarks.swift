@@ -49,6 +49,31 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try parser.parse(batch))
         }
     }
+    // 1,000 StatsD lines as the listener gets them: datagrams of ~38 dotted lines, counters, timers and DLQ gauges.
+    let statsdLines = (0..<250).flatMap { index in
+        let (pipeline, stage) = (["orders", "payments", "shipping"][index % 3], ["ingest", "enrich", "validate", "route", "deliver"][index % 5])
+        return [
+            "funnel.\(pipeline).\(stage).received:1|c", "funnel.\(pipeline).\(stage).passed:1|c",
+            "funnel.\(pipeline).\(stage).latency:\(index % 97).125|ms", "funnel.\(pipeline).dlq.\(stage):\(index % 500)|g",
+        ]
+    }
+    let datagrams = stride(from: 0, to: statsdLines.count, by: 38).map { Array(statsdLines[$0..<min($0 + 38, statsdLines.count)].joined(separator: "\n").utf8) }
+    let statsdParser = StatsDLineParser(mappings: [
+        StatsDMapping(match: "funnel.*.*.latency", metricType: .timer, pipeline: "$1", stage: "$2"),
+        StatsDMapping(match: "funnel.*.dlq.*", metricType: .gauge, pipeline: "$1", queue: "$2"),
+        StatsDMapping(match: "funnel.*.*.*", metricType: .counter, pipeline: "$1", stage: "$2", outcome: "$3"),
+    ])
+    Benchmark("StatsDAccumulator.add (per line, 38-line datagrams)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        var accumulator = StatsDAccumulator(parser: statsdParser)
+        for round in 0..<(benchmark.scaledIterations.count / 1000) {
+            for datagram in datagrams {
+                datagram.withUnsafeBytes { accumulator.add($0) { _, _ in } }
+            }
+            if round % 100 == 99 { blackHole(accumulator.drain()) }
+        }
+        blackHole(accumulator.drain())
+    }
+
     let body = try! parser.parse(batch)
     Benchmark("FunnelLedger.admit+apply (per report, batches of 1000)", configuration: .init(scalingFactor: .kilo)) { benchmark in
         var ledger = FunnelLedger()

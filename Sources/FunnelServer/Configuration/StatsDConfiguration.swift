@@ -13,9 +13,10 @@ public struct StatsDConfiguration: Sendable, Hashable {
     public var mappings: [StatsDMapping]
     /// Receive buffer asked for the UDP socket, in bytes; the kernel may grant less (see `net.core.rmem_max`).
     public var receiveBufferBytes: Int
-    /// How often parsed lines are written to the database and counted, in seconds.
+    /// How often the lines summed since the last flush are written to the database and counted, in seconds.
     public var flushIntervalSeconds: Double
-    /// A flush also happens as soon as this many lines wait.
+    /// A flush also happens as soon as this many entries wait: distinct lines (which repeat lines sum into) plus
+    /// lines kept one by one past the table of distinct lines.
     public var flushLines: Int
     /// Longest TCP line accepted, in bytes.
     public var maximumLineBytes: Int
