@@ -27,6 +27,25 @@ import Testing
         #expect(try store.bucketRowCount() == 0)
     }
 
+    @Test func groupCommitSumsRequestsThatCountTheSameSeriesIntoOneRow() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try FunnelStore(directory: directory.path, durability: .full)
+        var ledger = FunnelLedger()
+        let now: Int64 = 1_795_688_100_000
+        let first = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 2)], nowMillis: now)
+        let second = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 5)], nowMillis: now)
+        let other = try ledger.admit([StageReport(pipeline: "p", stage: "t", outcome: .passed, count: 1)], nowMillis: now)
+        let outcomes = try await store.commit([first, second, other].map { PendingCommit(batch: $0, claim: nil, nowMillis: now) })
+        #expect(outcomes == [.committed, .committed, .committed])
+        #expect(try store.bucketRowCount() == 2)
+        var restored = FunnelLedger()
+        try store.restore(into: &restored, nowMillis: now)
+        #expect(restored.pipelines["p"]?.stages == ["s", "t"])
+        #expect(restored.pipelines["p"]?.total.map(\.received) == [7, 0])
+        #expect(restored.pipelines["p"]?.total.map(\.passed) == [0, 1])
+    }
+
     @Test(arguments: [Durability.full, .normal])
     func groupCommitAnswersEachRequestAndDeduplicatesKeysWithinAGroup(durability: Durability) async throws {
         let directory = try TemporaryDirectory()

@@ -5,7 +5,7 @@ import Testing
 
 /// The StatsD listener against a real server, over real UDP and TCP sockets on 127.0.0.1.
 @Suite struct StatsDListenerTests {
-    static func configuration(mappings: [StatsDMapping] = [], maximumLineBytes: Int = 64 * 1024) -> FunnelConfiguration {
+    static func configuration(mappings: [StatsDMapping] = [], maximumLineBytes: Int = 64 * 1024, flushLines: Int = 10_000) -> FunnelConfiguration {
         var configuration = FunnelConfiguration()
         configuration.statsd = StatsDConfiguration(
             udpListen: ListenAddress(host: "127.0.0.1", port: 0),
@@ -13,6 +13,7 @@ import Testing
             mappings: mappings,
             receiveBufferBytes: 1 << 20,
             flushIntervalSeconds: 0.02,
+            flushLines: flushLines,
             maximumLineBytes: maximumLineBytes
         )
         return configuration
@@ -46,6 +47,18 @@ import Testing
         #expect(try await server.metric(#"funnel_dlq_depth{pipeline="orders",queue="orders-dlq"}"#) == 42)
         #expect(try await server.metric(#"funnel_dlq_depth_age_seconds{pipeline="orders",queue="orders-dlq"}"#) != nil)
         #expect(try await Self.lines(server, "malformed") == 0)
+        try await server.stop()
+    }
+
+    /// With a tiny `flush_lines`, reading pauses while the flusher catches up (past 8x the entries) and resumes
+    /// after: every line still counts, none twice.
+    @Test func pausesAndResumesReadingWhenTheFlusherFallsBehind() async throws {
+        let server = try await LiveServer.start(configuration: Self.configuration(flushLines: 1))
+        let udp = try #require(server.statsd?.udp?.port)
+        // Distinct lines (an ignored tag differs) for one series: each is an entry of its own until the flush.
+        try await StatsDSender.udp((0..<300).map { "funnel.events:1|c|#pipeline:orders,stage:ingest,outcome:received,n:\($0)" }, port: udp)
+        #expect(try await eventually { try await Self.lines(server, "accepted") == 300 })
+        #expect(try await server.stages(of: "orders")["ingest"]?.counts == [300, 0, 0, 0])
         try await server.stop()
     }
 

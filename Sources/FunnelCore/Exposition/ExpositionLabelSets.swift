@@ -9,6 +9,7 @@ public struct ExpositionLabelSets: Sendable {
     /// Where each set ends in `bytes`.
     private var ends: [Int] = []
 
+    /// An empty collection with room for `sets` sets of about `bytesPerSet` bytes.
     public init(reservingCapacity sets: Int = 0, bytesPerSet: Int = 40) {
         self.ends.reserveCapacity(sets)
         self.bytes.reserveCapacity(sets * bytesPerSet)

@@ -9,6 +9,7 @@ public struct StageLatency: Sendable, Hashable {
     public var eventTimeMillis: Int64?
     public var observations: LatencyObservations
 
+    /// Samples of `stage` already recorded into `observations`.
     public init(pipeline: String, stage: String, eventTimeMillis: Int64? = nil, observations: LatencyObservations) {
         self.pipeline = pipeline
         self.stage = stage

@@ -16,6 +16,7 @@ public struct StatsDAccumulator: Sendable {
     public static let maximumProbes = 16
     private static let slotCount = 1 << 15
 
+    /// Works out what a line not seen before means.
     public let parser: StatsDLineParser
     private let latencyBounds: [Double]
     /// The keys of all remembered lines, back to back: name bytes, then the bytes from the first `|` on.

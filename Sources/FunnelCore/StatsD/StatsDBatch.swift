@@ -19,6 +19,7 @@ public struct StatsDBatch: Sendable, Equatable {
     /// Entries for the ledger: stage reports, latencies and DLQ depths.
     public var entryCount: Int { self.body.count + self.stageLatencies.count }
 
+    /// Whether the batch carries no line at all.
     public var isEmpty: Bool { self.entryCount == 0 && self.zeroCountLines == 0 }
 
     /// The lines of every entry in the order the intake numbers them: stage reports, then latencies, then DLQ depths.

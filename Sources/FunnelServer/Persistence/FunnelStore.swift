@@ -127,19 +127,32 @@ public final class FunnelStore: Sendable {
 
     /// Stores several requests' batches in one transaction (group commit: one sync to disk for all of them).
     ///
-    /// Each keeps its own idempotency check, so a key repeated within the group is answered as a replay.
+    /// Each keeps its own idempotency check, so a key repeated within the group is answered as a replay. The counts of
+    /// the batches that commit are summed before they are written, so requests that count the same series share
+    /// one upsert per row.
     public func commit(_ group: [PendingCommit]) async throws -> [CommitOutcome] {
         try await self.database.write { db in
-            try group.map { pending in try Self.write(pending.batch, claim: pending.claim, nowMillis: pending.nowMillis, keepingCounts: self.keepsCounts, db) }
+            var outcomes: [CommitOutcome] = []
+            outcomes.reserveCapacity(group.count)
+            var stored = ReportBatch()
+            for pending in group {
+                if let claim = pending.claim, let earlier = try Self.check(claim, db) {
+                    outcomes.append(earlier)
+                    continue
+                }
+                try Self.record(pending.claim, batch: pending.batch, nowMillis: pending.nowMillis, db)
+                if self.keepsCounts {
+                    if group.count == 1 { stored = pending.batch } else { stored.addStoredParts(of: pending.batch) }
+                }
+                outcomes.append(.committed)
+            }
+            if self.keepsCounts { try Self.write(stored, db) }
+            return outcomes
         }
     }
 
-    private static func write(_ batch: ReportBatch, claim: IdempotencyClaim?, nowMillis: Int64, keepingCounts: Bool, _ db: Database) throws -> CommitOutcome {
-        if let claim, let earlier = try Self.check(claim, db) { return earlier }
-        guard keepingCounts else {
-            try Self.record(claim, batch: batch, nowMillis: nowMillis, db)
-            return .committed
-        }
+    /// Writes what a batch stores: new pipelines and stages, count increments, late events and DLQ depths.
+    private static func write(_ batch: ReportBatch, _ db: Database) throws {
         for (name, position) in batch.newPipelines {
             try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
                 .execute(arguments: [name, position])
@@ -174,8 +187,6 @@ public final class FunnelStore: Sendable {
                     """
             ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
         }
-        try Self.record(claim, batch: batch, nowMillis: nowMillis, db)
-        return .committed
     }
 
     private static func record(_ claim: IdempotencyClaim?, batch: ReportBatch, nowMillis: Int64, _ db: Database) throws {
