@@ -11,8 +11,8 @@ import Synchronization
 /// Lines are parsed as they arrive and summed per distinct line in a ``StatsDAccumulator`` (counters add up,
 /// timers go into a sketch, gauges keep their last depth). Every `flushIntervalSeconds`, or as soon as
 /// `flushLines` entries wait, the sums are handed to ``ReportIntake/ingest(_:stageLatencies:weights:)``: admitted,
-/// written to SQLite and counted, exactly like an HTTP request. Datagrams are read on the event loop, several per
-/// system call (`recvmmsg`), with no hop to a task. A bad line never stops the listener:
+/// written to SQLite and counted, exactly like an HTTP request. Datagrams are read by a ``UDPDatagramReader`` on a
+/// thread of its own, all that wait in one system call (`recvmmsg`). A bad line never stops the listener:
 /// it is counted under its reason and the first few per minute are logged. UDP has no backpressure, so under
 /// overload the kernel drops datagrams; the receive buffer is made large and the drops are reported.
 public final class StatsDListener: Service, Sendable {
@@ -23,8 +23,8 @@ public final class StatsDListener: Service, Sendable {
     private let onListening: @Sendable (StatsDBinding) async -> Void
     private let tally = Mutex(StatsDCounters())
     private let accumulator: Mutex<StatsDAccumulator>
-    /// The UDP channel, and whether its reads are paused until the flusher catches up.
-    private let udpReads = Mutex<(channel: (any Channel)?, paused: Bool)>((nil, false))
+    /// The UDP reader, once bound; paused by ``receive(datagram:)`` until the flusher catches up.
+    private let udpReader = Mutex<UDPDatagramReader?>(nil)
     private let flushDue = Wakeup()
     private let binding = Mutex(StatsDBinding())
     private let connections = Mutex(OpenConnections())
@@ -63,7 +63,7 @@ public final class StatsDListener: Service, Sendable {
     // MARK: Running
 
     public func run() async throws {
-        let udp = try await self.configuration.udpListen.asyncMap { try await self.bindUDP($0) }
+        let udp = try self.configuration.udpListen.map { try self.bindUDP($0) }
         let tcp = try await self.configuration.tcpListen.asyncMap { try await self.bindTCP($0) }
         let binding = self.binding.withLock { $0 }
         self.logger.info(
@@ -87,11 +87,11 @@ public final class StatsDListener: Service, Sendable {
             }
             await withGracefulShutdownHandler {
                 await withTaskGroup(of: Void.self) { readers in
-                    if let udp { readers.addTask { try? await udp.closeFuture.get() } }
+                    if let udp { readers.addTask { await udp.read { self.receive(datagram: $0) } } }
                     if let tcp { readers.addTask { await self.accept(tcp) } }
                 }
             } onGracefulShutdown: {
-                udp?.close(promise: nil)
+                udp?.stop()
                 tcp?.channel.close(promise: nil)
                 let open = self.connections.withLock { connections in
                     connections.closing = true
@@ -107,61 +107,25 @@ public final class StatsDListener: Service, Sendable {
 
     // MARK: UDP
 
-    /// Datagrams read per `recvmmsg` call.
-    private static let datagramsPerRead = 16
-    /// The largest UDP payload, so that no datagram is cut short.
-    private static let maximumDatagramBytes = 65_536
-
-    private func bindUDP(_ address: ListenAddress) async throws -> any Channel {
-        let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.datagramVectorReadMessageCount, value: Self.datagramsPerRead)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: Self.datagramsPerRead * Self.maximumDatagramBytes))
-            .channelOption(.maxMessagesPerRead, value: 4)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(StatsDDatagramHandler(listener: self)) }
-            }
-            .bind(host: address.host, port: address.port)
-            .get()
-        let granted = await Self.enlargeReceiveBuffer(channel, to: self.configuration.receiveBufferBytes, logger: self.logger)
-        let port = channel.localAddress?.port ?? address.port
-        self.tally.withLock { $0.receiveBufferBytes = granted }
-        self.binding.withLock { $0.udp = ListenAddress(host: address.host, port: port) }
-        self.udpReads.withLock { $0.channel = channel }
-        return channel
-    }
-
-    /// Asks for a receive buffer of `bytes`, past `net.core.rmem_max` where allowed (`SO_RCVBUFFORCE`); returns what the kernel granted.
-    private static func enlargeReceiveBuffer(_ channel: any Channel, to bytes: Int, logger: Logger) async -> Int? {
-        let value = SocketOptionValue(clamping: bytes)
-        #if os(Linux)
-        let force = ChannelOptions.Types.SocketOption(level: .socket, name: NIOBSDSocket.Option(rawValue: 33))  // SO_RCVBUFFORCE
-        if (try? await channel.setOption(force, value: value).get()) == nil {
-            try? await channel.setOption(.socketOption(.so_rcvbuf), value: value).get()
-        }
-        #else
-        try? await channel.setOption(.socketOption(.so_rcvbuf), value: value).get()
-        #endif
-        let granted = try? await channel.getOption(.socketOption(.so_rcvbuf)).get()
-        if let granted, Int(granted) < bytes {
-            logger.notice(
+    private func bindUDP(_ address: ListenAddress) throws -> UDPDatagramReader {
+        let reader = try UDPDatagramReader(binding: address, receiveBufferBytes: self.configuration.receiveBufferBytes)
+        if let granted = reader.receiveBufferBytes, granted < self.configuration.receiveBufferBytes {
+            self.logger.notice(
                 "the kernel granted a smaller StatsD receive buffer than configured; raise net.core.rmem_max to absorb bursts",
-                metadata: ["requested_bytes": "\(bytes)", "granted_bytes": "\(granted)"]
+                metadata: ["requested_bytes": "\(self.configuration.receiveBufferBytes)", "granted_bytes": "\(granted)"]
             )
         }
-        return granted.map { Int($0) }
+        self.tally.withLock { $0.receiveBufferBytes = reader.receiveBufferBytes }
+        self.binding.withLock { $0.udp = reader.address }
+        self.udpReader.withLock { $0 = reader }
+        return reader
     }
 
-    /// Takes one datagram's lines, on the event loop; pauses reading when the flusher is far behind.
-    func receive(datagram bytes: UnsafeRawBufferPointer, channel: any Channel) {
-        let waiting = self.process(bytes, transport: "udp")
-        guard waiting >= self.configuration.flushLines * 8 else { return }
-        // The flusher is behind: let the kernel hold the datagrams (and count what it drops) rather than grow without bound.
-        let pause = self.udpReads.withLock { reads in
-            defer { reads.paused = true }
-            return !reads.paused
-        }
-        if pause { channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in } }
+    /// Takes one datagram's lines, on the reader's thread; returns false to pause reading when the flusher is far behind.
+    func receive(datagram bytes: UnsafeRawBufferPointer) -> Bool {
+        // The flusher is behind past 8x `flushLines`: let the kernel hold the datagrams (and count what it drops)
+        // rather than grow without bound.
+        self.process(bytes, transport: "udp") < self.configuration.flushLines * 8
     }
 
     // MARK: TCP
@@ -295,11 +259,7 @@ public final class StatsDListener: Service, Sendable {
     }
 
     private func resumeUDPReads() {
-        let channel = self.udpReads.withLock { reads -> (any Channel)? in
-            defer { reads.paused = false }
-            return reads.paused ? reads.channel : nil
-        }
-        channel?.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        self.udpReader.withLock { $0 }?.resume()
     }
 }
 

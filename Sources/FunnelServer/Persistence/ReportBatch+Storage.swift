@@ -1,4 +1,4 @@
-public import FunnelCore
+import FunnelCore
 
 extension ReportBatch {
     /// Adds what `other` stores to this batch: count increments and late events summed, new pipelines and stages,
