@@ -32,8 +32,11 @@ import Testing
         return (received, task)
     }
 
-    @Test func readsEveryDatagramWholeAndStopsWhenAsked() async throws {
-        let reader = try UDPDatagramReader(binding: Self.loopback, receiveBufferBytes: 1 << 20)
+    /// With a 1 MiB buffer the reader reads as soon as a datagram arrives; with 8 MiB (granted to root past
+    /// `rmem_max`) it lets datagrams gather for a moment between reads. Either way each arrives once and whole.
+    @Test(arguments: [1 << 20, 8 << 20])
+    func readsEveryDatagramWholeAndStopsWhenAsked(receiveBufferBytes: Int) async throws {
+        let reader = try UDPDatagramReader(binding: Self.loopback, receiveBufferBytes: receiveBufferBytes)
         #expect(reader.address.port != 0, "port 0 is replaced by the port the kernel chose")
         let (received, task) = Self.collect(reader)
         let large = String(repeating: "x", count: 60_000)

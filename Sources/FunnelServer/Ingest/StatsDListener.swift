@@ -125,7 +125,7 @@ public final class StatsDListener: Service, Sendable {
     func receive(datagram bytes: UnsafeRawBufferPointer) -> Bool {
         // The flusher is behind past 8x `flushLines`: let the kernel hold the datagrams (and count what it drops)
         // rather than grow without bound.
-        self.process(bytes, transport: "udp") < self.configuration.flushLines * 8
+        self.process(bytes, overTCP: false) < self.configuration.flushLines * 8
     }
 
     // MARK: TCP
@@ -192,7 +192,7 @@ public final class StatsDListener: Service, Sendable {
                             return
                         }
                         carry.append(contentsOf: bytes[start..<last])
-                        full = carry.withUnsafeBytes { self.process($0, transport: "tcp") } >= self.configuration.flushLines * 8
+                        full = carry.withUnsafeBytes { self.process($0, overTCP: true) } >= self.configuration.flushLines * 8
                         carry.removeAll(keepingCapacity: true)
                         carry.append(contentsOf: bytes[(last + 1)...])
                     }
@@ -208,16 +208,17 @@ public final class StatsDListener: Service, Sendable {
             self.logger.debug("StatsD TCP connection closed", metadata: ["error": "\(error)"])
         }
         if !carry.isEmpty, !discarding {
-            _ = carry.withUnsafeBytes { self.process($0, transport: "tcp") }
+            _ = carry.withUnsafeBytes { self.process($0, overTCP: true) }
         }
     }
 
     // MARK: Lines
 
     /// Sums the lines in `bytes` and counts the bad ones; returns how many entries wait, signalling the flusher past `flushLines`.
-    private func process(_ bytes: UnsafeRawBufferPointer, transport: String) -> Int {
+    private func process(_ bytes: UnsafeRawBufferPointer, overTCP: Bool) -> Int {
         var rejected = StatsDCounters()
-        let maximumLineBytes = transport == "tcp" ? self.configuration.maximumLineBytes : Int.max
+        let maximumLineBytes = overTCP ? self.configuration.maximumLineBytes : Int.max
+        let transport = overTCP ? "tcp" : "udp"
         let waiting = self.accumulator.withLock { accumulator in
             accumulator.add(bytes, maximumLineBytes: maximumLineBytes) { line, rejection in
                 rejected.reject(rejection.reason)
