@@ -41,6 +41,7 @@ struct StatsDScenario {
                 commonSteps.append(nil)
             }
         }
+        let lightSteps = ladders.map { $0.steps.first { $0.targetLinesPerSecond == Self.lightRate } }
         var rows: [[String]] = []
         var json: [String: Any] = [
             "step_seconds": seconds, "average_lines_per_datagram": stream.averageLinesPerDatagram,
@@ -51,7 +52,7 @@ struct StatsDScenario {
             let best = ladder.best
             let commonStep = commonSteps[index]
             let peak = peer.process.peakResidentBytes
-            let light = ladder.steps.first { $0.targetLinesPerSecond == Self.lightRate }
+            let light = lightSteps[index]
             rows.append([
                 peer.name, best.map { Format.count($0.sent.linesPerSecond) } ?? "none", best.map { Format.fixed($0.cpuSecondsPerMillionLines, 2) } ?? "-",
                 commonStep.map { Format.fixed($0.cpuSecondsPerMillionLines, 2) + ($0.zeroLoss ? "" : " (lost lines)") } ?? "-",
@@ -73,7 +74,6 @@ struct StatsDScenario {
         let rateRatio = bestRates[0] / bestRates[1]
         let cpuRatio = (commonSteps[0]?.cpuSecondsPerMillionLines ?? .nan) / (commonSteps[1]?.cpuSecondsPerMillionLines ?? .nan)
         json["ratio_lines_per_second_funnel_to_collectd"] = rateRatio
-        let lightSteps = ladders.map { $0.steps.first { $0.targetLinesPerSecond == Self.lightRate } }
         let lightRatio = (lightSteps[0]?.cpuSecondsPerMillionLines ?? .nan) / (lightSteps[1]?.cpuSecondsPerMillionLines ?? .nan)
         json["ratio_cpu_per_line_funnel_to_collectd"] = cpuRatio
         json["light_rate_lines_per_second"] = Self.lightRate
