@@ -23,7 +23,10 @@ public func buildApplication(
     onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in },
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let store = try FunnelStore(directory: configuration.dataDirectory, durability: configuration.durability)
+    let store = try FunnelStore(
+        directory: configuration.dataDirectory, durability: configuration.durability,
+        outboxLimitPerReceiver: configuration.webhookMaximumOutboxPerReceiver
+    )
     let alarmWakeup = Wakeup()
     let senderWakeup = Wakeup()
     let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, queueDepthsChanged: alarmWakeup)

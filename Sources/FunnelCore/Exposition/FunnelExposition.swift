@@ -139,10 +139,21 @@ public enum FunnelExposition {
         }
         writer.family("funnel_alarm_state", .gauge, help: "State of each alarm: 0 inactive, 1 pending, 2 firing.")
         for alarm in alarms { writer.sample(ExpositionWriter.labels(["alarm": alarm.name]), alarm.state.metricValue) }
-        writer.family("funnel_webhook_deliveries", .counter, help: "Webhook delivery attempts by receiver and result (success, retry, failure).")
+        writer.family(
+            "funnel_webhook_deliveries", .counter, help: "Webhook delivery attempts by receiver and result (success, retry, failure, rejected)."
+        )
         for receiver in webhooks.deliveries.keys.sorted() {
             for result in WebhookCounters.results {
                 writer.sample(ExpositionWriter.labels(["receiver": receiver, "result": result]), webhooks.deliveries[receiver]?[result] ?? 0)
+            }
+        }
+        writer.family(
+            "funnel_webhook_notifications_dropped", .counter,
+            help: "Webhook notifications dropped unsent by receiver and reason (superseded by a newer one of the same alarm, outbox_full)."
+        )
+        for receiver in webhooks.dropped.keys.sorted() {
+            for reason in WebhookCounters.dropReasons {
+                writer.sample(ExpositionWriter.labels(["receiver": receiver, "reason": reason]), webhooks.dropped[receiver]?[reason] ?? 0)
             }
         }
         writer.family("funnel_webhook_outbox_depth", .gauge, help: "Notifications waiting in the webhook outbox.")

@@ -18,7 +18,7 @@ public final class AlarmService: Service, Sendable {
     let sender: Wakeup
     private let saved: Mutex<[String: AlarmStateRecord]>
     /// Notifications whose save failed, kept to try again on the next tick.
-    private let unsaved = Mutex<[(receiver: String, key: String, body: [UInt8])]>([])
+    private let unsaved = Mutex<[OutboxEntry]>([])
 
     /// Restores the saved alarm states from the intake's store.
     public init(
@@ -80,7 +80,7 @@ public final class AlarmService: Service, Sendable {
             for name in notification.receivers {
                 guard let receiver = self.receivers[name] else { continue }
                 let body = WebhookPayload.render(notification, for: receiver, externalURL: self.externalURL)
-                deliveries.append((name, notification.idempotencyKey, body))
+                deliveries.append(OutboxEntry(receiver: name, alarm: notification.alarm, idempotencyKey: notification.idempotencyKey, body: body))
             }
             self.logger.notice(
                 "alarm \(notification.status.rawValue)",

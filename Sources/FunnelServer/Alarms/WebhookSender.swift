@@ -9,19 +9,27 @@ public import ServiceLifecycle
 import Synchronization
 
 /// Delivers the outbox: POSTs each notification to its receiver, retrying with exponential backoff and jitter
-/// until it succeeds or runs out of attempts. Deliveries stay in SQLite until acknowledged with a 2xx.
+/// until it succeeds, is refused for good or runs out of attempts. Deliveries stay in SQLite until then.
+///
+/// Each receiver has a lane of its own with one delivery in flight, so a receiver that hangs delays nobody else.
+/// Redirects are never followed (a `3xx` is a failed attempt); a permanent `4xx` is `rejected` and not retried.
 public final class WebhookSender: Service, Sendable {
     let store: FunnelStore
     let receivers: [String: WebhookReceiver]
-    let timeoutMillis: Int64
+    let timeout: Duration
     let maximumAttempts: Int
     let initialBackoffSeconds: Double
     let maximumBackoffSeconds: Double
     let clock: @Sendable () -> Int64
     let logger: Logger
-    /// Signalled when new deliveries are queued.
+    /// Signalled when new deliveries are queued; wakes every receiver's lane.
     public let wakeup: Wakeup
     private let counters = Mutex(WebhookCounters())
+
+    /// How much of a refusing receiver's answer is logged.
+    static let loggedBodyBytes = 512
+    /// How much of an answer is read before the connection is given up.
+    static let readBodyBytes = 64 * 1024
 
     public init(
         store: FunnelStore, receivers: [WebhookReceiver], timeoutSeconds: Double, maximumAttempts: Int,
@@ -30,7 +38,7 @@ public final class WebhookSender: Service, Sendable {
     ) {
         self.store = store
         self.receivers = Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) })
-        self.timeoutMillis = Int64(timeoutSeconds * 1000)
+        self.timeout = .checkedSeconds(timeoutSeconds) ?? .seconds(10)
         self.maximumAttempts = maximumAttempts
         self.initialBackoffSeconds = initialBackoffSeconds
         self.maximumBackoffSeconds = maximumBackoffSeconds
@@ -39,47 +47,118 @@ public final class WebhookSender: Service, Sendable {
         self.logger = logger
     }
 
-    /// Delivery counts per receiver and result, and the outbox depth.
+    /// Delivery counts per receiver and result, what the outbox dropped, and the outbox depth.
     public func currentCounters() async -> WebhookCounters {
         var counters = self.counters.withLock { $0 }
+        for (receiver, reasons) in self.store.outboxDropped() {
+            for (reason, count) in reasons { counters.countDropped(receiver: receiver, reason: reason, count) }
+        }
+        counters.include(receivers: self.receivers.keys)
         counters.outboxDepth = (try? await self.store.outboxDepth()) ?? 0
         return counters
     }
 
     public func run() async throws {
+        let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        await self.removeUnknownReceivers()
+        let lanes = self.receivers.values.sorted { $0.name < $1.name }.map { (receiver: $0, wakeup: Wakeup()) }
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                var wait = Duration.seconds(1)
-                do {
-                    try await self.deliverDue()
-                    if let next = try await self.store.nextDeliveryMillis() {
-                        wait = .milliseconds(max(0, min(1000, next - self.clock())))
-                    }
-                } catch {
-                    self.logger.error("webhook outbox failed", metadata: ["error": "\(error)"])
+            await withDiscardingTaskGroup { group in
+                for lane in lanes {
+                    group.addTask { await self.runLane(lane.receiver, wakeup: lane.wakeup, client: client) }
                 }
-                await self.wakeup.wait(upTo: wait)
+                group.addTask {
+                    while !Task.isCancelled {
+                        await self.wakeup.wait(upTo: .seconds(3600))
+                        for lane in lanes { lane.wakeup.signal() }
+                    }
+                }
             }
+        }
+        try await client.shutdown()
+    }
+
+    /// Delivers `receiver`'s notifications one at a time, oldest due first, until cancelled.
+    private func runLane(_ receiver: WebhookReceiver, wakeup: Wakeup, client: HTTPClient) async {
+        while !Task.isCancelled {
+            var wait = Duration.seconds(1)
+            do {
+                while !Task.isCancelled, let delivery = try await self.store.claimDueDelivery(receiver: receiver.name, nowMillis: self.clock()) {
+                    await self.deliver(delivery, to: receiver, client: client)
+                }
+                if let next = try await self.store.nextDeliveryMillis(receiver: receiver.name) {
+                    wait = .milliseconds(max(0, min(1000, next - self.clock())))
+                }
+            } catch {
+                self.logger.error("webhook outbox failed", metadata: ["receiver": "\(receiver.name)", "error": "\(error)"])
+            }
+            await wakeup.wait(upTo: wait)
         }
     }
 
-    /// Sends every delivery that is due now.
-    func deliverDue() async throws {
-        let due = try await self.store.dueDeliveries(nowMillis: self.clock())
-        await withTaskGroup(of: Void.self) { group in
-            for delivery in due {
-                group.addTask { await self.deliver(delivery) }
+    /// Drops what waits for receivers no longer configured: nothing can deliver it any more.
+    private func removeUnknownReceivers() async {
+        do {
+            for (receiver, count) in try await self.store.removeDeliveries(notTo: Set(self.receivers.keys)) {
+                for _ in 0..<count { self.count(receiver, "failure") }
+                self.logger.warning("webhook notifications dropped: receiver no longer configured", metadata: ["receiver": "\(receiver)", "count": "\(count)"])
             }
+        } catch {
+            self.logger.error("webhook outbox failed", metadata: ["error": "\(error)"])
         }
     }
 
-    private func deliver(_ delivery: WebhookDelivery) async {
-        guard let receiver = self.receivers[delivery.receiver] else {
-            // The receiver is gone from the configuration: nothing can deliver this any more.
+    private func deliver(_ delivery: WebhookDelivery, to receiver: WebhookReceiver, client: HTTPClient) async {
+        let answer: WebhookAnswer
+        do {
+            let response = try await client.execute(self.request(for: delivery, to: receiver), timeout: .init(self.timeout))
+            answer = WebhookAnswer(
+                status: Int(response.status.code), location: response.headers.first(name: "Location"),
+                excerpt: await Self.excerpt(of: response.body)
+            )
+        } catch {
+            if Task.isCancelled {
+                self.store.releaseDelivery(id: delivery.id)
+                return
+            }
+            answer = WebhookAnswer(error: "\(error)")
+        }
+        let metadata: Logger.Metadata = ["receiver": "\(receiver.name)", "url": "\(receiver.redactedURL)", "key": "\(delivery.idempotencyKey)"]
+        switch answer.verdict {
+        case .delivered:
+            try? await self.store.removeDelivery(id: delivery.id)
+            self.count(receiver.name, "success")
+        case .rejected:
+            try? await self.store.removeDelivery(id: delivery.id)
+            self.count(receiver.name, "rejected")
+            self.logger.error(
+                "webhook notification rejected by the receiver, not retried",
+                metadata: metadata.merging(["status": "\(answer.status ?? 0)", "body": "\(answer.excerpt)"]) { $1 }
+            )
+        case .failed:
+            await self.retry(delivery, problem: answer.problem, metadata: metadata)
+        }
+    }
+
+    private func retry(_ delivery: WebhookDelivery, problem: String, metadata: Logger.Metadata) async {
+        let attempts = delivery.attempts + 1
+        if attempts >= self.maximumAttempts {
             try? await self.store.removeDelivery(id: delivery.id)
             self.count(delivery.receiver, "failure")
+            self.logger.error("webhook delivery abandoned", metadata: metadata.merging(["attempts": "\(attempts)", "error": "\(problem)"]) { $1 })
             return
         }
+        let backoff = min(self.maximumBackoffSeconds, self.initialBackoffSeconds * pow(2, Double(min(attempts - 1, 62))))
+        let jitteredMillis = Int64(millisecondsFromSeconds: backoff * Double.random(in: 0.5...1)) ?? 1000
+        try? await self.store.rescheduleDelivery(
+            id: delivery.id, attempts: attempts, nextAttemptMillis: self.clock() &+ jitteredMillis, error: problem
+        )
+        self.count(delivery.receiver, "retry")
+        self.logger.warning("webhook delivery failed, will retry", metadata: metadata.merging(["attempt": "\(attempts)", "error": "\(problem)"]) { $1 })
+    }
+
+    private func request(for delivery: WebhookDelivery, to receiver: WebhookReceiver) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: receiver.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -90,39 +169,22 @@ public final class WebhookSender: Service, Sendable {
             request.headers.add(name: "X-Funnel-Signature", value: "sha256=" + signature.map { String(format: "%02x", $0) }.joined())
         }
         request.body = .bytes(ByteBuffer(bytes: delivery.body))
-        let problem: String
+        return request
+    }
+
+    /// The first ``loggedBodyBytes`` of an answer, printable; reads at most ``readBodyBytes``.
+    private static func excerpt(of body: HTTPClientResponse.Body) async -> String {
+        var kept: [UInt8] = []
+        var read = 0
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(self.timeoutMillis))
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-            if (200..<300).contains(Int(response.status.code)) {
-                try? await self.store.removeDelivery(id: delivery.id)
-                self.count(receiver.name, "success")
-                return
+            for try await chunk in body {
+                if kept.count < Self.loggedBodyBytes { kept += chunk.readableBytesView.prefix(Self.loggedBodyBytes - kept.count) }
+                read += chunk.readableBytes
+                if read >= Self.readBodyBytes { break }
             }
-            problem = "HTTP \(response.status.code)"
-        } catch {
-            problem = "\(error)"
-        }
-        let attempts = delivery.attempts + 1
-        if attempts >= self.maximumAttempts {
-            try? await self.store.removeDelivery(id: delivery.id)
-            self.count(receiver.name, "failure")
-            self.logger.error(
-                "webhook delivery abandoned",
-                metadata: ["receiver": "\(receiver.name)", "url": "\(receiver.redactedURL)", "attempts": "\(attempts)", "error": "\(problem)"]
-            )
-            return
-        }
-        let backoff = min(self.maximumBackoffSeconds, self.initialBackoffSeconds * pow(2, Double(attempts - 1)))
-        let jittered = backoff * Double.random(in: 0.5...1)
-        try? await self.store.rescheduleDelivery(
-            id: delivery.id, attempts: attempts, nextAttemptMillis: self.clock() + Int64(jittered * 1000), error: problem
-        )
-        self.count(receiver.name, "retry")
-        self.logger.warning(
-            "webhook delivery failed, will retry",
-            metadata: ["receiver": "\(receiver.name)", "url": "\(receiver.redactedURL)", "attempt": "\(attempts)", "error": "\(problem)"]
-        )
+        } catch {}
+        let text = String(decoding: kept, as: UTF8.self)
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 
     private func count(_ receiver: String, _ result: String) {

@@ -202,12 +202,13 @@ extension FunnelConfiguration {
     }
 
     private mutating func readWebhook(_ node: ConfigurationNode) throws(ConfigurationError) {
-        for (key, value) in try node.mapping(allowed: ["timeout", "max_attempts", "initial_backoff", "max_backoff"]) {
+        for (key, value) in try node.mapping(allowed: ["timeout", "max_attempts", "initial_backoff", "max_backoff", "max_outbox_per_receiver"]) {
             switch key {
             case "timeout": self.webhookTimeoutSeconds = try value.duration(minimumSeconds: 0.1)
             case "max_attempts": self.webhookMaximumAttempts = try value.integer(minimum: 1)
             case "initial_backoff": self.webhookInitialBackoffSeconds = try value.duration(minimumSeconds: 0.01)
             case "max_backoff": self.webhookMaximumBackoffSeconds = try value.duration(minimumSeconds: 0.01)
+            case "max_outbox_per_receiver": self.webhookMaximumOutboxPerReceiver = try value.integer(minimum: 1)
             default: break
             }
         }

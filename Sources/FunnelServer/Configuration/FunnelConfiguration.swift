@@ -30,6 +30,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var webhookMaximumAttempts: Int
     public var webhookInitialBackoffSeconds: Double
     public var webhookMaximumBackoffSeconds: Double
+    /// Notifications that may wait in the outbox per receiver; beyond it the oldest are dropped (and counted).
+    public var webhookMaximumOutboxPerReceiver: Int
     /// Funnel's address as users reach it, for links in notifications; defaults to the listen address.
     public var externalURL: String?
     /// Bearer tokens accepted on `/v1/*`; empty leaves ingest open to anyone who can reach the port.
@@ -68,6 +70,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
         webhookMaximumAttempts: Int = 12,
         webhookInitialBackoffSeconds: Double = 1,
         webhookMaximumBackoffSeconds: Double = 300,
+        webhookMaximumOutboxPerReceiver: Int = 1000,
         externalURL: String? = nil,
         ingestTokens: [String] = [],
         readTokens: [String] = [],
@@ -95,6 +98,7 @@ public struct FunnelConfiguration: Sendable, Hashable {
         self.webhookMaximumAttempts = webhookMaximumAttempts
         self.webhookInitialBackoffSeconds = webhookInitialBackoffSeconds
         self.webhookMaximumBackoffSeconds = webhookMaximumBackoffSeconds
+        self.webhookMaximumOutboxPerReceiver = webhookMaximumOutboxPerReceiver
         self.externalURL = externalURL
         self.ingestTokens = ingestTokens
         self.readTokens = readTokens

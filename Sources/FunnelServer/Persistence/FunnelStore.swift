@@ -1,6 +1,7 @@
 import Foundation
 public import FunnelCore
 import GRDB
+import Synchronization
 
 /// The SQLite file behind the ledger: bucket counters, stage order, pruned totals, late events, idempotency keys.
 ///
@@ -8,15 +9,20 @@ import GRDB
 public final class FunnelStore: Sendable {
     /// Path of the database file.
     public let path: String
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     /// Whether counts, stages and depths are stored; with `.memory` only idempotency keys, alarms and the outbox
     /// are (in memory), since the ledger already holds the counts and a restart starts empty anyway.
     public let keepsCounts: Bool
+    /// Notifications that may wait in the outbox per receiver; the oldest beyond it are dropped.
+    public let outboxLimitPerReceiver: Int
+    /// The outbox's deliveries in flight and what it dropped (see `FunnelStore+Outbox.swift`).
+    let outbox = Mutex(WebhookOutboxState())
 
     /// Opens (creating if needed) `funnel.sqlite` in `directory`; with `.memory` nothing touches the disk.
-    public init(directory: String, durability: Durability = .full) throws {
+    public init(directory: String, durability: Durability = .full, outboxLimitPerReceiver: Int = 1000) throws {
         var configuration = Configuration()
         self.keepsCounts = durability != .memory
+        self.outboxLimitPerReceiver = max(1, outboxLimitPerReceiver)
         if durability == .memory {
             self.path = ":memory:"
             self.database = try DatabaseQueue(configuration: configuration)
@@ -76,6 +82,7 @@ public final class FunnelStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v3-outbox-alarm", migrate: Self.addOutboxAlarmColumn)
         return migrator
     }
 
@@ -216,12 +223,15 @@ public final class FunnelStore: Sendable {
         }
     }
 
-    // MARK: Alarms and the webhook outbox
+    // MARK: Alarms
 
     /// Saves alarm states and queues their notifications in one transaction, so a restart neither loses a
     /// notification nor fires an alarm twice.
-    public func saveAlarms(_ states: [AlarmStateRecord], deliveries: [(receiver: String, key: String, body: [UInt8])], nowMillis: Int64) async throws {
-        try await self.database.write { db in
+    ///
+    /// A queued notification supersedes the older ones of the same alarm still waiting for the same receiver, and
+    /// each receiver keeps at most ``outboxLimitPerReceiver`` waiting (the oldest go); both are counted.
+    public func saveAlarms(_ states: [AlarmStateRecord], deliveries: [OutboxEntry], nowMillis: Int64) async throws {
+        let drops = try await self.database.write { db -> OutboxDrops in
             for record in states {
                 try db.cachedStatement(
                     sql: """
@@ -236,15 +246,9 @@ public final class FunnelStore: Sendable {
                     record.lastNotifiedMillis, record.sequence, record.resolvedAtMillis,
                 ])
             }
-            for delivery in deliveries {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT OR IGNORE INTO webhook_outbox (receiver, idempotency_key, body, next_attempt_ms, created_ms)
-                        VALUES (?, ?, ?, ?, ?)
-                        """
-                ).execute(arguments: [delivery.receiver, delivery.key, Data(delivery.body), nowMillis, nowMillis])
-            }
+            return try self.enqueue(deliveries, nowMillis: nowMillis, db)
         }
+        self.record(drops)
     }
 
     /// The saved alarm states.
@@ -261,23 +265,6 @@ public final class FunnelStore: Sendable {
         }
     }
 
-    /// Deliveries due at `nowMillis`, oldest first.
-    public func dueDeliveries(nowMillis: Int64, limit: Int = 64) async throws -> [WebhookDelivery] {
-        try await self.database.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT id, receiver, idempotency_key, body, attempts FROM webhook_outbox WHERE next_attempt_ms <= ? ORDER BY id LIMIT ?",
-                arguments: [nowMillis, limit]
-            ).map { row in
-                WebhookDelivery(id: row[0], receiver: row[1], idempotencyKey: row[2], body: Array(row[3] as Data), attempts: row[4])
-            }
-        }
-    }
-
-    /// When the next delivery falls due, if any is waiting.
-    public func nextDeliveryMillis() async throws -> Int64? {
-        try await self.database.read { db in try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM webhook_outbox") }
-    }
-
     /// Moves the write-ahead log into the database file and truncates it, so the file size shows what is stored.
     public func checkpoint() throws {
         try self.database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
@@ -286,26 +273,6 @@ public final class FunnelStore: Sendable {
     /// Bucket counter rows stored, one per (pipeline, stage, outcome, bucket) with a count.
     public func bucketRowCount() throws -> Int {
         try self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM bucket_counts") ?? 0 }
-    }
-
-    /// Notifications waiting in the outbox.
-    public func outboxDepth() async throws -> Int {
-        try await self.database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM webhook_outbox") ?? 0 }
-    }
-
-    /// Removes a delivered (or abandoned) notification from the outbox.
-    public func removeDelivery(id: Int64) async throws {
-        try await self.database.write { db in try db.execute(sql: "DELETE FROM webhook_outbox WHERE id = ?", arguments: [id]) }
-    }
-
-    /// Records a failed attempt and when to try again.
-    public func rescheduleDelivery(id: Int64, attempts: Int, nextAttemptMillis: Int64, error: String) async throws {
-        try await self.database.write { db in
-            try db.execute(
-                sql: "UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ?, last_error = ? WHERE id = ?",
-                arguments: [attempts, nextAttemptMillis, error, id]
-            )
-        }
     }
 
     private static func check(_ claim: IdempotencyClaim, _ db: Database) throws -> CommitOutcome? {
