@@ -76,6 +76,19 @@ import Testing
         #expect(store.outboxDropped()["chat"] == nil)
     }
 
+    @Test func boundIsReadFromTheConfiguration() throws {
+        #expect(FunnelConfiguration().webhookMaximumOutboxPerReceiver == 1000)
+        let configuration = try FunnelConfiguration(yaml: "webhook:\n  max_outbox_per_receiver: 25\n")
+        #expect(configuration.webhookMaximumOutboxPerReceiver == 25)
+        for refused in ["0", "-3", "many"] {
+            #expect {
+                _ = try FunnelConfiguration(yaml: "webhook:\n  max_outbox_per_receiver: \(refused)\n", file: "funnel.yml")
+            } throws: { error in
+                (error as? ConfigurationError)?.key == "webhook.max_outbox_per_receiver"
+            }
+        }
+    }
+
     @Test func outboxSurvivesARestartAndKeepsMergingAfterIt() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

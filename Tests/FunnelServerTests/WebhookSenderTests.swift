@@ -3,6 +3,7 @@ import FunnelCore
 import FunnelServer
 import FunnelTesting
 import Logging
+import Synchronization
 import Testing
 
 /// The webhook sender against real loopback receivers and a real SQLite outbox.
@@ -10,10 +11,9 @@ import Testing
     /// Runs a sender over `store` for `receivers` while `body` runs, then shuts it down.
     static func withSender(
         _ receivers: [WebhookReceiver], store: FunnelStore, timeoutSeconds: Double = 5, maximumAttempts: Int = 3,
-        _ body: (WebhookSender) async throws -> Void
+        log: RecordedLog = RecordedLog(), _ body: (WebhookSender) async throws -> Void
     ) async throws {
-        var logger = Logger(label: "webhook-sender-test")
-        logger.logLevel = .critical
+        let logger = Logger(label: "webhook-sender-test") { _ in RecordingLogHandler(log: log) }
         let sender = WebhookSender(
             store: store, receivers: receivers, timeoutSeconds: timeoutSeconds, maximumAttempts: maximumAttempts,
             initialBackoffSeconds: 0.01, maximumBackoffSeconds: 0.02, clock: wallClockMillis, wakeup: Wakeup(), logger: logger
@@ -47,7 +47,8 @@ import Testing
         defer { directory.remove() }
         let store = try FunnelStore(directory: directory.path)
         let receiver = WebhookReceiver(name: "oncall", format: .generic, url: redirecting.url + "/hook", secret: "s3cret")
-        try await Self.withSender([receiver], store: store, maximumAttempts: 3) { sender in
+        let log = RecordedLog()
+        try await Self.withSender([receiver], store: store, maximumAttempts: 3, log: log) { sender in
             try await Self.queue("orders-dlq", to: "oncall", key: "k1", store: store, sender: sender)
             #expect(try await eventually { await Self.result(sender, "oncall", "failure") == 1 })
             #expect(await Self.result(sender, "oncall", "retry") == 2)
@@ -56,6 +57,9 @@ import Testing
         #expect(redirecting.received.count == 3, "every attempt reaches the redirecting receiver")
         #expect(redirecting.received.allSatisfy { $0.method == "POST" && $0.path == "/hook" && $0.idempotencyKey == "k1" })
         #expect(elsewhere.received.isEmpty, "the redirect target got \(elsewhere.received.map { "\($0.method) \($0.path)" })")
+        let failures = log.entries.filter { $0.message.hasPrefix("webhook delivery") }
+        #expect(failures.count == 3)
+        #expect(failures.allSatisfy { $0.metadata["error"]?.contains("HTTP \(status) redirect to \(elsewhere.url)/stolen") == true }, "\(failures)")
         #expect(try await store.outboxDepth() == 0)
         await redirecting.stop()
         await elsewhere.stop()
@@ -101,7 +105,8 @@ import Testing
         defer { directory.remove() }
         let store = try FunnelStore(directory: directory.path)
         let receiver = WebhookReceiver(name: "chat", format: .slack, url: refusing.url + "/hook")
-        try await Self.withSender([receiver], store: store, maximumAttempts: 5) { sender in
+        let log = RecordedLog()
+        try await Self.withSender([receiver], store: store, maximumAttempts: 5, log: log) { sender in
             try await Self.queue("orders-dlq", to: "chat", key: "k1", store: store, sender: sender)
             #expect(try await eventually { await Self.result(sender, "chat", "rejected") == 1 })
             #expect(try await store.outboxDepth() == 0, "a rejected notification is not kept for another attempt")
@@ -112,6 +117,11 @@ import Testing
             #expect(try await eventually { await Self.result(sender, "chat", "rejected") == 2 })
         }
         #expect(refusing.received.map(\.idempotencyKey) == ["k1", "k2"])
+        let rejections = log.entries.filter { $0.message.contains("rejected") }
+        #expect(rejections.map { $0.metadata["key"] } == ["k1", "k2"], "logged once per notification")
+        #expect(rejections.allSatisfy { $0.level == .error && $0.metadata["status"] == "\(status)" })
+        let excerpt = "invalid_payload " + String(repeating: "x", count: 512 - 16)
+        #expect(rejections.allSatisfy { $0.metadata["body"] == excerpt }, "the first 512 bytes of the answer")
         await refusing.stop()
     }
 
@@ -167,5 +177,41 @@ import Testing
             #expect(text.contains(#"funnel_webhook_notifications_dropped_total{receiver="oncall",reason="superseded"} 0"#))
             #expect(text.contains(#"funnel_webhook_notifications_dropped_total{receiver="oncall",reason="outbox_full"} 0"#))
         }
+    }
+}
+
+/// Log entries a test collects.
+final class RecordedLog: Sendable {
+    /// One log call: its level, message and metadata as text.
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    private let recorded = Mutex<[Entry]>([])
+
+    /// Everything logged so far.
+    var entries: [Entry] { self.recorded.withLock { $0 } }
+
+    func append(_ entry: Entry) {
+        self.recorded.withLock { $0.append(entry) }
+    }
+}
+
+/// Sends every log call to a ``RecordedLog``.
+private struct RecordingLogHandler: LogHandler {
+    let log: RecordedLog
+    var logLevel: Logger.Level = .trace
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { self.metadata[key] }
+        set { self.metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let metadata = self.metadata.merging(event.metadata ?? [:]) { $1 }.mapValues { "\($0)" }
+        self.log.append(RecordedLog.Entry(level: event.level, message: "\(event.message)", metadata: metadata))
     }
 }
