@@ -1,5 +1,6 @@
 import Foundation
 import FunnelServer
+import Logging
 import FunnelTesting
 import Testing
 
@@ -127,5 +128,51 @@ import Testing
         #expect(kept.first?.body == Array("{}".utf8))
         try await store.saveAlarms([], deliveries: [Self.entry("a", to: "oncall", key: "a-1")], nowMillis: t0)
         #expect(try await store.waitingDeliveries(receiver: "oncall").map(\.idempotencyKey) == ["old-1", "a-1"])
+    }
+}
+
+/// The alarm service queueing real notifications while an alarm flaps.
+@Suite struct AlarmOutboxTests {
+    @Test func flappingDepthReportsLeaveOneWaitingNotificationPerReceiver() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let configuration = try FunnelConfiguration(yaml: """
+            data_dir: \(directory.path)
+            receivers:
+              - {name: oncall, type: generic, url: "http://127.0.0.1:1/hook"}
+              - {name: chat, type: slack, url: "http://127.0.0.1:1/hook"}
+            alarms:
+              - {name: orders-dlq, kind: dlq_depth, pipeline: orders, queue: orders-dlq, above: 100, clear_below: 80, for: 0s, receivers: [oncall, chat]}
+              - {name: billing-dlq, kind: dlq_depth, pipeline: billing, queue: billing-dlq, above: 100, for: 0s, receivers: [oncall]}
+            """)
+        let clock = ManualClock(millis: t0)
+        let store = try FunnelStore(directory: directory.path)
+        let intake = try ReportIntake(configuration: configuration, store: store, clock: clock.closure)
+        var logger = Logger(label: "alarm-outbox-test")
+        logger.logLevel = .critical
+        let alarms = try AlarmService(
+            rules: configuration.alarms, receivers: configuration.receivers, intake: intake, interval: .seconds(1), externalURL: "http://funnel",
+            wakeup: Wakeup(), sender: Wakeup(), logger: logger
+        )
+        func depth(_ pipeline: String, _ value: Int) async throws {
+            _ = try await intake.ingest(body: Array(#"{"pipeline":"\#(pipeline)","queue":"\#(pipeline)-dlq","depth":\#(value)}"#.utf8), idempotencyKey: nil)
+            clock.advance(byMillis: 1000)
+            await alarms.evaluateOnce()
+        }
+        try await depth("billing", 500)
+        let flaps = 300
+        for _ in 0..<flaps {
+            try await depth("orders", 340)
+            try await depth("orders", 10)
+        }
+        let oncall = try await store.waitingDeliveries(receiver: "oncall")
+        let chat = try await store.waitingDeliveries(receiver: "chat")
+        #expect(oncall.compactMap(\.alarm).sorted() == ["billing-dlq", "orders-dlq"])
+        #expect(chat.compactMap(\.alarm) == ["orders-dlq"])
+        #expect(oncall.first { $0.alarm == "orders-dlq" }?.idempotencyKey.contains("resolved") == true, "the newest state change waits")
+        #expect(try await store.outboxDepth() == 3)
+        // Each flap queues a firing and a resolved notification per receiver; all but the last were superseded.
+        #expect(store.outboxDropped()["oncall"]?["superseded"] == UInt64(2 * flaps - 1))
+        #expect(store.outboxDropped()["chat"]?["superseded"] == UInt64(2 * flaps - 1))
     }
 }
