@@ -129,6 +129,27 @@ private func reports(_ stage: String, _ outcome: Outcome, each count: UInt64, ti
         }
     }
 
+    /// Values a caller of the ledger (the Swift client, a DLQ poller) could make up, past what any parser lets
+    /// through: refused, never a trap.
+    @Test(arguments: [Int64.min, Int64.min + 1, -1, Int64.max, Int64.max - 999, 9_223_372_036_854_775])
+    func madeUpTimesAreRefusedWithoutTrapping(millis: Int64) {
+        var ledger = FunnelLedger()
+        #expect(throws: ReportRejection.self) {
+            try ledger.admit([StageReport(pipeline: "orders", stage: "s", outcome: .received, count: 1, eventTimeMillis: millis)], nowMillis: t0)
+        }
+        #expect(throws: ReportRejection.self) {
+            try ledger.admit(ReportBody(queueDepths: [QueueDepthReport(pipeline: "orders", queue: "q", depth: 1, timeMillis: millis)]), nowMillis: t0)
+        }
+    }
+
+    @Test(arguments: [StageCounts.maximum + 1, UInt64(Int64.max), .max])
+    func depthsPastTheCounterMaximumAreRefusedWhateverTheWayIn(depth: UInt64) {
+        var ledger = FunnelLedger()
+        #expect(throws: ReportRejection(.numberOutOfRange, index: 0, field: "depth", "number out of range: must be an integer from 0 to 9007199254740991, got \(depth)")) {
+            try ledger.admit(ReportBody(queueDepths: [QueueDepthReport(pipeline: "orders", queue: "q", depth: depth)]), nowMillis: t0)
+        }
+    }
+
     @Test func stageCountArithmeticSaturatesInsteadOfWrapping() {
         let full = StageCounts(received: .max, passed: .max, failed: .max, deadLettered: .max)
         #expect(full + full == full)

@@ -49,6 +49,12 @@ public struct FunnelLedger: Sendable {
         let reports = body.stageReports
         var addedQueues: Set<QueueKey> = []
         for (offset, depth) in body.queueDepths.enumerated() {
+            guard depth.depth <= ReportBodyParser.maximumDepth else {
+                throw ReportRejection(
+                    .numberOutOfRange, index: reports.count + offset, field: "depth",
+                    "number out of range: must be an integer from 0 to \(ReportBodyParser.maximumDepth), got \(depth.depth)"
+                )
+            }
             let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
             guard self.queues.queues[key] == nil, !addedQueues.contains(key) else { continue }
             guard self.queues.queues.count + addedQueues.count < self.policy.maximumQueues else {
@@ -57,7 +63,10 @@ public struct FunnelLedger: Sendable {
                     "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(self.policy.maximumQueues) queues"
                 )
             }
-            if let time = depth.timeMillis, (time - nowMillis) / 1000 > self.policy.maximumFutureSeconds {
+            if let time = depth.timeMillis, time < 0 {
+                throw ReportRejection(.eventTimeOutOfRange, index: reports.count + offset, field: "time", "\(time) ms is before 1970; check the sender's clock")
+            }
+            if let time = depth.timeMillis, Self.secondsAhead(time, of: nowMillis) > self.policy.maximumFutureSeconds {
                 throw ReportRejection(
                     .eventTimeOutOfRange, index: reports.count + offset, field: "time",
                     "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
@@ -181,7 +190,7 @@ public struct FunnelLedger: Sendable {
 
     /// Refuses an event time too far in the future or older than the retention.
     private func checkEventTime(_ eventTime: Int64, index: Int, settings: PipelineSettings, nowMillis: Int64, nowSeconds: Int64) throws(ReportRejection) {
-        let aheadSeconds = (eventTime - nowMillis) / 1000
+        let aheadSeconds = Self.secondsAhead(eventTime, of: nowMillis)
         if aheadSeconds > self.policy.maximumFutureSeconds {
             throw ReportRejection(
                 .eventTimeOutOfRange, index: index, field: "event_time",
@@ -205,6 +214,12 @@ public struct FunnelLedger: Sendable {
             let left = reserved - totals
             self.reserved[key] = left.isZero ? nil : left
         }
+    }
+
+    /// Whole seconds `millis` lies after `nowMillis` (negative before it), saturating for times a caller made up.
+    private static func secondsAhead(_ millis: Int64, of nowMillis: Int64) -> Int64 {
+        let (difference, overflow) = millis.subtractingReportingOverflow(nowMillis)
+        return overflow ? (millis > nowMillis ? .max : .min) : difference / 1000
     }
 
     /// Counts an admitted (and persisted) batch.
