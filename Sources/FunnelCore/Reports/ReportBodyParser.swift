@@ -328,7 +328,7 @@ private struct ReportFields {
 
     func readLatency(_ field: @autoclosure () -> String, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double {
         let number = try scanner.readNumber()
-        let range = "a number of milliseconds from 0 to \(Int64(ReportBodyParser.maximumLatencyMillis)) (30 days)"
+        let range = "a number of milliseconds from 0 to 2592000000 (30 days)"
         guard number.double.isFinite, number.double <= ReportBodyParser.maximumLatencyMillis else {
             throw self.rejection(.numberOutOfRange, field(), "number out of range: must be \(range), got \(number.shown)")
         }

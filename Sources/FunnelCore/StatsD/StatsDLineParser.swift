@@ -256,7 +256,7 @@ public struct StatsDLineParser: Sendable {
         guard let value = valueText.double, value.isFinite, value >= 0, value <= ReportBodyParser.maximumLatencyMillis else {
             throw StatsDLineRejection(
                 .badValue,
-                "a latency must be a number of milliseconds from 0 to \(Int64(ReportBodyParser.maximumLatencyMillis)) (30 days), got \(Self.quoted(valueText.string))"
+                "a latency must be a number of milliseconds from 0 to 2592000000 (30 days), got \(Self.quoted(valueText.string))"
             )
         }
         return value
