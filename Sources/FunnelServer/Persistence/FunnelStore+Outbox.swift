@@ -45,11 +45,6 @@ extension FunnelStore {
         }
     }
 
-    /// The receivers that have notifications waiting.
-    public func outboxReceivers() async throws -> Set<String> {
-        try await self.database.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT receiver FROM webhook_outbox")) }
-    }
-
     /// When the next delivery to `receiver` falls due, if one is waiting and not in flight.
     public func nextDeliveryMillis(receiver: String) async throws -> Int64? {
         let inFlight = self.outbox.withLock { $0.inFlight }
