@@ -89,7 +89,7 @@ import Testing
             let hungCounters = await sender.currentCounters().deliveries["hung"] ?? [:]
             #expect(hungCounters.values.reduce(0, +) == 0, "the hung receiver's attempt is still in flight: \(hungCounters)")
             #expect(try await store.waitingDeliveries(receiver: "hung").map(\.idempotencyKey) == ["hung-1"])
-            #expect(await Self.result(sender, "healthy", "success") == 5)
+            #expect(try await eventually { await Self.result(sender, "healthy", "success") == 5 })
         }
         #expect(healthy.received.map(\.idempotencyKey) == ["healthy-1", "healthy-2", "healthy-3", "healthy-4", "healthy-5"])
         await hung.stop()

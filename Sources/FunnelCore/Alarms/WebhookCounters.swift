@@ -16,9 +16,9 @@ public struct WebhookCounters: Sendable, Hashable {
 
     public init() {}
 
-    /// Counts one delivery outcome.
-    public mutating func count(receiver: String, result: String) {
-        self.deliveries[receiver, default: [:]][result, default: 0] &+= 1
+    /// Counts `count` delivery outcomes (one by default).
+    public mutating func count(receiver: String, result: String, _ count: UInt64 = 1) {
+        self.deliveries[receiver, default: [:]][result, default: 0] &+= count
     }
 
     /// Counts `count` notifications dropped unsent.

@@ -101,7 +101,7 @@ public final class WebhookSender: Service, Sendable {
     private func removeUnknownReceivers() async {
         do {
             for (receiver, count) in try await self.store.removeDeliveries(notTo: Set(self.receivers.keys)) {
-                for _ in 0..<count { self.count(receiver, "failure") }
+                self.count(receiver, "failure", UInt64(count))
                 self.logger.warning("webhook notifications dropped: receiver no longer configured", metadata: ["receiver": "\(receiver)", "count": "\(count)"])
             }
         } catch {
@@ -187,7 +187,7 @@ public final class WebhookSender: Service, Sendable {
         return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : $0 }))
     }
 
-    private func count(_ receiver: String, _ result: String) {
-        self.counters.withLock { $0.count(receiver: receiver, result: result) }
+    private func count(_ receiver: String, _ result: String, _ times: UInt64 = 1) {
+        self.counters.withLock { $0.count(receiver: receiver, result: result, times) }
     }
 }

@@ -49,9 +49,10 @@ extension FunnelStore {
     public func nextDeliveryMillis(receiver: String) async throws -> Int64? {
         let inFlight = self.outbox.withLock { $0.inFlight }
         return try await self.database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, next_attempt_ms FROM webhook_outbox WHERE receiver = ?", arguments: [receiver])
-                .compactMap { row -> Int64? in inFlight.contains(row[0]) ? nil : row[1] }
-                .min()
+            try Row.fetchAll(
+                db, sql: "SELECT id, next_attempt_ms FROM webhook_outbox WHERE receiver = ? ORDER BY next_attempt_ms LIMIT ?",
+                arguments: [receiver, inFlight.count + 1]
+            ).lazy.compactMap { row -> Int64? in inFlight.contains(row[0]) ? nil : row[1] }.first
         }
     }
 
