@@ -10,11 +10,11 @@ import Testing
         OutboxEntry(receiver: receiver, alarm: alarm, idempotencyKey: key, body: Array(#"{"key":"\#(key)"}"#.utf8))
     }
 
-    @Test(arguments: [2, 7, 2_000])
+    @Test(arguments: [2, 7, 500])
     func flappingAlarmLeavesOnlyItsNewestNotificationPerReceiver(flaps: Int) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try FunnelStore(directory: directory.path)
+        let store = try FunnelStore(directory: directory.path, durability: .normal)
         for flap in 0..<flaps {
             let status = flap.isMultiple(of: 2) ? "firing" : "resolved"
             try await store.saveAlarms(
@@ -36,7 +36,7 @@ import Testing
     @Test func notificationsOfOneBatchMergeInOrder() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try FunnelStore(directory: directory.path)
+        let store = try FunnelStore(directory: directory.path, durability: .normal)
         let batch = (0..<50).map { Self.entry("orders-dlq", to: "oncall", key: "k\($0)") }
         try await store.saveAlarms([], deliveries: batch, nowMillis: t0)
         #expect(try await store.waitingDeliveries(receiver: "oncall").map(\.idempotencyKey) == ["k49"])
@@ -46,7 +46,7 @@ import Testing
     @Test func notificationInFlightIsNeitherMergedNorDropped() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try FunnelStore(directory: directory.path, outboxLimitPerReceiver: 1)
+        let store = try FunnelStore(directory: directory.path, durability: .normal, outboxLimitPerReceiver: 1)
         try await store.saveAlarms([], deliveries: [Self.entry("a", to: "oncall", key: "a-firing")], nowMillis: t0)
         let claimed = try #require(try await store.claimDueDelivery(receiver: "oncall", nowMillis: t0))
         #expect(claimed.idempotencyKey == "a-firing")
@@ -64,7 +64,7 @@ import Testing
     func boundPerReceiverDropsTheOldestAndCountsThem(limit: Int) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let store = try FunnelStore(directory: directory.path, outboxLimitPerReceiver: limit)
+        let store = try FunnelStore(directory: directory.path, durability: .normal, outboxLimitPerReceiver: limit)
         let alarms = limit * 3 + 5
         for index in 0..<alarms {
             try await store.saveAlarms([], deliveries: [Self.entry("alarm-\(index)", to: "oncall", key: "k\(index)")], nowMillis: t0)
@@ -94,10 +94,10 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         do {
-            let store = try FunnelStore(directory: directory.path)
+            let store = try FunnelStore(directory: directory.path, durability: .normal)
             try await store.saveAlarms([], deliveries: [Self.entry("a", to: "oncall", key: "a-1"), Self.entry("b", to: "oncall", key: "b-1")], nowMillis: t0)
         }
-        let reopened = try FunnelStore(directory: directory.path)
+        let reopened = try FunnelStore(directory: directory.path, durability: .normal)
         #expect(try await reopened.waitingDeliveries(receiver: "oncall").map(\.idempotencyKey) == ["a-1", "b-1"])
         #expect(try await reopened.waitingDeliveries(receiver: "oncall").map(\.alarm) == ["a", "b"])
         try await reopened.saveAlarms([], deliveries: [Self.entry("a", to: "oncall", key: "a-2")], nowMillis: t0)
@@ -121,7 +121,7 @@ import Testing
             """
         let created = try sqlite.run([directory.file("funnel.sqlite"), schema])
         #expect(created.status == 0, "\(created.output)")
-        let store = try FunnelStore(directory: directory.path)
+        let store = try FunnelStore(directory: directory.path, durability: .normal)
         let kept = try await store.waitingDeliveries(receiver: "oncall")
         #expect(kept.map(\.idempotencyKey) == ["old-1"])
         #expect(kept.first?.alarm == nil)
@@ -146,7 +146,7 @@ import Testing
               - {name: billing-dlq, kind: dlq_depth, pipeline: billing, queue: billing-dlq, above: 100, for: 0s, receivers: [oncall]}
             """)
         let clock = ManualClock(millis: t0)
-        let store = try FunnelStore(directory: directory.path)
+        let store = try FunnelStore(directory: directory.path, durability: .normal)
         let intake = try ReportIntake(configuration: configuration, store: store, clock: clock.closure)
         var logger = Logger(label: "alarm-outbox-test")
         logger.logLevel = .critical
@@ -160,7 +160,7 @@ import Testing
             await alarms.evaluateOnce()
         }
         try await depth("billing", 500)
-        let flaps = 300
+        let flaps = 100
         for _ in 0..<flaps {
             try await depth("orders", 340)
             try await depth("orders", 10)
