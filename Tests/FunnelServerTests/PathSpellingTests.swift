@@ -42,7 +42,7 @@ import Testing
             "/" + segments.joined(separator: "/./"),
             "/" + first + "%2F" + segments.dropFirst().joined(separator: "%2F"),
             "/" + first + "%2f" + segments.dropFirst().joined(separator: "%2f"),
-            "%2F" + segments.joined(separator: "%2F"),
+            "/%2F" + segments.joined(separator: "%2F"),
             "/" + first + "/../" + segments.joined(separator: "/"),
             "/nowhere/.." + path,
             "/../.." + path,
@@ -92,6 +92,8 @@ import Testing
         let server = try await LiveServer.start(configuration: configuration)
         defer { _ = Task { try await server.stop() } }
         let token = Self.token(for: route)
+        let seeded = try await Self.status(Self.routes[0], target: "/v1/reports", token: "writer-1", port: server.port)
+        #expect(seeded == 202)
         let canonicalWithToken = try await Self.status(route, target: route.path, token: token, port: server.port)
         let canonicalWithout = try await Self.status(route, target: route.path, token: nil, port: server.port)
         #expect(canonicalWithToken != 404 && canonicalWithToken < 500, "\(route) with its token: \(canonicalWithToken)")
@@ -106,6 +108,23 @@ import Testing
             if route.guardedBy != .open {
                 let wrongToken = try await Self.status(route, target: target, token: "not-a-token", port: server.port)
                 #expect(wrongToken == 401, "\(route.method) \(target) with a wrong token: \(wrongToken)")
+            }
+        }
+    }
+
+    /// A target that is not a path at all (no leading `/`) is refused by the HTTP parser, with a token or without.
+    @Test(arguments: PathSpellingTests.routes)
+    func aTargetWithoutALeadingSlashIsNeverServed(route: Route) async throws {
+        var configuration = FunnelConfiguration()
+        configuration.ingestTokens = ["writer-1"]
+        configuration.readTokens = ["reader-1"]
+        let server = try await LiveServer.start(configuration: configuration)
+        defer { _ = Task { try await server.stop() } }
+        let segments = route.path.split(separator: "/")
+        for target in ["%2F" + segments.joined(separator: "%2F"), String(route.path.dropFirst()), "." + route.path] {
+            for token in [nil, Self.token(for: route)] {
+                let status = try await Self.status(route, target: target, token: token, port: server.port)
+                #expect(status == 400 || status == 404 || status == 401, "\(route.method) \(target): \(status)")
             }
         }
     }
