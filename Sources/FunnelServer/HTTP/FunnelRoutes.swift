@@ -75,6 +75,7 @@ public struct FunnelRoutes: Sendable {
                 reason: ReportRejection.Reason.overloaded.rawValue
             )
             error.headers[.retryAfter] = "1"
+            error.headers[.connection] = "close"
             throw error
         }
         defer { self.inFlight.leave() }

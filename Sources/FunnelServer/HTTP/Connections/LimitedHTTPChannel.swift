@@ -5,8 +5,9 @@ public import NIOCore
 /// HTTP/1.1 connections under a cap: a connection over ``ConnectionGate/limit`` is closed as soon as it is accepted,
 /// and the place of each one admitted is given back when it closes.
 ///
-/// The closing happens after the base channel is set up rather than by failing the setup: a failed child setup
-/// would end the server's accept loop.
+/// A refused connection is set up like any other and closed as soon as it is active, rather than by failing the
+/// setup (a failed child setup would end the server's accept loop) or closing it during setup (before it is
+/// registered, where closing has no effect).
 public struct LimitedHTTPChannel<Base: ServerChildChannel>: ServerChildChannel {
     public typealias Value = Base.Value
     let base: Base
@@ -18,18 +19,35 @@ public struct LimitedHTTPChannel<Base: ServerChildChannel>: ServerChildChannel {
     }
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let admitted = self.gate.admit()
-        if admitted {
-            let gate = self.gate
-            channel.closeFuture.whenComplete { _ in gate.release() }
+        guard self.gate.admit() else {
+            return channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(RefusedConnectionHandler())
+            }.flatMap {
+                self.base.setup(channel: channel, logger: logger)
+            }
         }
-        return self.base.setup(channel: channel, logger: logger).map { value in
-            if !admitted { channel.close(promise: nil) }
-            return value
-        }
+        let gate = self.gate
+        channel.closeFuture.whenComplete { _ in gate.release() }
+        return self.base.setup(channel: channel, logger: logger)
     }
 
     public func handle(value: Value, logger: Logger) async {
         await self.base.handle(value: value, logger: logger)
     }
 }
+
+/// Closes its connection as soon as it is active, reading nothing.
+final class RefusedConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = NIOAny
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { context.close(promise: nil) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.close(promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension RefusedConnectionHandler: Sendable {}

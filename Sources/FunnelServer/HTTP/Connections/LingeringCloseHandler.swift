@@ -4,7 +4,8 @@ import NIOHTTPTypes
 
 /// Ends a connection after a response that says `Connection: close` (a refused body): the server's side is closed
 /// at once, so the client reads the answer and the end of the stream, and what the client still sends is read and
-/// dropped for at most the linger time, so it is not reset before it has read the answer.
+/// dropped, so it is not reset before it has read the answer; the connection closes when the request ends, when
+/// nothing arrives for the linger time, or at the latest after ``longestLinger``.
 final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -14,6 +15,11 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
     private let linger: TimeAmount
     private var closesAfterResponse = false
     private var lingering: Scheduled<Void>?
+    private var lingerEnds: NIODeadline?
+    private var lastRead: NIODeadline = .now()
+
+    /// The longest a refused client may go on sending.
+    static let longestLinger: TimeAmount = .seconds(30)
 
     init(linger: TimeAmount) {
         self.linger = linger
@@ -43,7 +49,8 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if self.lingering != nil {
+        if self.lingerEnds != nil {
+            self.lastRead = .now()
             if case .end = self.unwrapInboundIn(data) { context.close(promise: nil) }
             return
         }
@@ -57,11 +64,25 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func startLingering(_ context: ChannelHandlerContext) {
-        guard self.lingering == nil, context.channel.isActive else { return }
+        guard self.lingerEnds == nil, context.channel.isActive else { return }
         context.close(mode: .output, promise: nil)
-        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        self.lingering = context.eventLoop.scheduleTask(in: self.linger) {
-            loopBound.value.close(promise: nil)
+        self.lastRead = .now()
+        self.lingerEnds = .now() + Self.longestLinger
+        self.scheduleCheck(context, at: .now() + self.linger)
+    }
+
+    private func scheduleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        self.lingering = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = loopBound.value
+            handler.lingering = nil
+            let quietUntil = handler.lastRead + handler.linger
+            let ends = handler.lingerEnds ?? .now()
+            guard (quietUntil > NIODeadline.now()) && (quietUntil < ends) else {
+                context.close(promise: nil)
+                return
+            }
+            handler.scheduleCheck(context, at: quietUntil)
         }
     }
 }
