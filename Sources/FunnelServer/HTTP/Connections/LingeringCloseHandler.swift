@@ -57,6 +57,15 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.fireChannelRead(data)
     }
 
+    /// While lingering, reads are asked for here, as the handlers behind stop asking once nobody consumes the request.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard self.lingerEnds != nil else {
+            context.fireChannelReadComplete()
+            return
+        }
+        context.read()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         self.lingering?.cancel()
         self.lingering = nil
@@ -69,6 +78,7 @@ final class LingeringCloseHandler: ChannelDuplexHandler, RemovableChannelHandler
         self.lastRead = .now()
         self.lingerEnds = .now() + Self.longestLinger
         self.scheduleCheck(context, at: .now() + self.linger)
+        context.read()
     }
 
     private func scheduleCheck(_ context: ChannelHandlerContext, at deadline: NIODeadline) {
