@@ -48,6 +48,38 @@ import Testing
         #expect(try await second.stop() == 0)
     }
 
+    /// Connections over the cap are closed and logged once per interval with their number, not once each.
+    @Test func refusedConnectionsAreLoggedAtMostOncePerInterval() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try directory.write("limits:\n  max_connections: 3\ntimeouts:\n  header: 60s\n", to: "funnel.yml")
+        let (server, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:0", "--data-dir", "data"], directory: directory.path)
+        defer { _ = Task { try await server.stop() } }
+        let port = try #require(Int(url.split(separator: ":").last ?? ""))
+        var held: [RawConnection] = []
+        defer { held.forEach { $0.close() } }
+        for _ in 0..<3 {
+            let connection = try RawConnection(port: port)
+            connection.send("GET /api/v1/alarms HTTP/1.1\r\nHost: x\r\n\r\n")
+            let answer = try await BlockingCall.run { connection.receive(timeout: .seconds(20)) }
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            held.append(connection)
+        }
+        var closed = 0
+        for _ in 0..<25 {
+            let extra = try RawConnection(port: port)
+            if try await BlockingCall.run({ extra.waitForEnd(timeout: .seconds(10)) }).ended { closed += 1 }
+            extra.close()
+        }
+        #expect(closed == 25)
+        let lines = try await Deadline.poll("the refusal to be logged") { () -> [Substring]? in
+            let lines = (server.standardOutput + server.standardError).split(separator: "\n").filter { $0.contains("HTTP connections refused") }
+            return lines.isEmpty ? nil : lines
+        }
+        #expect(lines.count <= 3, "\(lines)")
+        #expect(lines.first?.contains("limits.max_connections") == true)
+    }
+
     /// Started with a soft open-file limit of 512, the server raises it to the hard limit.
     @Test func theSoftOpenFileLimitIsRaisedToTheHardLimit() async throws {
         let directory = try TemporaryDirectory()

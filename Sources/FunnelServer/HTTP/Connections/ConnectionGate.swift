@@ -2,8 +2,8 @@ public import FunnelCore
 public import Logging
 import Synchronization
 
-/// Counts open HTTP connections against a cap and refuses the ones over it, logging refusals at most once per
-/// interval with the number refused since the last line.
+/// Counts open HTTP connections against a cap and refuses the ones over it, logging refusals (and header timeouts)
+/// at most once per 10 s with the number since the last line.
 public final class ConnectionGate: Sendable {
     /// The most connections open at once.
     public let limit: Int
@@ -11,6 +11,7 @@ public final class ConnectionGate: Sendable {
     private let refused = Atomic<UInt64>(0)
     private let headerTimeouts = Atomic<UInt64>(0)
     private let refusalLog = RateLimitedLog(interval: .seconds(10))
+    private let headerTimeoutLog = RateLimitedLog(interval: .seconds(10))
     private let logger: Logger
 
     public init(limit: Int, logger: Logger) {
@@ -36,6 +37,12 @@ public final class ConnectionGate: Sendable {
     /// Counts a connection closed because it did not send its request head in time.
     func countHeaderTimeout() {
         self.headerTimeouts.wrappingAdd(1, ordering: .relaxed)
+        self.headerTimeoutLog.note { count in
+            self.logger.info(
+                "HTTP connections closed without a complete request head within timeouts.header: \(count) since the last line",
+                metadata: ["closed": "\(count)"]
+            )
+        }
     }
 
     /// The connection counters as `/metrics` shows them.
