@@ -135,6 +135,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FunnelTerminalTests",
+            dependencies: ["FunnelCore", "FunnelTerminal"],
+            exclude: ["Golden"],  // read from the source tree by GoldenFile, not bundled
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "FunnelServerTests",
             dependencies: [
                 "FunnelCore",
