@@ -131,7 +131,6 @@ let package = Package(
         .testTarget(
             name: "FunnelCoreTests",
             dependencies: ["FunnelCore", "FunnelTesting"],
-            exclude: ["Golden"],  // read from the source tree by GoldenFile, not bundled
             swiftSettings: swiftSettings
         ),
         .testTarget(
