@@ -41,6 +41,12 @@ let package = Package(
             name: "CFunnelUDP"
         ),
         .target(
+            name: "FunnelArtifacts",
+            dependencies: ["FunnelCore"],
+            resources: [.embedInCode("Resources/funnel-overview.json")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FunnelServer",
             dependencies: [
                 "FunnelCore",
@@ -103,6 +109,7 @@ let package = Package(
             name: "funnel",
             dependencies: [
                 "FunnelCore",
+                "FunnelArtifacts",
                 "FunnelServer",
                 "FunnelClient",
                 "FunnelTerminal",
@@ -131,6 +138,11 @@ let package = Package(
         .testTarget(
             name: "FunnelCoreTests",
             dependencies: ["FunnelCore", "FunnelTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FunnelArtifactsTests",
+            dependencies: ["FunnelCore", "FunnelArtifacts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
