@@ -42,6 +42,12 @@ let package = Package(
             name: "CFunnelUDP"
         ),
         .target(
+            name: "FunnelArtifacts",
+            dependencies: ["FunnelCore"],
+            resources: [.embedInCode("Resources/funnel-overview.json")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "FunnelServer",
             dependencies: [
                 "FunnelCore",
@@ -105,6 +111,7 @@ let package = Package(
             name: "funnel",
             dependencies: [
                 "FunnelCore",
+                "FunnelArtifacts",
                 "FunnelServer",
                 "FunnelClient",
                 "FunnelTerminal",
@@ -133,6 +140,16 @@ let package = Package(
         .testTarget(
             name: "FunnelCoreTests",
             dependencies: ["FunnelCore", "FunnelTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FunnelArtifactsTests",
+            dependencies: ["FunnelCore", "FunnelArtifacts"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FunnelTerminalTests",
+            dependencies: ["FunnelCore", "FunnelTerminal"],
             exclude: ["Golden"],  // read from the source tree by GoldenFile, not bundled
             swiftSettings: swiftSettings
         ),
