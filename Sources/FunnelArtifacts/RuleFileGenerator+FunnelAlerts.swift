@@ -1,0 +1,65 @@
+import FunnelCore
+
+/// Alerts on Funnel itself (ingest rejections, down, not scraped, a DLQ source it cannot read): the same in every
+/// generated file.
+extension RuleFileGenerator {
+    static let funnelAlerts = #"""
+      # -- Funnel itself -------------------------------------------------
+
+      - alert: FunnelIngestRejectionsHigh
+        expr: |
+          sum by (reason) (rate(funnel_ingest_rejected_total[10m]))
+            / ignoring (reason) group_left ()
+          (
+              (sum(rate(funnel_ingest_reports_total[10m])) or vector(0))
+            + sum(rate(funnel_ingest_rejected_total[10m]))
+          )
+          > 0.05
+        for: 15m
+        labels:
+          severity: ticket
+        annotations:
+          summary: Funnel rejects {{ $value | humanizePercentage }} of ingest reports ({{ $labels.reason }})
+          description: >-
+            {{ $value | humanizePercentage }} of the reports sent to Funnel over the last 10 minutes were rejected
+            with reason "{{ $labels.reason }}" (threshold 5%). Rejected reports are not counted, so loss figures
+            for the affected pipelines are not trustworthy.
+          runbook_url: https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md#funnelingestrejectionshigh
+
+      - alert: FunnelDown
+        expr: up{job="funnel"} == 0
+        for: 5m
+        labels:
+          severity: page
+        annotations:
+          summary: Funnel instance {{ $labels.instance }} is down
+          description: >-
+            Prometheus has failed to scrape Funnel at {{ $labels.instance }} for 5 minutes. While Funnel is down
+            no loss, dead-letter or latency alert can fire.
+          runbook_url: https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md#funneldown
+
+      - alert: FunnelNotScraped
+        expr: absent(up{job="funnel"})
+        for: 10m
+        labels:
+          severity: page
+        annotations:
+          summary: Prometheus is not scraping Funnel
+          description: >-
+            Prometheus has had no scrape target with job="funnel" for 10 minutes, so no Funnel alert can fire.
+          runbook_url: https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md#funnelnotscraped
+
+      - alert: FunnelDLQSourceDown
+        expr: max by (source, kind, pipeline, queue) (funnel_dlq_source_up) == 0
+        for: 5m
+        labels:
+          severity: ticket
+        annotations:
+          summary: Funnel cannot read dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} ({{ $labels.source }})
+          description: >-
+            Every poll of {{ $labels.kind }} source {{ $labels.source }} has failed for 5 minutes, so the depth of
+            dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} is no longer current and its
+            depth alerts cannot fire. GET /api/v1/dlq/sources shows the last error.
+          runbook_url: https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md#funneldlqsourcedown
+"""#
+}
