@@ -90,8 +90,10 @@ public final class WebhookSender: Service, Sendable {
                 if let next = try await self.store.nextDeliveryMillis(receiver: receiver.name) {
                     wait = .milliseconds(max(0, min(1000, next - self.clock())))
                 }
-            } catch {
+            } catch where !Task.isCancelled {
                 self.logger.error("webhook outbox failed", metadata: ["receiver": "\(receiver.name)", "error": "\(error)"])
+            } catch {
+                return
             }
             await wakeup.wait(upTo: wait)
         }
@@ -104,9 +106,9 @@ public final class WebhookSender: Service, Sendable {
                 self.count(receiver, "failure", UInt64(count))
                 self.logger.warning("webhook notifications dropped: receiver no longer configured", metadata: ["receiver": "\(receiver)", "count": "\(count)"])
             }
-        } catch {
+        } catch where !Task.isCancelled {
             self.logger.error("webhook outbox failed", metadata: ["error": "\(error)"])
-        }
+        } catch {}
     }
 
     private func deliver(_ delivery: WebhookDelivery, to receiver: WebhookReceiver, client: HTTPClient) async {
