@@ -33,7 +33,7 @@ public func buildApplication(
         )
     let alarms = try AlarmService(
         rules: configuration.alarms, receivers: configuration.receivers, intake: intake, sources: sources,
-        interval: .milliseconds(Int64(configuration.alarmIntervalSeconds * 1000)), externalURL: configuration.resolvedExternalURL,
+        interval: Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? .seconds(1), externalURL: configuration.resolvedExternalURL,
         wakeup: alarmWakeup, sender: senderWakeup, logger: logger
     )
     let sender = WebhookSender(
@@ -58,10 +58,10 @@ public func buildApplication(
     ).register(on: router)
     let settle = SettleService(
         intake: intake,
-        interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
+        interval: Duration.checkedSeconds(configuration.settleIntervalSeconds) ?? .seconds(1),
         logger: logger
     )
-    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000))))
+    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: Duration.checkedSeconds(configuration.idleTimeoutSeconds) ?? .seconds(60)))
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },

@@ -30,7 +30,7 @@ public final class WebhookSender: Service, Sendable {
     ) {
         self.store = store
         self.receivers = Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) })
-        self.timeoutMillis = Int64(timeoutSeconds * 1000)
+        self.timeoutMillis = Int64(millisecondsFromSeconds: timeoutSeconds) ?? 10_000
         self.maximumAttempts = maximumAttempts
         self.initialBackoffSeconds = initialBackoffSeconds
         self.maximumBackoffSeconds = maximumBackoffSeconds
@@ -116,7 +116,7 @@ public final class WebhookSender: Service, Sendable {
         let backoff = min(self.maximumBackoffSeconds, self.initialBackoffSeconds * pow(2, Double(attempts - 1)))
         let jittered = backoff * Double.random(in: 0.5...1)
         try? await self.store.rescheduleDelivery(
-            id: delivery.id, attempts: attempts, nextAttemptMillis: self.clock() + Int64(jittered * 1000), error: problem
+            id: delivery.id, attempts: attempts, nextAttemptMillis: self.clock() + (Int64(millisecondsFromSeconds: jittered) ?? 1000), error: problem
         )
         self.count(receiver.name, "retry")
         self.logger.warning(

@@ -16,7 +16,7 @@ public enum TimeLimit {
             }
         }
         let timer = Task {
-            try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+            try? await Task.sleep(for: Duration.checkedSeconds(seconds) ?? .zero)
             sink.yield(.timedOut)
         }
         var iterator = outcomes.makeAsyncIterator()

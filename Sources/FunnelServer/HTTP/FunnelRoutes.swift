@@ -27,7 +27,7 @@ public struct FunnelRoutes: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.alarms = alarms
         self.webhooks = webhooks
-        self.bodyTimeout = .milliseconds(Int64(bodyTimeoutSeconds * 1000))
+        self.bodyTimeout = Duration.checkedSeconds(bodyTimeoutSeconds) ?? .seconds(30)
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.inFlight = InFlightRequests()
         self.statsd = statsd
@@ -191,12 +191,11 @@ public struct FunnelRoutes: Sendable {
 
     static func time(_ value: Substring?, name: String) throws -> Int64? {
         guard let value else { return nil }
-        if let millis = EventTimestamp.parseRFC3339(value) { return millis }
-        if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return Int64(seconds * 1000) }
-        throw APIError(
-            .badRequest, "\(name): must be an RFC 3339 timestamp or Unix seconds, got \(String(reflecting: String(value)))",
-            reason: "invalid_parameter", field: name
-        )
+        do {
+            return try TimeParameter.millis(value, name: name)
+        } catch {
+            throw APIError(.badRequest, error.description, reason: "invalid_parameter", field: name)
+        }
     }
 
     static func plain(_ text: String) -> Response {
