@@ -25,15 +25,17 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
-        .executableTarget(name: "FuzzReportBody", dependencies: [.product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzStatsDLine", dependencies: [.product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzQueryTime", dependencies: [.product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzRESP", dependencies: [.product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .target(name: "CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzReportBody", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzStatsDLine", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzQueryTime", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzRESP", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
         // The configuration loader's own files, linked in from Sources/FunnelServer (see the target's folder), so the
         // fuzz build compiles FunnelCore and Yams only, not FunnelServer's whole network stack.
         .executableTarget(
             name: "FuzzConfiguration",
-            dependencies: [.product(name: "FunnelCore", package: "funnel"), .product(name: "Yams", package: "Yams")],
+            dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel"), .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
     ]

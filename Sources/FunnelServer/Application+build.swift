@@ -61,7 +61,7 @@ public func buildApplication(
         interval: Duration.checkedSeconds(configuration.settleIntervalSeconds) ?? .seconds(1),
         logger: logger
     )
-    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: Duration.checkedSeconds(configuration.idleTimeoutSeconds) ?? .seconds(60)))
+    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(Int64(millisecondsFromSeconds: configuration.idleTimeoutSeconds) ?? 60_000)))
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },

@@ -1,11 +1,12 @@
 import FunnelCore
+import FuzzDriver
 
 /// Reads fuzzed bytes as a `from=`/`to=` query parameter and as an RFC 3339 event time.
 ///
 /// Traps when an accepted time is out of ``TimeParameter``'s range, or when a time written as RFC 3339 does not
 /// read back to itself.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
     do {
         let millis = try TimeParameter.millis(text, name: "from")
@@ -24,4 +25,8 @@ private func roundTrip(_ millis: Int64) {
     let written = EventTimestamp.formatRFC3339(millis: millis)
     precondition(EventTimestamp.parseRFC3339(written) == millis, "\(millis) ms is written \(written), which reads back otherwise")
     precondition((try? TimeParameter.millis(written, name: "to")) == millis, "\(written) is refused as a query parameter")
+}
+
+@main enum FuzzQueryTimeMain {
+    static func main() { runFuzzer(fuzz) }
 }

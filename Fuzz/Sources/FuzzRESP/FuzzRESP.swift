@@ -1,10 +1,11 @@
 import FunnelCore
+import FuzzDriver
 
 /// Decodes fuzzed bytes as a Redis reply stream, whole and in pieces.
 ///
 /// Traps when the two readings disagree, or when a decoded value's own encoding does not decode back to it.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let whole = decodeAll([bytes[...]])
     let pieceSize = 1 + Int(bytes.first ?? 0) % 7
@@ -34,4 +35,8 @@ private func decodeAll(_ pieces: [ArraySlice<UInt8>]) -> (values: [RESPValue], f
         }
     }
     return (values, false)
+}
+
+@main enum FuzzRESPMain {
+    static func main() { runFuzzer(fuzz) }
 }

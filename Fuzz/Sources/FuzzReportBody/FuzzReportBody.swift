@@ -1,10 +1,11 @@
 import FunnelCore
+import FuzzDriver
 
 /// Parses fuzzed bytes as a `POST /v1/reports` body.
 ///
 /// Traps when an accepted body, written again by ``ReportBodyWriter``, does not parse back to the same reports.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let parser = ReportBodyParser(maximumReports: 1000)
     let body: ReportBody
     do {
@@ -22,4 +23,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     precondition(again == body, "the written body \(String(decoding: written, as: UTF8.self)) parses to other reports")
     return 0
+}
+
+@main enum FuzzReportBodyMain {
+    static func main() { runFuzzer(fuzz) }
 }

@@ -1,11 +1,12 @@
 import FunnelCore
+import FuzzDriver
 
 /// Reads fuzzed bytes as one StatsD datagram, line by line with ``StatsDLineParser`` and whole with ``StatsDAccumulator``.
 ///
 /// Traps when the two disagree: on which lines they refuse and why, on how many lines of each type they take, or
 /// on how many events the counters add up to.
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
     let parser = StatsDLineParser(mappings: mappings)
 
@@ -53,3 +54,7 @@ private let mappings = [
     StatsDMapping(match: "*.dlq.*", metricType: .gauge, pipeline: "$1", queue: "${2}"),
     StatsDMapping(match: "app.*", stage: "$1"),
 ]
+
+@main enum FuzzStatsDLineMain {
+    static func main() { runFuzzer(fuzz) }
+}

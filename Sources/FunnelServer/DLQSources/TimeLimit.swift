@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// Runs an operation with a hard time limit that holds even when the operation ignores cancellation.
 ///
 /// The operation runs in its own task; whichever comes first, its result or the limit, is returned, and the
