@@ -140,6 +140,7 @@ let package = Package(
                 "FunnelCore",
                 "FunnelServer",
                 "FunnelTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -75,11 +75,11 @@ public final class FunnelReporter: Service, Sendable {
 
     /// Reports how many messages wait in a dead-letter queue; the latest reading per queue is sent on the next flush.
     public func dlqDepth(pipeline: String, queue: String, depth: Int) {
-        guard NameRule.accepts(pipeline), NameRule.accepts(queue), depth >= 0 else {
+        guard NameRule.accepts(pipeline), NameRule.accepts(queue), depth >= 0, UInt64(depth) <= ReportBodyParser.maximumDepth else {
             self.refuseCall("dlqDepth(pipeline: \(String(reflecting: pipeline)), queue: \(String(reflecting: queue)), depth: \(depth))")
             return
         }
-        let reading = QueueDepthReport(pipeline: pipeline, queue: queue, depth: UInt64(depth), timeMillis: Int64(Self.millis(Date())))
+        let reading = QueueDepthReport(pipeline: pipeline, queue: queue, depth: UInt64(depth), timeMillis: Int64(rounding: Self.millis(Date()), .down))
         self.buffer.withLock { buffer in
             if buffer.gauges.count < self.configuration.maximumBatchSeries || buffer.gauges[QueueKey(pipeline: pipeline, queue: queue)] != nil {
                 buffer.gauges[QueueKey(pipeline: pipeline, queue: queue)] = reading
@@ -95,17 +95,17 @@ public final class FunnelReporter: Service, Sendable {
 
     private func record(_ outcome: Outcome, _ pipeline: String, _ stage: String, _ count: Int, _ eventTime: Date?, _ latency: Duration?) {
         let latencyMillis = latency.map(Self.millis)
+        let bucket = Self.millis(self.configuration.eventTimeBucket)
+        let millis = Self.millis(eventTime ?? Date())
+        let bucketMillis = bucket >= 1 ? Int64(rounding: (millis / bucket).rounded(.down) * bucket) : Int64(rounding: millis, .down)
         guard NameRule.accepts(pipeline), NameRule.accepts(stage), count >= 1, UInt64(count) <= ReportBodyParser.maximumCount,
-            latencyMillis.map({ $0.isFinite && $0 >= 0 }) ?? true
+            latencyMillis.map({ $0.isFinite && $0 >= 0 && $0 <= ReportBodyParser.maximumLatencyMillis }) ?? true, let bucketMillis
         else {
             self.refuseCall(
                 "\(outcome.name)(pipeline: \(String(reflecting: pipeline)), stage: \(String(reflecting: stage)), count: \(count), latency: \(latency.map { "\($0)" } ?? "nil"))"
             )
             return
         }
-        let bucket = Self.millis(self.configuration.eventTimeBucket)
-        let millis = Self.millis(eventTime ?? Date())
-        let bucketMillis = bucket >= 1 ? Int64((millis / bucket).rounded(.down) * bucket) : Int64(millis)
         let key = SeriesKey(pipeline: pipeline, stage: stage, outcome: outcome, bucketMillis: bucketMillis)
         let sealed = self.buffer.withLock { $0.record(key, count: UInt64(count), latencyMillis: latencyMillis) }
         if sealed { self.wake.yield() }

@@ -25,7 +25,7 @@ public struct IngestReply: Sendable, Hashable {
     /// The `accepted` count of a `2xx` answer.
     public var accepted: Int? { self.json?["accepted"] as? Int }
 
-    /// The server's error message, e.g. `reports[3].count: must be an integer >= 1, got -2`.
+    /// The server's error message, e.g. `reports[3].count: must be an integer from 1 to 1000000000000, got -2`.
     public var errorMessage: String? { self.json?["error"] as? String }
 
     /// The index of the offending report, when one report was at fault.

@@ -19,7 +19,7 @@ struct SeriesTotals: Sendable, Hashable {
     mutating func add(_ count: UInt64, latencyMillis: Double?) {
         self.count &+= count
         if let latencyMillis {
-            let index = latencyMillis < LatencySketch.minimumMillis ? nil : Int((log(latencyMillis) / Self.logGamma).rounded(.up))
+            let index = latencyMillis < LatencySketch.minimumMillis ? nil : Int(rounding: log(latencyMillis) / Self.logGamma, .up)
             self.latencyBuckets[index, default: 0] &+= count
         }
     }

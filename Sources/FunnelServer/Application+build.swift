@@ -27,6 +27,12 @@ public func buildApplication(
     let alarmWakeup = Wakeup()
     let senderWakeup = Wakeup()
     let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, queueDepthsChanged: alarmWakeup)
+    for repair in intake.restoreRepairs.prefix(100) {
+        logger.warning("stored counter repaired on restore", metadata: ["file": "\(store.path)", "problem": "\(repair)"])
+    }
+    if intake.restoreRepairs.count > 100 {
+        logger.warning("more stored counters repaired on restore", metadata: ["file": "\(store.path)", "count": "\(intake.restoreRepairs.count - 100)"])
+    }
     let sources =
         configuration.dlqSources.isEmpty ? nil : DLQSourceService(
             sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment

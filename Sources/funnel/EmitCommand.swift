@@ -63,7 +63,7 @@ struct EmitCommand: AsyncParsableCommand {
             }
         }
         guard self.batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(self.batchSize)") }
-        guard self.timeout > 0 else { throw ValidationError("--timeout must be positive, got \(self.timeout)") }
+        guard self.timeout > 0, self.timeout <= 3600 else { throw ValidationError("--timeout must be from 0 to 3600 seconds, got \(self.timeout)") }
     }
 
     func run() async throws {
@@ -148,7 +148,7 @@ struct EmitCommand: AsyncParsableCommand {
         while true {
             attempt += 1
             do {
-                let reply = try await endpoint.postReports(body, idempotencyKey: key, timeout: .milliseconds(Int64(self.timeout * 1000)))
+                let reply = try await endpoint.postReports(body, idempotencyKey: key, timeout: Duration.checkedSeconds(self.timeout) ?? .seconds(10))
                 if reply.isRetryable, attempt < 3 {
                     try await Task.sleep(for: .milliseconds(200 * attempt))
                     continue

@@ -131,7 +131,7 @@ private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "or
     }
 
     @Test func rejectionsNameTheOffendingPart() {
-        #expect(throws: StatsDLineRejection(.badSampleRate, "sample rate must be a number in (0, 1], got \"1.5\"")) {
+        #expect(throws: StatsDLineRejection(.badSampleRate, "sample rate must be a number from 0.000001 to 1, got \"1.5\"")) {
             try parser.parse("funnel.events:1|c|@1.5|\(tags),outcome:received")
         }
         #expect(throws: StatsDLineRejection(.unknownOutcome, "outcome must be one of received, passed, failed, dead_lettered; got \"lost\"")) {
@@ -188,7 +188,7 @@ private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "or
     ])
     func latencyValuesReadAsTheStandardLibraryReadsThem(text: String) {
         let line = "funnel.latency:\(text)|ms|#pipeline:orders,stage:process"
-        let expected = Double(text).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        let expected = Double(text).flatMap { $0.isFinite && $0 >= 0 && $0 <= ReportBodyParser.maximumLatencyMillis ? $0 : nil }
         do {
             let parsed = try parser.parse(line)
             #expect(parsed == .latency(LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: nil, millis: expected ?? -1, weight: 1)), "\(text)")

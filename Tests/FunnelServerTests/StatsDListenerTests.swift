@@ -152,3 +152,33 @@ import Testing
         try await server.stop()
     }
 }
+
+/// Hostile sample rates and values over real UDP and TCP: each line is refused with a counted reason and the
+/// listener keeps counting the good lines around them.
+@Suite struct StatsDHostileLineTests {
+    static let hostile = [
+        "funnel.events:1|c|@1e-20|#pipeline:p,stage:s,outcome:received",
+        "funnel.events:5|c|@1e-300|#pipeline:p,stage:s,outcome:passed",
+        "funnel.latency:12|ms|@1e-20|#pipeline:p,stage:s",
+        "funnel.latency:12|h|@5e-324|#pipeline:p,stage:s",
+        "funnel.latency:12|d|@1e-9999999999999999999|#pipeline:p,stage:s",
+        "funnel.dlq_depth:3|g|@1e-20|#pipeline:p,queue:q",
+    ]
+
+    @Test(arguments: ["udp", "tcp"])
+    func tinySampleRatesAreRefusedAndCountedAndTheListenerKeepsGoing(transport: String) async throws {
+        let server = try await LiveServer.start(configuration: StatsDListenerTests.configuration())
+        let good = "funnel.events:2|c|#pipeline:p,stage:s,outcome:received"
+        let stream = (Self.hostile + [good, "funnel.latency:1e308|ms|#pipeline:p,stage:s", good]).joined(separator: "\n") + "\n"
+        if transport == "udp" {
+            try await StatsDSender.udp([stream], port: try #require(server.statsd?.udp?.port))
+        } else {
+            try await StatsDSender.tcp([stream], port: try #require(server.statsd?.tcp?.port))
+        }
+        #expect(try await eventually { try await StatsDListenerTests.lines(server, "accepted") == 2 })
+        #expect(try await StatsDListenerTests.lines(server, "bad_sample_rate") == Double(Self.hostile.count))
+        #expect(try await StatsDListenerTests.lines(server, "bad_value") == 1)
+        #expect(try await server.stages(of: "p")["s"]?.counts == [4, 0, 0, 0])
+        try await server.stop()
+    }
+}

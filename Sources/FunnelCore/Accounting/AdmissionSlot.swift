@@ -8,6 +8,11 @@ struct AdmissionSlot {
     let settings: PipelineSettings
     /// Whether the ledger already tracks this stage.
     let isKnown: Bool
+    /// What the stage has counted over its life, plus what other admitted batches reserved: the base the
+    /// counter maximum is checked against.
+    let committed: StageCounts
+    /// This request's counts over all its buckets, per outcome.
+    var totals: StageCounts = .zero
     /// Buckets before this start are settled, so events counted into them are late.
     let settledBoundary: Int64
     /// Counts per bucket start.
@@ -15,22 +20,28 @@ struct AdmissionSlot {
     var latency: LatencyObservations?
     var lateEvents: UInt64 = 0
 
-    init(pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, nowMillis: Int64) {
+    init(pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, committed: StageCounts, nowMillis: Int64) {
         self.pipeline = pipeline
         self.stage = stage
         self.settings = settings
         self.isKnown = isKnown
+        self.committed = committed
         self.settledBoundary = settings.settledBoundary(nowMillis: nowMillis)
     }
 
-    /// Adds one report's count and stage latency.
-    mutating func add(_ report: StageReport, nowMillis: Int64, latencyBounds: [Double]) {
+    /// Adds one report's count and stage latency; returns false, adding nothing, when the count would take the
+    /// series past ``StageCounts/maximum``.
+    mutating func add(_ report: StageReport, nowMillis: Int64, latencyBounds: [Double]) -> Bool {
+        let total = self.totals[report.outcome].addingSaturated(report.count)
+        guard total.addingSaturated(self.committed[report.outcome]) <= StageCounts.maximum else { return false }
+        self.totals[report.outcome] = total
         let start = self.settings.bucketStart(forMillis: report.eventTimeMillis ?? nowMillis)
-        self.counts[start, default: .zero][report.outcome] &+= report.count
-        if start < self.settledBoundary { self.lateEvents &+= report.count }
+        self.counts[start, default: .zero][report.outcome] += report.count
+        if start < self.settledBoundary { self.lateEvents = self.lateEvents.addingSaturated(report.count) }
         if report.latencyMillis != nil || !report.latencySamplesMillis.isEmpty {
             if self.latency == nil { self.latency = LatencyObservations(bucketsSeconds: latencyBounds) }
             self.latency!.record(report.latencyMillis, count: report.count, samples: report.latencySamplesMillis)
         }
+        return true
     }
 }

@@ -16,6 +16,9 @@ public struct FunnelLedger: Sendable {
     public private(set) var queues: QueueDepths
     /// The latest time the ledger was told of, Unix milliseconds.
     public private(set) var latestMillis: Int64 = 0
+    /// Events admitted but not yet applied or released, per stage and outcome: admission checks the counter
+    /// maximum against what is counted plus this, so concurrent requests cannot pass it together.
+    public private(set) var reserved: [StageKey: StageCounts] = [:]
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
@@ -46,6 +49,12 @@ public struct FunnelLedger: Sendable {
         let reports = body.stageReports
         var addedQueues: Set<QueueKey> = []
         for (offset, depth) in body.queueDepths.enumerated() {
+            guard depth.depth <= ReportBodyParser.maximumDepth else {
+                throw ReportRejection(
+                    .numberOutOfRange, index: reports.count + offset, field: "depth",
+                    "number out of range: must be an integer from 0 to \(ReportBodyParser.maximumDepth), got \(depth.depth)"
+                )
+            }
             let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
             guard self.queues.queues[key] == nil, !addedQueues.contains(key) else { continue }
             guard self.queues.queues.count + addedQueues.count < self.policy.maximumQueues else {
@@ -54,7 +63,10 @@ public struct FunnelLedger: Sendable {
                     "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(self.policy.maximumQueues) queues"
                 )
             }
-            if let time = depth.timeMillis, (time - nowMillis) / 1000 > self.policy.maximumFutureSeconds {
+            if let time = depth.timeMillis, time < 0 {
+                throw ReportRejection(.eventTimeOutOfRange, index: reports.count + offset, field: "time", "\(time) ms is before 1970; check the sender's clock")
+            }
+            if let time = depth.timeMillis, Self.secondsAhead(time, of: nowMillis) > self.policy.maximumFutureSeconds {
                 throw ReportRejection(
                     .eventTimeOutOfRange, index: reports.count + offset, field: "time",
                     "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
@@ -94,7 +106,8 @@ public struct FunnelLedger: Sendable {
                     }
                     addedPipelines.insert(report.pipeline)
                 }
-                let isKnown = known.map { self.pipelines.values[$0].position(of: report.stage) != nil } ?? false
+                let position = known.flatMap { self.pipelines.values[$0].position(of: report.stage) }
+                let isKnown = position != nil
                 if !isKnown {
                     let existing = known.map { self.pipelines.values[$0].stages.count } ?? 0
                     guard existing + addedStages[report.pipeline, default: 0] < self.policy.maximumStagesPerPipeline else {
@@ -112,12 +125,25 @@ public struct FunnelLedger: Sendable {
                     addedStages[report.pipeline, default: 0] += 1
                     addedStageTotal += 1
                 }
-                slots.append(AdmissionSlot(pipeline: report.pipeline, stage: report.stage, settings: settings, isKnown: isKnown, nowMillis: nowMillis))
+                let key = StageKey(pipeline: report.pipeline, stage: report.stage)
+                var committed = self.reserved[key] ?? .zero
+                if let known, let position { committed += self.pipelines.values[known].total[position] }
+                slots.append(
+                    AdmissionSlot(
+                        pipeline: report.pipeline, stage: report.stage, settings: settings, isKnown: isKnown, committed: committed, nowMillis: nowMillis
+                    )
+                )
                 slotIndex[StageKey(pipeline: report.pipeline, stage: report.stage)] = slots.count - 1
                 slot = slots.count - 1
             }
             last = slot!
-            slots[last].add(report, nowMillis: nowMillis, latencyBounds: bounds)
+            guard slots[last].add(report, nowMillis: nowMillis, latencyBounds: bounds) else {
+                let counted = slots[last].committed[report.outcome].addingSaturated(slots[last].totals[report.outcome])
+                throw ReportRejection(
+                    .countOverflow, index: index, field: "count",
+                    "would take series \(report.pipeline)/\(report.stage)/\(report.outcome.name) past the maximum of \(StageCounts.maximum) events (counted so far: \(counted)); nothing of this request was stored"
+                )
+            }
             if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
                 endToEnd[report.pipeline, default: LatencyObservations(bucketsSeconds: bounds)]
                     .record(report.endToEndMillis, count: report.count, samples: report.endToEndSamplesMillis)
@@ -151,6 +177,10 @@ public struct FunnelLedger: Sendable {
                     batch.counts[BucketKey(pipeline: slot.pipeline, stage: slot.stage, outcome: outcome, bucketStart: start)] = counts[outcome]
                 }
             }
+            if !slot.totals.isZero {
+                batch.seriesTotals[stageKey] = slot.totals
+                self.reserved[stageKey, default: .zero] += slot.totals
+            }
             if let latency = slot.latency { batch.stageLatencies[stageKey] = latency }
             if slot.lateEvents > 0 { batch.lateEvents[stageKey] = slot.lateEvents }
         }
@@ -160,7 +190,7 @@ public struct FunnelLedger: Sendable {
 
     /// Refuses an event time too far in the future or older than the retention.
     private func checkEventTime(_ eventTime: Int64, index: Int, settings: PipelineSettings, nowMillis: Int64, nowSeconds: Int64) throws(ReportRejection) {
-        let aheadSeconds = (eventTime - nowMillis) / 1000
+        let aheadSeconds = Self.secondsAhead(eventTime, of: nowMillis)
         if aheadSeconds > self.policy.maximumFutureSeconds {
             throw ReportRejection(
                 .eventTimeOutOfRange, index: index, field: "event_time",
@@ -176,8 +206,25 @@ public struct FunnelLedger: Sendable {
         }
     }
 
+    /// Gives back what admitting `batch` reserved against the counter maximum, for a batch that will not be applied
+    /// (its write failed, or it turned out to be a replay).
+    public mutating func release(_ batch: ReportBatch) {
+        for (key, totals) in batch.seriesTotals {
+            guard let reserved = self.reserved[key] else { continue }
+            let left = reserved - totals
+            self.reserved[key] = left.isZero ? nil : left
+        }
+    }
+
+    /// Whole seconds `millis` lies after `nowMillis` (negative before it), saturating for times a caller made up.
+    private static func secondsAhead(_ millis: Int64, of nowMillis: Int64) -> Int64 {
+        let (difference, overflow) = millis.subtractingReportingOverflow(nowMillis)
+        return overflow ? (millis > nowMillis ? .max : .min) : difference / 1000
+    }
+
     /// Counts an admitted (and persisted) batch.
     public mutating func apply(_ batch: ReportBatch, nowMillis: Int64) {
+        self.release(batch)
         self.settle(nowMillis: nowMillis)
         for (key, count) in batch.counts {
             let stage = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
@@ -309,8 +356,8 @@ public struct FunnelLedger: Sendable {
                 StageFunnel(
                     name: ledger.stages[index], position: index,
                     received: all.received, passed: all.passed, failed: all.failed, deadLettered: all.deadLettered,
-                    lost: UInt64(max(0, difference)), inFlight: UInt64(max(0, unsettled[index].unaccounted)),
-                    excess: UInt64(max(0, -difference)), lossShare: 0, lateEvents: ledger.lateEvents[index],
+                    lost: difference.positivePart, inFlight: unsettled[index].unaccounted.positivePart,
+                    excess: difference.negativePart, lossShare: 0, lateEvents: ledger.lateEvents[index],
                     settled: settled[index],
                     latencyMs: LatencyQuantiles(
                         includeLatency
@@ -326,13 +373,13 @@ public struct FunnelLedger: Sendable {
                     TransitFunnel(
                         from: ledger.stages[index - 1], to: ledger.stages[index],
                         passed: settled[index - 1].passed, received: settled[index].received,
-                        lost: UInt64(max(0, hop)), inFlight: UInt64(max(0, pending)), excess: UInt64(max(0, -hop)),
+                        lost: hop.positivePart, inFlight: pending.positivePart, excess: hop.negativePart,
                         lossShare: 0
                     )
                 )
             }
         }
-        let totalLost = stages.reduce(0) { $0 &+ $1.lost } &+ transit.reduce(0) { $0 &+ $1.lost }
+        let totalLost = stages.lazy.map(\.lost).saturatingSum().addingSaturated(transit.lazy.map(\.lost).saturatingSum())
         if totalLost > 0 {
             for index in stages.indices { stages[index].lossShare = Double(stages[index].lost) / Double(totalLost) }
             for index in transit.indices { transit[index].lossShare = Double(transit[index].lost) / Double(totalLost) }
@@ -346,8 +393,8 @@ public struct FunnelLedger: Sendable {
             settledDelivered: settledDelivered,
             deliveryRatio: settledIngested == 0 ? nil : Double(settledDelivered) / Double(settledIngested),
             lost: totalLost,
-            excess: stages.reduce(0) { $0 &+ $1.excess } &+ transit.reduce(0) { $0 &+ $1.excess },
-            inFlight: stages.reduce(0) { $0 &+ $1.inFlight } &+ transit.reduce(0) { $0 &+ $1.inFlight }
+            excess: stages.lazy.map(\.excess).saturatingSum().addingSaturated(transit.lazy.map(\.excess).saturatingSum()),
+            inFlight: stages.lazy.map(\.inFlight).saturatingSum().addingSaturated(transit.lazy.map(\.inFlight).saturatingSum())
         )
         return PipelineFunnel(
             pipeline: pipeline,
@@ -380,9 +427,9 @@ public struct FunnelLedger: Sendable {
                     BucketFunnel.Stage(
                         name: ledger.stages[index], received: counts.received, passed: counts.passed, failed: counts.failed,
                         deadLettered: counts.deadLettered,
-                        lost: isSettled ? UInt64(max(0, difference)) : 0,
-                        inFlight: isSettled ? 0 : UInt64(max(0, difference)),
-                        excess: isSettled ? UInt64(max(0, -difference)) : 0
+                        lost: isSettled ? difference.positivePart : 0,
+                        inFlight: isSettled ? 0 : difference.positivePart,
+                        excess: isSettled ? difference.negativePart : 0
                     )
                 )
                 if index > 0 {
@@ -391,9 +438,9 @@ public struct FunnelLedger: Sendable {
                     transit.append(
                         BucketFunnel.Transit(
                             from: ledger.stages[index - 1], to: ledger.stages[index],
-                            lost: isSettled ? UInt64(max(0, hop)) : 0,
-                            inFlight: isSettled ? 0 : UInt64(max(0, hop)),
-                            excess: isSettled ? UInt64(max(0, -hop)) : 0
+                            lost: isSettled ? hop.positivePart : 0,
+                            inFlight: isSettled ? 0 : hop.positivePart,
+                            excess: isSettled ? hop.negativePart : 0
                         )
                     )
                 }

@@ -53,15 +53,15 @@ public struct PipelineLedger: Sendable {
     /// Adds `count` events with `outcome` at `stage` to the bucket at `bucketStart`.
     mutating func add(_ count: UInt64, stage: Int, outcome: Outcome, bucketStart: Int64) {
         self.buckets[bucketStart, default: BucketCounts(stageCount: self.stages.count)].grow(to: self.stages.count)
-        self.buckets[bucketStart]![stage: stage, outcome: outcome] &+= count
-        self.total[stage][outcome] &+= count
+        self.buckets[bucketStart]![stage: stage, outcome: outcome] = self.buckets[bucketStart]![stage: stage, outcome: outcome].addingSaturated(count)
+        self.total[stage][outcome] = self.total[stage][outcome].addingSaturated(count)
         if bucketStart < self.settledBoundary {
-            self.settled[stage][outcome] &+= count
+            self.settled[stage][outcome] = self.settled[stage][outcome].addingSaturated(count)
         }
     }
 
     mutating func addLateEvents(_ count: UInt64, stage: Int) {
-        self.lateEvents[stage] &+= count
+        self.lateEvents[stage] = self.lateEvents[stage].addingSaturated(count)
     }
 
     mutating func addPruned(_ counts: StageCounts, stage: Int) {

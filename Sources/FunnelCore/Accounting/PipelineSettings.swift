@@ -13,7 +13,7 @@ public struct PipelineSettings: Sendable, Hashable {
     /// Start, in Unix seconds, of the bucket holding the event time `millis`.
     @inline(__always)
     public func bucketStart(forMillis millis: Int64) -> Int64 {
-        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let seconds = Self.floorSeconds(millis)
         let remainder = seconds % self.bucketSeconds
         return remainder >= 0 ? seconds - remainder : seconds - remainder - self.bucketSeconds
     }
@@ -26,6 +26,6 @@ public struct PipelineSettings: Sendable, Hashable {
     }
 
     static func floorSeconds(_ millis: Int64) -> Int64 {
-        millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        millis % 1000 < 0 ? millis / 1000 - 1 : millis / 1000
     }
 }

@@ -19,9 +19,12 @@ public struct ReportBatch: Sendable, Equatable {
     public var queueDepths: [QueueKey: QueueDepths.Observation] = [:]
     /// How many reports the request carried.
     public var reportCount: Int = 0
+    /// This batch's events per stage and outcome, over all its buckets: what admission reserved against the
+    /// counter maximum until the batch is applied or released.
+    public var seriesTotals: [StageKey: StageCounts] = [:]
 
     public init() {}
 
     /// The events counted in this batch, over all series.
-    public var eventCount: UInt64 { self.counts.values.reduce(0, &+) }
+    public var eventCount: UInt64 { self.counts.values.saturatingSum() }
 }

@@ -14,6 +14,14 @@ public struct StageCounts: Sendable, Hashable, Codable {
 
     public static let zero = StageCounts()
 
+    /// The most events one series (pipeline, stage, outcome) may count over its life: 2^53 - 1.
+    ///
+    /// Reports that would take a series past it are refused (`count_overflow`) before anything is stored. At this
+    /// bound every count is exact as a JSON number in any client and as a Prometheus sample (both float64), and
+    /// every sum Funnel derives from counters (a stage's outcomes, a pipeline's stages, settled and unsettled
+    /// buckets) stays far inside 64 bits.
+    public static let maximum: UInt64 = 1 << 53 - 1
+
     public subscript(outcome: Outcome) -> UInt64 {
         get {
             switch outcome {
@@ -37,18 +45,23 @@ public struct StageCounts: Sendable, Hashable, Codable {
     ///
     /// Negative when more came out than went in (duplicate or missing reports).
     public var unaccounted: Int64 {
-        Int64(clamping: self.received) - Int64(clamping: self.passed) - Int64(clamping: self.failed)
-            - Int64(clamping: self.deadLettered)
+        Int64(clamping: Int128(self.received) - Int128(self.passed) - Int128(self.failed) - Int128(self.deadLettered))
+    }
+
+    /// Whether every counter is within ``maximum``.
+    public var isWithinMaximum: Bool {
+        Swift.max(self.received, self.passed, self.failed, self.deadLettered) <= Self.maximum
     }
 
     public var isZero: Bool { self == .zero }
 
+    /// The sum, counter by counter, saturating at `UInt64.max` (admission keeps real sums far below it).
     public static func + (lhs: StageCounts, rhs: StageCounts) -> StageCounts {
         StageCounts(
-            received: lhs.received &+ rhs.received,
-            passed: lhs.passed &+ rhs.passed,
-            failed: lhs.failed &+ rhs.failed,
-            deadLettered: lhs.deadLettered &+ rhs.deadLettered
+            received: lhs.received.addingSaturated(rhs.received),
+            passed: lhs.passed.addingSaturated(rhs.passed),
+            failed: lhs.failed.addingSaturated(rhs.failed),
+            deadLettered: lhs.deadLettered.addingSaturated(rhs.deadLettered)
         )
     }
 
@@ -56,13 +69,14 @@ public struct StageCounts: Sendable, Hashable, Codable {
         lhs = lhs + rhs
     }
 
-    /// The difference of two counts where `rhs` is known to be part of `lhs` (settled within total, say).
+    /// The difference of two counts where `rhs` is known to be part of `lhs` (settled within total, say); a counter
+    /// that would go below zero is 0, never a wrapped value.
     public static func - (lhs: StageCounts, rhs: StageCounts) -> StageCounts {
         StageCounts(
-            received: lhs.received &- rhs.received,
-            passed: lhs.passed &- rhs.passed,
-            failed: lhs.failed &- rhs.failed,
-            deadLettered: lhs.deadLettered &- rhs.deadLettered
+            received: lhs.received.subtractingSaturated(rhs.received),
+            passed: lhs.passed.subtractingSaturated(rhs.passed),
+            failed: lhs.failed.subtractingSaturated(rhs.failed),
+            deadLettered: lhs.deadLettered.subtractingSaturated(rhs.deadLettered)
         )
     }
 }

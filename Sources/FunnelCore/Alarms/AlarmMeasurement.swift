@@ -15,7 +15,7 @@ enum AlarmMeasurement {
             guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis), last.millis > first.millis else {
                 return nil
             }
-            return Double(last.primary &- first.primary) / (Double(last.millis - first.millis) / 60_000)
+            return Double(last.primary.subtractingSaturated(first.primary)) / (Double(last.millis - first.millis) / 60_000)
         case .silentLoss(let pipeline, let stage, let windowSeconds):
             guard let funnel = Self.settledFunnel(ledger, pipeline, windowSeconds),
                 let line = funnel.stages.first(where: { $0.name == stage }), line.settled.received > 0
@@ -37,7 +37,7 @@ enum AlarmMeasurement {
             guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis),
                 last.millis - first.millis >= windowSeconds * 1000
             else { return nil }
-            let upstreamPassed = last.secondary &- first.secondary
+            let upstreamPassed = last.secondary.subtractingSaturated(first.secondary)
             guard upstreamPassed > 0, last.primary == first.primary else { return 0 }
             return Double(nowMillis - history.lastChangeMillis) / 1000
         }
@@ -59,7 +59,7 @@ enum AlarmMeasurement {
             if let stage {
                 return (ledger.position(of: stage).map { ledger.total[$0].deadLettered } ?? 0, 0)
             }
-            return (ledger.total.reduce(0) { $0 &+ $1.deadLettered }, 0)
+            return (ledger.total.lazy.map(\.deadLettered).saturatingSum(), 0)
         case .stalled(let pipeline, let stage, _):
             guard let ledger = ledger.pipelines[pipeline], let index = ledger.position(of: stage) else { return (0, 0) }
             let upstream = index > 0 ? ledger.total[index - 1].passed : 0

@@ -4,7 +4,7 @@ import Foundation
 public enum AlarmText {
     /// A number without needless decimals: `340`, `12.5`, `0.25`.
     public static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if abs(value) < 1e15, let whole = Int64(exactly: value) { return String(whole) }
         let rounded = (value * 100).rounded() / 100
         return rounded == 0 ? String(value) : String(rounded)
     }

@@ -11,8 +11,8 @@ enum SampleValue {
     }
 
     init(_ value: Double) {
-        if value == value.rounded(), abs(value) < 1e15 {
-            self = value < 0 ? .negative(UInt64(-value)) : .unsigned(UInt64(value))
+        if abs(value) < 1e15, let whole = Int64(exactly: value) {
+            self = whole < 0 ? .negative(whole.magnitude) : .unsigned(whole.magnitude)
         } else {
             self = .text(Array(ExpositionWriter.format(value).utf8))
         }

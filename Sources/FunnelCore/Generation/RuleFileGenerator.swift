@@ -130,7 +130,7 @@ public struct RuleFileGenerator: Sendable {
 
     /// A number as PromQL and people write it: `1000`, `0.001`.
     public static func number(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if abs(value) < 1e15, let whole = Int64(exactly: value) { return String(whole) }
         return "\(value)"
     }
 

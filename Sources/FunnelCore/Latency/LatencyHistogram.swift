@@ -26,21 +26,21 @@ public struct LatencyHistogram: Sendable, Hashable {
             if seconds <= self.bounds[middle] { high = middle } else { low = middle + 1 }
         }
         index = low
-        self.counts[index] &+= count
-        self.count &+= count
+        self.counts[index] = self.counts[index].addingSaturated(count)
+        self.count = self.count.addingSaturated(count)
         self.sumSeconds += seconds * Double(count)
     }
 
     public mutating func merge(_ other: LatencyHistogram) {
         guard other.bounds == self.bounds else { return }
-        for index in self.counts.indices { self.counts[index] &+= other.counts[index] }
-        self.count &+= other.count
+        for index in self.counts.indices { self.counts[index] = self.counts[index].addingSaturated(other.counts[index]) }
+        self.count = self.count.addingSaturated(other.count)
         self.sumSeconds += other.sumSeconds
     }
 
     /// Cumulative counts per bound, as `_bucket{le}` wants them (the last is `+Inf`).
     public var cumulativeCounts: [UInt64] {
         var running: UInt64 = 0
-        return self.counts.map { running &+= $0; return running }
+        return self.counts.map { running = running.addingSaturated($0); return running }
     }
 }

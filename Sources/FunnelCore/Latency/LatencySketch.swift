@@ -16,8 +16,8 @@ public struct LatencySketch: Sendable, Hashable {
     public static let minimumMillis = 0.001
     /// Largest value told apart from the top bucket: 1 hour.
     public static let maximumMillis = 3_600_000.0
-    static let minimumIndex = Int((log(minimumMillis) / logGamma).rounded(.up))
-    static let maximumIndex = Int((log(maximumMillis) / logGamma).rounded(.up))
+    static let minimumIndex = Int(rounding: log(minimumMillis) / logGamma, .up)!
+    static let maximumIndex = Int(rounding: log(maximumMillis) / logGamma, .up)!
     /// The most buckets a sketch can hold.
     public static let maximumBucketCount = maximumIndex - minimumIndex + 1
 
@@ -36,35 +36,35 @@ public struct LatencySketch: Sendable, Hashable {
     /// Bytes held by the sketch, for memory accounting.
     public var byteCount: Int { MemoryLayout<Self>.size + self.counts.capacity * MemoryLayout<UInt64>.stride }
 
-    /// Records `count` events that each took `millis` (negative or NaN values are ignored).
+    /// Records `count` events that each took `millis` (negative, infinite or NaN values are ignored).
     public mutating func record(_ millis: Double, count: UInt64 = 1) {
-        guard millis >= 0, count > 0 else { return }
-        self.count &+= count
+        guard millis.isFinite, millis >= 0, count > 0 else { return }
+        self.count = self.count.addingSaturated(count)
         self.sum += millis * Double(count)
         self.min = Swift.min(self.min, millis)
         self.max = Swift.max(self.max, millis)
         guard millis >= Self.minimumMillis else {
-            self.zeroCount &+= count
+            self.zeroCount = self.zeroCount.addingSaturated(count)
             return
         }
-        let index = Swift.min(Int((log(millis) / Self.logGamma).rounded(.up)), Self.maximumIndex)
+        let index = Swift.min(Int(rounding: log(millis) / Self.logGamma, .up) ?? Self.maximumIndex, Self.maximumIndex)
         self.reserve(index)
-        self.counts[index - self.offset] &+= count
+        self.counts[index - self.offset] = self.counts[index - self.offset].addingSaturated(count)
     }
 
     /// Adds every value of `other`: the sketch of the union of both inputs.
     public mutating func merge(_ other: LatencySketch) {
         guard other.count > 0 else { return }
-        self.count &+= other.count
+        self.count = self.count.addingSaturated(other.count)
         self.sum += other.sum
         self.min = Swift.min(self.min, other.min)
         self.max = Swift.max(self.max, other.max)
-        self.zeroCount &+= other.zeroCount
+        self.zeroCount = self.zeroCount.addingSaturated(other.zeroCount)
         guard !other.counts.isEmpty else { return }
         self.reserve(other.offset)
         self.reserve(other.offset + other.counts.count - 1)
         for (position, value) in other.counts.enumerated() where value > 0 {
-            self.counts[other.offset + position - self.offset] &+= value
+            self.counts[other.offset + position - self.offset] = self.counts[other.offset + position - self.offset].addingSaturated(value)
         }
     }
 

@@ -25,7 +25,7 @@ public struct QueueDepths: Sendable, Hashable {
     public func snapshot(nowMillis: Int64, pipeline: String? = nil) -> [QueueDepth] {
         self.queues.keys.sorted().filter { pipeline == nil || $0.pipeline == pipeline }.map { key in
             let observation = self.queues[key]!
-            let age = Double(max(0, nowMillis - observation.observedMillis)) / 1000
+            let age = Double(max(0, Int128(nowMillis) - Int128(observation.observedMillis))) / 1000
             return QueueDepth(
                 pipeline: key.pipeline, queue: key.queue, depth: observation.depth,
                 updatedAt: EventTimestamp.formatRFC3339(millis: observation.observedMillis),

@@ -73,7 +73,9 @@ public enum EventTimestamp {
 
     /// Formats Unix milliseconds as RFC 3339 in UTC, e.g. `2026-11-26T10:15:00Z` (milliseconds shown when non-zero).
     public static func formatRFC3339(millis: Int64) -> String {
-        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        // RFC 3339 has four-digit years: times beyond them are shown as the first or last millisecond they allow.
+        let millis = min(max(millis, -62_167_219_200_000), 253_402_300_799_999)
+        let seconds = millis % 1000 < 0 ? millis / 1000 - 1 : millis / 1000
         let remainder = millis - seconds * 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400

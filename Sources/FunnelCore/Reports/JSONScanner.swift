@@ -21,6 +21,20 @@ struct JSONScanner: ~Copyable {
 
         /// The token as written, for error messages.
         var text: String { String(decoding: self.bytes, as: UTF8.self) }
+
+        /// The token as written, cut to 40 characters for error messages (a number may be megabytes long).
+        var shown: String {
+            self.bytes.count <= 40 ? self.text : String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[0..<40]), as: UTF8.self) + "..."
+        }
+
+        /// Whether the mantissa as written is zero (`0`, `0.000`, `0e5`): a zero value that is not an underflow.
+        var isZeroAsWritten: Bool {
+            for byte in self.bytes {
+                if byte | 0x20 == UInt8(ascii: "e") { break }
+                if byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") { return false }
+            }
+            return true
+        }
     }
 
     let bytes: UnsafeRawBufferPointer
@@ -267,9 +281,11 @@ struct JSONScanner: ~Copyable {
             var magnitude: UInt64 = 0
             var exponentDigits = 0
             try self.readDigits(into: &magnitude, count: &exponentDigits)
+            // Past four digits `magnitude` may have wrapped: such an exponent is left to the standard library.
             exponentIsSmall = exponentDigits <= 4
-            exponent = exponentNegative ? -Int(magnitude) : Int(magnitude)
+            if exponentIsSmall { exponent = exponentNegative ? -Int(magnitude) : Int(magnitude) }
         }
+        try self.expectNumberEnd(from: start)
         let token = UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.position])
         if isInteger, digitCount <= 19 {
             let integer: Int64? = negative ? (mantissa <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- mantissa) : nil) : Int64(exactly: mantissa)
@@ -283,6 +299,27 @@ struct JSONScanner: ~Copyable {
         }
         let text = String(decoding: token, as: UTF8.self)
         return NumberToken(bytes: token, integer: isInteger ? Int64(text) : nil, double: Double(text) ?? .nan)
+    }
+
+    /// Refuses a number that runs on into letters, digits or a dot (`0x10`, `1.2.3`, `12abc`), which JSON does not
+    /// allow and which would otherwise be read as the number before it.
+    private mutating func expectNumberEnd(from start: Int) throws(ReportRejection) {
+        guard self.position < self.bytes.count else { return }
+        let byte = self.bytes[self.position]
+        let isWordByte = byte == UInt8(ascii: ".") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte >= 0x80
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+        guard isWordByte else { return }
+        var end = self.position
+        while end < self.bytes.count, end - start < 40 {
+            let next = self.bytes[end]
+            guard next > 0x20, next != UInt8(ascii: ","), next != UInt8(ascii: "}"), next != UInt8(ascii: "]") else { break }
+            end += 1
+        }
+        let shown = String(decoding: UnsafeRawBufferPointer(rebasing: self.bytes[start..<end]), as: UTF8.self)
+        throw ReportRejection(
+            .malformedJSON,
+            "malformed JSON at byte \(start): \(String(reflecting: shown)) is not a JSON number (decimal digits only: no hex, octal, leading '+' or trailing letters)"
+        )
     }
 
     /// 10^0 through 10^22, every one an exact double.

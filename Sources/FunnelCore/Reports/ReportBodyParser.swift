@@ -9,6 +9,10 @@ public struct ReportBodyParser: Sendable {
     public var maximumNameLength: Int
     /// The largest `count` one report may carry.
     public static let maximumCount: UInt64 = 1_000_000_000_000
+    /// The largest DLQ `depth` a report may carry: the counter maximum, so every depth reads back exactly.
+    public static let maximumDepth: UInt64 = StageCounts.maximum
+    /// The longest latency a report may carry, in milliseconds: 30 days.
+    public static let maximumLatencyMillis: Double = 2_592_000_000
 
     public init(maximumReports: Int = 100_000, maximumNameLength: Int = NameRule.maximumLength) {
         self.maximumReports = maximumReports
@@ -181,13 +185,15 @@ private struct ReportFields {
         case .count:
             guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be an integer >= 1, got \(kind.rawValue)") }
             let number = try scanner.readNumber()
-            guard let value = Self.integralValue(number), value >= 1 else {
-                throw self.rejection(.invalidValue, field.name, "must be an integer >= 1, got \(number.text)")
+            let range = "an integer from 1 to \(ReportBodyParser.maximumCount)"
+            guard let value = Self.integralValue(number) else {
+                throw self.rejection(Self.outOfRangeOrInvalid(number), field.name, "\(Self.problem(number)): must be \(range), got \(number.shown)")
             }
-            guard UInt64(value) <= ReportBodyParser.maximumCount else {
-                throw self.rejection(.invalidValue, field.name, "must be at most \(ReportBodyParser.maximumCount), got \(number.text)")
+            guard value >= 1 else { throw self.rejection(.invalidValue, field.name, "must be \(range), got \(number.shown)") }
+            guard let count = UInt64(exactly: value), count <= ReportBodyParser.maximumCount else {
+                throw self.rejection(.numberOutOfRange, field.name, "number out of range: must be \(range), got \(number.shown)")
             }
-            self.count = UInt64(value)
+            self.count = count
         case .eventTime:
             self.eventTimeMillis = try self.readTime(field, kind, &scanner)
         case .latency:
@@ -203,10 +209,15 @@ private struct ReportFields {
         case .depth:
             guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be an integer >= 0, got \(kind.rawValue)") }
             let number = try scanner.readNumber()
-            guard let value = Self.integralValue(number), value >= 0 else {
-                throw self.rejection(.invalidValue, field.name, "must be an integer >= 0, got \(number.text)")
+            let range = "an integer from 0 to \(ReportBodyParser.maximumDepth)"
+            guard let value = Self.integralValue(number) else {
+                throw self.rejection(Self.outOfRangeOrInvalid(number), field.name, "\(Self.problem(number)): must be \(range), got \(number.shown)")
             }
-            self.depth = UInt64(value)
+            guard value >= 0 else { throw self.rejection(.invalidValue, field.name, "must be \(range), got \(number.shown)") }
+            guard let depth = UInt64(exactly: value), depth <= ReportBodyParser.maximumDepth else {
+                throw self.rejection(.numberOutOfRange, field.name, "number out of range: must be \(range), got \(number.shown)")
+            }
+            self.depth = depth
         case .time:
             self.timeMillis = try self.readTime(field, kind, &scanner)
         }
@@ -250,10 +261,15 @@ private struct ReportFields {
             return millis
         case .number:
             let number = try scanner.readNumber()
-            guard number.double.isFinite, number.double >= 0, number.double < 1e11 else {
-                throw self.rejection(.invalidValue, field.name, "must be Unix seconds (not milliseconds) or an RFC 3339 timestamp, got \(number.text)")
+            guard number.double.isFinite, number.double >= 0, number.double < 1e11,
+                let millis = number.integer.map({ $0 * 1000 }) ?? Int64(millisecondsFromSeconds: number.double)
+            else {
+                throw self.rejection(
+                    number.double.isFinite ? .invalidValue : .numberOutOfRange, field.name,
+                    "must be Unix seconds (not milliseconds, below 10^11) or an RFC 3339 timestamp, got \(number.shown)"
+                )
             }
-            return number.integer.map { $0 * 1000 } ?? Int64((number.double * 1000).rounded(.down))
+            return millis
         default:
             throw self.rejection(.wrongType, field.name, "must be an RFC 3339 timestamp string or Unix seconds, got \(kind.rawValue)")
         }
@@ -312,9 +328,11 @@ private struct ReportFields {
 
     func readLatency(_ field: @autoclosure () -> String, _ scanner: inout JSONScanner) throws(ReportRejection) -> Double {
         let number = try scanner.readNumber()
-        guard number.double.isFinite, number.double >= 0 else {
-            throw self.rejection(.invalidValue, field(), "must be a finite number of milliseconds >= 0, got \(number.text)")
+        let range = "a number of milliseconds from 0 to 2592000000 (30 days)"
+        guard number.double.isFinite, number.double <= ReportBodyParser.maximumLatencyMillis else {
+            throw self.rejection(.numberOutOfRange, field(), "number out of range: must be \(range), got \(number.shown)")
         }
+        guard number.double >= 0 else { throw self.rejection(.invalidValue, field(), "must be \(range), got \(number.shown)") }
         return number.double
     }
 
@@ -366,10 +384,25 @@ private struct ReportFields {
         return nil
     }
 
+    /// The number as a whole Int64 (`1e3` is 1000), or nil when it has a fraction, is beyond ±9.0e15 or underflowed to 0.
     static func integralValue(_ number: JSONScanner.NumberToken) -> Int64? {
         if let integer = number.integer { return integer }
-        guard number.double.isFinite, number.double.rounded() == number.double, abs(number.double) < 9.0e15 else { return nil }
-        return Int64(number.double)
+        guard abs(number.double) < 9.0e15, number.double != 0 || number.isZeroAsWritten else { return nil }
+        return Int64(exactly: number.double)
+    }
+
+    /// Whether a number that is not a usable integer is out of range (too large, or an exponent too small to
+    /// represent) rather than a fraction.
+    static func outOfRangeOrInvalid(_ number: JSONScanner.NumberToken) -> ReportRejection.Reason {
+        Self.isOutOfRange(number) ? .numberOutOfRange : .invalidValue
+    }
+
+    static func problem(_ number: JSONScanner.NumberToken) -> String {
+        Self.isOutOfRange(number) ? "number out of range" : "not a whole number"
+    }
+
+    private static func isOutOfRange(_ number: JSONScanner.NumberToken) -> Bool {
+        !number.double.isFinite || abs(number.double) >= 9.0e15 || (number.double == 0 && number.integer == nil && !number.isZeroAsWritten)
     }
 
     static func quoted(_ text: String) -> String {

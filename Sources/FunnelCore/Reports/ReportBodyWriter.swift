@@ -94,7 +94,7 @@ public enum ReportBodyWriter {
     /// A finite number as JSON writes it: no fraction for whole numbers, `0` for anything not finite.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if abs(value) < 1e15, let whole = Int64(exactly: value) { return String(whole) }
         return String(value)
     }
 }

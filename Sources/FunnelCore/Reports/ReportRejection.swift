@@ -9,6 +9,10 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case missingField = "missing_field"
         case wrongType = "wrong_type"
         case invalidValue = "invalid_value"
+        /// A number outside its field's documented range (`1e999`, `1.5e-400`, a count past the maximum).
+        case numberOutOfRange = "number_out_of_range"
+        /// Counting the report would take a series past ``StageCounts/maximum``.
+        case countOverflow = "count_overflow"
         case unknownField = "unknown_field"
         case unknownOutcome = "unknown_outcome"
         case eventTimeOutOfRange = "event_time_out_of_range"
@@ -39,7 +43,7 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         self.problem = problem
     }
 
-    /// The full message, e.g. `reports[3].count: must be an integer >= 1, got -2`.
+    /// The full message, e.g. `reports[3].count: must be an integer from 1 to 1000000000000, got -2`.
     public var description: String {
         switch (self.index, self.field) {
         case (.some(let index), .some(let field)): "reports[\(index)].\(field): \(self.problem)"

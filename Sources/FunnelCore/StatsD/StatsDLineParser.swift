@@ -129,8 +129,10 @@ public struct StatsDLineParser: Sendable {
             switch field.first ?? UInt8(ascii: " ") {
             case UInt8(ascii: "@"):
                 guard rate == nil else { throw StatsDLineRejection(.malformed, "the sample rate is given twice") }
-                guard let value = field.dropFirst().double, value.isFinite, value > 0, value <= 1 else {
-                    throw StatsDLineRejection(.badSampleRate, "sample rate must be a number in (0, 1], got \(Self.quoted(field.dropFirst().string))")
+                guard let value = field.dropFirst().double, value.isFinite, value >= Self.minimumSampleRate, value <= 1 else {
+                    throw StatsDLineRejection(
+                        .badSampleRate, "sample rate must be a number from 0.000001 to 1, got \(Self.quoted(field.dropFirst().string))"
+                    )
                 }
                 rate = value
             case UInt8(ascii: "#"):
@@ -233,29 +235,38 @@ public struct StatsDLineParser: Sendable {
 
     // MARK: Values
 
+    /// The smallest sample rate taken: one line in a million. Below it one line would stand for more events than
+    /// a count can say exactly, so such lines are refused (`bad_sample_rate`).
+    public static let minimumSampleRate = 0.000_001
+
     /// The events a counter's value stands for: scaled up by the sample rate, rounded, at least 1 unless it is 0.
     static func count(_ valueText: ByteSpan, rate: Double?) throws(StatsDLineRejection) -> UInt64 {
         guard let value = valueText.double, value.isFinite, value >= 0 else {
             throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText.string))")
         }
-        let scaled = (value / (rate ?? 1)).rounded()
-        guard scaled <= Double(ReportBodyParser.maximumCount) else {
+        guard value != 0 else { return 0 }
+        guard let scaled = UInt64(rounding: value / (rate ?? 1)), scaled <= ReportBodyParser.maximumCount else {
             throw StatsDLineRejection(.badValue, "count \(Self.quoted(valueText.string)) scaled by the sample rate exceeds \(ReportBodyParser.maximumCount)")
         }
-        return value == 0 ? 0 : max(1, UInt64(scaled))
+        return max(1, scaled)
     }
 
     /// A timer's value in milliseconds.
     static func millis(_ valueText: ByteSpan) throws(StatsDLineRejection) -> Double {
-        guard let value = valueText.double, value.isFinite, value >= 0 else {
-            throw StatsDLineRejection(.badValue, "a latency must be a number of milliseconds >= 0, got \(Self.quoted(valueText.string))")
+        guard let value = valueText.double, value.isFinite, value >= 0, value <= ReportBodyParser.maximumLatencyMillis else {
+            throw StatsDLineRejection(
+                .badValue,
+                "a latency must be a number of milliseconds from 0 to 2592000000 (30 days), got \(Self.quoted(valueText.string))"
+            )
         }
         return value
     }
 
-    /// How many events one timer sample stands for at a sample rate: 1/rate, rounded, at least 1.
+    /// How many events one timer sample stands for at a sample rate: 1/rate, rounded, from 1 to
+    /// ``FunnelLedger/maximumLatencyWeight``.
     static func weight(rate: Double?) -> UInt64 {
-        max(1, UInt64((1 / (rate ?? 1)).rounded()))
+        let weight = UInt64(rounding: 1 / (rate ?? 1)) ?? FunnelLedger.maximumLatencyWeight
+        return min(max(1, weight), FunnelLedger.maximumLatencyWeight)
     }
 
     /// A gauge's value as a DLQ depth: absolute and whole.
@@ -265,10 +276,10 @@ public struct StatsDLineParser: Sendable {
                 .badValue, "relative gauges (\(valueText.string)) are not taken for a DLQ depth, which a lost datagram would skew for good; send the absolute depth"
             )
         }
-        guard let value = valueText.double, value.isFinite, value >= 0, value == value.rounded(), value < 1e18 else {
-            throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number >= 0, got \(Self.quoted(valueText.string))")
+        guard let value = valueText.double, let depth = UInt64(exactly: value), depth <= ReportBodyParser.maximumDepth else {
+            throw StatsDLineRejection(.badValue, "a DLQ depth must be a whole number from 0 to \(ReportBodyParser.maximumDepth), got \(Self.quoted(valueText.string))")
         }
-        return UInt64(value)
+        return depth
     }
 
     // MARK: Helpers
@@ -311,8 +322,8 @@ public struct StatsDLineParser: Sendable {
     private static func eventTime(_ text: String?, timestampSeconds: Int64?) throws(StatsDLineRejection) -> Int64? {
         guard let text else { return timestampSeconds.map { $0 * 1000 } }
         if let millis = EventTimestamp.parseRFC3339(text) { return millis }
-        if let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds < 1e11, text.first != "+" {
-            return Int64((seconds * 1000).rounded(.down))
+        if let seconds = Double(text), seconds >= 0, seconds < 1e11, text.first != "+", let millis = Int64(millisecondsFromSeconds: seconds) {
+            return millis
         }
         throw StatsDLineRejection(.badTag, "event_time must be an RFC 3339 timestamp or Unix seconds, got \(Self.quoted(text))")
     }

@@ -13,7 +13,7 @@ public struct StatsDLineRejection: Error, Sendable, Hashable, CustomStringConver
         case typeMismatch = "type_mismatch"
         /// A value that is not a number, or negative where it cannot be.
         case badValue = "bad_value"
-        /// An `@rate` that is not a number in (0, 1].
+        /// An `@rate` that is not a number from 0.000001 to 1.
         case badSampleRate = "bad_sample_rate"
         /// A tag without a key, a Funnel tag given twice, or an unreadable `event_time`.
         case badTag = "bad_tag"
@@ -35,6 +35,10 @@ public struct StatsDLineRejection: Error, Sendable, Hashable, CustomStringConver
         case tooManyStages = "too_many_stages"
         /// Would add a dead-letter queue gauge beyond the limit.
         case tooManyQueues = "too_many_queues"
+        /// Would add a (pipeline, stage) series beyond the limit.
+        case tooManySeries = "too_many_series"
+        /// Would take a series past the counter maximum.
+        case countOverflow = "count_overflow"
         /// Parsed and admitted, but the database write failed; see the server log.
         case storeFailed = "store_failed"
     }

@@ -7,15 +7,16 @@ public enum NumberText {
         return Self.compact(Double(value))
     }
 
-    /// `950`, `12.3k`, `4.56M`, `7.80G`: at most about five characters.
+    /// `950`, `12.3k`, `4.56M`, `7.80G`, up to `18.4E`: at most about five characters.
     public static func compact(_ value: Double) -> String {
-        let units: [(Double, String)] = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+        let units: [(Double, String)] = [(1e18, "E"), (1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
         for (size, unit) in units where value >= size {
             let scaled = value / size
-            if scaled >= 100 { return "\(Int(scaled.rounded(.down)))\(unit)" }
+            if scaled >= 100 { return "\(Int(rounding: scaled, .down) ?? .max)\(unit)" }
             return Self.fixed(scaled, digits: scaled >= 10 ? 1 : 2) + unit
         }
-        return value == value.rounded() ? String(Int(value)) : Self.fixed(value, digits: 1)
+        if let whole = Int(exactly: value) { return String(whole) }
+        return Self.fixed(value, digits: 1)
     }
 
     /// A rate per second: `0`, `0.4`, `12.5`, `1.2k`.
@@ -40,9 +41,9 @@ public enum NumberText {
     public static func latency(_ millis: Double?) -> String {
         guard let millis, millis.isFinite, millis >= 0 else { return "-" }
         if millis < 10 { return Self.fixed(millis, digits: 1) + "ms" }
-        if millis < 1000 { return "\(Int(millis.rounded()))ms" }
+        if millis < 1000 { return "\(Int(rounding: millis) ?? 0)ms" }
         if millis < 60_000 { return Self.fixed(millis / 1000, digits: millis < 10_000 ? 2 : 1) + "s" }
-        let seconds = Int((millis / 1000).rounded())
+        let seconds = Int(rounding: millis / 1000) ?? .max
         return "\(seconds / 60)m\(Self.twoDigits(seconds % 60))s"
     }
 
@@ -51,7 +52,7 @@ public enum NumberText {
         guard seconds.isFinite else { return "-" }
         let seconds = max(0, seconds)
         if seconds < 10 { return Self.fixed(seconds, digits: 1) + "s" }
-        let whole = Int(seconds.rounded(.down))
+        let whole = Int(rounding: seconds, .down) ?? .max
         if whole < 60 { return "\(whole)s" }
         if whole < 3600 { return "\(whole / 60)m\(Self.twoDigits(whole % 60))s" }
         return "\(whole / 3600)h\(Self.twoDigits(whole / 60 % 60))m"
@@ -65,9 +66,9 @@ public enum NumberText {
         let scaled = (abs(value) * scale).rounded()
         let integer = scaled / scale
         let whole = integer.rounded(.down)
-        var text = (value < 0 && scaled > 0 ? "-" : "") + String(Int(whole))
+        var text = (value < 0 && scaled > 0 ? "-" : "") + String(Int(rounding: whole) ?? .max)
         if digits > 0 {
-            let fraction = Int((scaled - whole * scale).rounded())
+            let fraction = Int(rounding: scaled - whole * scale) ?? 0
             let fractionText = String(fraction)
             text += "." + String(repeating: "0", count: max(0, digits - fractionText.count)) + fractionText
         }

@@ -77,9 +77,11 @@ public struct PostgresProbe: DLQProbe {
 
     /// A non-negative integer from an integer, numeric or text column.
     private static func count(_ cell: PostgresCell) throws(DLQSourceError) -> UInt64 {
-        if let value = try? cell.decode(Int64.self), value >= 0 { return UInt64(value) }
-        if let text = try? cell.decode(String.self), let value = UInt64(text.split(separator: ".").first ?? "") { return value }
-        throw DLQSourceError("the query's first column \(cell.columnName) is not a non-negative integer (type \(cell.dataType))")
+        if let value = try? cell.decode(Int64.self), value >= 0, UInt64(value) <= ReportBodyParser.maximumDepth { return UInt64(value) }
+        if let text = try? cell.decode(String.self), let value = UInt64(text.split(separator: ".").first ?? ""), value <= ReportBodyParser.maximumDepth {
+            return value
+        }
+        throw DLQSourceError("the query's first column \(cell.columnName) is not an integer from 0 to \(ReportBodyParser.maximumDepth) (type \(cell.dataType))")
     }
 
     /// The server's message (`28P01: password authentication failed for user "x"`) or the connection problem.

@@ -45,7 +45,7 @@ public struct RedisProbe: DLQProbe {
                 let command = self.settings.command.rawValue.uppercased()
                 let reply = try await session.send([command, self.settings.key])
                 switch reply {
-                case .integer(let value) where value >= 0:
+                case .integer(let value) where value >= 0 && UInt64(value) <= ReportBodyParser.maximumDepth:
                     return DLQReading(depth: UInt64(value))
                 case .error(let message):
                     throw DLQSourceError("redis \(command) \(self.settings.key) failed: \(message)")

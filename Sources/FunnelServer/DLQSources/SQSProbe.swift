@@ -79,12 +79,16 @@ public struct SQSProbe: DLQProbe {
             if let text = attributes[name] as? String { return Double(text) }
             return (attributes[name] as? NSNumber)?.doubleValue
         }
-        guard let depth = number("ApproximateNumberOfMessages"), depth >= 0 else {
+        guard let value = number("ApproximateNumberOfMessages") else {
             throw DLQSourceError("GetQueueAttributes returned no ApproximateNumberOfMessages")
         }
+        guard let depth = UInt64(rounding: value), depth <= ReportBodyParser.maximumDepth else {
+            throw DLQSourceError("GetQueueAttributes returned ApproximateNumberOfMessages \(value), which is not a depth from 0 to \(ReportBodyParser.maximumDepth)")
+        }
         return DLQReading(
-            depth: UInt64(depth), notVisible: number("ApproximateNumberOfMessagesNotVisible").map { UInt64(max(0, $0)) },
-            oldestAgeSeconds: number("ApproximateAgeOfOldestMessage")
+            depth: depth,
+            notVisible: number("ApproximateNumberOfMessagesNotVisible").flatMap { UInt64(rounding: $0) }.map { min($0, ReportBodyParser.maximumDepth) },
+            oldestAgeSeconds: number("ApproximateAgeOfOldestMessage").flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
         )
     }
 

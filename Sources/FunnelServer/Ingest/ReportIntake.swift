@@ -16,6 +16,8 @@ public final class ReportIntake: Sendable {
     private let committer: GroupCommitter
     /// The bounds of the latency histograms, in seconds, as the ledger keeps them.
     public let latencyBucketsSeconds: [Double]
+    /// Stored counters that were not valid counts and were restored as the nearest valid one, to be logged.
+    public let restoreRepairs: [String]
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
@@ -25,7 +27,7 @@ public final class ReportIntake: Sendable {
         queueDepthsChanged: Wakeup? = nil
     ) throws {
         var ledger = FunnelLedger(policy: configuration.ledger)
-        try store.restore(into: &ledger, nowMillis: clock())
+        self.restoreRepairs = try store.restore(into: &ledger, nowMillis: clock())
         self.store = store
         self.ledger = Mutex(ledger)
         self.counters = Mutex(IngestCounters())
@@ -67,10 +69,18 @@ public final class ReportIntake: Sendable {
                 if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
                 return try self.answer(.committed, reports: reports)
             }
-            let outcome = try await self.committer.commit(PendingCommit(batch: batch, claim: claim, nowMillis: now))
+            let outcome: CommitOutcome
+            do {
+                outcome = try await self.committer.commit(PendingCommit(batch: batch, claim: claim, nowMillis: now))
+            } catch {
+                self.ledger.withLock { $0.release(batch) }
+                throw error
+            }
             if outcome == .committed {
                 self.ledger.withLock { $0.apply(batch, nowMillis: now) }
                 if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
+            } else {
+                self.ledger.withLock { $0.release(batch) }
             }
             return try self.answer(outcome, reports: reports)
         } catch let rejection as ReportRejection {
@@ -122,7 +132,14 @@ public final class ReportIntake: Sendable {
             }
         }
         guard body.count + latencies.count > 0 else { return tally }
-        if self.store.keepsCounts { _ = try await self.store.commit(batch, claim: nil, nowMillis: now) }
+        if self.store.keepsCounts {
+            do {
+                _ = try await self.store.commit(batch, claim: nil, nowMillis: now)
+            } catch {
+                self.ledger.withLock { $0.release(batch) }
+                throw error
+            }
+        }
         self.ledger.withLock { $0.apply(batch, nowMillis: now) }
         if !batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
         tally.accepted = Int(weights.reduce(0, &+))

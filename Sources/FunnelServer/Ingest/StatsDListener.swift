@@ -271,6 +271,8 @@ extension StatsDLineRejection.Reason {
         case .tooManyPipelines: self = .tooManyPipelines
         case .tooManyStages: self = .tooManyStages
         case .tooManyQueues: self = .tooManyQueues
+        case .tooManySeries: self = .tooManySeries
+        case .countOverflow: self = .countOverflow
         case .eventTimeOutOfRange: self = .eventTimeOutOfRange
         default: self = .malformed
         }

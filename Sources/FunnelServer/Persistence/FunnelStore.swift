@@ -8,7 +8,7 @@ import GRDB
 public final class FunnelStore: Sendable {
     /// Path of the database file.
     public let path: String
-    private let database: any DatabaseWriter
+    let database: any DatabaseWriter
     /// Whether counts, stages and depths are stored; with `.memory` only idempotency keys, alarms and the outbox
     /// are (in memory), since the ledger already holds the counts and a restart starts empty anyway.
     public let keepsCounts: Bool
@@ -77,40 +77,6 @@ public final class FunnelStore: Sendable {
             )
         }
         return migrator
-    }
-
-    // MARK: Restore
-
-    /// Loads everything stored into `ledger`, then settles it at `nowMillis`.
-    public func restore(into ledger: inout FunnelLedger, nowMillis: Int64) throws {
-        try self.database.read { db in
-            let sql = """
-                SELECT stages.pipeline, stages.stage FROM stages LEFT JOIN pipelines ON pipelines.name = stages.pipeline
-                ORDER BY pipelines.position, stages.pipeline, stages.position
-                """
-            for row in try Row.fetchAll(db, sql: sql) {
-                ledger.restoreStage(pipeline: row[0], stage: row[1])
-            }
-            let counts = try Row.fetchCursor(db, sql: "SELECT pipeline, stage, outcome, bucket_start, count FROM bucket_counts")
-            while let row = try counts.next() {
-                guard let outcome = Outcome(rawValue: row[2]) else { continue }
-                let key = BucketKey(pipeline: row[0], stage: row[1], outcome: outcome, bucketStart: row[3])
-                ledger.restoreCount(UInt64(row[4] as Int64), at: key)
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, outcome, count FROM pruned_counts") {
-                guard let outcome = Outcome(rawValue: row[2]) else { continue }
-                var counts = StageCounts.zero
-                counts[outcome] = UInt64(row[3] as Int64)
-                ledger.restorePruned(counts, pipeline: row[0], stage: row[1])
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT pipeline, queue, depth, observed_ms FROM queue_depths") {
-                ledger.restoreQueueDepth(QueueKey(pipeline: row[0], queue: row[1]), depth: UInt64(row[2] as Int64), observedMillis: row[3])
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM late_events") {
-                ledger.restoreLateEvents(UInt64(row[2] as Int64), pipeline: row[0], stage: row[1])
-            }
-        }
-        ledger.settle(nowMillis: nowMillis)
     }
 
     // MARK: Writes
