@@ -131,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "FunnelCoreTests",
             dependencies: ["FunnelCore", "FunnelTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FunnelTerminalTests",
+            dependencies: ["FunnelCore", "FunnelTerminal"],
             exclude: ["Golden"],  // read from the source tree by GoldenFile, not bundled
             swiftSettings: swiftSettings
         ),

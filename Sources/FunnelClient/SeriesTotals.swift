@@ -14,13 +14,13 @@ struct SeriesTotals: Sendable, Hashable {
     static let gamma = (1 + LatencySketch.relativeAccuracy) / (1 - LatencySketch.relativeAccuracy)
     static let logGamma = log(gamma)
 
-    var latencyCount: UInt64 { self.latencyBuckets.values.reduce(0, &+) }
+    var latencyCount: UInt64 { self.latencyBuckets.values.saturatingSum() }
 
     mutating func add(_ count: UInt64, latencyMillis: Double?) {
-        self.count &+= count
+        self.count = self.count.addingSaturated(count)
         if let latencyMillis {
             let index = latencyMillis < LatencySketch.minimumMillis ? nil : Int(rounding: log(latencyMillis) / Self.logGamma, .up)
-            self.latencyBuckets[index, default: 0] &+= count
+            self.latencyBuckets[index, default: 0] = self.latencyBuckets[index, default: 0].addingSaturated(count)
         }
     }
 
@@ -31,14 +31,22 @@ struct SeriesTotals: Sendable, Hashable {
     }
 
     /// The reports that carry these totals: one per latency bucket (its events, with its representative latency)
-    /// and one for the events without a latency.
+    /// and one for the events without a latency, each split in reports of at most the server's
+    /// ``ReportBodyParser/maximumCount`` so none is refused for its size.
     func reports(for key: SeriesKey) -> [StageReport] {
-        func report(_ count: UInt64, _ latency: Double?) -> StageReport {
-            StageReport(pipeline: key.pipeline, stage: key.stage, outcome: key.outcome, count: count, eventTimeMillis: key.bucketMillis, latencyMillis: latency)
+        var reports: [StageReport] = []
+        func append(_ count: UInt64, _ latency: Double?) {
+            var left = count
+            while left > 0 {
+                let part = min(left, ReportBodyParser.maximumCount)
+                reports.append(
+                    StageReport(pipeline: key.pipeline, stage: key.stage, outcome: key.outcome, count: part, eventTimeMillis: key.bucketMillis, latencyMillis: latency)
+                )
+                left -= part
+            }
         }
-        var reports = self.latencyBuckets.sorted { ($0.key ?? .min) < ($1.key ?? .min) }.map { report($0.value, Self.representative($0.key)) }
-        let withoutLatency = self.count - self.latencyCount
-        if withoutLatency > 0 { reports.append(report(withoutLatency, nil)) }
+        for (index, count) in self.latencyBuckets.sorted(by: { ($0.key ?? .min) < ($1.key ?? .min) }) { append(count, Self.representative(index)) }
+        append(self.count.subtractingSaturated(self.latencyCount), nil)
         return reports
     }
 }

@@ -33,6 +33,22 @@ private let t0: Int64 = 1_795_688_100_000
         #expect(abs(stage.latencyMs.p90! - 40) <= 40 * 2 * accuracy)
     }
 
+    /// A series that gathers more events than one report may carry is sent as several reports the server takes,
+    /// not one it would refuse (and the client would then drop).
+    @Test func seriesPastTheReportMaximumAreSplitIntoReportsTheServerTakes() throws {
+        var totals = SeriesTotals()
+        for _ in 0..<5 { totals.add(ReportBodyParser.maximumCount, latencyMillis: nil) }
+        totals.add(ReportBodyParser.maximumCount, latencyMillis: 12)
+        totals.add(ReportBodyParser.maximumCount, latencyMillis: 12)
+        totals.add(7, latencyMillis: 12)
+        let reports = totals.reports(for: SeriesKey(pipeline: "orders", stage: "ingest", outcome: .passed, bucketMillis: t0))
+        #expect(reports.allSatisfy { $0.count <= ReportBodyParser.maximumCount })
+        #expect(reports.map(\.count).reduce(0, +) == 7 * ReportBodyParser.maximumCount + 7)
+        let body = ReportBodyWriter.body(reports)
+        let parsed = try ReportBodyParser().parse(body)
+        #expect(parsed.stageReports == reports, "the server parses every report of the body")
+    }
+
     @Test func dropsTheOldestUnsentBatchesBeyondTheBound() {
         var buffer = ReporterBuffer(configuration: ReporterConfiguration(maximumBatchSeries: 1, maximumBufferedSeries: 2))
         for index in 0..<5 {

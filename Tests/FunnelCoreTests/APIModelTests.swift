@@ -49,14 +49,6 @@ import Testing
         #expect(encoded == #"{"queues":[{"age_seconds":3.2,"depth":42,"pipeline":"orders","queue":"orders-dlq","stale":false,"updated_at":"2026-11-18T08:26:39Z"}]}"#)
     }
 
-    @Test func funnelSurvivesTheServersEncodingAndTheClientsDecoding() throws {
-        let data = try Self.encoder().encode(TopFixtures.ordersFunnel)
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(text.contains(#""end_to_end_latency_ms":"#))
-        #expect(text.contains(#""dead_lettered":373"#))
-        #expect(try Self.decoder().decode(PipelineFunnel.self, from: data) == TopFixtures.ordersFunnel)
-    }
-
     @Test func pipelineCatalogDecodesTheServersShape() throws {
         let json = #"{"pipelines":[{"bucket_seconds":60,"declared":false,"name":"orders","settle_after_seconds":300,"stages":["ingest","deliver"]}]}"#
         let catalog = try Self.decoder().decode(PipelineCatalog.self, from: Data(json.utf8))

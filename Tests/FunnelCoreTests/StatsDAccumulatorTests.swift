@@ -1,5 +1,6 @@
 import Foundation
 import FunnelCore
+import FunnelTesting
 import Testing
 
 /// Lines are summed per distinct line until a drain; the sums must say exactly what the lines said one by one.
@@ -117,7 +118,7 @@ import Testing
 
     /// Whatever the mix, the sums equal what the parser says line by line, summed by hand.
     @Test func sumsEqualTheParsersLinesSummedByHand() {
-        var random = DemoRandom(seed: 7)
+        var random = SeededGenerator(state: 7)
         let templates = [
             "orders.ingest.received:%|c", "orders.ingest.passed:%|c|@0.25", "funnel.events:%|c|#pipeline:pay,stage:auth,outcome:failed",
             "funnel.latency:%|ms|#pipeline:pay,stage:auth", "funnel.dlq_depth:%|g|#pipeline:pay,queue:dlq", "orders.ingest.lost:%|c", "  orders.deliver.passed:%|c\r",

@@ -1,5 +1,6 @@
 import Foundation
 import FunnelCore
+import FunnelTerminal
 import FunnelTesting
 import Testing
 

@@ -183,17 +183,7 @@ private struct ReportFields {
             }
             self.outcome = outcome
         case .count:
-            guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be an integer >= 1, got \(kind.rawValue)") }
-            let number = try scanner.readNumber()
-            let range = "an integer from 1 to \(ReportBodyParser.maximumCount)"
-            guard let value = Self.integralValue(number) else {
-                throw self.rejection(Self.outOfRangeOrInvalid(number), field.name, "\(Self.problem(number)): must be \(range), got \(number.shown)")
-            }
-            guard value >= 1 else { throw self.rejection(.invalidValue, field.name, "must be \(range), got \(number.shown)") }
-            guard let count = UInt64(exactly: value), count <= ReportBodyParser.maximumCount else {
-                throw self.rejection(.numberOutOfRange, field.name, "number out of range: must be \(range), got \(number.shown)")
-            }
-            self.count = count
+            self.count = try self.readWholeNumber(field, kind, &scanner, in: 1...ReportBodyParser.maximumCount)
         case .eventTime:
             self.eventTimeMillis = try self.readTime(field, kind, &scanner)
         case .latency:
@@ -207,20 +197,30 @@ private struct ReportFields {
         case .queue:
             self.queue = try self.readName(field, kind, &scanner, &names)
         case .depth:
-            guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be an integer >= 0, got \(kind.rawValue)") }
-            let number = try scanner.readNumber()
-            let range = "an integer from 0 to \(ReportBodyParser.maximumDepth)"
-            guard let value = Self.integralValue(number) else {
-                throw self.rejection(Self.outOfRangeOrInvalid(number), field.name, "\(Self.problem(number)): must be \(range), got \(number.shown)")
-            }
-            guard value >= 0 else { throw self.rejection(.invalidValue, field.name, "must be \(range), got \(number.shown)") }
-            guard let depth = UInt64(exactly: value), depth <= ReportBodyParser.maximumDepth else {
-                throw self.rejection(.numberOutOfRange, field.name, "number out of range: must be \(range), got \(number.shown)")
-            }
-            self.depth = depth
+            self.depth = try self.readWholeNumber(field, kind, &scanner, in: 0...ReportBodyParser.maximumDepth)
         case .time:
             self.timeMillis = try self.readTime(field, kind, &scanner)
         }
+    }
+
+    /// Reads an integer field (`1e3` counts as 1000) within `range`: a fraction or a negative is `invalid_value`,
+    /// anything past the range however it is written (`1e999`, an underflow to 0) `number_out_of_range`.
+    func readWholeNumber(
+        _ field: ReportField, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner, in range: ClosedRange<UInt64>
+    ) throws(ReportRejection) -> UInt64 {
+        let rule = "an integer from \(range.lowerBound) to \(range.upperBound)"
+        guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be \(rule), got \(kind.rawValue)") }
+        let number = try scanner.readNumber()
+        guard let value = Self.integralValue(number) else {
+            throw self.rejection(Self.outOfRangeOrInvalid(number), field.name, "\(Self.problem(number)): must be \(rule), got \(number.shown)")
+        }
+        guard let whole = UInt64(exactly: value), whole >= range.lowerBound else {
+            throw self.rejection(.invalidValue, field.name, "must be \(rule), got \(number.shown)")
+        }
+        guard whole <= range.upperBound else {
+            throw self.rejection(.numberOutOfRange, field.name, "number out of range: must be \(rule), got \(number.shown)")
+        }
+        return whole
     }
 
     /// Reads a pipeline, stage or queue name; a name of allowed ASCII bytes becomes a string without further checks.

@@ -62,8 +62,10 @@ public final class AlarmService: Service, Sendable {
     public func evaluateOnce() async {
         let now = self.intake.nowMillis
         let sources = self.sources?.statuses ?? []
-        let (notifications, trackers) = self.intake.withSettledLedger { ledger in
-            self.evaluator.withLock { evaluator in (evaluator.evaluate(ledger: ledger, nowMillis: now, sources: sources), evaluator.trackers) }
+        // A copy-on-write snapshot, so rules are evaluated outside the ledger's lock while ingest goes on.
+        let ledger = self.intake.settledLedger()
+        let (notifications, trackers) = self.evaluator.withLock { evaluator in
+            (evaluator.evaluate(ledger: ledger, nowMillis: now, sources: sources), evaluator.trackers)
         }
         let changed = self.saved.withLock { saved in
             trackers.compactMap { name, tracker -> AlarmStateRecord? in

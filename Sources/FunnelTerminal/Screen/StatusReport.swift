@@ -1,0 +1,99 @@
+public import FunnelCore
+/// What `funnel status` prints: a verdict line, the active alarms, and each pipeline's funnel as a plain table.
+///
+/// Plain text for scripts and chat: no escape codes unless `color` is asked for (the command asks only when its
+/// output is a terminal and `NO_COLOR` is not set).
+public struct StatusReport: Sendable {
+    public var server: String
+    public var funnels: [PipelineFunnel]
+    public var alarms: [AlarmStatus]
+    /// False when the server has no alarms API.
+    public var alarmsAvailable: Bool
+    public var queues: [QueueDepth]
+
+    public init(server: String, funnels: [PipelineFunnel], alarms: [AlarmStatus], alarmsAvailable: Bool = true, queues: [QueueDepth] = []) {
+        self.server = server
+        self.funnels = funnels
+        self.alarms = alarms
+        self.alarmsAvailable = alarmsAvailable
+        self.queues = queues
+    }
+
+    public var verdict: StatusVerdict { StatusVerdict(alarms: self.alarms) }
+
+    /// The report as lines.
+    public func lines(color: Bool = false) -> [String] {
+        let active = AlarmList(alarms: self.alarms).active
+        let firing = active.filter { $0.state == .firing }.count
+        let pending = active.count - firing
+        var verdict = "\(self.verdict.label): "
+        if !self.alarmsAvailable {
+            verdict += "alarms not available on this server"
+        } else if active.isEmpty {
+            verdict += "no alarms"
+        } else {
+            verdict += [firing > 0 ? "\(firing) firing" : nil, pending > 0 ? "\(pending) pending" : nil].compactMap { $0 }.joined(separator: ", ")
+        }
+        verdict += " · \(self.funnels.count) pipeline\(self.funnels.count == 1 ? "" : "s") · \(self.server)"
+        var lines = [self.paint(verdict, self.verdict == .firing ? "1;31" : self.verdict == .pending ? "1;33" : "1;32", color)]
+        let nameWidth = active.map(\.name.count).max() ?? 0
+        for alarm in active {
+            let summary = alarm.summary.hasPrefix(alarm.name + ": ") ? String(alarm.summary.dropFirst(alarm.name.count + 2)) : alarm.summary
+            var line = (alarm.state == .firing ? "FIRING " : "PENDING") + "  " + alarm.name.padding(to: nameWidth) + "  " + summary
+            if let since = alarm.since { line += "  (since \(since))" }
+            lines.append(self.paint(line, alarm.state == .firing ? "31" : "33", color))
+        }
+        for funnel in self.funnels {
+            lines.append("")
+            lines += self.funnelLines(funnel, color: color)
+        }
+        if self.funnels.isEmpty {
+            lines.append("")
+            lines.append("No pipelines yet: stages report to POST \(self.server)/v1/reports.")
+        }
+        return lines
+    }
+
+    func funnelLines(_ funnel: PipelineFunnel, color: Bool) -> [String] {
+        let totals = funnel.totals
+        var headline = "\(funnel.pipeline): delivery \(totals.deliveryRatio.map { NumberText.percent($0, digits: 2) } ?? "n/a")"
+        headline += ", ingested \(totals.ingested), delivered \(totals.delivered), lost \(totals.lost), in flight \(totals.inFlight)"
+        if totals.excess > 0 { headline += ", excess \(totals.excess)" }
+        headline += ", e2e p95 \(NumberText.latency(funnel.endToEndLatencyMs.p95)) (\(funnel.latencyWindow.rawValue))"
+        var table = TextTable(
+            headers: ["STAGE", "RECEIVED", "PASSED", "FAILED", "DEAD_LETTERED", "LOST", "LOSS_SHARE", "IN_FLIGHT", "P50", "P95", "P99"],
+            rightAligned: [false] + Array(repeating: true, count: 10)
+        )
+        for (index, stage) in funnel.stages.enumerated() {
+            if index > 0, index - 1 < funnel.transit.count {
+                let hop = funnel.transit[index - 1]
+                table.append([
+                    "\(hop.from)->\(hop.to)", String(hop.received), String(hop.passed), "-", "-", String(hop.lost),
+                    NumberText.percent(hop.lossShare), String(hop.inFlight), "-", "-", "-",
+                ])
+            }
+            table.append([
+                stage.name, String(stage.received), String(stage.passed), String(stage.failed), String(stage.deadLettered),
+                String(stage.lost), NumberText.percent(stage.lossShare), String(stage.inFlight),
+                NumberText.latency(stage.latencyMs.p50), NumberText.latency(stage.latencyMs.p95), NumberText.latency(stage.latencyMs.p99),
+            ])
+        }
+        var lines = [self.paint(headline, "1", color)] + table.lines(indent: "  ")
+        for queue in self.queues where queue.pipeline == funnel.pipeline {
+            var line = "  dead-letter queue \(queue.queue): depth \(queue.depth), updated \(NumberText.age(queue.ageSeconds)) ago"
+            if queue.stale { line += " (stale)" }
+            lines.append(line)
+        }
+        return lines
+    }
+
+    func paint(_ text: String, _ codes: String, _ color: Bool) -> String {
+        color ? "\u{1B}[\(codes)m\(text)\u{1B}[0m" : text
+    }
+}
+
+extension String {
+    fileprivate func padding(to width: Int) -> String {
+        self.count >= width ? self : self + String(repeating: " ", count: width - self.count)
+    }
+}

@@ -1,0 +1,18 @@
+public import FunnelCore
+/// One round of answers from the server: pipelines, their funnels, alarms and dead-letter queues.
+public struct TopPoll: Sendable, Hashable {
+    public var pipelines: [PipelineDescriptor]
+    /// Funnels by pipeline name, over the window asked for.
+    public var funnels: [String: PipelineFunnel]
+    /// nil when the server has no alarms API (404).
+    public var alarms: [AlarmStatus]?
+    /// nil when the server has no dead-letter queue API (404).
+    public var queues: [QueueDepth]?
+
+    public init(pipelines: [PipelineDescriptor], funnels: [String: PipelineFunnel], alarms: [AlarmStatus]? = nil, queues: [QueueDepth]? = nil) {
+        self.pipelines = pipelines
+        self.funnels = funnels
+        self.alarms = alarms
+        self.queues = queues
+    }
+}
