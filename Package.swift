@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -39,6 +40,12 @@ let package = Package(
         ),
         .target(
             name: "CFunnelUDP"
+        ),
+        .target(
+            name: "FunnelArtifacts",
+            dependencies: ["FunnelCore"],
+            resources: [.embedInCode("Resources/funnel-overview.json")],
+            swiftSettings: swiftSettings
         ),
         .target(
             name: "FunnelServer",
@@ -58,6 +65,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
@@ -103,6 +111,7 @@ let package = Package(
             name: "funnel",
             dependencies: [
                 "FunnelCore",
+                "FunnelArtifacts",
                 "FunnelServer",
                 "FunnelClient",
                 "FunnelTerminal",
@@ -131,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "FunnelCoreTests",
             dependencies: ["FunnelCore", "FunnelTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FunnelArtifactsTests",
+            dependencies: ["FunnelCore", "FunnelArtifacts"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -57,26 +57,39 @@ public func buildApplication(
             ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens), intake: intake
         )
     )
+    let connections = ConnectionGate(limit: connectionLimit(configuration, logger: logger), logger: logger)
     FunnelRoutes(
         intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender,
-        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests,
-        statsd: statsd, sources: sources
+        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, minimumBodyBytesPerSecond: configuration.minimumBodyBytesPerSecond,
+        bodyGraceSeconds: configuration.bodyGraceSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests,
+        statsd: statsd, sources: sources, connections: connections, logger: logger
     ).register(on: router)
     let settle = SettleService(
         intake: intake,
         interval: Duration.checkedSeconds(configuration.settleIntervalSeconds) ?? .seconds(1),
         logger: logger
     )
-    var server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .milliseconds(Int64(millisecondsFromSeconds: configuration.idleTimeoutSeconds) ?? 60_000)))
+    let headerTimeout = TimeAmount.milliseconds(Int64(millisecondsFromSeconds: configuration.headerTimeoutSeconds) ?? 5000)
+    let channel = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestHeadTimeoutHandler(timeout: headerTimeout, gate: connections), LingeringCloseHandler(linger: .seconds(2))],
+        idleTimeout: .milliseconds(Int64(millisecondsFromSeconds: configuration.idleTimeoutSeconds) ?? 60_000)
+    )
+    let tls: TLSConfiguration?
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-        let tls = TLSConfiguration.makeServerConfiguration(
+        tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
         )
-        server = try .tls(server, tlsConfiguration: tls)
+    } else {
+        tls = nil
+    }
+    let server = HTTPServerBuilder { responder in
+        let http1 = HTTP1Channel(responder: responder, configuration: channel)
+        if let tls { return LimitedHTTPChannel(try TLSChannel(http1, tlsConfiguration: tls), gate: connections) }
+        return LimitedHTTPChannel(http1, gate: connections)
     }
     return Application(
-        router: router,
+        responder: CanonicalPathResponder(router.buildResponder()),
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
@@ -93,4 +106,18 @@ public func buildApplication(
         },
         logger: logger
     )
+}
+
+/// The connection cap: `limits.max_connections`, or one derived from the open-file limit, which is first raised
+/// to its hard limit; both are logged.
+private func connectionLimit(_ configuration: FunnelConfiguration, logger: Logger) -> Int {
+    let files = FileDescriptorLimit.raiseSoftToHard()
+    let limit = configuration.maximumConnections ?? files?.defaultConnectionLimit ?? 896
+    if let files {
+        logger.info("open-file limit \(files.soft) (hard \(files.hard)); at most \(limit) HTTP connections at once")
+        if UInt64(limit) + 64 > files.soft {
+            logger.warning("limits.max_connections (\(limit)) leaves fewer than 64 of the \(files.soft) open files for the database and other sockets")
+        }
+    }
+    return limit
 }

@@ -40,6 +40,40 @@ public final class RawConnection: @unchecked Sendable {
         return String(decoding: received, as: UTF8.self)
     }
 
+    /// Reads until the peer closes or resets the connection or `timeout` passes; returns whether it ended in time
+    /// and what arrived before.
+    public func waitForEnd(timeout: Duration) -> (ended: Bool, received: String) {
+        let deadline = ContinuousClock.now + timeout
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while ContinuousClock.now < deadline {
+            let left = deadline - ContinuousClock.now
+            var timeval = timeval(tv_sec: Int(left.components.seconds), tv_usec: max(1000, Int(left.components.attoseconds / 1_000_000_000_000)))
+            setsockopt(self.descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeval, socklen_t(MemoryLayout<timeval>.size))
+            let count = buffer.withUnsafeMutableBytes { recv(self.descriptor, $0.baseAddress, $0.count, 0) }
+            if count == 0 { return (true, String(decoding: received, as: UTF8.self)) }
+            if count < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
+                return (true, String(decoding: received, as: UTF8.self))
+            }
+            received.append(contentsOf: buffer[..<count])
+        }
+        return (false, String(decoding: received, as: UTF8.self))
+    }
+
+    /// Sends `count` bytes of `byte` in one go, or as much as the peer takes; returns how many were sent.
+    @discardableResult
+    public func send(repeating byte: UInt8, count: Int) -> Int {
+        let bytes = [UInt8](repeating: byte, count: count)
+        var sent = 0
+        while sent < count {
+            let result = bytes.withUnsafeBytes { Glibc.send(self.descriptor, $0.baseAddress! + sent, count - sent, Int32(MSG_NOSIGNAL)) }
+            if result <= 0 { break }
+            sent += result
+        }
+        return sent
+    }
+
     public func close() {
         if self.descriptor >= 0 {
             Glibc.close(self.descriptor)

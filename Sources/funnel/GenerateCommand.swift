@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FunnelArtifacts
 import FunnelCore
 import FunnelServer
 

@@ -49,6 +49,26 @@ import Testing
         #expect(encoded == #"{"queues":[{"age_seconds":3.2,"depth":42,"pipeline":"orders","queue":"orders-dlq","stale":false,"updated_at":"2026-11-18T08:26:39Z"}]}"#)
     }
 
+    @Test func funnelSurvivesTheServersEncodingAndTheClientsDecoding() throws {
+        var ledger = FunnelLedger()
+        let t0: Int64 = 1_795_688_100_000
+        let reports = [
+            StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 1_000, eventTimeMillis: t0, latencyMillis: 4),
+            StageReport(pipeline: "orders", stage: "ingest", outcome: .passed, count: 620, eventTimeMillis: t0),
+            StageReport(pipeline: "orders", stage: "ingest", outcome: .deadLettered, count: 373, eventTimeMillis: t0),
+            StageReport(pipeline: "orders", stage: "deliver", outcome: .received, count: 600, eventTimeMillis: t0),
+            StageReport(pipeline: "orders", stage: "deliver", outcome: .passed, count: 600, eventTimeMillis: t0, endToEndMillis: 250),
+        ]
+        ledger.apply(try ledger.admit(reports, nowMillis: t0), nowMillis: t0)
+        ledger.settle(nowMillis: t0 + 600_000)
+        let funnel = try #require(ledger.funnel(pipeline: "orders", includeBuckets: true))
+        let data = try Self.encoder().encode(funnel)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""end_to_end_latency_ms":"#))
+        #expect(text.contains(#""dead_lettered":373"#))
+        #expect(try Self.decoder().decode(PipelineFunnel.self, from: data) == funnel)
+    }
+
     @Test func pipelineCatalogDecodesTheServersShape() throws {
         let json = #"{"pipelines":[{"bucket_seconds":60,"declared":false,"name":"orders","settle_after_seconds":300,"stages":["ingest","deliver"]}]}"#
         let catalog = try Self.decoder().decode(PipelineCatalog.self, from: Data(json.utf8))

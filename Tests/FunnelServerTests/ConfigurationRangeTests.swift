@@ -51,8 +51,8 @@ import Testing
     }
 
     @Test func theLongestDurationIsTakenAndFitsInMilliseconds() throws {
-        let configuration = try FunnelConfiguration(yaml: "retention: 36525d\ntimeouts:\n  idle: 36525d\n")
+        let configuration = try FunnelConfiguration(yaml: "retention: 36525d\nidempotency_window: 36525d\n")
         #expect(configuration.ledger.retentionSeconds == 36_525 * 86_400)
-        #expect(Duration.checkedSeconds(configuration.idleTimeoutSeconds) == .seconds(36_525 * 86_400))
+        #expect(Duration.checkedSeconds(Double(configuration.idempotencyWindowSeconds)) == .seconds(36_525 * 86_400))
     }
 }

@@ -101,6 +101,32 @@ import Testing
         }
     }
 
+    /// Keys no valid write makes (a bucket start or an observation time past any calendar, names that are not
+    /// text) are skipped on restore, so no read multiplies or formats them.
+    @Test(arguments: [
+        "UPDATE bucket_counts SET bucket_start = 9223372036854775807", "UPDATE bucket_counts SET bucket_start = -9223372036854775808",
+        "UPDATE bucket_counts SET bucket_start = 'soon'", "UPDATE queue_depths SET observed_ms = -9223372036854775808",
+        "UPDATE queue_depths SET observed_ms = 9223372036854775807", "UPDATE bucket_counts SET outcome = 200",
+        "UPDATE bucket_counts SET stage = X'00'",
+    ])
+    func storedKeysThatNoValidWriteMakesAreSkippedNotTrappedOn(update: String) async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            let counts = try await client.postReports("[" + reportJSON("process", "received", count: 3) + "," + #"{"pipeline":"orders","queue":"dlq","depth":4}"# + "]")
+            #expect(counts.status == 202)
+        }
+        let database = try DatabaseQueue(path: fixture.directory.path + "/funnel.sqlite")
+        try await database.write { db in try db.execute(sql: update) }
+        try database.close()
+        try await fixture.withClient { client in
+            let funnel = try await client.getJSON("/api/v1/funnel?pipeline=orders&detail=buckets&from=0&to=2026-12-01T00:00:00Z")
+            #expect(funnel.status == 200)
+            #expect(try await client.getJSON("/api/v1/dlq").status == 200)
+            #expect(try await client.metrics().text.contains("funnel_stage_events_total"))
+        }
+    }
+
     /// The issue's latency case: `latency_ms: 1e308` is refused, and the largest latency taken, at the largest
     /// count, keeps every read finite.
     @Test func latenciesAtTheEdgeOfTheRangeKeepEveryReadFinite() async throws {

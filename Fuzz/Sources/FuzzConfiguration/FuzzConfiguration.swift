@@ -20,7 +20,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     var seconds: [Double] = [
         configuration.settleIntervalSeconds, configuration.alarmIntervalSeconds, configuration.webhookTimeoutSeconds,
         configuration.webhookInitialBackoffSeconds, configuration.webhookMaximumBackoffSeconds, configuration.idleTimeoutSeconds,
-        configuration.bodyTimeoutSeconds, configuration.statsd.flushIntervalSeconds,
+        configuration.bodyTimeoutSeconds, configuration.headerTimeoutSeconds, configuration.bodyGraceSeconds,
+        configuration.statsd.flushIntervalSeconds,
     ]
     let wholeSeconds: [Int64] = [
         configuration.ledger.retentionSeconds, configuration.idempotencyWindowSeconds,

@@ -331,7 +331,7 @@ public struct FunnelLedger: Sendable {
         var settled: [StageCounts]
         var unsettled: [StageCounts]
         let inRange: (Int64) -> Bool = { start in
-            (fromMillis.map { start * 1000 >= $0 } ?? true) && (toMillis.map { start * 1000 < $0 } ?? true)
+            (fromMillis.map { Int128(start) * 1000 >= Int128($0) } ?? true) && (toMillis.map { Int128(start) * 1000 < Int128($0) } ?? true)
         }
         if fromMillis == nil, toMillis == nil {
             settled = zip(ledger.settled, ledger.pruned).map { $0 - $1 }
@@ -351,13 +351,12 @@ public struct FunnelLedger: Sendable {
         var transit: [TransitFunnel] = []
         for index in 0..<stageCount {
             let all = settled[index] + unsettled[index]
-            let difference = settled[index].unaccounted
+            let split = LossSplit(settled: settled[index].unaccounted, unsettled: unsettled[index].unaccounted)
             stages.append(
                 StageFunnel(
                     name: ledger.stages[index], position: index,
                     received: all.received, passed: all.passed, failed: all.failed, deadLettered: all.deadLettered,
-                    lost: difference.positivePart, inFlight: unsettled[index].unaccounted.positivePart,
-                    excess: difference.negativePart, lossShare: 0, lateEvents: ledger.lateEvents[index],
+                    lost: split.lost, inFlight: split.inFlight, excess: split.excess, lossShare: 0, lateEvents: ledger.lateEvents[index],
                     settled: settled[index],
                     latencyMs: LatencyQuantiles(
                         includeLatency
@@ -367,13 +366,15 @@ public struct FunnelLedger: Sendable {
                 )
             )
             if index > 0 {
-                let hop = Int64(clamping: settled[index - 1].passed) - Int64(clamping: settled[index].received)
-                let pending = Int64(clamping: unsettled[index - 1].passed) - Int64(clamping: unsettled[index].received)
+                let hop = LossSplit(
+                    settled: LossSplit.transit(from: settled[index - 1], to: settled[index]),
+                    unsettled: LossSplit.transit(from: unsettled[index - 1], to: unsettled[index])
+                )
                 transit.append(
                     TransitFunnel(
                         from: ledger.stages[index - 1], to: ledger.stages[index],
                         passed: settled[index - 1].passed, received: settled[index].received,
-                        lost: hop.positivePart, inFlight: pending.positivePart, excess: hop.negativePart,
+                        lost: hop.lost, inFlight: hop.inFlight, excess: hop.excess,
                         lossShare: 0
                     )
                 )
@@ -422,25 +423,21 @@ public struct FunnelLedger: Sendable {
             var transit: [BucketFunnel.Transit] = []
             for index in ledger.stages.indices {
                 let counts = index < bucket.stages.count ? bucket.stages[index] : .zero
-                let difference = counts.unaccounted
+                let split = LossSplit(counts.unaccounted, isSettled: isSettled)
                 stages.append(
                     BucketFunnel.Stage(
                         name: ledger.stages[index], received: counts.received, passed: counts.passed, failed: counts.failed,
                         deadLettered: counts.deadLettered,
-                        lost: isSettled ? difference.positivePart : 0,
-                        inFlight: isSettled ? 0 : difference.positivePart,
-                        excess: isSettled ? difference.negativePart : 0
+                        lost: split.lost, inFlight: split.inFlight, excess: split.excess
                     )
                 )
                 if index > 0 {
                     let previous = index - 1 < bucket.stages.count ? bucket.stages[index - 1] : .zero
-                    let hop = Int64(clamping: previous.passed) - Int64(clamping: counts.received)
+                    let hop = LossSplit(LossSplit.transit(from: previous, to: counts), isSettled: isSettled)
                     transit.append(
                         BucketFunnel.Transit(
                             from: ledger.stages[index - 1], to: ledger.stages[index],
-                            lost: isSettled ? hop.positivePart : 0,
-                            inFlight: isSettled ? 0 : hop.positivePart,
-                            excess: isSettled ? hop.negativePart : 0
+                            lost: hop.lost, inFlight: hop.inFlight, excess: hop.excess
                         )
                     )
                 }

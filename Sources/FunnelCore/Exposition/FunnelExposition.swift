@@ -15,12 +15,13 @@ public enum FunnelExposition {
         alarms: [AlarmStatus] = [],
         webhooks: WebhookCounters = WebhookCounters(),
         statsd: StatsDCounters? = nil,
-        sources: [DLQSourceStatus] = []
+        sources: [DLQSourceStatus] = [],
+        connections: HTTPConnectionCounters? = nil
     ) -> [UInt8] {
         var storage: [UInt8] = []
         let count = Self.render(
             into: &storage, ledger: ledger, counters: counters, version: version, format: format, alarms: alarms, webhooks: webhooks, statsd: statsd,
-            sources: sources
+            sources: sources, connections: connections
         )
         storage.removeLast(storage.count - count)
         return storage
@@ -37,7 +38,8 @@ public enum FunnelExposition {
         alarms: [AlarmStatus] = [],
         webhooks: WebhookCounters = WebhookCounters(),
         statsd: StatsDCounters? = nil,
-        sources: [DLQSourceStatus] = []
+        sources: [DLQSourceStatus] = [],
+        connections: HTTPConnectionCounters? = nil
     ) -> Int {
         // About 1.2 KB per (pipeline, stage), 3 KB with its latency families: room made once, not grown a dozen times.
         let reused = storage
@@ -83,6 +85,8 @@ public enum FunnelExposition {
         for reason in ReportRejection.Reason.allCases {
             writer.sample(ExpositionWriter.labels(["reason": reason.rawValue]), counters.rejected[reason] ?? 0)
         }
+
+        if let connections { Self.connectionSamples(&writer, connections) }
 
         writer.family("funnel_pipelines", .gauge, help: "Pipelines tracked.")
         writer.sample(UInt64(ledger.pipelineNames.count))

@@ -26,6 +26,9 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case unauthorized = "unauthorized"
         case overloaded = "overloaded"
         case bodyTimeout = "body_timeout"
+        case bodyTooSlow = "body_too_slow"
+        case storageFull = "storage_full"
+        case storageUnavailable = "storage_unavailable"
     }
 
     public var reason: Reason

@@ -34,6 +34,9 @@ extension FunnelConfiguration {
     /// | `limits.max_stages_per_pipeline` | integer | `100` |
     /// | `limits.max_future` | duration | `1h` |
     /// | `limits.max_queues` | integer | `1000` |
+    /// | `limits.max_connections` | integer | open-file limit less 128, at most `4096` |
+    /// | `limits.min_body_bytes_per_second` | number | `1024` |
+    /// | `timeouts.idle`, `timeouts.body`, `timeouts.header`, `timeouts.body_grace` | duration | `60s`, `30s`, `5s`, `2s` |
     /// | `latency_buckets` | list of seconds (or durations) | `0.001` ... `60` (15 bounds) |
     /// | `dlq.stale_after` | duration | `5m` |
     /// | `external_url`, `evaluation_interval`, `webhook.*`, `receivers`, `alarms` | see `config.example.yml` | |
@@ -121,10 +124,7 @@ extension FunnelConfiguration {
                 }
                 if key == "ingest_tokens_file" { self.ingestTokens += tokens } else { self.readTokens += tokens }
             case "timeouts":
-                for (timeoutKey, timeoutValue) in try value.mapping(allowed: ["idle", "body"]) {
-                    if timeoutKey == "idle" { self.idleTimeoutSeconds = try timeoutValue.duration(minimumSeconds: 1) }
-                    if timeoutKey == "body" { self.bodyTimeoutSeconds = try timeoutValue.duration(minimumSeconds: 0.1) }
-                }
+                try self.readTimeouts(value)
             case "external_url":
                 self.externalURL = try value.string()
             case "dlq":
@@ -216,7 +216,7 @@ extension FunnelConfiguration {
     private mutating func readLimits(_ node: ConfigurationNode) throws(ConfigurationError) {
         for (key, value) in try node.mapping(allowed: [
             "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
-            "max_concurrent_requests", "max_series", "max_name_length",
+            "max_concurrent_requests", "max_series", "max_name_length", "max_connections", "min_body_bytes_per_second",
         ]) {
             switch key {
             case "max_body_bytes": self.maximumBodyBytes = try value.integer(minimum: 1024)
@@ -227,10 +227,34 @@ extension FunnelConfiguration {
             case "max_queues": self.ledger.maximumQueues = try value.integer(minimum: 1)
             case "max_concurrent_requests": self.maximumConcurrentRequests = try value.integer(minimum: 1)
             case "max_series": self.ledger.maximumSeries = try value.integer(minimum: 1)
+            case "max_connections": self.maximumConnections = try value.integer(minimum: 1)
+            case "min_body_bytes_per_second":
+                let rate = try value.number()
+                guard rate > 0 else { throw value.error("must be more than 0 bytes per second, got \(try value.string())") }
+                self.minimumBodyBytesPerSecond = rate
             case "max_name_length":
                 self.maximumNameLength = try value.integer(minimum: 1)
                 guard self.maximumNameLength <= NameRule.maximumLength else { throw value.error("must be at most \(NameRule.maximumLength)") }
             default: break
+            }
+        }
+    }
+
+    private mutating func readTimeouts(_ node: ConfigurationNode) throws(ConfigurationError) {
+        for (key, value) in try node.mapping(allowed: ["idle", "body", "header", "body_grace"]) {
+            let seconds: Double
+            switch key {
+            case "idle": seconds = try value.duration(minimumSeconds: 1)
+            case "body": seconds = try value.duration(minimumSeconds: 0.1)
+            case "header": seconds = try value.duration(minimumSeconds: 0.1)
+            default: seconds = try value.duration(minimumSeconds: 0)
+            }
+            guard seconds.isFinite, seconds <= 86_400 else { throw value.error("must be at most 24h, got \(try value.string())") }
+            switch key {
+            case "idle": self.idleTimeoutSeconds = seconds
+            case "body": self.bodyTimeoutSeconds = seconds
+            case "header": self.headerTimeoutSeconds = seconds
+            default: self.bodyGraceSeconds = seconds
             }
         }
     }

@@ -40,6 +40,15 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var idleTimeoutSeconds: Double
     /// Seconds a client has to send a whole request body; slower gets `408`.
     public var bodyTimeoutSeconds: Double
+    /// Seconds a new connection has to send a complete request head before it is closed.
+    public var headerTimeoutSeconds: Double = 5
+    /// Bytes per second a request body must average after ``bodyGraceSeconds``; slower gets `408 body_too_slow`.
+    public var minimumBodyBytesPerSecond: Double = 1024
+    /// Seconds a request body may take before its rate is checked.
+    public var bodyGraceSeconds: Double = 2
+    /// The most HTTP connections open at once; more are closed as they arrive. Nil: the open-file limit less 128,
+    /// at most 4,096 (see ``FileDescriptorLimit/defaultConnectionLimit``).
+    public var maximumConnections: Int?
     /// PEM certificate chain and private key for TLS directly on the listener; nil serves plain HTTP.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?

@@ -3,6 +3,9 @@ public import Hummingbird
 
 /// Requires `Authorization: Bearer <token>` on `/v1/*` (ingest tokens) and on `/api/*` and `/metrics` (read tokens),
 /// when tokens are configured; health endpoints stay open. Refusals are `401` with a JSON error and `WWW-Authenticate`.
+///
+/// The path it sees is canonical (``CanonicalPathResponder`` rewrites it before routing), so `//v1/reports` or
+/// `/metrics/` cannot pass as something else.
 public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware {
     let ingest: AccessTokens
     let read: AccessTokens
@@ -17,10 +20,10 @@ public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let tokens: AccessTokens
-        let isIngest = path.hasPrefix("/v1/")
+        let isIngest = path == "/v1" || path.hasPrefix("/v1/")
         if isIngest {
             tokens = self.ingest
-        } else if path.hasPrefix("/api/") || path == "/metrics" {
+        } else if path == "/api" || path.hasPrefix("/api/") || path == "/metrics" {
             tokens = self.read
         } else {
             return try await next(request, context)

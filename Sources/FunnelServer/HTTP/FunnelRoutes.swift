@@ -1,6 +1,7 @@
 import FunnelCore
 import Foundation
 public import Hummingbird
+public import Logging
 import NIOCore
 import HTTPTypes
 import Synchronization
@@ -11,27 +12,41 @@ public struct FunnelRoutes: Sendable {
     let maximumBodyBytes: Int
     let alarms: AlarmService?
     let webhooks: WebhookSender?
-    let bodyTimeout: Duration
+    let pace: BodyPace
     let maximumConcurrentRequests: Int
+    let logger: Logger
+    private let storageLog = RateLimitedLog(interval: .seconds(10))
     private let inFlight: InFlightRequests
     private let scrapeBuffers = ScrapeBuffers()
     let statsd: StatsDListener?
     let sources: DLQSourceService?
+    let connections: ConnectionGate?
 
-    /// Routes for `intake`; `alarms`, `webhooks`, `statsd` and `sources`, when given, add their state to `/metrics`.
+    /// Routes for `intake`; `alarms`, `webhooks`, `statsd`, `sources` and `connections`, when given, add their state
+    /// to `/metrics`.
+    ///
+    /// A report body must arrive within `bodyTimeoutSeconds` and, after `bodyGraceSeconds`, at
+    /// `minimumBodyBytesPerSecond` on average.
     public init(
         intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil,
-        bodyTimeoutSeconds: Double = 30, maximumConcurrentRequests: Int = 64, statsd: StatsDListener? = nil, sources: DLQSourceService? = nil
+        bodyTimeoutSeconds: Double = 30, minimumBodyBytesPerSecond: Double = 1024, bodyGraceSeconds: Double = 2,
+        maximumConcurrentRequests: Int = 64, statsd: StatsDListener? = nil, sources: DLQSourceService? = nil,
+        connections: ConnectionGate? = nil, logger: Logger = Logger(label: "funnel")
     ) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
         self.alarms = alarms
         self.webhooks = webhooks
-        self.bodyTimeout = Duration.checkedSeconds(bodyTimeoutSeconds) ?? .seconds(30)
+        self.pace = BodyPace(
+            minimumBytesPerSecond: minimumBodyBytesPerSecond, grace: Duration.checkedSeconds(bodyGraceSeconds) ?? .seconds(2),
+            timeout: Duration.checkedSeconds(bodyTimeoutSeconds) ?? .seconds(30)
+        )
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.inFlight = InFlightRequests()
         self.statsd = statsd
         self.sources = sources
+        self.connections = connections
+        self.logger = logger
     }
 
     /// Adds every route to `router`.
@@ -50,6 +65,9 @@ public struct FunnelRoutes: Sendable {
     // MARK: Ingest
 
     func postReports(_ request: Request, context: some RequestContext) async throws -> Response {
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > self.maximumBodyBytes {
+            throw self.refusal(.tooLarge)
+        }
         guard self.inFlight.enter(limit: self.maximumConcurrentRequests) else {
             self.intake.countRejection(.overloaded)
             var error = APIError(
@@ -57,19 +75,15 @@ public struct FunnelRoutes: Sendable {
                 reason: ReportRejection.Reason.overloaded.rawValue
             )
             error.headers[.retryAfter] = "1"
+            error.headers[.connection] = "close"
             throw error
         }
         defer { self.inFlight.leave() }
         let buffer: ByteBuffer
         do {
             buffer = try await self.collectBody(request)
-        } catch is BodyTimeout {
-            self.intake.countRejection(.bodyTimeout)
-            throw APIError(.requestTimeout, "body: not received within \(self.bodyTimeout)", reason: ReportRejection.Reason.bodyTimeout.rawValue)
-        } catch is NIOTooManyBytesError {
-            let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
-            self.intake.countRejection(rejection.reason)
-            throw APIError(rejection)
+        } catch let refusal as BodyRefusal {
+            throw self.refusal(refusal)
         }
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         do {
@@ -79,27 +93,95 @@ public struct FunnelRoutes: Sendable {
             return try JSONResponse.make(["accepted": receipt.accepted], status: .accepted, headers: headers)
         } catch let rejection as ReportRejection {
             throw APIError(rejection)
+        } catch let failure as StorageError {
+            throw self.refusal(failure)
         }
     }
 
-    /// The request body, or ``BodyTimeout`` when the client takes longer than the body timeout to send it.
+    /// The answer to a body not read to its end, counted by reason; it closes the connection, since the rest of the
+    /// body is not wanted.
+    private func refusal(_ refusal: BodyRefusal) -> APIError {
+        var error: APIError
+        switch refusal {
+        case .tooLarge:
+            let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
+            self.intake.countRejection(rejection.reason)
+            error = APIError(rejection)
+        case .timedOut:
+            self.intake.countRejection(.bodyTimeout)
+            error = APIError(.requestTimeout, "body: not received within \(self.pace.timeout)", reason: ReportRejection.Reason.bodyTimeout.rawValue)
+        case .tooSlow:
+            self.intake.countRejection(.bodyTooSlow)
+            error = APIError(
+                .requestTimeout,
+                "body: arrived slower than \(Int64(rounding: self.pace.minimumBytesPerSecond) ?? 0) bytes per second (limits.min_body_bytes_per_second)",
+                reason: ReportRejection.Reason.bodyTooSlow.rawValue
+            )
+        }
+        error.headers[.connection] = "close"
+        return error
+    }
+
+    /// The answer to a failed database write: `507` when storage is full, `503` otherwise; logged at most every 10 s.
+    private func refusal(_ failure: StorageError) -> APIError {
+        self.storageLog.note { count in
+            self.logger.error("report requests refused: \(failure) (\(count) since the last line)", metadata: ["reason": "\(failure.reason.rawValue)"])
+        }
+        var error: APIError
+        switch failure.kind {
+        case .full:
+            error = APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "storage is full; the reports were not stored, retry later", reason: failure.reason.rawValue)
+        case .unavailable:
+            error = APIError(.serviceUnavailable, "storage is unavailable; the reports were not stored, retry later", reason: failure.reason.rawValue)
+        }
+        error.headers[.retryAfter] = "5"
+        return error
+    }
+
+    /// The request body, or a ``BodyRefusal`` when it is larger than the limit, takes longer than the body timeout,
+    /// or falls below the minimum rate after the grace.
     private func collectBody(_ request: Request) async throws -> ByteBuffer {
         let limit = self.maximumBodyBytes
-        let timeout = self.bodyTimeout
+        let pace = self.pace
+        let progress = BodyProgress()
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask {
-                var request = request
-                return try await request.collectBody(upTo: limit)
+                var collected = ByteBuffer()
+                for try await part in request.body {
+                    guard collected.readableBytes + part.readableBytes <= limit else { throw BodyRefusal.tooLarge }
+                    var part = part
+                    collected.writeBuffer(&part)
+                    progress.received.store(collected.readableBytes, ordering: .relaxed)
+                }
+                return collected
             }
             group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+                // Time counts in steps of at most two check intervals: when the process is too busy to run this
+                // check on time, it is likely too busy to run the reader too, and the client is not to blame.
+                var elapsed = Duration.zero
+                var last = ContinuousClock.now
+                var strikes = 0
+                while true {
+                    try await Task.sleep(for: Self.paceCheckInterval)
+                    let now = ContinuousClock.now
+                    elapsed += min(now - last, Self.paceCheckInterval * 2)
+                    last = now
+                    switch pace.verdict(received: progress.received.load(ordering: .relaxed), elapsed: elapsed) {
+                    case .keepReading: strikes = 0
+                    case .tooSlow:
+                        strikes += 1
+                        if strikes >= 3 { throw BodyRefusal.tooSlow }
+                    case .timedOut: throw BodyRefusal.timedOut
+                    }
+                }
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let buffer = first else { throw BodyTimeout() }
+            guard let first = try await group.next(), let buffer = first else { throw BodyRefusal.timedOut }
             return buffer
         }
     }
+
+    private static let paceCheckInterval: Duration = .milliseconds(100)
 
     // MARK: Read side
 
@@ -163,7 +245,7 @@ public struct FunnelRoutes: Sendable {
         var storage = self.scrapeBuffers.take()
         let count = FunnelExposition.render(
             into: &storage, ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
-            statsd: statsd, sources: sources
+            statsd: statsd, sources: sources, connections: self.connections?.counters
         )
         let scrape = RenderedScrape(storage: consume storage, count: count)
         let buffers = self.scrapeBuffers
@@ -201,4 +283,9 @@ public struct FunnelRoutes: Sendable {
     static func plain(_ text: String) -> Response {
         Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
+}
+
+/// How many bytes of a body have arrived, shared between the reader and the task that checks the pace.
+private final class BodyProgress: Sendable {
+    let received = Atomic<Int>(0)
 }

@@ -42,7 +42,8 @@ public final class ReportIntake: Sendable {
     /// The current time, Unix milliseconds, from the injected clock.
     public var nowMillis: Int64 { self.clock() }
 
-    /// Ingests one request body; throws ``ReportRejection`` for anything the sender must fix.
+    /// Ingests one request body; throws ``ReportRejection`` for anything the sender must fix and ``StorageError``
+    /// when the database cannot take the write.
     public func ingest(body: [UInt8], idempotencyKey: String?) async throws -> IngestReceipt {
         do {
             let reports = try self.parser.parse(body)
@@ -86,6 +87,10 @@ public final class ReportIntake: Sendable {
         } catch let rejection as ReportRejection {
             self.countRejection(rejection.reason)
             throw rejection
+        } catch {
+            let failure = StorageError(error, path: self.store.path)
+            self.countRejection(failure.reason)
+            throw failure
         }
     }
 

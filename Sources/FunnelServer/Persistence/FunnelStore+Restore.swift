@@ -26,7 +26,9 @@ extension FunnelStore {
             }
             let counts = try Row.fetchCursor(db, sql: "SELECT pipeline, stage, outcome, bucket_start, count FROM bucket_counts")
             while let row = try counts.next() {
-                guard let pipeline = row.text(0), let stage = row.text(1), let outcome = row.outcome(2), let start = row.integer(3) else {
+                guard let pipeline = row.text(0), let stage = row.text(1), let outcome = row.outcome(2), let start = row.integer(3),
+                    (0..<100_000_000_000).contains(start)
+                else {
                     repairs.append("bucket_counts \(row): not a (pipeline, stage, outcome, bucket) key; skipped")
                     continue
                 }
@@ -43,7 +45,7 @@ extension FunnelStore {
                 ledger.restorePruned(counts, pipeline: pipeline, stage: stage)
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, queue, depth, observed_ms FROM queue_depths") {
-                guard let pipeline = row.text(0), let queue = row.text(1), let observed = row.integer(3) else {
+                guard let pipeline = row.text(0), let queue = row.text(1), let observed = row.integer(3), (0..<100_000_000_000_000).contains(observed) else {
                     repairs.append("queue_depths \(row): not a (pipeline, queue, time) key; skipped")
                     continue
                 }

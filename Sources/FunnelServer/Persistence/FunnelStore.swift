@@ -9,27 +9,59 @@ public final class FunnelStore: Sendable {
     /// Path of the database file.
     public let path: String
     let database: any DatabaseWriter
+    /// The data directory's lock, held while the store is open; nil in memory.
+    private let lock: DataDirectoryLock?
     /// Whether counts, stages and depths are stored; with `.memory` only idempotency keys, alarms and the outbox
     /// are (in memory), since the ledger already holds the counts and a restart starts empty anyway.
     public let keepsCounts: Bool
 
     /// Opens (creating if needed) `funnel.sqlite` in `directory`; with `.memory` nothing touches the disk.
-    public init(directory: String, durability: Durability = .full) throws {
+    ///
+    /// The directory is locked for this process (`funnel.lock`); a directory another process holds, one that cannot
+    /// be created or written, and a file that is not a Funnel database throw ``StoreOpeningError`` naming the path.
+    public init(directory: String, durability: Durability = .full) throws(StoreOpeningError) {
         var configuration = Configuration()
         self.keepsCounts = durability != .memory
         if durability == .memory {
             self.path = ":memory:"
-            self.database = try DatabaseQueue(configuration: configuration)
+            self.lock = nil
+            do {
+                self.database = try DatabaseQueue(configuration: configuration)
+            } catch {
+                throw StoreOpeningError(path: ":memory:", problem: "cannot open an in-memory database: \(error)")
+            }
         } else {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            self.path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw StoreOpeningError(path: directory, problem: "cannot create the data directory: \(Self.reason(error))")
+            }
+            self.lock = try DataDirectoryLock(directory: directory)
+            let path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
+            self.path = path
             let synchronous = durability == .full ? "FULL" : "NORMAL"
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             }
-            self.database = try DatabasePool(path: self.path, configuration: configuration)
+            do {
+                self.database = try DatabasePool(path: path, configuration: configuration)
+            } catch {
+                throw StoreOpeningError(path: path, problem: "cannot open the database: \(Self.reason(error))")
+            }
         }
-        try Self.migrator.migrate(self.database)
+        do {
+            try Self.migrator.migrate(self.database)
+        } catch {
+            throw StoreOpeningError(path: self.path, problem: "cannot read or set up the database: \(Self.reason(error))")
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError { return error.message ?? "\(error.resultCode)" }
+        if let error = error as? CocoaError, let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return underlying.localizedDescription
+        }
+        return (error as NSError).localizedDescription
     }
 
     private static var migrator: DatabaseMigrator {

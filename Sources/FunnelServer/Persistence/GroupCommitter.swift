@@ -51,7 +51,8 @@ final class GroupCommitter: Sendable {
                 let outcomes = try await self.store.commit(group.map(\.commit))
                 for (waiting, outcome) in zip(group, outcomes) { waiting.continuation.resume(returning: outcome) }
             } catch {
-                for waiting in group { waiting.continuation.resume(throwing: error) }
+                let failure = StorageError(error, path: self.store.path)
+                for waiting in group { waiting.continuation.resume(throwing: failure) }
             }
         }
     }

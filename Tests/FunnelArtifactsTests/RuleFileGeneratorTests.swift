@@ -1,3 +1,4 @@
+import FunnelArtifacts
 import FunnelCore
 import Testing
 

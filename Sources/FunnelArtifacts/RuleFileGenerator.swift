@@ -1,3 +1,5 @@
+public import FunnelCore
+
 /// Writes a Prometheus rule file for Funnel: the recording rules, then alerting rules per declared pipeline.
 ///
 /// With no pipelines it writes the generic `Alerts/funnel-rules.yml` byte for byte: every alert matches every
@@ -141,7 +143,7 @@ public struct RuleFileGenerator: Sendable {
 }
 
 extension String {
-    /// Every occurrence of `target` replaced (FunnelCore does not import Foundation).
+    /// Every occurrence of `target` replaced (without Foundation).
     func replacingAll(_ target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var result = ""

@@ -1,3 +1,5 @@
+public import FunnelCore
+
 /// Writes the Grafana dashboard for Funnel, specialised to the declared pipelines.
 ///
 /// With no pipelines it writes the generic `Dashboards/funnel-overview.json` byte for byte. With pipelines, the
@@ -11,9 +13,15 @@ public struct DashboardGenerator: Sendable {
         self.pipelines = pipelines
     }
 
+    /// The generic dashboard, `Dashboards/funnel-overview.json` byte for byte, embedded from
+    /// `Resources/funnel-overview.json` at build time (no bundle to find at run time). `DashboardGeneratorTests`
+    /// keeps the two files equal; edit the resource, then regenerate the file with
+    /// `funnel generate dashboard --output Dashboards/funnel-overview.json`.
+    static let genericDashboard = String(decoding: PackageResources.funnel_overview_json, as: UTF8.self)
+
     /// The dashboard's JSON text.
     public func render() -> String {
-        var text = Self.genericDashboard + "\n"
+        var text = Self.genericDashboard
         guard !self.pipelines.isEmpty else { return text }
         let names = self.pipelines.map(\.name)
         let regex = "/^(" + RuleFileGenerator.alternatives(names) + ")$/"

@@ -1,3 +1,5 @@
+import FunnelCore
+
 // MARK: Alert templates
 //
 // Each template is the checked-in alert with its selectors and thresholds filled in from a scope; with an empty

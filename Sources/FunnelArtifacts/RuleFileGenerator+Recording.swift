@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// The checked-in header and recording rules of `Alerts/funnel-rules.yml`: pipeline-agnostic, so every generated
 /// rule file starts with them unchanged.
 extension RuleFileGenerator {

@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// Alerts on Funnel itself (ingest rejections, down, not scraped, a DLQ source it cannot read): the same in every
 /// generated file.
 extension RuleFileGenerator {
