@@ -66,7 +66,7 @@ public final class FaultInjectingProxy: Sendable {
         }
     }
 
-    /// How many answers were swallowed so far.
+    /// How many connections had their answer swallowed so far (counted when such a connection ends).
     public var droppedAnswers: Int { self.state.withLock { $0.droppedAnswers } }
 
     /// Closes the proxy and every connection through it.
@@ -114,6 +114,8 @@ public final class FaultInjectingProxy: Sendable {
         }
         self.state.withLock { $0.open[ObjectIdentifier(upstream.channel)] = upstream.channel }
         defer { self.state.withLock { _ = $0.open.removeValue(forKey: ObjectIdentifier(upstream.channel)) } }
+        // Counted per connection whose answer was withheld, whether it came before or after the client gave up.
+        defer { if drop { self.state.withLock { $0.droppedAnswers += 1 } } }
         try? await client.executeThenClose { clientInbound, clientOutbound in
             try await upstream.executeThenClose { upstreamInbound, upstreamOutbound in
                 await withTaskGroup(of: Void.self) { group in
@@ -125,10 +127,7 @@ public final class FaultInjectingProxy: Sendable {
                     group.addTask {
                         do {
                             for try await bytes in upstreamInbound {
-                                if drop {
-                                    self.state.withLock { $0.droppedAnswers += 1 }
-                                    return
-                                }
+                                if drop { return }
                                 try await clientOutbound.write(bytes)
                             }
                         } catch {}
