@@ -42,7 +42,7 @@ public func buildApplication(
         )
     let alarms = try AlarmService(
         rules: configuration.alarms, receivers: configuration.receivers, intake: intake, sources: sources,
-        interval: .milliseconds(Int64(configuration.alarmIntervalSeconds * 1000)), externalURL: configuration.resolvedExternalURL,
+        interval: Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? .seconds(1), externalURL: configuration.resolvedExternalURL,
         wakeup: alarmWakeup, sender: senderWakeup, logger: logger
     )
     let sender = WebhookSender(
@@ -69,7 +69,7 @@ public func buildApplication(
     ).register(on: router)
     let settle = SettleService(
         intake: intake,
-        interval: .milliseconds(Int64(configuration.settleIntervalSeconds * 1000)),
+        interval: Duration.checkedSeconds(configuration.settleIntervalSeconds) ?? .seconds(1),
         logger: logger
     )
     let headerTimeout = TimeAmount.milliseconds(Int64(millisecondsFromSeconds: configuration.headerTimeoutSeconds) ?? 5000)

@@ -163,7 +163,7 @@ public struct AlarmEvaluator: Sendable {
             let target = source ?? queue.map { "\(pipeline)/\($0)" } ?? "of pipeline \(pipeline)"
             return "\(rule.name): DLQ source \(target) is \(value.map(rule.kind.describe) ?? "not polled yet")\(held)"
         case .stalled(_, let stage, _):
-            let silence = value.map { DurationText.format(seconds: Int64($0)) } ?? "no data"
+            let silence = value.map { DurationText.format(seconds: Int64(rounding: max(0, $0), .down) ?? .max) } ?? "no data"
             return "\(rule.name): \(stage) received nothing for \(silence) while the stage before it kept passing events on\(held)"
         }
         return "\(rule.name): \(what) (threshold \(threshold)\(held))"

@@ -66,7 +66,7 @@ public enum AlarmKind: Sendable, Hashable {
         case .dlqGrowth: AlarmText.number(value) + "/min"
         case .silentLoss, .transitLoss, .deliveryRatio: AlarmText.percent(value)
         case .latency: AlarmText.number(value) + " ms"
-        case .stalled: DurationText.format(seconds: Int64(value)) + " without events"
+        case .stalled: DurationText.format(seconds: Int64(rounding: max(0, value), .down) ?? .max) + " without events"
         case .dlqSourceDown: value > 0 ? "down" : "up"
         }
     }

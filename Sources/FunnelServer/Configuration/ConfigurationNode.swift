@@ -55,11 +55,18 @@ struct ConfigurationNode {
         return text
     }
 
-    func integer(minimum: Int = 0) throws(ConfigurationError) -> Int {
+    /// The largest whole number any key takes, so sizes and counts stay far from overflow wherever they are used.
+    static let maximumInteger = Int(Int32.max)
+    /// The longest duration any key takes, 100 years: in milliseconds or nanoseconds it still fits in Int64.
+    static let maximumDurationSeconds: Double = 36_525 * 86_400
+
+    /// A whole number in decimal (underscores allowed) from `minimum` to `maximum`.
+    func integer(minimum: Int = 0, maximum: Int = Self.maximumInteger) throws(ConfigurationError) -> Int {
         guard let scalar = self.node.scalar, let value = Int(scalar.string.replacingUnderscores()) else {
             throw self.error("expected a whole number, got \(String(reflecting: self.node.scalar?.string ?? "a \(self.kind)"))")
         }
         guard value >= minimum else { throw self.error("must be at least \(minimum), got \(value)") }
+        guard value <= maximum else { throw self.error("must be at most \(maximum), got \(value)") }
         return value
     }
 
@@ -92,21 +99,33 @@ struct ConfigurationNode {
         return result
     }
 
-    /// A duration such as `30s`, `5m`, `1h`, in seconds.
+    /// A duration such as `30s`, `5m`, `1h`, in seconds, from `minimumSeconds` to ``maximumDurationSeconds``.
+    ///
+    /// Every accepted duration converts to whole milliseconds with ``Duration/checkedSeconds(_:)``.
     func duration(minimumSeconds: Double = 0) throws(ConfigurationError) -> Double {
         guard let scalar = self.node.scalar, let seconds = DurationText.seconds(scalar.string) else {
             throw self.error("expected a duration like 30s, 5m or 72h, got \(String(reflecting: self.node.scalar?.string ?? "a \(self.kind)"))")
         }
         guard seconds >= minimumSeconds else {
-            throw self.error("must be at least \(DurationText.format(seconds: Int64(minimumSeconds.rounded(.up)))), got \(scalar.string)")
+            let minimum = minimumSeconds < 1 ? "\(Int64(rounding: minimumSeconds * 1000) ?? 0)ms" : DurationText.format(seconds: Int64(rounding: minimumSeconds, .up) ?? 0)
+            throw self.error("must be at least \(minimum), got \(Self.shown(scalar.string))")
+        }
+        guard seconds.isFinite, seconds <= Self.maximumDurationSeconds else {
+            throw self.error("must be at most 100 years (36525d), got \(Self.shown(scalar.string))")
         }
         return seconds
     }
 
+    /// A duration of whole seconds; see ``duration(minimumSeconds:)``.
     func wholeSeconds(minimumSeconds: Double = 0) throws(ConfigurationError) -> Int64 {
         let seconds = try self.duration(minimumSeconds: minimumSeconds)
-        guard seconds == seconds.rounded() else { throw self.error("must be a whole number of seconds, got \(try self.string())") }
-        return Int64(seconds)
+        guard let whole = Int64(exactly: seconds) else { throw self.error("must be a whole number of seconds, got \(try self.string())") }
+        return whole
+    }
+
+    /// A scalar as an error message shows it: quoted, and cut when long.
+    private static func shown(_ text: String) -> String {
+        String(reflecting: text.count > 64 ? String(text.prefix(64)) + "..." : text)
     }
 
     var kind: String {

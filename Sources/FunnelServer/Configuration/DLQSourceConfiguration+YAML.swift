@@ -72,7 +72,7 @@ extension DLQSourceConfiguration {
         if let node = values["timeout"] {
             let seconds = try node.duration(minimumSeconds: 0.05)
             guard seconds <= interval else {
-                throw node.error("must be at most interval (\(DurationText.format(seconds: Int64(interval.rounded(.up))))), got \(try node.string()); a poll that runs past the next tick would pile up")
+                throw node.error("must be at most interval (\(DurationText.format(seconds: Int64(rounding: interval, .up) ?? 0))), got \(try node.string()); a poll that runs past the next tick would pile up")
             }
             timeout = seconds
         }
@@ -160,6 +160,9 @@ extension DLQSourceConfiguration {
         guard !settings.query.contains(";") else { throw queryNode.error("must be a single statement (no ;)") }
         if let node = values["statement_timeout"] {
             settings.statementTimeoutSeconds = try node.duration(minimumSeconds: 0.001)
+            guard settings.statementTimeoutSeconds <= Double(Int32.max) / 1000 else {
+                throw node.error("must be at most 596h31m23s (PostgreSQL's statement_timeout limit), got \(String(reflecting: try node.string()))")
+            }
         }
         return settings
     }

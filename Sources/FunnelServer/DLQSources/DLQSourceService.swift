@@ -66,7 +66,7 @@ public final class DLQSourceService: Service, Sendable {
 
     private func poll(_ source: DLQSourceConfiguration) async {
         await self.pollOnce(source)
-        let interval = Duration.milliseconds(Int64(source.intervalSeconds * 1000))
+        let interval = Duration.checkedSeconds(source.intervalSeconds) ?? .seconds(10)
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
             await self.pollOnce(source)
         }
@@ -114,8 +114,8 @@ public final class DLQSourceService: Service, Sendable {
 
     /// `200ms`, `5s`, `1.5s`.
     static func shown(seconds: Double) -> String {
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
-        return seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+        if seconds < 1 { return "\(Int64(rounding: seconds * 1000) ?? 0)ms" }
+        return seconds == seconds.rounded() ? "\(Int64(rounding: seconds) ?? 0)s" : "\(seconds)s"
     }
 
     private func failed(_ source: DLQSourceConfiguration, _ result: DLQPollResult, _ message: String, now: Int64) {

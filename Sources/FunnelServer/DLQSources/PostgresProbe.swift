@@ -23,7 +23,7 @@ public struct PostgresProbe: DLQProbe {
             host: self.settings.host, port: self.settings.port, username: self.settings.user, password: self.settings.password,
             database: self.settings.database, tls: .disable
         )
-        configuration.options.connectTimeout = .milliseconds(Int64(max(0.05, timeoutSeconds) * 1000))
+        configuration.options.connectTimeout = .milliseconds(Int64(millisecondsFromSeconds: max(0.05, timeoutSeconds)) ?? 5000)
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: self.logger)
@@ -49,7 +49,7 @@ public struct PostgresProbe: DLQProbe {
     }
 
     private func count(on connection: PostgresConnection) async throws -> UInt64 {
-        let milliseconds = max(1, Int64((self.settings.statementTimeoutSeconds * 1000).rounded(.up)))
+        let milliseconds = max(1, Int64(rounding: self.settings.statementTimeoutSeconds * 1000, .up) ?? Int64(Int32.max))
         do {
             try await connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = \(milliseconds)"), logger: self.logger)
             try await connection.query(PostgresQuery(unsafeSQL: "SET default_transaction_read_only = on"), logger: self.logger)

@@ -20,7 +20,7 @@ public struct RedisProbe: DLQProbe {
         let connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>
         do {
             (channel, connection) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.milliseconds(Int64(max(0.05, timeoutSeconds) * 1000)))
+                .connectTimeout(.milliseconds(Int64(millisecondsFromSeconds: max(0.05, timeoutSeconds)) ?? 5000))
                 .connect(host: self.settings.host, port: self.settings.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         (channel, try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel))

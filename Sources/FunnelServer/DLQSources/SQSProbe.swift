@@ -56,7 +56,7 @@ public struct SQSProbe: DLQProbe {
         let response: HTTPClientResponse
         let reply: ByteBuffer
         do {
-            response = try await self.client.execute(request, timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+            response = try await self.client.execute(request, timeout: .milliseconds(Int64(millisecondsFromSeconds: timeoutSeconds) ?? 5000))
             reply = try await response.body.collect(upTo: 1 << 20)
         } catch {
             throw DLQSourceError("GetQueueAttributes to \(self.settings.endpoint) failed: \(Self.describe(error))", timedOut: Self.isTimeout(error))

@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// Runs an operation with a hard time limit that holds even when the operation ignores cancellation.
 ///
 /// The operation runs in its own task; whichever comes first, its result or the limit, is returned, and the
@@ -16,7 +18,7 @@ public enum TimeLimit {
             }
         }
         let timer = Task {
-            try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+            try? await Task.sleep(for: Duration.checkedSeconds(seconds) ?? .zero)
             sink.yield(.timedOut)
         }
         var iterator = outcomes.makeAsyncIterator()

@@ -273,12 +273,11 @@ public struct FunnelRoutes: Sendable {
 
     static func time(_ value: Substring?, name: String) throws -> Int64? {
         guard let value else { return nil }
-        if let millis = EventTimestamp.parseRFC3339(value) { return millis }
-        if let seconds = Double(value), seconds.isFinite, seconds >= 0 { return Int64(seconds * 1000) }
-        throw APIError(
-            .badRequest, "\(name): must be an RFC 3339 timestamp or Unix seconds, got \(String(reflecting: String(value)))",
-            reason: "invalid_parameter", field: name
-        )
+        do {
+            return try TimeParameter.millis(value, name: name)
+        } catch {
+            throw APIError(.badRequest, error.description, reason: "invalid_parameter", field: name)
+        }
     }
 
     static func plain(_ text: String) -> Response {

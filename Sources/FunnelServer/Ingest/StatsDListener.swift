@@ -79,7 +79,7 @@ public final class StatsDListener: Service, Sendable {
             group.addTask {
                 // Flushes every interval, or at once when the readers say enough lines wait; the readers go on
                 // reading meanwhile, so the socket is drained while the database writes.
-                let interval = Duration.milliseconds(Int64(self.configuration.flushIntervalSeconds * 1000))
+                let interval = Duration.checkedSeconds(self.configuration.flushIntervalSeconds) ?? .milliseconds(100)
                 while !Task.isCancelled {
                     await self.flushDue.wait(upTo: interval)
                     await self.flush()

@@ -1,0 +1,42 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// libFuzzer targets, one per parser that takes outside bytes; `Fuzz/run` builds them with `-sanitize=fuzzer`.
+///
+/// A package of its own, so the main build and its tests never see the sanitizer flags.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "funnel-fuzz",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "FuzzReportBody", targets: ["FuzzReportBody"]),
+        .executable(name: "FuzzStatsDLine", targets: ["FuzzStatsDLine"]),
+        .executable(name: "FuzzQueryTime", targets: ["FuzzQueryTime"]),
+        .executable(name: "FuzzRESP", targets: ["FuzzRESP"]),
+        .executable(name: "FuzzConfiguration", targets: ["FuzzConfiguration"]),
+    ],
+    dependencies: [
+        .package(name: "funnel", path: ".."),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "CLibFuzzer"),
+        .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzReportBody", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzStatsDLine", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzQueryTime", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzRESP", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        // The configuration loader's own files, linked in from Sources/FunnelServer (see the target's folder), so the
+        // fuzz build compiles FunnelCore and Yams only, not FunnelServer's whole network stack.
+        .executableTarget(
+            name: "FuzzConfiguration",
+            dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel"), .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

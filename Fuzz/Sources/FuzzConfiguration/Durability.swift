@@ -1,0 +1,1 @@
+../../../Sources/FunnelServer/Persistence/Durability.swift

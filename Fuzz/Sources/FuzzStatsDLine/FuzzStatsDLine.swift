@@ -1,0 +1,60 @@
+import FunnelCore
+import FuzzDriver
+
+/// Reads fuzzed bytes as one StatsD datagram, line by line with ``StatsDLineParser`` and whole with ``StatsDAccumulator``.
+///
+/// Traps when the two disagree: on which lines they refuse and why, on how many lines of each type they take, or
+/// on how many events the counters add up to.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    let parser = StatsDLineParser(mappings: mappings)
+
+    var refusals: [StatsDLineRejection.Reason] = []
+    var eventLines: UInt64 = 0
+    var events: UInt64 = 0
+    var latencyLines: UInt64 = 0
+    var depthLines: UInt64 = 0
+    parser.forEachLine(in: bytes) { _, parsed in
+        switch parsed {
+        case .failure(let rejection):
+            precondition(!rejection.description.isEmpty, "a rejection without a message")
+            refusals.append(rejection.reason)
+        case .success(.events(let report)):
+            precondition(report.count <= ReportBodyParser.maximumCount, "a line counts \(report.count) events, over the maximum")
+            eventLines += 1
+            events += report.count
+        case .success(.latency(let observation)):
+            precondition(observation.millis.isFinite && observation.millis >= 0, "a latency of \(observation.millis) ms")
+            precondition(observation.weight >= 1, "a latency sample that stands for no event")
+            latencyLines += 1
+        case .success(.dlqDepth):
+            depthLines += 1
+        }
+    }
+
+    var accumulator = StatsDAccumulator(parser: parser, seed: 1)
+    var accumulatorRefusals: [StatsDLineRejection.Reason] = []
+    accumulator.add(bytes) { _, rejection in accumulatorRefusals.append(rejection.reason) }
+    let batch = accumulator.drain()
+
+    precondition(refusals == accumulatorRefusals, "refused \(refusals) line by line but \(accumulatorRefusals) in the accumulator")
+    precondition(batch.reportLines.reduce(batch.zeroCountLines, +) == eventLines, "counter lines differ")
+    precondition(batch.latencyLines.reduce(0, +) == latencyLines, "timer lines differ")
+    precondition(batch.depthLines.reduce(0, +) == depthLines, "gauge lines differ")
+    precondition(batch.body.stageReports.reduce(0) { $0 + $1.count } == events, "the counters add up to other totals")
+    precondition(accumulator.drain().isEmpty, "a second drain hands on lines again")
+    return 0
+}
+
+/// Rules of each kind, so mapped names are fuzzed too.
+private let mappings = [
+    StatsDMapping(match: "*.*.*", metricType: .counter, pipeline: "$1", stage: "$2", outcome: "$3"),
+    StatsDMapping(match: "*.*.latency", metricType: .timer, pipeline: "$1", stage: "$2"),
+    StatsDMapping(match: "*.dlq.*", metricType: .gauge, pipeline: "$1", queue: "${2}"),
+    StatsDMapping(match: "app.*", stage: "$1"),
+]
+
+@main enum FuzzStatsDLineMain {
+    static func main() { runFuzzer(fuzz) }
+}
