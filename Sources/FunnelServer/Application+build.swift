@@ -8,7 +8,7 @@ import NIOCore
 import NIOSSL
 
 /// Funnel's wall clock: Unix milliseconds.
-public let wallClockMillis: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+public let wallClockMillis: @Sendable () -> Int64 = { Int64(millisecondsFromSeconds: Date().timeIntervalSince1970) ?? 0 }
 
 /// Builds the whole server from a configuration: storage, restored ledger, routes and background services.
 ///

@@ -84,7 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = self.logLevel
         let dataDirectory = configuration.dataDirectory
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
-        let sources = configuration.dlqSources.map { "\($0.name) every \(DurationText.format(seconds: Int64($0.intervalSeconds.rounded(.up))))" }
+        let sources = configuration.dlqSources.map { "\($0.name) every \(DurationText.format(seconds: Int64(rounding: $0.intervalSeconds, .up) ?? .max))" }
         let app = try buildApplication(
             configuration: configuration,
             logger: logger,

@@ -51,7 +51,7 @@ public struct DemoRun: Sendable {
             throw DemoError("funnel demo: \(error); start the server first with `funnel serve`")
         }
         let clock = ContinuousClock()
-        let nowMillis = { Int64(Date().timeIntervalSince1970 * 1000) }
+        let nowMillis = wallClockMillis
 
         if self.historyMinutes > 0 {
             var history = DemoScenario(rate: self.rate, seed: self.seed &+ 1)
@@ -77,7 +77,7 @@ public struct DemoRun: Sendable {
         var route = GaugeRoute.reports
         var phase: DemoPhase?
         let start = clock.now
-        let steps = Int(self.durationSeconds.rounded(.up))
+        let steps = Int(rounding: self.durationSeconds, .up) ?? 0
         for second in 0..<steps {
             let step = scenario.step(atSecond: second, eventTimeMillis: nowMillis())
             if step.phase != phase {

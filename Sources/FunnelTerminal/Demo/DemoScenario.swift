@@ -97,7 +97,7 @@ public struct DemoScenario: Sendable {
             if deliverDead > 0 {
                 self.queueDepth += deliverDead
             } else if phase != .outage {
-                let drained = UInt64(self.rate * 2 * Double(seconds))
+                let drained = UInt64(rounding: self.rate * 2 * Double(seconds), .down) ?? 0
                 self.queueDepth -= min(self.queueDepth, drained)
             }
         }
@@ -109,7 +109,7 @@ public struct DemoScenario: Sendable {
     /// `value` give or take `spread` (a fraction), rounded.
     mutating func around(_ value: Double, spread: Double) -> UInt64 {
         guard value > 0 else { return 0 }
-        return UInt64(max(0, (value * (1 + Double.random(in: -spread...spread, using: &self.random))).rounded()))
+        return UInt64(rounding: max(0, value * (1 + Double.random(in: -spread...spread, using: &self.random)))) ?? 0
     }
 
     /// About `fraction` of `count`, rounded at random so small counts still lose now and then.

@@ -47,7 +47,7 @@ public enum TopScreen {
             if pending > 0 { right.append("\(pending) pending", [.reverse, .yellow, .bold]) }
             right.append(" ", .reverse)
         }
-        let refresh = snapshot.refreshSeconds == snapshot.refreshSeconds.rounded() ? "\(Int(snapshot.refreshSeconds))s" : NumberText.age(snapshot.refreshSeconds)
+        let refresh = Int(exactly: snapshot.refreshSeconds).map { "\($0)s" } ?? NumberText.age(snapshot.refreshSeconds)
         let details = [
             ["  \(snapshot.server)", "  window \(snapshot.window.rawValue)", "  refresh \(refresh)"],
             ["  window \(snapshot.window.rawValue)", "  refresh \(refresh)"],

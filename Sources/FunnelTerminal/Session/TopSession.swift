@@ -16,7 +16,7 @@ public struct TopSession: Sendable {
     public init(options: TopOptions, terminal: TerminalDevice = TerminalDevice()) {
         self.options = options
         // A refused connection only fails at the request's deadline (the client retries until then), so keep it short.
-        let timeoutMillis = Int64(1000 * max(2, min(5, options.refreshSeconds * 2)))
+        let timeoutMillis = Int64(millisecondsFromSeconds: max(2, min(5, options.refreshSeconds * 2))) ?? 5_000
         self.client = FunnelAPIClient(baseURL: options.server, token: options.token, timeout: .milliseconds(timeoutMillis))
         self.terminal = terminal
     }
@@ -94,7 +94,7 @@ public struct TopSession: Sendable {
         func draw() {
             let now = seconds()
             let snapshot = model.snapshot(
-                view: view, atSeconds: now, nowMillis: Int64(Date().timeIntervalSince1970 * 1000),
+                view: view, atSeconds: now, nowMillis: wallClockMillis(),
                 nextPollInSeconds: control.nextPollAtSeconds.map { max(0, $0 - now) }
             )
             let frame = TerminalDevice.frame(TopScreen.render(snapshot, size: size, color: self.options.color))
