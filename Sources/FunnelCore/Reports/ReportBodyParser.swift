@@ -208,7 +208,8 @@ private struct ReportFields {
     func readWholeNumber(
         _ field: ReportField, _ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner, in range: ClosedRange<UInt64>
     ) throws(ReportRejection) -> UInt64 {
-        let rule = "an integer from \(range.lowerBound) to \(range.upperBound)"
+        // Built only for a refusal: this runs for every count of every report.
+        var rule: String { "an integer from \(range.lowerBound) to \(range.upperBound)" }
         guard kind == .number else { throw self.rejection(.wrongType, field.name, "must be \(rule), got \(kind.rawValue)") }
         let number = try scanner.readNumber()
         guard let value = Self.integralValue(number) else {
