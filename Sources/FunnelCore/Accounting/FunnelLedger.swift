@@ -126,14 +126,14 @@ public struct FunnelLedger: Sendable {
                     addedStageTotal += 1
                 }
                 let key = StageKey(pipeline: report.pipeline, stage: report.stage)
-                var committed = self.reserved[key] ?? .zero
+                var committed = self.reserved.isEmpty ? .zero : self.reserved[key] ?? .zero
                 if let known, let position { committed += self.pipelines.values[known].total[position] }
                 slots.append(
                     AdmissionSlot(
                         pipeline: report.pipeline, stage: report.stage, settings: settings, isKnown: isKnown, committed: committed, nowMillis: nowMillis
                     )
                 )
-                slotIndex[StageKey(pipeline: report.pipeline, stage: report.stage)] = slots.count - 1
+                slotIndex[key] = slots.count - 1
                 slot = slots.count - 1
             }
             last = slot!

@@ -65,7 +65,8 @@ public struct FunnelRoutes: Sendable {
     // MARK: Ingest
 
     func postReports(_ request: Request, context: some RequestContext) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > self.maximumBodyBytes {
+        let length = request.headers[.contentLength].flatMap { Int($0) }
+        if let length, length > self.maximumBodyBytes {
             throw self.refusal(.tooLarge)
         }
         guard self.inFlight.enter(limit: self.maximumConcurrentRequests) else {
@@ -81,7 +82,7 @@ public struct FunnelRoutes: Sendable {
         defer { self.inFlight.leave() }
         let buffer: ByteBuffer
         do {
-            buffer = try await self.collectBody(request)
+            buffer = try await self.collectBody(request, expectedBytes: length)
         } catch let refusal as BodyRefusal {
             throw self.refusal(refusal)
         }
@@ -140,13 +141,14 @@ public struct FunnelRoutes: Sendable {
 
     /// The request body, or a ``BodyRefusal`` when it is larger than the limit, takes longer than the body timeout,
     /// or falls below the minimum rate after the grace.
-    private func collectBody(_ request: Request) async throws -> ByteBuffer {
+    private func collectBody(_ request: Request, expectedBytes: Int?) async throws -> ByteBuffer {
         let limit = self.maximumBodyBytes
         let pace = self.pace
         let progress = BodyProgress()
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask {
-                var collected = ByteBuffer()
+                // Sized from Content-Length (already checked against the limit), so a large body is not regrown.
+                var collected = ByteBufferAllocator().buffer(capacity: max(0, expectedBytes ?? 0))
                 for try await part in request.body {
                     guard collected.readableBytes + part.readableBytes <= limit else { throw BodyRefusal.tooLarge }
                     var part = part

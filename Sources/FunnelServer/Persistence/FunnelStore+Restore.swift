@@ -33,7 +33,7 @@ extension FunnelStore {
                     continue
                 }
                 let key = BucketKey(pipeline: pipeline, stage: stage, outcome: outcome, bucketStart: start)
-                ledger.restoreCount(row.counter(4, "bucket_counts \(pipeline)/\(stage)/\(outcome.name)@\(start)", &repairs), at: key)
+                ledger.restoreCount(row.counter(4, "count", "bucket_counts \(pipeline)/\(stage)/\(outcome.name)@\(start)", &repairs), at: key)
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, outcome, count FROM pruned_counts") {
                 guard let pipeline = row.text(0), let stage = row.text(1), let outcome = row.outcome(2) else {
@@ -41,7 +41,7 @@ extension FunnelStore {
                     continue
                 }
                 var counts = StageCounts.zero
-                counts[outcome] = row.counter(3, "pruned_counts \(pipeline)/\(stage)/\(outcome.name)", &repairs)
+                counts[outcome] = row.counter(3, "count", "pruned_counts \(pipeline)/\(stage)/\(outcome.name)", &repairs)
                 ledger.restorePruned(counts, pipeline: pipeline, stage: stage)
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, queue, depth, observed_ms FROM queue_depths") {
@@ -49,7 +49,7 @@ extension FunnelStore {
                     repairs.append("queue_depths \(row): not a (pipeline, queue, time) key; skipped")
                     continue
                 }
-                let depth = row.counter(2, "queue_depths \(pipeline)/\(queue)", &repairs)
+                let depth = row.counter(2, "depth", "queue_depths \(pipeline)/\(queue)", &repairs)
                 ledger.restoreQueueDepth(QueueKey(pipeline: pipeline, queue: queue), depth: depth, observedMillis: observed)
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM late_events") {
@@ -57,7 +57,7 @@ extension FunnelStore {
                     repairs.append("late_events \(row): not a (pipeline, stage) key; skipped")
                     continue
                 }
-                ledger.restoreLateEvents(row.counter(2, "late_events \(pipeline)/\(stage)", &repairs), pipeline: pipeline, stage: stage)
+                ledger.restoreLateEvents(row.counter(2, "count", "late_events \(pipeline)/\(stage)", &repairs), pipeline: pipeline, stage: stage)
             }
         }
         ledger.settle(nowMillis: nowMillis)
@@ -84,8 +84,9 @@ extension Row {
     }
 
     /// Column `index` as a counter, repaired to the nearest valid count when it is not one (see ``StoredCounter``).
-    fileprivate func counter(_ index: Int, _ where: String, _ repairs: inout [String]) -> UInt64 {
-        let counter = StoredCounter(self[index], column: Array(self.columnNames)[index], row: `where`)
+    /// `where` names the row in a repair note; it is put in words only for a value that needs one.
+    fileprivate func counter(_ index: Int, _ column: String, _ where: @autoclosure () -> String, _ repairs: inout [String]) -> UInt64 {
+        let counter = StoredCounter(self[index], column: column, row: `where`())
         if let repair = counter.repair { repairs.append(repair) }
         return counter.value
     }
