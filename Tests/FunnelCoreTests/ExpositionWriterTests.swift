@@ -67,6 +67,27 @@ import Testing
             """)
     }
 
+    /// A line with three label parts has six bytes of punctuation; a line ending exactly at the end of the room
+    /// must fit (it wrote one byte past the buffer when five were counted).
+    @Test func linesWithThreeLabelPartsFitAtEveryOffsetOfTheRoom() {
+        for filler in 0..<96 {
+            var sets = ExpositionLabelSets()
+            sets.append(["pipeline": String(repeating: "p", count: filler)])
+            let extra = ExpositionLabels(["window": "5m"])
+            let quantile = ExpositionLabels(["quantile": "0.5"])
+            var writer = ExpositionWriter(format: .prometheusText, reservingCapacity: 256)
+            writer.family("q", .summary, help: "")
+            var expected = "# HELP q \n# TYPE q summary\n"
+            for line in 0..<24 {
+                let value = 0.25 + Double(line)
+                writer.summary(sets, 0, extra, quantiles: [(quantile, value)], sum: value, count: 1)
+                let labels = "pipeline=\"\(String(repeating: "p", count: filler))\",window=\"5m\""
+                expected += "q{\(labels),quantile=\"0.5\"} \(value)\nq_sum{\(labels)} \(value)\nq_count{\(labels)} 1\n"
+            }
+            #expect(String(decoding: writer.finish(), as: UTF8.self) == expected, "filler \(filler)")
+        }
+    }
+
     @Test func renderedLabelSetsMatchLabelStringsAndJoinWithExtraLabels() {
         let pairs: KeyValuePairs<String, String> = ["pipeline": "o", "stage": "x\"y\\z\nw"]
         #expect(String(decoding: ExpositionLabels(pairs).bytes, as: UTF8.self) == String(ExpositionWriter.labels(pairs).dropFirst().dropLast()))

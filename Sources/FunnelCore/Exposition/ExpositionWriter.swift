@@ -243,7 +243,7 @@ public struct ExpositionWriter: Sendable {
         _ value: SampleValue
     ) {
         let suffixCount = suffix?.utf8CodeUnitCount ?? 0
-        let room = self.sampleName.count + suffixCount + first.count + second.count + third.count + 5 + value.maximumByteCount
+        let room = self.sampleName.count + suffixCount + first.count + second.count + third.count + 6 + value.maximumByteCount
         if self.used + room > self.storage.count { self.grow(toFit: room) }
         let start = self.used
         self.used = self.sampleName.withUnsafeBufferPointer { name in
