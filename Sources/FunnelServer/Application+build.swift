@@ -98,7 +98,7 @@ public func buildApplication(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [settle, alarms, sender] + (statsd.map { [$0] } ?? []) + (sources.map { [$0] } ?? []),
+        services: [intake.committer, settle, alarms, sender] + (statsd.map { [$0] } ?? []) + (sources.map { [$0] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in
                 let host = address.ipAddress ?? configuration.listenHost

@@ -55,7 +55,6 @@ private func reports(_ stage: String, _ outcome: Outcome, each count: UInt64, ti
             #expect(error.problem.contains("9007199254740991"), "names the maximum: \(error)")
         }
         #expect(ledger.funnel(pipeline: "orders") == before, "nothing of the refused request was counted")
-        #expect(ledger.reserved.isEmpty)
     }
 
     /// Many reports in one request that only together pass the maximum.
@@ -68,20 +67,28 @@ private func reports(_ stage: String, _ outcome: Outcome, each count: UInt64, ti
         #expect(ledger.funnel(pipeline: "orders")?.stages.first?.received == StageCounts.maximum)
     }
 
-    /// Requests admitted at once (persisting in one group commit) cannot pass the maximum together: admission
-    /// reserves what each takes until it is applied or released.
+    /// Requests admitted at once (persisting in one group commit) cannot pass the maximum together: what each
+    /// admitted batch takes is held as pending until it is applied or released.
     @Test func concurrentlyAdmittedBatchesCannotPassTheMaximumTogether() throws {
         var ledger = FunnelLedger()
         try Self.fill(&ledger, "ingest", .received, leaving: 2 * largest)
-        let first = try ledger.admit(reports("ingest", .received, each: largest, times: 2), nowMillis: t0)
-        #expect(throws: ReportRejection.self, "the first batch's reservation counts") {
-            try ledger.admit(reports("ingest", .received, each: 1, times: 1), nowMillis: t0)
+        var pending = PendingAdmissions()
+        let first = try ledger.admit(
+            IngestEntries(stageReports: reports("ingest", .received, each: largest, times: 2)), policy: .allOrNothing, pending: pending, nowMillis: t0
+        ).batch
+        pending.hold(first)
+        #expect(throws: ReportRejection.self, "the first batch's hold counts") {
+            try ledger.admit(IngestEntries(stageReports: reports("ingest", .received, each: 1, times: 1)), policy: .allOrNothing, pending: pending, nowMillis: t0)
         }
-        ledger.release(first)
-        #expect(ledger.reserved.isEmpty)
-        let second = try ledger.admit(reports("ingest", .received, each: largest, times: 2), nowMillis: t0)
+        pending.release(first)
+        #expect(pending.isEmpty)
+        let second = try ledger.admit(
+            IngestEntries(stageReports: reports("ingest", .received, each: largest, times: 2)), policy: .allOrNothing, pending: pending, nowMillis: t0
+        ).batch
+        pending.hold(second)
         ledger.apply(second, nowMillis: t0)
-        #expect(ledger.reserved.isEmpty)
+        pending.release(second)
+        #expect(pending.isEmpty)
         #expect(ledger.funnel(pipeline: "orders")?.stages.first?.received == StageCounts.maximum)
     }
 
@@ -133,7 +140,7 @@ private func reports(_ stage: String, _ outcome: Outcome, each count: UInt64, ti
     /// through: refused, never a trap.
     @Test(arguments: [Int64.min, Int64.min + 1, -1, Int64.max, Int64.max - 999, 9_223_372_036_854_775])
     func madeUpTimesAreRefusedWithoutTrapping(millis: Int64) {
-        var ledger = FunnelLedger()
+        let ledger = FunnelLedger()
         #expect(throws: ReportRejection.self) {
             try ledger.admit([StageReport(pipeline: "orders", stage: "s", outcome: .received, count: 1, eventTimeMillis: millis)], nowMillis: t0)
         }
@@ -144,7 +151,7 @@ private func reports(_ stage: String, _ outcome: Outcome, each count: UInt64, ti
 
     @Test(arguments: [StageCounts.maximum + 1, UInt64(Int64.max), .max])
     func depthsPastTheCounterMaximumAreRefusedWhateverTheWayIn(depth: UInt64) {
-        var ledger = FunnelLedger()
+        let ledger = FunnelLedger()
         #expect(throws: ReportRejection(.numberOutOfRange, index: 0, field: "depth", "number out of range: must be an integer from 0 to 9007199254740991, got \(depth)")) {
             try ledger.admit(ReportBody(queueDepths: [QueueDepthReport(pipeline: "orders", queue: "q", depth: depth)]), nowMillis: t0)
         }

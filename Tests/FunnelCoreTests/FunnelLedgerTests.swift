@@ -125,7 +125,7 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
         let stage = try #require(ledger.funnel(pipeline: "orders")?.stages.first)
         #expect(stage.lost == 0)
         #expect(stage.lateEvents == 3)
-        #expect(ledger.pipelines["orders"]?.settled.first?.passed == 10)
+        #expect(ledger.pipeline(named: "orders")?.settled.first?.passed == 10)
     }
 
     @Test func outOfOrderReportsLandInTheirEventTimeBucket() throws {
@@ -139,7 +139,7 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
     }
 
     @Test func reportsWithoutEventTimeUseArrivalTime() throws {
-        var ledger = FunnelLedger()
+        let ledger = FunnelLedger()
         let batch = try ledger.admit([report("a", .received, 1, at: nil)], nowMillis: t0 + 90_000)
         #expect(batch.counts.keys.first?.bucketStart == (t0 + minute) / 1000)
     }
@@ -148,7 +148,7 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
         let policy = LedgerPolicy(pipelines: [PipelineDefinition(name: "orders", stages: ["ingest", "process"])])
         var ledger = FunnelLedger(policy: policy)
         try ingest(&ledger, [report("deliver", .received, 1), report("process", .received, 1), report("audit", .received, 1), report("x", .received, 1, pipeline: "billing")], now: t0)
-        #expect(ledger.pipelines["orders"]?.stages == ["ingest", "process", "deliver", "audit"])
+        #expect(ledger.pipeline(named: "orders")?.stages == ["ingest", "process", "deliver", "audit"])
         #expect(ledger.pipelineNames == ["orders", "billing"])
     }
 
@@ -162,7 +162,7 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
         #expect {
             try ledger.admit([report("a", .received, 1, pipeline: "p3")], nowMillis: t0)
         } throws: { ($0 as? ReportRejection)?.reason == .tooManyPipelines }
-        #expect(ledger.pipelines["orders"]?.stages == ["a", "b"])
+        #expect(ledger.pipeline(named: "orders")?.stages == ["a", "b"])
         #expect(ledger.pipelineNames == ["orders", "p2"])
         #expect(ledger.funnel(pipeline: "orders")?.stages.first?.received == 1)
     }
@@ -185,7 +185,7 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
     }
 
     @Test func eventTimesOutsideTheWindowAreRefused() throws {
-        var ledger = FunnelLedger(policy: LedgerPolicy(retentionSeconds: 3600, maximumFutureSeconds: 600))
+        let ledger = FunnelLedger(policy: LedgerPolicy(retentionSeconds: 3600, maximumFutureSeconds: 600))
         #expect {
             try ledger.admit([report("a", .received, 1, at: t0 + 11 * minute)], nowMillis: t0)
         } throws: { ($0 as? ReportRejection)?.reason == .eventTimeOutOfRange && ($0 as? ReportRejection)?.field == "event_time" }
@@ -202,7 +202,7 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
         let pruned = ledger.prune(nowMillis: t0 + 62 * minute)
         #expect(pruned.buckets.count == 1)
         #expect(pruned.counts[StageKey(pipeline: "orders", stage: "a")] == StageCounts(received: 10, passed: 9))
-        let pipeline = try #require(ledger.pipelines["orders"])
+        let pipeline = try #require(ledger.pipeline(named: "orders"))
         #expect(pipeline.buckets.count == 1)
         #expect(pipeline.total.first == StageCounts(received: 15, passed: 9))
         #expect(pipeline.settled.first?.received == 15)
@@ -227,7 +227,7 @@ private func ingest(_ ledger: inout FunnelLedger, _ reports: [StageReport], now:
         try ingest(&original, [report("a", .received, 10), report("a", .passed, 8), report("b", .received, 8, at: t0 + minute)], now: t0 + minute)
         var restored = FunnelLedger()
         for name in original.pipelineNames {
-            let pipeline = original.pipelines[name]!
+            let pipeline = original.pipeline(named: name)!
             for stage in pipeline.stages { restored.restoreStage(pipeline: name, stage: stage) }
             for (start, bucket) in pipeline.buckets {
                 for (index, counts) in bucket.stages.enumerated() {

@@ -4,17 +4,26 @@ import Testing
 /// 2026-11-26T10:15:00Z, the start of a one-minute bucket.
 private let t0: Int64 = 1_795_688_100_000
 
+/// Stage reports, latency observations (one entry each) and DLQ depths as one ingest.
+private func entries(reports: [StageReport], latencies: [LatencyObservation], depths: [QueueDepthReport] = []) -> IngestEntries {
+    IngestEntries(
+        stageReports: reports, latencies: latencies.map { StageLatency($0, bucketsSeconds: LatencyHistogram.defaultBounds) }, queueDepths: depths
+    )
+}
+
 @Suite struct StatsDAccountingTests {
     @Test func latencyObservationsRecordLatencyWithoutCounts() throws {
         var ledger = FunnelLedger()
         let batch = try ledger.admit(
-            ReportBody(stageReports: [StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 3, eventTimeMillis: t0)]),
-            latencies: [
-                LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: t0, millis: 10, weight: 4),
-                LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: t0 + 1000, millis: 30),
-            ],
-            nowMillis: t0
-        )
+            entries(
+                reports: [StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 3, eventTimeMillis: t0)],
+                latencies: [
+                    LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: t0, millis: 10, weight: 4),
+                    LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: t0 + 1000, millis: 30),
+                ]
+            ),
+            policy: .allOrNothing, nowMillis: t0
+        ).batch
         #expect(batch.counts.count == 1, "the latencies count no events and write no counters")
         #expect(batch.lateEvents.isEmpty)
         #expect(batch.eventCount == 3)
@@ -30,17 +39,19 @@ private let t0: Int64 = 1_795_688_100_000
     }
 
     @Test func aRefusedEntryIsNamedReportsFirstThenLatenciesThenDepths() {
-        var ledger = FunnelLedger(policy: LedgerPolicy(maximumQueues: 1))
+        let ledger = FunnelLedger(policy: LedgerPolicy(maximumQueues: 1))
         let old = t0 - 100 * 3600 * 1000
         let report = StageReport(pipeline: "orders", stage: "ingest", outcome: .received)
         do {
             _ = try ledger.admit(
-                ReportBody(stageReports: [report]),
-                latencies: [
-                    LatencyObservation(pipeline: "orders", stage: "process", millis: 1),
-                    LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: old, millis: 1),
-                ],
-                nowMillis: t0
+                entries(
+                    reports: [report],
+                    latencies: [
+                        LatencyObservation(pipeline: "orders", stage: "process", millis: 1),
+                        LatencyObservation(pipeline: "orders", stage: "process", eventTimeMillis: old, millis: 1),
+                    ]
+                ),
+                policy: .allOrNothing, nowMillis: t0
             )
             Issue.record("a latency older than the retention was admitted")
         } catch {
@@ -49,12 +60,12 @@ private let t0: Int64 = 1_795_688_100_000
         }
         do {
             _ = try ledger.admit(
-                ReportBody(
-                    stageReports: [report],
-                    queueDepths: [QueueDepthReport(pipeline: "orders", queue: "a", depth: 1), QueueDepthReport(pipeline: "orders", queue: "b", depth: 1)]
+                entries(
+                    reports: [report],
+                    latencies: [LatencyObservation(pipeline: "orders", stage: "process", millis: 1)],
+                    depths: [QueueDepthReport(pipeline: "orders", queue: "a", depth: 1), QueueDepthReport(pipeline: "orders", queue: "b", depth: 1)]
                 ),
-                latencies: [LatencyObservation(pipeline: "orders", stage: "process", millis: 1)],
-                nowMillis: t0
+                policy: .allOrNothing, nowMillis: t0
             )
             Issue.record("a second queue was admitted beyond the limit of one")
         } catch {

@@ -23,7 +23,7 @@ import Testing
         let rejected = add("orders.ingest.received:1|c\norders.ingest.received:7|c\r\norders.ingest.received:2|c\norders.ingest.received:4|c|@0.5", to: &accumulator)
         #expect(rejected.isEmpty)
         let batch = accumulator.drain()
-        #expect(batch.body.stageReports == [
+        #expect(batch.entries.stageReports == [
             StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 10),
             StageReport(pipeline: "orders", stage: "ingest", outcome: .received, count: 8),
         ])
@@ -37,7 +37,7 @@ import Testing
         #expect(rejected.map(\.1) == [.badValue, .badValue])
         #expect(rejected.map(\.0) == ["orders.ingest.passed:-3|c", "orders.ingest.passed:x|c"])
         let batch = accumulator.drain()
-        #expect(batch.body.stageReports == [StageReport(pipeline: "orders", stage: "ingest", outcome: .passed, count: 7)])
+        #expect(batch.entries.stageReports == [StageReport(pipeline: "orders", stage: "ingest", outcome: .passed, count: 7)])
         #expect(batch.reportLines == [2])
     }
 
@@ -54,22 +54,22 @@ import Testing
         let lines = (1...100).map { "funnel.latency:\($0)|ms|#pipeline:orders,stage:process" } + ["funnel.latency:500|ms|@0.1|#pipeline:orders,stage:process"]
         #expect(add(lines.joined(separator: "\n"), to: &accumulator).isEmpty)
         let batch = accumulator.drain()
-        #expect(batch.stageLatencies.count == 2)
+        #expect(batch.entries.latencies.count == 2)
         #expect(batch.latencyLines == [100, 1])
-        let plain = try #require(batch.stageLatencies.first)
+        let plain = try #require(batch.entries.latencies.first)
         #expect(plain.pipeline == "orders" && plain.stage == "process")
         #expect(plain.observations.sketch.count == 100)
         #expect(plain.observations.histogram.count == 100)
         #expect(abs((plain.observations.sketch.quantile(0.5) ?? 0) / 50.5 - 1) < 0.02)
-        #expect(batch.stageLatencies[1].observations.sketch.count == 10)
-        #expect(batch.stageLatencies[1].observations.sketch.sum == 5000)
+        #expect(batch.entries.latencies[1].observations.sketch.count == 10)
+        #expect(batch.entries.latencies[1].observations.sketch.sum == 5000)
     }
 
     @Test func gaugesKeepTheLastDepthAndCountEveryLine() {
         var accumulator = StatsDAccumulator(parser: parser)
         #expect(add("funnel.dlq_depth:3|g|#pipeline:orders,queue:dlq\nfunnel.dlq_depth:9|g|#pipeline:orders,queue:dlq\nfunnel.dlq_depth:4|g|#pipeline:orders,queue:dlq", to: &accumulator).isEmpty)
         let batch = accumulator.drain()
-        #expect(batch.body.queueDepths == [QueueDepthReport(pipeline: "orders", queue: "dlq", depth: 4)])
+        #expect(batch.entries.queueDepths == [QueueDepthReport(pipeline: "orders", queue: "dlq", depth: 4)])
         #expect(batch.depthLines == [3])
         #expect(batch.weights == [3])
     }
@@ -78,7 +78,7 @@ import Testing
         var accumulator = StatsDAccumulator(parser: parser)
         #expect(add("orders.ingest.failed:0|c\norders.ingest.failed:0|c", to: &accumulator).isEmpty)
         let batch = accumulator.drain()
-        #expect(batch.body.stageReports.isEmpty)
+        #expect(batch.entries.stageReports.isEmpty)
         #expect(batch.zeroCountLines == 2)
         #expect(!batch.isEmpty)
     }
@@ -87,12 +87,12 @@ import Testing
         var accumulator = StatsDAccumulator(parser: parser)
         _ = add("orders.ingest.received:1|c\norders.ingest.passed:1|c", to: &accumulator)
         #expect(accumulator.waitingEntries == 2)
-        #expect(accumulator.drain().body.stageReports.count == 2)
+        #expect(accumulator.drain().entries.stageReports.count == 2)
         #expect(accumulator.waitingEntries == 0)
         #expect(accumulator.drain().isEmpty)
         #expect(accumulator.rememberedLines == 2)
         _ = add("orders.ingest.passed:6|c", to: &accumulator)
-        #expect(accumulator.drain().body.stageReports == [StageReport(pipeline: "orders", stage: "ingest", outcome: .passed, count: 6)])
+        #expect(accumulator.drain().entries.stageReports == [StageReport(pipeline: "orders", stage: "ingest", outcome: .passed, count: 6)])
     }
 
     @Test func linesPastTheTableAreKeptOneByOne() {
@@ -103,10 +103,10 @@ import Testing
         #expect(add("p\(total - 1).s.passed:1|c", to: &accumulator).isEmpty)
         #expect(accumulator.rememberedLines == StatsDAccumulator.capacity)
         let batch = accumulator.drain()
-        #expect(batch.body.stageReports.count == total + 1)
+        #expect(batch.entries.stageReports.count == total + 1)
         #expect(batch.lines == UInt64(total + 1))
-        #expect(batch.body.stageReports.reduce(0) { $0 + $1.count } == UInt64(total + 1))
-        #expect(Set(batch.body.stageReports.map(\.pipeline)).count == total)
+        #expect(batch.entries.stageReports.reduce(0) { $0 + $1.count } == UInt64(total + 1))
+        #expect(Set(batch.entries.stageReports.map(\.pipeline)).count == total)
     }
 
     @Test func aLineLongerThanTheLimitIsRefused() {
@@ -149,10 +149,10 @@ import Testing
         }
         let batch = accumulator.drain()
         var counts: [String: UInt64] = [:]
-        for report in batch.body.stageReports { counts[report.pipeline + "/" + report.stage + "/" + "\(report.outcome)", default: 0] += report.count }
+        for report in batch.entries.stageReports { counts[report.pipeline + "/" + report.stage + "/" + "\(report.outcome)", default: 0] += report.count }
         #expect(counts == expectedCounts.filter { $0.value > 0 })
-        #expect(batch.stageLatencies.reduce(0) { $0 + Int($1.observations.sketch.count) } == expectedSamples)
-        #expect(batch.body.queueDepths.map(\.depth) == [expectedDepth].compactMap { $0 })
+        #expect(batch.entries.latencies.reduce(0) { $0 + Int($1.observations.sketch.count) } == expectedSamples)
+        #expect(batch.entries.queueDepths.map(\.depth) == [expectedDepth].compactMap { $0 })
         #expect(rejectedCount == expectedRejected)
         #expect(batch.lines == UInt64(lines.count - expectedRejected))
     }

@@ -80,6 +80,6 @@ import Testing
         }
         #expect(refused == Array(repeating: .badSampleRate, count: Self.lineForms.count))
         let batch = accumulator.drain()
-        #expect(batch.body.stageReports.map(\.count) == [7])
+        #expect(batch.entries.stageReports.map(\.count) == [7])
     }
 }

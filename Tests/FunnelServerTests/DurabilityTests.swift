@@ -9,7 +9,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try FunnelStore(directory: directory.file("data"), durability: .memory)
-        var ledger = FunnelLedger()
+        let ledger = FunnelLedger()
         let batch = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 3)], nowMillis: 1_795_688_100_000)
         #expect(try await store.commit(batch, claim: nil, nowMillis: 1_795_688_100_000) == .committed)
         #expect(!FileManager.default.fileExists(atPath: directory.file("data")))
@@ -18,7 +18,7 @@ import Testing
     @Test func memoryModeKeepsIdempotencyKeysButLeavesCountsToTheLedger() async throws {
         let store = try FunnelStore(directory: "unused", durability: .memory)
         #expect(!store.keepsCounts)
-        var ledger = FunnelLedger()
+        let ledger = FunnelLedger()
         let now: Int64 = 1_795_688_100_000
         let batch = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 2)], nowMillis: now)
         let claim = Array("body".utf8).withUnsafeBytes { IdempotencyClaim(key: "k", body: $0) }
@@ -31,7 +31,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try FunnelStore(directory: directory.path, durability: .full)
-        var ledger = FunnelLedger()
+        let ledger = FunnelLedger()
         let now: Int64 = 1_795_688_100_000
         let first = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 2)], nowMillis: now)
         let second = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 5)], nowMillis: now)
@@ -41,9 +41,9 @@ import Testing
         #expect(try store.bucketRowCount() == 2)
         var restored = FunnelLedger()
         try store.restore(into: &restored, nowMillis: now)
-        #expect(restored.pipelines["p"]?.stages == ["s", "t"])
-        #expect(restored.pipelines["p"]?.total.map(\.received) == [7, 0])
-        #expect(restored.pipelines["p"]?.total.map(\.passed) == [0, 1])
+        #expect(restored.pipeline(named: "p")?.stages == ["s", "t"])
+        #expect(restored.pipeline(named: "p")?.total.map(\.received) == [7, 0])
+        #expect(restored.pipeline(named: "p")?.total.map(\.passed) == [0, 1])
     }
 
     @Test(arguments: [Durability.full, .normal])
@@ -51,7 +51,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try FunnelStore(directory: directory.path, durability: durability)
-        var ledger = FunnelLedger()
+        let ledger = FunnelLedger()
         let now: Int64 = 1_795_688_100_000
         let batch = try ledger.admit([StageReport(pipeline: "p", stage: "s", outcome: .received, count: 2)], nowMillis: now)
         let body: [UInt8] = Array("same".utf8)
@@ -66,7 +66,7 @@ import Testing
         #expect(outcomes == [.committed, .replayed(accepted: 1), .conflict, .committed])
         var restored = FunnelLedger()
         try store.restore(into: &restored, nowMillis: now)
-        #expect(restored.pipelines["p"]?.total.first?.received == 4)
+        #expect(restored.pipeline(named: "p")?.total.first?.received == 4)
     }
 
     @Test func durabilityIsConfigurable() throws {

@@ -159,11 +159,13 @@ import Testing
             clock.advance(byMillis: 1000)
             await alarms.evaluateOnce()
         }
-        try await depth("billing", 500)
         let flaps = 100
-        for _ in 0..<flaps {
-            try await depth("orders", 340)
-            try await depth("orders", 10)
+        try await withRunning(intake.committer) {
+            try await depth("billing", 500)
+            for _ in 0..<flaps {
+                try await depth("orders", 340)
+                try await depth("orders", 10)
+            }
         }
         let oncall = try await store.waitingDeliveries(receiver: "oncall")
         let chat = try await store.waitingDeliveries(receiver: "chat")

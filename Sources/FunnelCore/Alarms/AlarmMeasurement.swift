@@ -55,13 +55,13 @@ enum AlarmMeasurement {
     static func sample(of kind: AlarmKind, ledger: FunnelLedger) -> (primary: UInt64, secondary: UInt64)? {
         switch kind {
         case .dlqGrowth(let pipeline, let stage, _):
-            guard let ledger = ledger.pipelines[pipeline] else { return (0, 0) }
+            guard let ledger = ledger.pipeline(named: pipeline) else { return (0, 0) }
             if let stage {
                 return (ledger.position(of: stage).map { ledger.total[$0].deadLettered } ?? 0, 0)
             }
             return (ledger.total.lazy.map(\.deadLettered).saturatingSum(), 0)
         case .stalled(let pipeline, let stage, _):
-            guard let ledger = ledger.pipelines[pipeline], let index = ledger.position(of: stage) else { return (0, 0) }
+            guard let ledger = ledger.pipeline(named: pipeline), let index = ledger.position(of: stage) else { return (0, 0) }
             let upstream = index > 0 ? ledger.total[index - 1].passed : 0
             return (ledger.total[index].received, upstream)
         default:
@@ -71,7 +71,7 @@ enum AlarmMeasurement {
 
     /// The funnel of the last settled `windowSeconds` of event time.
     static func settledFunnel(_ ledger: FunnelLedger, _ pipeline: String, _ windowSeconds: Int64) -> PipelineFunnel? {
-        guard let boundary = ledger.pipelines[pipeline]?.settledBoundary, boundary != .min else { return nil }
+        guard let boundary = ledger.pipeline(named: pipeline)?.settledBoundary, boundary != .min else { return nil }
         return ledger.funnel(pipeline: pipeline, fromMillis: (boundary - windowSeconds) * 1000, toMillis: boundary * 1000)
     }
 

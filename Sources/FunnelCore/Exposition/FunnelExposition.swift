@@ -47,8 +47,7 @@ public enum FunnelExposition {
         var writer = ExpositionWriter(format: format, reusing: consume reused, reservingCapacity: 64 * 1024 + ledger.seriesCount * 1280)
         // One pass over the pipelines: label sets for each stage and hop, rendered into one buffer, and the
         // funnel's gauges in flat arrays; `stageBase[p] + s` is stage `s` of pipeline `p`, `hopBase[p] + h` its hop `h`.
-        var pipelines: [PipelineLedger] = []
-        pipelines.reserveCapacity(ledger.pipelineNames.count)
+        let pipelines = ledger.pipelines
         var stageSets = ExpositionLabelSets(reservingCapacity: ledger.seriesCount)
         var hopSets = ExpositionLabelSets(reservingCapacity: ledger.seriesCount, bytesPerSet: 56)
         var stageBase: [Int] = []
@@ -56,9 +55,8 @@ public enum FunnelExposition {
         var stageGauges = FunnelGauges(reservingCapacity: ledger.seriesCount)
         var hopGauges = FunnelGauges(reservingCapacity: ledger.seriesCount)
         var deliveryRatios: [Double?] = []
-        for name in ledger.pipelineNames {
-            guard let pipeline = ledger.pipelines[name], let funnel = ledger.funnel(pipeline: name, includeLatency: false) else { continue }
-            pipelines.append(pipeline)
+        for pipeline in pipelines {
+            guard let funnel = ledger.funnel(pipeline: pipeline.name, includeLatency: false) else { continue }
             deliveryRatios.append(funnel.totals.deliveryRatio)
             let pipelineLabel = ExpositionLabels(["pipeline": pipeline.name])
             stageBase.append(stageSets.count)
@@ -89,7 +87,7 @@ public enum FunnelExposition {
         if let connections { Self.connectionSamples(&writer, connections) }
 
         writer.family("funnel_pipelines", .gauge, help: "Pipelines tracked.")
-        writer.sample(UInt64(ledger.pipelineNames.count))
+        writer.sample(UInt64(ledger.pipelines.count))
         writer.family("funnel_series", .gauge, help: "(pipeline, stage) series tracked; reports beyond funnel_series_limit are refused.")
         writer.sample(UInt64(ledger.seriesCount))
         writer.family("funnel_series_limit", .gauge, help: "The most (pipeline, stage) series Funnel tracks (limits.max_series).")

@@ -3,13 +3,12 @@
 /// Lines that repeat one series are summed into one entry, so the weights say how many lines each entry stands
 /// for; a refused entry refuses all of its lines.
 public struct StatsDBatch: Sendable, Equatable {
-    public var body = ReportBody()
-    public var stageLatencies: [StageLatency] = []
-    /// Lines behind each of `body.stageReports`.
+    public var entries = IngestEntries()
+    /// Lines behind each of `entries.stageReports`.
     public var reportLines: [UInt64] = []
-    /// Lines behind each of `stageLatencies`.
+    /// Lines behind each of `entries.latencies`.
     public var latencyLines: [UInt64] = []
-    /// Lines behind each of `body.queueDepths`.
+    /// Lines behind each of `entries.queueDepths`.
     public var depthLines: [UInt64] = []
     /// Counter lines with the value 0: accepted, with nothing to count.
     public var zeroCountLines: UInt64 = 0
@@ -17,7 +16,7 @@ public struct StatsDBatch: Sendable, Equatable {
     public init() {}
 
     /// Entries for the ledger: stage reports, latencies and DLQ depths.
-    public var entryCount: Int { self.body.count + self.stageLatencies.count }
+    public var entryCount: Int { self.entries.count }
 
     /// Whether the batch carries no line at all.
     public var isEmpty: Bool { self.entryCount == 0 && self.zeroCountLines == 0 }
@@ -29,17 +28,17 @@ public struct StatsDBatch: Sendable, Equatable {
     public var lines: UInt64 { self.weights.reduce(self.zeroCountLines, &+) }
 
     mutating func append(_ report: StageReport, lines: UInt64) {
-        self.body.stageReports.append(report)
+        self.entries.stageReports.append(report)
         self.reportLines.append(lines)
     }
 
     mutating func append(_ latency: StageLatency, lines: UInt64) {
-        self.stageLatencies.append(latency)
+        self.entries.latencies.append(latency)
         self.latencyLines.append(lines)
     }
 
     mutating func append(_ depth: QueueDepthReport, lines: UInt64) {
-        self.body.queueDepths.append(depth)
+        self.entries.queueDepths.append(depth)
         self.depthLines.append(lines)
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// Polls every configured DLQ source on its own timer and feeds each depth into the same intake as a reported one.
 ///
 /// Each source has a task of its own; each poll runs under a hard ``TimeLimit``, so a source that hangs or fails
-/// never delays another source, ingest or the HTTP API. A depth goes through ``ReportIntake/ingest(_:latencies:)``:
+/// never delays another source, ingest or the HTTP API. A depth goes through ``ReportIntake/ingest(_:policy:claim:)``:
 /// persisted, shown in `/api/v1/dlq` and `/metrics`, and alarms are evaluated at once. Health (up, last error,
 /// polls by result) is kept per source for `/api/v1/dlq/sources`, `/metrics` and `dlq_source_down` alarms.
 public final class DLQSourceService: Service, Sendable {
@@ -83,8 +83,8 @@ public final class DLQSourceService: Service, Sendable {
         case .finished(.success(let reading)):
             do {
                 let report = QueueDepthReport(pipeline: source.pipeline, queue: source.queue, depth: reading.depth, timeMillis: now)
-                let tally = try await self.intake.ingest(ReportBody(queueDepths: [report]))
-                if let reason = tally.refused.keys.first {
+                let result = try await self.intake.ingest(IngestEntries(queueDepths: [report]), policy: .skipRefused)
+                if let reason = result.refused.first?.rejection.reason {
                     let hint = reason == .tooManyQueues ? "; raise limits.max_queues" : ""
                     self.failed(source, .error, "\(source.name): Funnel refused the depth \(reading.depth) (\(reason.rawValue))\(hint)", now: now)
                     return

@@ -189,11 +189,10 @@ public struct FunnelRoutes: Sendable {
 
     func pipelines() throws -> Response {
         let summaries = self.intake.withSettledLedger { ledger in
-            ledger.pipelineNames.map { name in
-                let pipeline = ledger.pipelines[name]!
-                return PipelineSummary(
-                    name: name, stages: pipeline.stages,
-                    declared: ledger.policy.pipelines.contains { $0.name == name },
+            ledger.pipelines.map { pipeline in
+                PipelineSummary(
+                    name: pipeline.name, stages: pipeline.stages,
+                    declared: ledger.policy.pipelines.contains { $0.name == pipeline.name },
                     bucketSeconds: pipeline.settings.bucketSeconds, settleAfterSeconds: pipeline.settings.settleAfterSeconds
                 )
             }

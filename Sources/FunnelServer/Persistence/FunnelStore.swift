@@ -158,13 +158,19 @@ public final class FunnelStore: Sendable {
 
     /// Writes what a batch stores: new pipelines and stages, count increments, late events and DLQ depths.
     private static func write(_ batch: ReportBatch, _ db: Database) throws {
-        for (name, position) in batch.newPipelines {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO pipelines (name, position) VALUES (?, ?)")
-                .execute(arguments: [name, position])
+        // Positions follow the order of writing, which is the order the ledger applies them in.
+        for name in batch.newPipelines {
+            try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO pipelines (name, position) SELECT ?, COALESCE(MAX(position) + 1, 0) FROM pipelines"
+            ).execute(arguments: [name])
         }
-        for (key, position) in batch.newStages {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO stages (pipeline, stage, position) VALUES (?, ?, ?)")
-                .execute(arguments: [key.pipeline, key.stage, position])
+        for key in batch.newStages {
+            try db.cachedStatement(
+                sql: """
+                    INSERT OR IGNORE INTO stages (pipeline, stage, position)
+                    SELECT ?, ?, COALESCE(MAX(position) + 1, 0) FROM stages WHERE pipeline = ?
+                    """
+            ).execute(arguments: [key.pipeline, key.stage, key.pipeline])
         }
         let upsertCount = try db.cachedStatement(
             sql: """

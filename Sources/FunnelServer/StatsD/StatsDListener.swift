@@ -10,7 +10,7 @@ import Synchronization
 ///
 /// Lines are parsed as they arrive and summed per distinct line in a ``StatsDAccumulator`` (counters add up,
 /// timers go into a sketch, gauges keep their last depth). Every `flushIntervalSeconds`, or as soon as
-/// `flushLines` entries wait, the sums are handed to ``ReportIntake/ingest(_:stageLatencies:weights:)``: admitted,
+/// `flushLines` entries wait, the sums are handed to ``ReportIntake/ingest(_:policy:claim:)``: admitted,
 /// written to SQLite and counted, exactly like an HTTP request. Datagrams are read by a ``UDPDatagramReader`` on a
 /// thread of its own, all that wait in one system call (`recvmmsg`). A bad line never stops the listener:
 /// it is counted under its reason and the first few per minute are logged. UDP has no backpressure, so under
@@ -242,12 +242,16 @@ public final class StatsDListener: Service, Sendable {
         self.resumeUDPReads()
         guard !batch.isEmpty else { return }
         do {
-            let admission = try await self.intake.ingest(batch.body, stageLatencies: batch.stageLatencies, weights: batch.weights)
+            let result = try await self.intake.ingest(batch.entries, policy: .skipRefused)
+            let weights = batch.weights
+            var refusedLines: UInt64 = 0
             self.tally.withLock { tally in
-                tally.acceptedLines &+= UInt64(admission.accepted) &+ batch.zeroCountLines
-                for (reason, count) in admission.refused {
-                    tally.reject(StatsDLineRejection.Reason(admission: reason), count: UInt64(count))
+                for refusal in result.refused where refusal.index < weights.count {
+                    let lines = weights[refusal.index]
+                    refusedLines &+= lines
+                    tally.reject(StatsDLineRejection.Reason(admission: refusal.rejection.reason), count: lines)
                 }
+                tally.acceptedLines &+= (batch.lines - refusedLines)
             }
         } catch {
             let lines = batch.lines - batch.zeroCountLines
@@ -265,17 +269,9 @@ public final class StatsDListener: Service, Sendable {
 }
 
 extension StatsDLineRejection.Reason {
-    /// The line result for an entry the ledger refused.
+    /// The line result for an entry the ledger refused: the admission's own reason, under the same name.
     init(admission reason: ReportRejection.Reason) {
-        switch reason {
-        case .tooManyPipelines: self = .tooManyPipelines
-        case .tooManyStages: self = .tooManyStages
-        case .tooManyQueues: self = .tooManyQueues
-        case .tooManySeries: self = .tooManySeries
-        case .countOverflow: self = .countOverflow
-        case .eventTimeOutOfRange: self = .eventTimeOutOfRange
-        default: self = .malformed
-        }
+        self = Self(rawValue: reason.rawValue) ?? .malformed
     }
 }
 

@@ -1,6 +1,6 @@
 public import FunnelCore
 
-/// One request's batch waiting to be written, with its idempotency key.
+/// One admitted batch waiting to be written, with its idempotency key.
 public struct PendingCommit: Sendable {
     public var batch: ReportBatch
     public var claim: IdempotencyClaim?

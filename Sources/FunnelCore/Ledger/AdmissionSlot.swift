@@ -8,7 +8,9 @@ struct AdmissionSlot {
     let settings: PipelineSettings
     /// Whether the ledger already tracks this stage.
     let isKnown: Bool
-    /// What the stage has counted over its life, plus what other admitted batches reserved: the base the
+    /// Whether the ledger already tracks this stage's pipeline.
+    let isPipelineKnown: Bool
+    /// What the stage has counted over its life, plus what pending batches hold: the base the
     /// counter maximum is checked against.
     let committed: StageCounts
     /// This request's counts over all its buckets, per outcome.
@@ -20,11 +22,14 @@ struct AdmissionSlot {
     var latency: LatencyObservations?
     var lateEvents: UInt64 = 0
 
-    init(pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, committed: StageCounts, nowMillis: Int64) {
+    init(
+        pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, isPipelineKnown: Bool, committed: StageCounts, nowMillis: Int64
+    ) {
         self.pipeline = pipeline
         self.stage = stage
         self.settings = settings
         self.isKnown = isKnown
+        self.isPipelineKnown = isPipelineKnown
         self.committed = committed
         self.settledBoundary = settings.settledBoundary(nowMillis: nowMillis)
     }
@@ -43,5 +48,12 @@ struct AdmissionSlot {
             self.latency!.record(report.latencyMillis, count: report.count, samples: report.latencySamplesMillis)
         }
         return true
+    }
+
+    /// Adds latency samples that count no events.
+    mutating func merge(_ observations: LatencyObservations, bounds: [Double]) {
+        guard !observations.sketch.isEmpty else { return }
+        if self.latency == nil { self.latency = LatencyObservations(bucketsSeconds: bounds) }
+        self.latency!.merge(observations)
     }
 }

@@ -11,16 +11,18 @@ public struct ReportBatch: Sendable, Equatable {
     public var endToEndLatencies: [String: LatencyObservations] = [:]
     /// Events that arrived for buckets already settled, per stage.
     public var lateEvents: [StageKey: UInt64] = [:]
-    /// Pipelines seen for the first time, with their 0-based position among all pipelines.
-    public var newPipelines: [String: Int] = [:]
-    /// Stages seen for the first time, with their 0-based position in the pipeline.
-    public var newStages: [StageKey: Int] = [:]
+    /// Pipelines the ledger does not know yet, in the order they are to be added.
+    public var newPipelines: [String] = []
+    /// Stages the ledger does not know yet, in the order they are to be added to their pipelines.
+    public var newStages: [StageKey] = []
+    /// Queues the ledger does not know yet.
+    public var newQueues: [QueueKey] = []
     /// The newest DLQ depth per queue in the request, with its observation time (Unix milliseconds).
     public var queueDepths: [QueueKey: QueueDepths.Observation] = [:]
     /// How many reports the request carried.
     public var reportCount: Int = 0
-    /// This batch's events per stage and outcome, over all its buckets: what admission reserved against the
-    /// counter maximum until the batch is applied or released.
+    /// This batch's events per stage and outcome, over all its buckets: what ``PendingAdmissions`` holds against
+    /// the counter maximum until the batch is applied or released.
     public var seriesTotals: [StageKey: StageCounts] = [:]
 
     public init() {}

@@ -1,0 +1,197 @@
+/// One admission's working state: the entries admitted so far, summed per stage, and what they would add.
+///
+/// Each `admit` either takes an entry whole or throws having changed nothing, so a refused entry leaves no trace
+/// (no stage registered for it, no count reserved).
+struct AdmissionState {
+    private let ledger: FunnelLedger
+    private let pending: PendingAdmissions
+    private let nowMillis: Int64
+    private let bounds: [Double]
+    private var slots: [AdmissionSlot] = []
+    private var slotIndex: [StageKey: Int] = [:]
+    private var last = -1
+    /// Pipelines new to both the ledger and `pending` that this admission adds, and the stages it adds per pipeline.
+    private var addedPipelines: Set<String> = []
+    private var addedStages: [String: Int] = [:]
+    private var addedStageTotal = 0
+    private var endToEnd: [String: LatencyObservations] = [:]
+    private var queueDepths: [QueueKey: QueueDepths.Observation] = [:]
+    private var newQueues: [QueueKey] = []
+    private var addedQueues = 0
+
+    init(ledger: FunnelLedger, pending: PendingAdmissions, nowMillis: Int64) {
+        self.ledger = ledger
+        self.pending = pending
+        self.nowMillis = nowMillis
+        self.bounds = ledger.policy.latencyBucketsSeconds
+    }
+
+    private var policy: LedgerPolicy { self.ledger.policy }
+
+    // MARK: Entries
+
+    mutating func admit(_ depth: QueueDepthReport, index: Int) throws(ReportRejection) {
+        guard depth.depth <= ReportBodyParser.maximumDepth else {
+            throw ReportRejection(
+                .numberOutOfRange, index: index, field: "depth",
+                "number out of range: must be an integer from 0 to \(ReportBodyParser.maximumDepth), got \(depth.depth)"
+            )
+        }
+        let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
+        let isNew = self.ledger.queues.queues[key] == nil && self.queueDepths[key] == nil
+        if isNew, !self.pending.contains(queue: key) {
+            guard self.ledger.queues.queues.count + self.pending.queueCount + self.addedQueues < self.policy.maximumQueues else {
+                throw ReportRejection(
+                    .tooManyQueues, index: index, field: "queue",
+                    "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(self.policy.maximumQueues) queues"
+                )
+            }
+        }
+        if let time = depth.timeMillis, time < 0 {
+            throw ReportRejection(.eventTimeOutOfRange, index: index, field: "time", "\(time) ms is before 1970; check the sender's clock")
+        }
+        if let time = depth.timeMillis, FunnelLedger.secondsAhead(time, of: self.nowMillis) > self.policy.maximumFutureSeconds {
+            throw ReportRejection(
+                .eventTimeOutOfRange, index: index, field: "time",
+                "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
+            )
+        }
+        if isNew {
+            self.newQueues.append(key)
+            if !self.pending.contains(queue: key) { self.addedQueues += 1 }
+        }
+        let observed = min(depth.timeMillis ?? self.nowMillis, self.nowMillis)
+        if let known = self.queueDepths[key], known.observedMillis > observed { return }
+        self.queueDepths[key] = QueueDepths.Observation(depth: depth.depth, observedMillis: observed)
+    }
+
+    mutating func admit(_ report: StageReport, index: Int) throws(ReportRejection) {
+        let found = self.slot(pipeline: report.pipeline, stage: report.stage)
+        let settings = found.map { self.slots[$0].settings } ?? self.ledger.settings(for: report.pipeline)
+        if let eventTime = report.eventTimeMillis {
+            try self.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: self.nowMillis)
+        }
+        if let found {
+            guard self.slots[found].add(report, nowMillis: self.nowMillis, latencyBounds: self.bounds) else { throw Self.overflow(report, self.slots[found], index) }
+            self.last = found
+        } else {
+            var slot = try self.newSlot(pipeline: report.pipeline, stage: report.stage, settings: settings, index: index)
+            guard slot.add(report, nowMillis: self.nowMillis, latencyBounds: self.bounds) else { throw Self.overflow(report, slot, index) }
+            self.keep(slot)
+        }
+        if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
+            self.endToEnd[report.pipeline, default: LatencyObservations(bucketsSeconds: self.bounds)]
+                .record(report.endToEndMillis, count: report.count, samples: report.endToEndSamplesMillis)
+        }
+    }
+
+    /// A latency entry registers its stage like a report and is refused like one, but counts no events.
+    mutating func admit(_ latency: StageLatency, index: Int) throws(ReportRejection) {
+        let found = self.slot(pipeline: latency.pipeline, stage: latency.stage)
+        let settings = found.map { self.slots[$0].settings } ?? self.ledger.settings(for: latency.pipeline)
+        if let eventTime = latency.eventTimeMillis {
+            try self.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: self.nowMillis)
+        }
+        if let found {
+            self.slots[found].merge(latency.observations, bounds: self.bounds)
+            self.last = found
+        } else {
+            var slot = try self.newSlot(pipeline: latency.pipeline, stage: latency.stage, settings: settings, index: index)
+            slot.merge(latency.observations, bounds: self.bounds)
+            self.keep(slot)
+        }
+    }
+
+    // MARK: Slots
+
+    private func slot(pipeline: String, stage: String) -> Int? {
+        if self.last >= 0, self.slots[self.last].stage == stage, self.slots[self.last].pipeline == pipeline { return self.last }
+        return self.slotIndex.isEmpty ? nil : self.slotIndex[StageKey(pipeline: pipeline, stage: stage)]
+    }
+
+    /// A slot for a stage this admission has not seen, after checking the limits a new pipeline or stage would pass.
+    private func newSlot(pipeline: String, stage: String, settings: PipelineSettings, index: Int) throws(ReportRejection) -> AdmissionSlot {
+        let key = StageKey(pipeline: pipeline, stage: stage)
+        let known = self.ledger.position(ofPipeline: pipeline)
+        if known == nil, !self.pending.contains(pipeline: pipeline), !self.addedPipelines.contains(pipeline) {
+            guard self.ledger.pipelines.count + self.pending.pipelineCount + self.addedPipelines.count < self.policy.maximumPipelines else {
+                throw ReportRejection(
+                    .tooManyPipelines, index: index, field: "pipeline",
+                    "would add pipeline \(String(reflecting: pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
+                )
+            }
+        }
+        let position = known.flatMap { self.ledger.pipelines[$0].position(of: stage) }
+        if position == nil, !self.pending.contains(stage: key) {
+            let existing = (known.map { self.ledger.pipelines[$0].stages.count } ?? 0) + self.pending.stageCount(in: pipeline)
+            guard existing + self.addedStages[pipeline, default: 0] < self.policy.maximumStagesPerPipeline else {
+                throw ReportRejection(
+                    .tooManyStages, index: index, field: "stage",
+                    "would add stage \(String(reflecting: stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: pipeline))"
+                )
+            }
+            guard self.ledger.seriesCount + self.pending.stageCount + self.addedStageTotal < self.policy.maximumSeries else {
+                throw ReportRejection(
+                    .tooManySeries, index: index, field: "stage",
+                    "would add series \(pipeline)/\(stage) beyond the limit of \(self.policy.maximumSeries) (pipeline, stage) series"
+                )
+            }
+        }
+        var committed = self.pending.reserved(key)
+        if let known, let position { committed += self.ledger.pipelines[known].total[position] }
+        return AdmissionSlot(
+            pipeline: pipeline, stage: stage, settings: settings, isKnown: position != nil, isPipelineKnown: known != nil,
+            committed: committed, nowMillis: self.nowMillis
+        )
+    }
+
+    /// Keeps a new slot that took its first entry, counting what it adds against the limits.
+    private mutating func keep(_ slot: AdmissionSlot) {
+        let key = StageKey(pipeline: slot.pipeline, stage: slot.stage)
+        if !slot.isPipelineKnown, !self.pending.contains(pipeline: slot.pipeline) { self.addedPipelines.insert(slot.pipeline) }
+        if !slot.isKnown, !self.pending.contains(stage: key) {
+            self.addedStages[slot.pipeline, default: 0] += 1
+            self.addedStageTotal += 1
+        }
+        self.slots.append(slot)
+        self.slotIndex[key] = self.slots.count - 1
+        self.last = self.slots.count - 1
+    }
+
+    private static func overflow(_ report: StageReport, _ slot: AdmissionSlot, _ index: Int) -> ReportRejection {
+        let counted = slot.committed[report.outcome].addingSaturated(slot.totals[report.outcome])
+        return ReportRejection(
+            .countOverflow, index: index, field: "count",
+            "would take series \(report.pipeline)/\(report.stage)/\(report.outcome.name) past the maximum of \(StageCounts.maximum) events (counted so far: \(counted)); nothing of this request was stored"
+        )
+    }
+
+    // MARK: Batch
+
+    /// The admitted entries as a batch; `reportCount` is what an idempotent replay answers as accepted.
+    func batch(reportCount: Int) -> ReportBatch {
+        var batch = ReportBatch()
+        batch.reportCount = reportCount
+        batch.queueDepths = self.queueDepths
+        batch.newQueues = self.newQueues
+        batch.counts.reserveCapacity(self.slots.reduce(0) { total, slot in
+            slot.counts.values.reduce(total) { total, counts in total + Outcome.allCases.count { counts[$0] != 0 } }
+        })
+        var newPipelines: Set<String> = []
+        for slot in self.slots {
+            if !slot.isPipelineKnown, newPipelines.insert(slot.pipeline).inserted { batch.newPipelines.append(slot.pipeline) }
+            let stageKey = StageKey(pipeline: slot.pipeline, stage: slot.stage)
+            if !slot.isKnown { batch.newStages.append(stageKey) }
+            for (start, counts) in slot.counts {
+                for outcome in Outcome.allCases where counts[outcome] != 0 {
+                    batch.counts[BucketKey(pipeline: slot.pipeline, stage: slot.stage, outcome: outcome, bucketStart: start)] = counts[outcome]
+                }
+            }
+            if !slot.totals.isZero { batch.seriesTotals[stageKey] = slot.totals }
+            if let latency = slot.latency { batch.stageLatencies[stageKey] = latency }
+            if slot.lateEvents > 0 { batch.lateEvents[stageKey] = slot.lateEvents }
+        }
+        batch.endToEndLatencies = self.endToEnd
+        return batch
+    }
+}

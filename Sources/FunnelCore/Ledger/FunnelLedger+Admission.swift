@@ -1,0 +1,79 @@
+extension FunnelLedger {
+    // MARK: Admission
+
+    /// Checks `entries` against the time window, the limits and the counter maximum and aggregates them into a
+    /// batch, without changing the ledger.
+    ///
+    /// `pending` holds what batches admitted earlier but not yet applied will add (see ``PendingAdmissions``);
+    /// the caller holds the returned batch there until it is applied or released. One pass: under
+    /// ``AdmissionPolicy/allOrNothing`` the first refused entry is thrown, under ``AdmissionPolicy/skipRefused``
+    /// each refused entry is left out, listed in ``Admission/refused``, and the rest admitted as if it had not come.
+    public func admit(
+        _ entries: IngestEntries, policy: AdmissionPolicy, pending: PendingAdmissions = PendingAdmissions(), nowMillis: Int64
+    ) throws(ReportRejection) -> Admission {
+        var state = AdmissionState(ledger: self, pending: pending, nowMillis: nowMillis)
+        var refused: [Admission.Refusal] = []
+        func refuse(_ rejection: ReportRejection) throws(ReportRejection) {
+            guard policy == .skipRefused else { throw rejection }
+            refused.append(Admission.Refusal(index: rejection.index ?? 0, rejection: rejection))
+        }
+        let depthsFrom = entries.stageReports.count + entries.latencies.count
+        for (offset, depth) in entries.queueDepths.enumerated() {
+            do throws(ReportRejection) {
+                try state.admit(depth, index: depthsFrom + offset)
+            } catch {
+                try refuse(error)
+            }
+        }
+        for (index, report) in entries.stageReports.enumerated() {
+            do throws(ReportRejection) {
+                try state.admit(report, index: index)
+            } catch {
+                try refuse(error)
+            }
+        }
+        for (offset, latency) in entries.latencies.enumerated() {
+            do throws(ReportRejection) {
+                try state.admit(latency, index: entries.stageReports.count + offset)
+            } catch {
+                try refuse(error)
+            }
+        }
+        refused.sort { $0.index < $1.index }
+        return Admission(batch: state.batch(reportCount: entries.stageReports.count + entries.queueDepths.count - refused.count), refused: refused)
+    }
+
+    /// Admits stage reports all or nothing against a ledger with nothing pending.
+    public func admit(_ reports: [StageReport], nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        try self.admit(IngestEntries(stageReports: reports), policy: .allOrNothing, nowMillis: nowMillis).batch
+    }
+
+    /// Admits a `POST /v1/reports` body all or nothing against a ledger with nothing pending.
+    public func admit(_ body: ReportBody, nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        try self.admit(IngestEntries(body), policy: .allOrNothing, nowMillis: nowMillis).batch
+    }
+
+    /// Refuses an event time too far in the future or older than the retention.
+    func checkEventTime(_ eventTime: Int64, index: Int, settings: PipelineSettings, nowMillis: Int64) throws(ReportRejection) {
+        let aheadSeconds = Self.secondsAhead(eventTime, of: nowMillis)
+        if aheadSeconds > self.policy.maximumFutureSeconds {
+            throw ReportRejection(
+                .eventTimeOutOfRange, index: index, field: "event_time",
+                "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
+            )
+        }
+        let start = settings.bucketStart(forMillis: eventTime)
+        if start + settings.bucketSeconds <= PipelineSettings.floorSeconds(nowMillis) - self.policy.retentionSeconds {
+            throw ReportRejection(
+                .eventTimeOutOfRange, index: index, field: "event_time",
+                "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
+            )
+        }
+    }
+
+    /// Whole seconds `millis` lies after `nowMillis` (negative before it), saturating for times a caller made up.
+    static func secondsAhead(_ millis: Int64, of nowMillis: Int64) -> Int64 {
+        let (difference, overflow) = millis.subtractingReportingOverflow(nowMillis)
+        return overflow ? (millis > nowMillis ? .max : .min) : difference / 1000
+    }
+}

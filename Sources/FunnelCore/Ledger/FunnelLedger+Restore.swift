@@ -1,0 +1,31 @@
+extension FunnelLedger {
+    // MARK: Restore
+
+    /// Restores a stage in its saved order (call in ascending position).
+    public mutating func restoreStage(pipeline: String, stage: String) {
+        _ = self.ensureStage(pipeline: pipeline, stage: stage)
+    }
+
+    /// Restores one saved bucket counter; settled totals follow on the next ``settle(nowMillis:)``.
+    public mutating func restoreCount(_ count: UInt64, at key: BucketKey) {
+        let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
+        self.pipelines[pipeline].add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
+    }
+
+    /// Restores a saved DLQ depth.
+    public mutating func restoreQueueDepth(_ key: QueueKey, depth: UInt64, observedMillis: Int64) {
+        self.queues.record(key, depth: depth, observedMillis: observedMillis)
+    }
+
+    /// Restores the counts of buckets that retention already dropped.
+    public mutating func restorePruned(_ counts: StageCounts, pipeline: String, stage: String) {
+        let (pipeline, stage) = self.ensureStage(pipeline: pipeline, stage: stage)
+        self.pipelines[pipeline].addPruned(counts, stage: stage)
+    }
+
+    /// Restores a stage's late-event counter.
+    public mutating func restoreLateEvents(_ count: UInt64, pipeline: String, stage: String) {
+        let (pipeline, stage) = self.ensureStage(pipeline: pipeline, stage: stage)
+        self.pipelines[pipeline].addLateEvents(count, stage: stage)
+    }
+}

@@ -1,0 +1,137 @@
+/// The aggregator's whole state: every pipeline's counts, with admission, settling, pruning and funnel queries.
+///
+/// A pure value: the clock is passed in as `nowMillis` (Unix milliseconds) and nothing here touches a file or
+/// socket. The server keeps one behind a lock and changes it in one way only: ``admit(_:policy:pending:nowMillis:)``
+/// checks and shapes an ingest without changing anything, the server persists the returned ``ReportBatch``, then
+/// ``apply(_:nowMillis:)`` counts it.
+public struct FunnelLedger: Sendable {
+    /// The most samples one ``LatencyObservation`` stands for: a timer sampled at `@0.0001` or below counts as 10,000.
+    public static let maximumLatencyWeight: UInt64 = 10_000
+
+    public let policy: LedgerPolicy
+    /// Every pipeline: declared ones first, then discovered ones in the order they were applied.
+    public internal(set) var pipelines: [PipelineLedger] = []
+    /// Position of each pipeline in ``pipelines``.
+    private var pipelineIndex: [String: Int] = [:]
+    /// (pipeline, stage) series tracked over all pipelines.
+    public private(set) var seriesCount = 0
+    /// Latency windows and histograms per stage and per pipeline (end to end), by arrival time.
+    public private(set) var latency: LatencyLedger
+    /// The last depth of every dead-letter queue.
+    public internal(set) var queues: QueueDepths
+    /// The latest time the ledger was told of, Unix milliseconds.
+    public private(set) var latestMillis: Int64 = 0
+
+    public init(policy: LedgerPolicy = LedgerPolicy()) {
+        self.policy = policy
+        self.latency = LatencyLedger(bucketsSeconds: policy.latencyBucketsSeconds)
+        self.queues = QueueDepths(staleAfterSeconds: policy.queueStaleAfterSeconds)
+        for definition in policy.pipelines where self.pipelineIndex[definition.name] == nil {
+            self.pipelineIndex[definition.name] = self.pipelines.count
+            let pipeline = PipelineLedger(name: definition.name, settings: definition.settings, stages: definition.stages)
+            self.seriesCount += pipeline.stages.count
+            self.pipelines.append(pipeline)
+        }
+    }
+
+    /// Pipeline names in order: declared ones first, then discovered ones.
+    public var pipelineNames: [String] { self.pipelines.map(\.name) }
+
+    /// The pipeline called `name`, if the ledger tracks it.
+    public func pipeline(named name: String) -> PipelineLedger? {
+        self.pipelineIndex[name].map { self.pipelines[$0] }
+    }
+
+    /// Position of the pipeline called `name` in ``pipelines``.
+    func position(ofPipeline name: String) -> Int? { self.pipelineIndex[name] }
+
+    // MARK: Apply
+
+    /// Counts an admitted batch once it is durable: registers its new pipelines and stages in order, then adds
+    /// its counts, latencies, DLQ depths and late events.
+    public mutating func apply(_ batch: ReportBatch, nowMillis: Int64) {
+        self.settle(nowMillis: nowMillis)
+        for name in batch.newPipelines { _ = self.ensurePipeline(name) }
+        for key in batch.newStages { _ = self.ensureStage(pipeline: key.pipeline, stage: key.stage) }
+        for (key, count) in batch.counts {
+            let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
+            self.pipelines[pipeline].add(count, stage: stage, outcome: key.outcome, bucketStart: key.bucketStart)
+        }
+        self.latency.apply(batch, nowMillis: nowMillis)
+        for (key, observation) in batch.queueDepths {
+            self.queues.record(key, depth: observation.depth, observedMillis: observation.observedMillis)
+        }
+        for (key, count) in batch.lateEvents {
+            let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
+            self.pipelines[pipeline].addLateEvents(count, stage: stage)
+        }
+    }
+
+    /// Admits `entries` all or nothing and applies them at once: for callers that keep the ledger in memory only
+    /// (tests, benchmarks, tools).
+    @discardableResult
+    public mutating func ingest(_ entries: IngestEntries, nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        let batch = try self.admit(entries, policy: .allOrNothing, nowMillis: nowMillis).batch
+        self.apply(batch, nowMillis: nowMillis)
+        return batch
+    }
+
+    /// Admits and applies stage reports at once, all or nothing (see ``ingest(_:nowMillis:)``).
+    @discardableResult
+    public mutating func ingest(_ reports: [StageReport], nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
+        try self.ingest(IngestEntries(stageReports: reports), nowMillis: nowMillis)
+    }
+
+    // MARK: Settling and retention
+
+    /// Moves every pipeline's settled boundary up to `nowMillis`.
+    public mutating func settle(nowMillis: Int64) {
+        self.latestMillis = max(self.latestMillis, nowMillis)
+        for index in self.pipelines.indices {
+            self.pipelines[index].settle(nowMillis: nowMillis)
+        }
+    }
+
+    /// Drops buckets older than the retention, keeping their counts in the totals; returns what storage must drop.
+    public mutating func prune(nowMillis: Int64) -> PrunedBuckets {
+        self.settle(nowMillis: nowMillis)
+        self.latency.expire(nowMillis: nowMillis)
+        var pruned = PrunedBuckets()
+        for index in self.pipelines.indices {
+            let name = self.pipelines[index].name
+            let stages = self.pipelines[index].stages
+            let buckets = self.pipelines[index].prune(nowMillis: nowMillis, retentionSeconds: self.policy.retentionSeconds)
+            for (start, bucket) in buckets {
+                pruned.buckets.append(PrunedBuckets.Bucket(pipeline: name, bucketStart: start))
+                for (stage, counts) in bucket.stages.enumerated() where !counts.isZero {
+                    pruned.counts[StageKey(pipeline: name, stage: stages[stage]), default: .zero] += counts
+                }
+            }
+        }
+        return pruned
+    }
+
+    // MARK: Registration
+
+    /// The position of pipeline `name`, added at the end with its declared or default settings when it is new.
+    mutating func ensurePipeline(_ name: String) -> Int {
+        if let index = self.pipelineIndex[name] { return index }
+        let index = self.pipelines.count
+        self.pipelineIndex[name] = index
+        self.pipelines.append(PipelineLedger(name: name, settings: self.policy.settings(for: name)))
+        return index
+    }
+
+    /// The positions of the pipeline and the stage, each added at the end when it is new.
+    mutating func ensureStage(pipeline name: String, stage: String) -> (pipeline: Int, stage: Int) {
+        let pipeline = self.ensurePipeline(name)
+        if let index = self.pipelines[pipeline].position(of: stage) { return (pipeline, index) }
+        self.seriesCount += 1
+        return (pipeline, self.pipelines[pipeline].addStage(stage))
+    }
+
+    /// The settings of `pipeline`: its own when the ledger tracks it, else declared or default ones.
+    func settings(for pipeline: String) -> PipelineSettings {
+        self.pipelineIndex[pipeline].map { self.pipelines[$0].settings } ?? self.policy.settings(for: pipeline)
+    }
+}

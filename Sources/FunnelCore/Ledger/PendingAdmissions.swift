@@ -1,0 +1,75 @@
+/// What admitted batches will add to the ledger once they are durable: the pipelines, stages and queues they
+/// register and the events they count.
+///
+/// The ledger itself changes only when a batch is applied; until then its effects are held here, so that
+/// admissions running while earlier batches are being written see them (two requests cannot both take the last
+/// stage under a limit, or together pass the counter maximum). A batch is held after admission and released
+/// once it is applied, refused by storage, or answered as a replay; what several batches hold is counted.
+public struct PendingAdmissions: Sendable {
+    private var pipelines: [String: Int] = [:]
+    private var stages: [StageKey: Int] = [:]
+    private var stagesPerPipeline: [String: Int] = [:]
+    private var queues: [QueueKey: Int] = [:]
+    private var reservedCounts: [StageKey: StageCounts] = [:]
+
+    public init() {}
+
+    /// Whether no batch is held.
+    public var isEmpty: Bool { self.pipelines.isEmpty && self.stages.isEmpty && self.queues.isEmpty && self.reservedCounts.isEmpty }
+
+    /// Pipelines that held batches register.
+    public var pipelineCount: Int { self.pipelines.count }
+    /// (pipeline, stage) series that held batches register.
+    public var stageCount: Int { self.stages.count }
+    /// Queues that held batches register.
+    public var queueCount: Int { self.queues.count }
+
+    public func contains(pipeline: String) -> Bool { self.pipelines[pipeline] != nil }
+    public func contains(stage: StageKey) -> Bool { self.stages[stage] != nil }
+    public func contains(queue: QueueKey) -> Bool { self.queues[queue] != nil }
+
+    /// Stages of `pipeline` that held batches register.
+    public func stageCount(in pipeline: String) -> Int { self.stagesPerPipeline[pipeline, default: 0] }
+
+    /// Events held batches count for `stage`, per outcome.
+    public func reserved(_ stage: StageKey) -> StageCounts {
+        self.reservedCounts.isEmpty ? .zero : self.reservedCounts[stage] ?? .zero
+    }
+
+    /// Holds what `batch` will add until it is released.
+    public mutating func hold(_ batch: ReportBatch) {
+        for pipeline in batch.newPipelines { self.pipelines[pipeline, default: 0] += 1 }
+        for stage in batch.newStages {
+            self.stages[stage, default: 0] += 1
+            if self.stages[stage] == 1 { self.stagesPerPipeline[stage.pipeline, default: 0] += 1 }
+        }
+        for queue in batch.newQueues { self.queues[queue, default: 0] += 1 }
+        for (stage, totals) in batch.seriesTotals { self.reservedCounts[stage, default: .zero] += totals }
+    }
+
+    /// Lets go of what `batch` held: it was applied, or it will not be.
+    public mutating func release(_ batch: ReportBatch) {
+        for pipeline in batch.newPipelines { Self.decrement(&self.pipelines, pipeline) }
+        for stage in batch.newStages where Self.decrement(&self.stages, stage) {
+            Self.decrement(&self.stagesPerPipeline, stage.pipeline)
+        }
+        for queue in batch.newQueues { Self.decrement(&self.queues, queue) }
+        for (stage, totals) in batch.seriesTotals {
+            guard let reserved = self.reservedCounts[stage] else { continue }
+            let left = reserved - totals
+            self.reservedCounts[stage] = left.isZero ? nil : left
+        }
+    }
+
+    /// Counts one holder less for `key`; returns whether that was the last one.
+    @discardableResult
+    private static func decrement<Key: Hashable>(_ counts: inout [Key: Int], _ key: Key) -> Bool {
+        guard let count = counts[key] else { return false }
+        if count <= 1 {
+            counts[key] = nil
+            return true
+        }
+        counts[key] = count - 1
+        return false
+    }
+}

@@ -1,0 +1,146 @@
+public import FunnelCore
+import Synchronization
+
+/// The one write path, for every way in (HTTP, StatsD, DLQ polls): parse, admit, persist, apply, so that an
+/// acknowledgement means the entries are on disk and the ledger never counts what is not.
+///
+/// Admission is a pure check of the ledger (``FunnelLedger/admit(_:policy:pending:nowMillis:)``); the admitted
+/// batch is held as pending, written by the ``GroupCommitter`` and applied by it once durable. With nothing to
+/// write (`durability: memory` and no idempotency key) the batch is applied as soon as it is admitted.
+public final class ReportIntake: Sendable {
+    public let store: FunnelStore
+    let ledger: LiveLedger
+    /// Writes and applies admitted batches; run it as a service (``buildApplication(configuration:logger:clock:environment:onStatsDListening:onServerRunning:)`` does).
+    public let committer: GroupCommitter
+    private let counters: Mutex<IngestCounters>
+    private let parser: ReportBodyParser
+    private let clock: @Sendable () -> Int64
+    private let idempotencyWindowSeconds: Int64
+    private let queueDepthsChanged: Wakeup?
+    /// The bounds of the latency histograms, in seconds, as the ledger keeps them.
+    public let latencyBucketsSeconds: [Double]
+    /// Stored counters that were not valid counts and were restored as the nearest valid one, to be logged.
+    public let restoreRepairs: [String]
+
+    /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
+    public init(
+        configuration: FunnelConfiguration,
+        store: FunnelStore,
+        clock: @escaping @Sendable () -> Int64,
+        queueDepthsChanged: Wakeup? = nil
+    ) throws {
+        var ledger = FunnelLedger(policy: configuration.ledger)
+        self.restoreRepairs = try store.restore(into: &ledger, nowMillis: clock())
+        self.store = store
+        self.ledger = LiveLedger(ledger)
+        self.committer = GroupCommitter(store: store, ledger: self.ledger)
+        self.counters = Mutex(IngestCounters())
+        self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength)
+        self.clock = clock
+        self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
+        self.queueDepthsChanged = queueDepthsChanged
+        self.latencyBucketsSeconds = configuration.ledger.latencyBucketsSeconds
+    }
+
+    /// The current time, Unix milliseconds, from the injected clock.
+    public var nowMillis: Int64 { self.clock() }
+
+    /// Ingests entries from any way in: admits them under `policy`, persists them (with `claim`, when the sender
+    /// gave an idempotency key) and counts them once they are durable.
+    ///
+    /// Throws the ``ReportRejection`` of the first refused entry under ``AdmissionPolicy/allOrNothing``, and a
+    /// ``StorageError`` when the database cannot take the write; in both cases nothing was counted.
+    public func ingest(_ entries: IngestEntries, policy: AdmissionPolicy, claim: IdempotencyClaim? = nil) async throws -> IngestResult {
+        let now = self.clock()
+        guard claim != nil || self.store.keepsCounts else {
+            let admission = try self.ledger.admitAndApply(entries, policy: policy, nowMillis: now)
+            if !admission.batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
+            return IngestResult(outcome: .committed, refused: admission.refused)
+        }
+        let admission = try self.ledger.admit(entries, policy: policy, nowMillis: now)
+        guard claim != nil || admission.batch.hasRowsToStore else {
+            // Latencies of known stages only: nothing the database keeps.
+            self.ledger.apply([(admission.batch, now)], releasing: [])
+            return IngestResult(outcome: .committed, refused: admission.refused)
+        }
+        let outcome = try await self.committer.commit(PendingCommit(batch: admission.batch, claim: claim, nowMillis: now))
+        if outcome == .committed, !admission.batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
+        return IngestResult(outcome: outcome, refused: admission.refused)
+    }
+
+    /// Ingests one `POST /v1/reports` body, all or nothing; throws ``ReportRejection`` for anything the sender must
+    /// fix and ``StorageError`` when the database cannot take the write.
+    public func ingest(body: [UInt8], idempotencyKey: String?) async throws -> IngestReceipt {
+        do {
+            let reports = try self.parser.parse(body)
+            if let key = idempotencyKey, let problem = Self.problem(withKey: key) {
+                throw ReportRejection(.invalidValue, field: "Idempotency-Key", problem)
+            }
+            let claim = idempotencyKey.map { key in body.withUnsafeBytes { IdempotencyClaim(key: key, body: $0) } }
+            if let claim, let earlier = try await self.store.lookup(claim) {
+                return try self.answer(earlier, reports: reports)
+            }
+            let result = try await self.ingest(IngestEntries(reports), policy: .allOrNothing, claim: claim)
+            return try self.answer(result.outcome, reports: reports)
+        } catch let rejection as ReportRejection {
+            self.countRejection(rejection.reason)
+            throw rejection
+        } catch {
+            let failure = StorageError(error, path: self.store.path)
+            self.countRejection(failure.reason)
+            throw failure
+        }
+    }
+
+    /// Counts a rejection decided outside the intake, such as a body over the size limit.
+    public func countRejection(_ reason: ReportRejection.Reason) {
+        self.counters.withLock { $0.rejected[reason, default: 0] &+= 1 }
+    }
+
+    private func answer(_ outcome: CommitOutcome, reports: ReportBody) throws(ReportRejection) -> IngestReceipt {
+        switch outcome {
+        case .committed:
+            self.counters.withLock {
+                $0.acceptedReports &+= UInt64(reports.count)
+                $0.acceptedRequests &+= 1
+            }
+            return IngestReceipt(accepted: reports.count, replayed: false)
+        case .replayed(let accepted):
+            self.counters.withLock { $0.replayedRequests &+= 1 }
+            return IngestReceipt(accepted: accepted, replayed: true)
+        case .conflict:
+            throw ReportRejection(
+                .idempotencyConflict, field: "Idempotency-Key",
+                "was already used for a different request body; use a new key for a new batch"
+            )
+        }
+    }
+
+    private static func problem(withKey key: String) -> String? {
+        guard !key.isEmpty, key.utf8.count <= 255 else { return "must be 1 to 255 characters, got \(key.utf8.count)" }
+        guard key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return "must be printable ASCII without spaces" }
+        return nil
+    }
+
+    // MARK: Reading
+
+    /// Runs `body` on the ledger settled to now.
+    public func withSettledLedger<Result: Sendable>(_ body: (borrowing FunnelLedger) -> Result) -> Result {
+        self.ledger.withSettled(nowMillis: self.clock(), body)
+    }
+
+    /// A copy of the ledger settled to now, to read at leisure outside the lock (copy-on-write makes the copy cheap).
+    public func settledLedger() -> FunnelLedger {
+        self.withSettledLedger { copy $0 }
+    }
+
+    /// A copy of the ingest counters.
+    public var ingestCounters: IngestCounters { self.counters.withLock { $0 } }
+
+    /// Settles buckets and applies retention, in memory and on disk.
+    public func settleAndPrune() async throws {
+        let now = self.clock()
+        let pruned = self.ledger.prune(nowMillis: now)
+        try await self.store.prune(pruned, keysBeforeMillis: now - self.idempotencyWindowSeconds * 1000)
+    }
+}
