@@ -168,6 +168,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Golden"],  // read from the source tree by GoldenFiles, not bundled
             swiftSettings: swiftSettings
         ),
         .testTarget(

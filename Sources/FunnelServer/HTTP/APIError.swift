@@ -32,6 +32,13 @@ public struct APIError: HTTPResponseError {
         self.init(status, rejection.description, reason: rejection.reason.rawValue, index: rejection.index, field: rejection.field)
     }
 
+    /// Keys sorted: without it Foundation writes them in an order that differs from one process to the next.
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+
     private struct Body: Encodable {
         var error: String
         var reason: String?
@@ -40,7 +47,7 @@ public struct APIError: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try JSONEncoder().encode(Body(error: self.message, reason: self.reason, index: self.index, field: self.field))
+        let body = try Self.encoder.encode(Body(error: self.message, reason: self.reason, index: self.index, field: self.field))
         var headers = self.headers
         headers[.contentType] = "application/json"
         return Response(status: self.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
