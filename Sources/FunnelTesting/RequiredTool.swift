@@ -5,6 +5,11 @@ public struct RequiredTool: Sendable {
     /// Raised when the tool is missing; the message says which package brings it.
     public struct Missing: Error, CustomStringConvertible {
         public var description: String
+
+        /// A missing tool or a process that would not start, said in `description`.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     public let path: String

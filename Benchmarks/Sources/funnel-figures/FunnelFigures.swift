@@ -9,7 +9,7 @@ import Glibc
 /// plus the in-process sketch and alarm-latency figures.
 ///
 /// `funnel-figures --funnel PATH [--quick] [--json FILE] [--markdown FILE] [--only a,b,...]`; scenario names are
-/// `sketch`, `http`, `statsd`, `push`, `scrape`, `memory`, `accuracy`, `alarm`.
+/// `sketch`, `http`, `flood`, `statsd`, `push`, `scrape`, `memory`, `accuracy`, `alarm`.
 @main
 struct FunnelFigures {
     static func main() async throws {
@@ -55,6 +55,7 @@ struct FunnelFigures {
 
         if runs("sketch") { try await SketchFigures.run(quick: quick, report: report) }
         attempt("http") { try HTTPIngestScenario(binary: binary, seconds: quick ? 2 : 5, directory: directory).run(report: report) }
+        attempt("flood") { try StatsDFloodScenario(binary: binary, seconds: quick ? 3 : 5, directory: directory).run(report: report) }
         attempt("statsd") { try StatsDScenario(binary: binary, quick: quick).run(report: report) }
         attempt("push") { try PushScenario(binary: binary, seconds: quick ? 2 : 5, directory: directory).run(report: report) }
         attempt("scrape") { try ScrapeScenario(binary: binary, quick: quick).run(report: report) }

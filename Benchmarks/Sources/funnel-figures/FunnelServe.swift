@@ -10,7 +10,7 @@ final class FunnelServe {
 
     /// Starts `funnel serve --config` with `durability`, raised limits, `extraYAML` appended (top-level keys), and a
     /// StatsD listener when `statsd` is true; waits until `/-/ready` answers.
-    init(binary: String, durability: String, statsd: Bool = false, extraYAML: String = "") throws(FigureError) {
+    init(binary: String, durability: String, statsd: Bool = false, maximumSeries: Int = 1_000_000, extraYAML: String = "") throws(FigureError) {
         let directory = NSTemporaryDirectory() + "funnel-bench-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let port = try LoopbackHTTP.freePort()
@@ -20,7 +20,7 @@ final class FunnelServe {
             data_dir: \(directory)/data
             durability: \(durability)
             limits:
-              max_series: 1000000
+              max_series: \(maximumSeries)
               max_pipelines: 100000
               max_concurrent_requests: 64
 

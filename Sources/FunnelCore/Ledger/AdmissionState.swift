@@ -1,16 +1,14 @@
 /// One admission's working state: the entries admitted so far, summed per stage, and what they would add.
 ///
 /// Each `admit` either takes an entry whole or throws having changed nothing, so a refused entry leaves no trace
-/// (no stage registered for it, no count reserved).
+/// (no stage registered for it, no count reserved). What admission reads (the ledger, what is pending) is passed in
+/// as a borrowed ``AdmissionContext`` rather than stored here: reading a stored ledger from a `mutating` method
+/// copies it (and this state) for every report.
 struct AdmissionState {
-    private let ledger: FunnelLedger
-    private let pending: PendingAdmissions
-    private let nowMillis: Int64
-    private let bounds: [Double]
     private var slots: [AdmissionSlot] = []
     private var slotIndex: [StageKey: Int] = [:]
     private var last = -1
-    /// Pipelines new to both the ledger and `pending` that this admission adds, and the stages it adds per pipeline.
+    /// Pipelines new to both the ledger and what is pending that this admission adds, and the stages it adds per pipeline.
     private var addedPipelines: Set<String> = []
     private var addedStages: [String: Int] = [:]
     private var addedStageTotal = 0
@@ -19,18 +17,11 @@ struct AdmissionState {
     private var newQueues: [QueueKey] = []
     private var addedQueues = 0
 
-    init(ledger: FunnelLedger, pending: PendingAdmissions, nowMillis: Int64) {
-        self.ledger = ledger
-        self.pending = pending
-        self.nowMillis = nowMillis
-        self.bounds = ledger.policy.latencyBucketsSeconds
-    }
-
-    private var policy: LedgerPolicy { self.ledger.policy }
+    init() {}
 
     // MARK: Entries
 
-    mutating func admit(_ depth: QueueDepthReport, index: Int) throws(ReportRejection) {
+    mutating func admit(_ depth: QueueDepthReport, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
         guard depth.depth <= ReportBodyParser.maximumDepth else {
             throw ReportRejection(
                 .numberOutOfRange, index: index, field: "depth",
@@ -38,19 +29,19 @@ struct AdmissionState {
             )
         }
         let key = QueueKey(pipeline: depth.pipeline, queue: depth.queue)
-        let isNew = self.ledger.queues.queues[key] == nil && self.queueDepths[key] == nil
-        if isNew, !self.pending.contains(queue: key) {
-            guard self.ledger.queues.queues.count + self.pending.queueCount + self.addedQueues < self.policy.maximumQueues else {
+        let isNew = context.ledger.queues.queues[key] == nil && self.queueDepths[key] == nil
+        if isNew, !context.pending.contains(queue: key) {
+            guard context.ledger.queues.queues.count + context.pending.queueCount + self.addedQueues < context.ledger.policy.maximumQueues else {
                 throw ReportRejection(
                     .tooManyQueues, index: index, field: "queue",
-                    "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(self.policy.maximumQueues) queues"
+                    "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(context.ledger.policy.maximumQueues) queues"
                 )
             }
         }
         if let time = depth.timeMillis, time < 0 {
             throw ReportRejection(.eventTimeOutOfRange, index: index, field: "time", "\(time) ms is before 1970; check the sender's clock")
         }
-        if let time = depth.timeMillis, FunnelLedger.secondsAhead(time, of: self.nowMillis) > self.policy.maximumFutureSeconds {
+        if let time = depth.timeMillis, FunnelLedger.secondsAhead(time, of: context.nowMillis) > context.ledger.policy.maximumFutureSeconds {
             throw ReportRejection(
                 .eventTimeOutOfRange, index: index, field: "time",
                 "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
@@ -58,98 +49,106 @@ struct AdmissionState {
         }
         if isNew {
             self.newQueues.append(key)
-            if !self.pending.contains(queue: key) { self.addedQueues += 1 }
+            if !context.pending.contains(queue: key) { self.addedQueues += 1 }
         }
-        let observed = min(depth.timeMillis ?? self.nowMillis, self.nowMillis)
+        let now = context.nowMillis
+        let observed = min(depth.timeMillis ?? now, now)
         if let known = self.queueDepths[key], known.observedMillis > observed { return }
         self.queueDepths[key] = QueueDepths.Observation(depth: depth.depth, observedMillis: observed)
     }
 
-    mutating func admit(_ report: StageReport, index: Int) throws(ReportRejection) {
+    mutating func admit(_ report: StageReport, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
         let found = self.slot(pipeline: report.pipeline, stage: report.stage)
-        let settings = found.map { self.slots[$0].settings } ?? self.ledger.settings(for: report.pipeline)
+        // No closure capturing `self` here (`found.map { self.slots[$0].settings } ?? ...`): it copies the whole state per report.
+        let settings: PipelineSettings
+        if let found { settings = self.slots[found].settings } else { settings = context.ledger.settings(for: report.pipeline) }
         if let eventTime = report.eventTimeMillis {
-            try self.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: self.nowMillis)
+            try context.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: context.nowMillis)
         }
         if let found {
-            guard self.slots[found].add(report, nowMillis: self.nowMillis, latencyBounds: self.bounds) else { throw Self.overflow(report, self.slots[found], index) }
+            guard self.slots[found].add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw Self.overflow(report, self.slots[found], index) }
             self.last = found
         } else {
-            var slot = try self.newSlot(pipeline: report.pipeline, stage: report.stage, settings: settings, index: index)
-            guard slot.add(report, nowMillis: self.nowMillis, latencyBounds: self.bounds) else { throw Self.overflow(report, slot, index) }
-            self.keep(slot)
+            var slot = try self.newSlot(pipeline: report.pipeline, stage: report.stage, settings: settings, index: index, in: context)
+            guard slot.add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw Self.overflow(report, slot, index) }
+            self.keep(slot, in: context)
         }
         if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
-            self.endToEnd[report.pipeline, default: LatencyObservations(bucketsSeconds: self.bounds)]
+            let bounds = context.bounds
+            self.endToEnd[report.pipeline, default: LatencyObservations(bucketsSeconds: bounds)]
                 .record(report.endToEndMillis, count: report.count, samples: report.endToEndSamplesMillis)
         }
     }
 
     /// A latency entry registers its stage like a report and is refused like one, but counts no events.
-    mutating func admit(_ latency: StageLatency, index: Int) throws(ReportRejection) {
+    mutating func admit(_ latency: StageLatency, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
         let found = self.slot(pipeline: latency.pipeline, stage: latency.stage)
-        let settings = found.map { self.slots[$0].settings } ?? self.ledger.settings(for: latency.pipeline)
+        let settings: PipelineSettings
+        if let found { settings = self.slots[found].settings } else { settings = context.ledger.settings(for: latency.pipeline) }
         if let eventTime = latency.eventTimeMillis {
-            try self.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: self.nowMillis)
+            try context.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: context.nowMillis)
         }
         if let found {
-            self.slots[found].merge(latency.observations, bounds: self.bounds)
+            self.slots[found].merge(latency.observations, bounds: context.bounds)
             self.last = found
         } else {
-            var slot = try self.newSlot(pipeline: latency.pipeline, stage: latency.stage, settings: settings, index: index)
-            slot.merge(latency.observations, bounds: self.bounds)
-            self.keep(slot)
+            var slot = try self.newSlot(pipeline: latency.pipeline, stage: latency.stage, settings: settings, index: index, in: context)
+            slot.merge(latency.observations, bounds: context.bounds)
+            self.keep(slot, in: context)
         }
     }
 
     // MARK: Slots
 
-    private func slot(pipeline: String, stage: String) -> Int? {
+    /// `mutating` only so that the mutating callers do not copy the state to call it.
+    private mutating func slot(pipeline: String, stage: String) -> Int? {
         if self.last >= 0, self.slots[self.last].stage == stage, self.slots[self.last].pipeline == pipeline { return self.last }
         return self.slotIndex.isEmpty ? nil : self.slotIndex[StageKey(pipeline: pipeline, stage: stage)]
     }
 
     /// A slot for a stage this admission has not seen, after checking the limits a new pipeline or stage would pass.
-    private func newSlot(pipeline: String, stage: String, settings: PipelineSettings, index: Int) throws(ReportRejection) -> AdmissionSlot {
+    private mutating func newSlot(
+        pipeline: String, stage: String, settings: PipelineSettings, index: Int, in context: borrowing AdmissionContext
+    ) throws(ReportRejection) -> AdmissionSlot {
         let key = StageKey(pipeline: pipeline, stage: stage)
-        let known = self.ledger.position(ofPipeline: pipeline)
-        if known == nil, !self.pending.contains(pipeline: pipeline), !self.addedPipelines.contains(pipeline) {
-            guard self.ledger.pipelines.count + self.pending.pipelineCount + self.addedPipelines.count < self.policy.maximumPipelines else {
+        let known = context.ledger.position(ofPipeline: pipeline)
+        if known == nil, !context.pending.contains(pipeline: pipeline), !self.addedPipelines.contains(pipeline) {
+            guard context.ledger.pipelines.count + context.pending.pipelineCount + self.addedPipelines.count < context.ledger.policy.maximumPipelines else {
                 throw ReportRejection(
                     .tooManyPipelines, index: index, field: "pipeline",
-                    "would add pipeline \(String(reflecting: pipeline)) beyond the limit of \(self.policy.maximumPipelines) pipelines"
+                    "would add pipeline \(String(reflecting: pipeline)) beyond the limit of \(context.ledger.policy.maximumPipelines) pipelines"
                 )
             }
         }
-        let position = known.flatMap { self.ledger.pipelines[$0].position(of: stage) }
-        if position == nil, !self.pending.contains(stage: key) {
-            let existing = (known.map { self.ledger.pipelines[$0].stages.count } ?? 0) + self.pending.stageCount(in: pipeline)
-            guard existing + self.addedStages[pipeline, default: 0] < self.policy.maximumStagesPerPipeline else {
+        let position = known.flatMap { context.ledger.pipelines[$0].position(of: stage) }
+        if position == nil, !context.pending.contains(stage: key) {
+            let existing = (known.map { context.ledger.pipelines[$0].stages.count } ?? 0) + context.pending.stageCount(in: pipeline)
+            guard existing + self.addedStages[pipeline, default: 0] < context.ledger.policy.maximumStagesPerPipeline else {
                 throw ReportRejection(
                     .tooManyStages, index: index, field: "stage",
-                    "would add stage \(String(reflecting: stage)) beyond the limit of \(self.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: pipeline))"
+                    "would add stage \(String(reflecting: stage)) beyond the limit of \(context.ledger.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: pipeline))"
                 )
             }
-            guard self.ledger.seriesCount + self.pending.stageCount + self.addedStageTotal < self.policy.maximumSeries else {
+            guard context.ledger.seriesCount + context.pending.stageCount + self.addedStageTotal < context.ledger.policy.maximumSeries else {
                 throw ReportRejection(
                     .tooManySeries, index: index, field: "stage",
-                    "would add series \(pipeline)/\(stage) beyond the limit of \(self.policy.maximumSeries) (pipeline, stage) series"
+                    "would add series \(pipeline)/\(stage) beyond the limit of \(context.ledger.policy.maximumSeries) (pipeline, stage) series"
                 )
             }
         }
-        var committed = self.pending.reserved(key)
-        if let known, let position { committed += self.ledger.pipelines[known].total[position] }
+        var committed = context.pending.reserved(key)
+        if let known, let position { committed += context.ledger.pipelines[known].total[position] }
         return AdmissionSlot(
             pipeline: pipeline, stage: stage, settings: settings, isKnown: position != nil, isPipelineKnown: known != nil,
-            committed: committed, nowMillis: self.nowMillis
+            committed: committed, nowMillis: context.nowMillis
         )
     }
 
     /// Keeps a new slot that took its first entry, counting what it adds against the limits.
-    private mutating func keep(_ slot: AdmissionSlot) {
+    private mutating func keep(_ slot: AdmissionSlot, in context: borrowing AdmissionContext) {
         let key = StageKey(pipeline: slot.pipeline, stage: slot.stage)
-        if !slot.isPipelineKnown, !self.pending.contains(pipeline: slot.pipeline) { self.addedPipelines.insert(slot.pipeline) }
-        if !slot.isKnown, !self.pending.contains(stage: key) {
+        if !slot.isPipelineKnown, !context.pending.contains(pipeline: slot.pipeline) { self.addedPipelines.insert(slot.pipeline) }
+        if !slot.isKnown, !context.pending.contains(stage: key) {
             self.addedStages[slot.pipeline, default: 0] += 1
             self.addedStageTotal += 1
         }

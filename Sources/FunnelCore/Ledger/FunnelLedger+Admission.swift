@@ -11,7 +11,8 @@ extension FunnelLedger {
     public func admit(
         _ entries: IngestEntries, policy: AdmissionPolicy, pending: PendingAdmissions = PendingAdmissions(), nowMillis: Int64
     ) throws(ReportRejection) -> Admission {
-        var state = AdmissionState(ledger: self, pending: pending, nowMillis: nowMillis)
+        let context = AdmissionContext(ledger: self, pending: pending, nowMillis: nowMillis)
+        var state = AdmissionState()
         var refused: [Admission.Refusal] = []
         func refuse(_ rejection: ReportRejection) throws(ReportRejection) {
             guard policy == .skipRefused else { throw rejection }
@@ -20,21 +21,21 @@ extension FunnelLedger {
         let depthsFrom = entries.stageReports.count + entries.latencies.count
         for (offset, depth) in entries.queueDepths.enumerated() {
             do throws(ReportRejection) {
-                try state.admit(depth, index: depthsFrom + offset)
+                try state.admit(depth, index: depthsFrom + offset, in: context)
             } catch {
                 try refuse(error)
             }
         }
         for (index, report) in entries.stageReports.enumerated() {
             do throws(ReportRejection) {
-                try state.admit(report, index: index)
+                try state.admit(report, index: index, in: context)
             } catch {
                 try refuse(error)
             }
         }
         for (offset, latency) in entries.latencies.enumerated() {
             do throws(ReportRejection) {
-                try state.admit(latency, index: entries.stageReports.count + offset)
+                try state.admit(latency, index: entries.stageReports.count + offset, in: context)
             } catch {
                 try refuse(error)
             }

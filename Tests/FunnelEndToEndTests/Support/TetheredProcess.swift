@@ -1,4 +1,5 @@
-public import Foundation
+import Foundation
+import FunnelTesting
 
 /// A server process for a test suite that stops when the test process ends, however it ends.
 ///
@@ -7,15 +8,15 @@ public import Foundation
 /// waits for it and removes `cleanup`. So a server shared by a whole suite never outlives `swift test`. (Closing a
 /// pipe is no tether: every later child inherits the pipe's other end.) Children inherit the test process's blocked
 /// signals, so a server that does not unblock them itself, like redis-server, needs `KILL`.
-public final class TetheredProcess: @unchecked Sendable {
+final class TetheredProcess: @unchecked Sendable {
     // @unchecked: the stored properties are set once in init; Process is only asked isRunning and waited on.
-    public let process: Process
+    let process: Process
     private let stopFile: String
     /// Where the server's output goes.
-    public let logPath: String
+    let logPath: String
 
     /// Starts `command` (a shell command line) with `environment` added; `signal` stops it, then `cleanup` is removed.
-    public init(
+    init(
         _ command: String, environment: [String: String] = [:], signal: String = "KILL", cleanup: String? = nil, logPath: String,
         asUser user: String? = nil
     ) throws {
@@ -53,10 +54,10 @@ public final class TetheredProcess: @unchecked Sendable {
     }
 
     /// The server's output so far.
-    public var log: String { (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? "" }
+    var log: String { (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? "" }
 
     /// Stops the server and waits until it has exited.
-    public func stop() {
+    func stop() {
         if self.process.isRunning {
             _ = FileManager.default.createFile(atPath: self.stopFile, contents: nil)
             self.process.waitUntilExit()

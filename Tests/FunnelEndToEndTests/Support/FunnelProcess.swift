@@ -1,25 +1,26 @@
-public import Foundation
+import Foundation
+import FunnelTesting
 
 /// The real `funnel` binary, started as a child process, for end-to-end tests.
 ///
 /// The binary is `FUNNEL_BINARY` if set, else `funnel` beside the test bundle (SwiftPM's build directory).
-public final class FunnelProcess: @unchecked Sendable {
+final class FunnelProcess: @unchecked Sendable {
     // @unchecked: `process` is set once in init and only read after; Foundation's Process is thread-safe for
     // terminate/isRunning/terminationStatus, which is all that is called on it.
-    public let process: Process
-    public let directory: String
-    public let stdoutPath: String
-    public let stderrPath: String
+    let process: Process
+    let directory: String
+    let stdoutPath: String
+    let stderrPath: String
 
     /// Path of the funnel executable under test.
-    public static var binaryPath: String {
+    static var binaryPath: String {
         if let path = ProcessInfo.processInfo.environment["FUNNEL_BINARY"] { return path }
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         return bundle.appendingPathComponent("funnel").path
     }
 
     /// Starts `funnel` with `arguments` in `directory`; output goes to files there.
-    public init(_ arguments: [String], directory: String, environment: [String: String] = [:], logName: String = "funnel") throws {
+    init(_ arguments: [String], directory: String, environment: [String: String] = [:], logName: String = "funnel") throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binaryPath) else {
             throw RequiredTool.Missing(description: "funnel binary not found at \(Self.binaryPath): run `swift build` first or set FUNNEL_BINARY")
         }
@@ -41,7 +42,7 @@ public final class FunnelProcess: @unchecked Sendable {
     }
 
     /// Starts `funnel serve` and waits for its "listening on" line; returns the process and its base URL.
-    public static func serve(
+    static func serve(
         _ arguments: [String] = [], directory: String, environment: [String: String] = [:], logName: String = "funnel"
     ) async throws -> (FunnelProcess, String) {
         let server = try FunnelProcess(["serve"] + arguments, directory: directory, environment: environment, logName: logName)
@@ -56,12 +57,12 @@ public final class FunnelProcess: @unchecked Sendable {
         return (server, address)
     }
 
-    public var standardOutput: String { (try? String(contentsOfFile: self.stdoutPath, encoding: .utf8)) ?? "" }
-    public var standardError: String { (try? String(contentsOfFile: self.stderrPath, encoding: .utf8)) ?? "" }
+    var standardOutput: String { (try? String(contentsOfFile: self.stdoutPath, encoding: .utf8)) ?? "" }
+    var standardError: String { (try? String(contentsOfFile: self.stderrPath, encoding: .utf8)) ?? "" }
 
     /// Sends `signal` and waits for the process to exit; returns its exit status.
     @discardableResult
-    public func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) async throws -> Int32 {
+    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(15)) async throws -> Int32 {
         if self.process.isRunning { kill(self.process.processIdentifier, signal) }
         _ = try await Deadline.poll("funnel (pid \(self.process.processIdentifier)) to exit", timeout: timeout) {
             self.process.isRunning ? nil : true
@@ -70,7 +71,7 @@ public final class FunnelProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to exit on its own; returns its exit status.
-    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
+    func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         _ = try await Deadline.poll("funnel to exit", timeout: timeout) { self.process.isRunning ? nil : true }
         return self.process.terminationStatus
     }

@@ -1,18 +1,19 @@
 import Foundation
+import FunnelTesting
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A detached `tmux` session of a fixed size running one command, on its own tmux server (socket), so a test can
 /// type keys and read the screen like a person at a terminal.
-public final class TmuxSession: Sendable {
-    public let tmux: RequiredTool
+final class TmuxSession: Sendable {
+    let tmux: RequiredTool
     /// The private server's socket name (`tmux -L`).
-    public let socket: String
-    public let name = "test"
+    let socket: String
+    let name = "test"
 
     /// Starts `command` (run by `sh -c`) in a `columns` x `rows` window.
-    public init(command: String, columns: Int, rows: Int, environment: [String: String] = [:]) throws {
+    init(command: String, columns: Int, rows: Int, environment: [String: String] = [:]) throws {
         self.tmux = try RequiredTool("tmux", package: "tmux")
         self.socket = "funnel-test-\(UUID().uuidString.prefix(8))"
         var arguments = ["-f", "/dev/null", "new-session", "-d", "-s", self.name, "-x", String(columns), "-y", String(rows)]
@@ -25,23 +26,23 @@ public final class TmuxSession: Sendable {
     }
 
     /// The visible screen as text, one line per row (`capture-pane -p`).
-    public func screen() throws -> String {
+    func screen() throws -> String {
         try self.run(["capture-pane", "-p", "-t", self.name]).output
     }
 
     /// Types `keys` (tmux key names, e.g. `q`, `Tab`, `Right`).
-    public func send(_ keys: String...) throws {
+    func send(_ keys: String...) throws {
         _ = try self.run(["send-keys", "-t", self.name] + keys)
     }
 
     /// A tmux format about the pane, e.g. `#{alternate_on}` or `#{cursor_flag}`.
-    public func display(_ format: String) throws -> String {
+    func display(_ format: String) throws -> String {
         try self.run(["display-message", "-p", "-t", self.name, format]).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Ends the session and its private server.
-    public func kill() {
+    func kill() {
         _ = try? self.run(["kill-session", "-t", self.name])
         _ = try? self.run(["kill-server"])
     }
@@ -55,7 +56,7 @@ public final class TmuxSession: Sendable {
     /// Not through Foundation's `Process`: the tmux server that `new-session` forks inherits the descriptor
     /// `Process` watches for the child's exit, so `Process` would wait forever. `posix_spawn` and `waitpid` instead,
     /// with the output in a file and every other descriptor closed.
-    public func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let path = NSTemporaryDirectory() + "tmux-\(UUID().uuidString.prefix(8)).out"
         defer { try? FileManager.default.removeItem(atPath: path) }
         var actions = posix_spawn_file_actions_t()

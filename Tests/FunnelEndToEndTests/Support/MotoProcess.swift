@@ -1,22 +1,23 @@
 import Foundation
+import FunnelTesting
 
 /// A real moto server (AWS mocks, server mode) on a free loopback port, with SigV4 authentication switched on.
 ///
 /// On start it creates an IAM user with an access key allowed every action, then enables moto's request
 /// authentication (`/moto-api/reset-auth`, the runtime form of `INITIAL_NO_AUTH_ACTION_COUNT`): from then on every
 /// request must carry a valid signature of that key, so a wrong secret gets moto's real `SignatureDoesNotMatch`.
-public final class MotoProcess: Sendable {
-    public let port: Int
+final class MotoProcess: Sendable {
+    let port: Int
     /// `http://127.0.0.1:PORT`.
-    public let endpoint: String
+    let endpoint: String
     /// The access key moto accepts.
-    public let accessKeyID: String
-    public let secretAccessKey: String
+    let accessKeyID: String
+    let secretAccessKey: String
     private let server: TetheredProcess
     private let python: RequiredTool
 
     /// Starts moto, creates the IAM user and its key, then turns signature checking on.
-    public init() async throws {
+    init() async throws {
         let python = try RequiredTool("python3", package: "python3")
         let probe = try await BlockingCall.run { try python.run(["-c", "import moto.server, boto3, flask"]) }
         guard probe.status == 0 else {
@@ -59,12 +60,12 @@ public final class MotoProcess: Sendable {
     }
 
     /// Creates a queue (signed with the valid key) and returns its URL.
-    public func createQueue(_ name: String) async throws -> String {
+    func createQueue(_ name: String) async throws -> String {
         try await self.boto("print(sqs.create_queue(QueueName=\(Self.quoted(name)))[\"QueueUrl\"])")
     }
 
     /// Sends `count` messages to the queue.
-    public func send(_ count: Int, to queueURL: String) async throws {
+    func send(_ count: Int, to queueURL: String) async throws {
         try await self.boto("""
             for i in range(\(count)):
                 sqs.send_message(QueueUrl=\(Self.quoted(queueURL)), MessageBody="dead letter %d" % i)
@@ -72,7 +73,7 @@ public final class MotoProcess: Sendable {
     }
 
     /// Receives up to `count` messages (making them not visible for `visibility` seconds) without deleting them.
-    public func receive(_ count: Int, from queueURL: String, visibility: Int = 300) async throws {
+    func receive(_ count: Int, from queueURL: String, visibility: Int = 300) async throws {
         try await self.boto("sqs.receive_message(QueueUrl=\(Self.quoted(queueURL)), MaxNumberOfMessages=\(count), VisibilityTimeout=\(visibility))")
     }
 

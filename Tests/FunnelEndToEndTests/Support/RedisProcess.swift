@@ -1,14 +1,15 @@
 import Foundation
+import FunnelTesting
 
 /// A real `redis-server` on a free loopback port with a throwaway directory, without persistence.
-public final class RedisProcess: Sendable {
-    public let port: Int
-    public let password: String?
+final class RedisProcess: Sendable {
+    let port: Int
+    let password: String?
     private let server: TetheredProcess
     private let cli: RequiredTool
 
     /// Starts Redis, requiring `password` when one is given, and returns once it answers `PING`.
-    public init(password: String? = nil) async throws {
+    init(password: String? = nil) async throws {
         let binary = try RequiredTool("redis-server", package: "redis-server")
         self.cli = try RequiredTool("redis-cli", package: "redis-tools")
         let directory = try TemporaryDirectory(prefix: "redis")
@@ -27,7 +28,7 @@ public final class RedisProcess: Sendable {
 
     /// Runs one command with `redis-cli` and returns its raw output.
     @discardableResult
-    public func command(_ arguments: [String]) async throws -> String {
+    func command(_ arguments: [String]) async throws -> String {
         var options = ["-h", "127.0.0.1", "-p", String(self.port), "--no-auth-warning"]
         if let password = self.password { options += ["-a", password] }
         let cli = self.cli

@@ -1,21 +1,22 @@
 import Foundation
+import FunnelTesting
 
 /// A real PostgreSQL server on a free loopback port with a throwaway data directory, for the suite's lifetime.
 ///
 /// `initdb` and `postgres` refuse to run as root, so when the tests run as root (CI) the server runs as the
 /// `postgres` user, which owns the data directory. Password authentication (scram-sha-256) is required over TCP;
 /// the unix socket in the data directory trusts local connections, for setting up fixtures with `psql`.
-public final class PostgresProcess: Sendable {
-    public let port: Int
-    public let user: String
-    public let password: String
+final class PostgresProcess: Sendable {
+    let port: Int
+    let user: String
+    let password: String
     private let socketDirectory: String
     private let binaries: String
     private let runAs: String?
     private let server: TetheredProcess
 
     /// Runs initdb and starts the server with superuser `user` / `password`; returns once it accepts connections.
-    public init(user: String = "funnel", password: String = "funnel-secret") async throws {
+    init(user: String = "funnel", password: String = "funnel-secret") async throws {
         let binaries = try Self.binaries()
         let runAs: String? = getuid() == 0 ? "postgres" : nil
         let directory = try TemporaryDirectory(prefix: "postgres")
@@ -50,7 +51,7 @@ public final class PostgresProcess: Sendable {
 
     /// Runs SQL as the superuser over the unix socket with `psql`; returns its unaligned output.
     @discardableResult
-    public func sql(_ text: String, database: String = "postgres") async throws -> String {
+    func sql(_ text: String, database: String = "postgres") async throws -> String {
         let result = try await Self.run(
             self.runAs, self.binaries + "/psql",
             ["-h", self.socketDirectory, "-p", String(self.port), "-U", self.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", text]

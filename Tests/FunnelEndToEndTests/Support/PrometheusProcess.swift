@@ -1,14 +1,15 @@
-public import Foundation
+import Foundation
+import FunnelTesting
 
 /// A real Prometheus server scraping a target every second, started for one test and queried over its HTTP API.
-public final class PrometheusProcess: @unchecked Sendable {
+final class PrometheusProcess: @unchecked Sendable {
     // @unchecked: all stored properties are immutable after init; Process is only asked isRunning and signalled.
-    public let process: Process
-    public let baseURL: String
-    public let directory: TemporaryDirectory
+    let process: Process
+    let baseURL: String
+    let directory: TemporaryDirectory
 
     /// Starts Prometheus scraping `target` (HOST:PORT) as job `funnel`, with optional rule files.
-    public init(scraping target: String, ruleFiles: [String] = []) async throws {
+    init(scraping target: String, ruleFiles: [String] = []) async throws {
         let binary = try RequiredTool("prometheus", package: "prometheus")
         let directory = try TemporaryDirectory(prefix: "prometheus")
         let port = try await FreePort.next()
@@ -48,13 +49,13 @@ public final class PrometheusProcess: @unchecked Sendable {
     }
 
     /// One sample of an instant-query result: its labels and value.
-    public struct Sample: Sendable {
-        public var labels: [String: String]
-        public var value: Double
+    struct Sample: Sendable {
+        var labels: [String: String]
+        var value: Double
     }
 
     /// Runs an instant query and returns the vector result (a scalar comes back as one unlabelled sample).
-    public func query(_ expression: String) async throws -> [Sample] {
+    func query(_ expression: String) async throws -> [Sample] {
         var components = URLComponents(string: self.baseURL + "/api/v1/query")!
         components.queryItems = [URLQueryItem(name: "query", value: expression)]
         // URLComponents leaves `+` alone, but a query string's `+` means a space: `a + b` would arrive as `a   b`.
