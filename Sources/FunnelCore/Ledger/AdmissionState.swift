@@ -23,7 +23,7 @@ struct AdmissionState {
 
     mutating func admit(_ depth: QueueDepthReport, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
         guard depth.depth <= ReportBodyParser.maximumDepth else {
-            throw ReportRejection(
+            throw context.refusal(
                 .numberOutOfRange, index: index, field: "depth",
                 "number out of range: must be an integer from 0 to \(ReportBodyParser.maximumDepth), got \(depth.depth)"
             )
@@ -32,17 +32,17 @@ struct AdmissionState {
         let isNew = context.ledger.queues.queues[key] == nil && self.queueDepths[key] == nil
         if isNew, !context.pending.contains(queue: key) {
             guard context.ledger.queues.queues.count + context.pending.queueCount + self.addedQueues < context.ledger.policy.maximumQueues else {
-                throw ReportRejection(
+                throw context.refusal(
                     .tooManyQueues, index: index, field: "queue",
                     "would add queue \(String(reflecting: depth.queue)) beyond the limit of \(context.ledger.policy.maximumQueues) queues"
                 )
             }
         }
         if let time = depth.timeMillis, time < 0 {
-            throw ReportRejection(.eventTimeOutOfRange, index: index, field: "time", "\(time) ms is before 1970; check the sender's clock")
+            throw context.refusal(.eventTimeOutOfRange, index: index, field: "time", "\(time) ms is before 1970; check the sender's clock")
         }
         if let time = depth.timeMillis, FunnelLedger.secondsAhead(time, of: context.nowMillis) > context.ledger.policy.maximumFutureSeconds {
-            throw ReportRejection(
+            throw context.refusal(
                 .eventTimeOutOfRange, index: index, field: "time",
                 "\(EventTimestamp.formatRFC3339(millis: time)) is in the future; check the sender's clock"
             )
@@ -63,14 +63,14 @@ struct AdmissionState {
         let settings: PipelineSettings
         if let found { settings = self.slots[found].settings } else { settings = context.ledger.settings(for: report.pipeline) }
         if let eventTime = report.eventTimeMillis {
-            try context.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: context.nowMillis)
+            try context.checkEventTime(eventTime, index: index, settings: settings)
         }
         if let found {
-            guard self.slots[found].add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw Self.overflow(report, self.slots[found], index) }
+            guard self.slots[found].add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw context.overflow(report, self.slots[found], index) }
             self.last = found
         } else {
             var slot = try self.newSlot(pipeline: report.pipeline, stage: report.stage, settings: settings, index: index, in: context)
-            guard slot.add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw Self.overflow(report, slot, index) }
+            guard slot.add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw context.overflow(report, slot, index) }
             self.keep(slot, in: context)
         }
         if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
@@ -86,7 +86,7 @@ struct AdmissionState {
         let settings: PipelineSettings
         if let found { settings = self.slots[found].settings } else { settings = context.ledger.settings(for: latency.pipeline) }
         if let eventTime = latency.eventTimeMillis {
-            try context.ledger.checkEventTime(eventTime, index: index, settings: settings, nowMillis: context.nowMillis)
+            try context.checkEventTime(eventTime, index: index, settings: settings)
         }
         if let found {
             self.slots[found].merge(latency.observations, bounds: context.bounds)
@@ -114,7 +114,7 @@ struct AdmissionState {
         let known = context.ledger.position(ofPipeline: pipeline)
         if known == nil, !context.pending.contains(pipeline: pipeline), !self.addedPipelines.contains(pipeline) {
             guard context.ledger.pipelines.count + context.pending.pipelineCount + self.addedPipelines.count < context.ledger.policy.maximumPipelines else {
-                throw ReportRejection(
+                throw context.refusal(
                     .tooManyPipelines, index: index, field: "pipeline",
                     "would add pipeline \(String(reflecting: pipeline)) beyond the limit of \(context.ledger.policy.maximumPipelines) pipelines"
                 )
@@ -124,13 +124,13 @@ struct AdmissionState {
         if position == nil, !context.pending.contains(stage: key) {
             let existing = (known.map { context.ledger.pipelines[$0].stages.count } ?? 0) + context.pending.stageCount(in: pipeline)
             guard existing + self.addedStages[pipeline, default: 0] < context.ledger.policy.maximumStagesPerPipeline else {
-                throw ReportRejection(
+                throw context.refusal(
                     .tooManyStages, index: index, field: "stage",
                     "would add stage \(String(reflecting: stage)) beyond the limit of \(context.ledger.policy.maximumStagesPerPipeline) stages in pipeline \(String(reflecting: pipeline))"
                 )
             }
             guard context.ledger.seriesCount + context.pending.stageCount + self.addedStageTotal < context.ledger.policy.maximumSeries else {
-                throw ReportRejection(
+                throw context.refusal(
                     .tooManySeries, index: index, field: "stage",
                     "would add series \(pipeline)/\(stage) beyond the limit of \(context.ledger.policy.maximumSeries) (pipeline, stage) series"
                 )
@@ -155,14 +155,6 @@ struct AdmissionState {
         self.slots.append(slot)
         self.slotIndex[key] = self.slots.count - 1
         self.last = self.slots.count - 1
-    }
-
-    private static func overflow(_ report: StageReport, _ slot: AdmissionSlot, _ index: Int) -> ReportRejection {
-        let counted = slot.committed[report.outcome].addingSaturated(slot.totals[report.outcome])
-        return ReportRejection(
-            .countOverflow, index: index, field: "count",
-            "would take series \(report.pipeline)/\(report.stage)/\(report.outcome.name) past the maximum of \(StageCounts.maximum) events (counted so far: \(counted)); nothing of this request was stored"
-        )
     }
 
     // MARK: Batch

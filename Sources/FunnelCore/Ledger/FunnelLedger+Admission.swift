@@ -7,11 +7,12 @@ extension FunnelLedger {
     /// `pending` holds what batches admitted earlier but not yet applied will add (see ``PendingAdmissions``);
     /// the caller holds the returned batch there until it is applied or released. One pass: under
     /// ``AdmissionPolicy/allOrNothing`` the first refused entry is thrown, under ``AdmissionPolicy/skipRefused``
-    /// each refused entry is left out, listed in ``Admission/refused``, and the rest admitted as if it had not come.
+    /// each refused entry is left out, listed in ``Admission/refused`` with its reason (its words are left out: nobody
+    /// reads them, and a flood past a limit would pay for them), and the rest admitted as if it had not come.
     public func admit(
         _ entries: IngestEntries, policy: AdmissionPolicy, pending: PendingAdmissions = PendingAdmissions(), nowMillis: Int64
     ) throws(ReportRejection) -> Admission {
-        let context = AdmissionContext(ledger: self, pending: pending, nowMillis: nowMillis)
+        let context = AdmissionContext(ledger: self, pending: pending, nowMillis: nowMillis, describesRefusals: policy == .allOrNothing)
         var state = AdmissionState()
         var refused: [Admission.Refusal] = []
         func refuse(_ rejection: ReportRejection) throws(ReportRejection) {
@@ -52,24 +53,6 @@ extension FunnelLedger {
     /// Admits a `POST /v1/reports` body all or nothing against a ledger with nothing pending.
     public func admit(_ body: ReportBody, nowMillis: Int64) throws(ReportRejection) -> ReportBatch {
         try self.admit(IngestEntries(body), policy: .allOrNothing, nowMillis: nowMillis).batch
-    }
-
-    /// Refuses an event time too far in the future or older than the retention.
-    func checkEventTime(_ eventTime: Int64, index: Int, settings: PipelineSettings, nowMillis: Int64) throws(ReportRejection) {
-        let aheadSeconds = Self.secondsAhead(eventTime, of: nowMillis)
-        if aheadSeconds > self.policy.maximumFutureSeconds {
-            throw ReportRejection(
-                .eventTimeOutOfRange, index: index, field: "event_time",
-                "\(EventTimestamp.formatRFC3339(millis: eventTime)) is \(aheadSeconds)s in the future (limit \(self.policy.maximumFutureSeconds)s); check the sender's clock"
-            )
-        }
-        let start = settings.bucketStart(forMillis: eventTime)
-        if start + settings.bucketSeconds <= PipelineSettings.floorSeconds(nowMillis) - self.policy.retentionSeconds {
-            throw ReportRejection(
-                .eventTimeOutOfRange, index: index, field: "event_time",
-                "\(EventTimestamp.formatRFC3339(millis: eventTime)) is older than the retention of \(self.policy.retentionSeconds)s"
-            )
-        }
     }
 
     /// Whole seconds `millis` lies after `nowMillis` (negative before it), saturating for times a caller made up.

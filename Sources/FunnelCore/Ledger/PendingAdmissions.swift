@@ -24,12 +24,17 @@ public struct PendingAdmissions: Sendable {
     /// Queues that held batches register.
     public var queueCount: Int { self.queues.count }
 
-    public func contains(pipeline: String) -> Bool { self.pipelines[pipeline] != nil }
-    public func contains(stage: StageKey) -> Bool { self.stages[stage] != nil }
-    public func contains(queue: QueueKey) -> Bool { self.queues[queue] != nil }
+    // The `isEmpty` checks skip hashing the key in the common case of nothing pending.
+
+    /// Whether a held batch registers `pipeline`.
+    public func contains(pipeline: String) -> Bool { !self.pipelines.isEmpty && self.pipelines[pipeline] != nil }
+    /// Whether a held batch registers `stage`.
+    public func contains(stage: StageKey) -> Bool { !self.stages.isEmpty && self.stages[stage] != nil }
+    /// Whether a held batch registers `queue`.
+    public func contains(queue: QueueKey) -> Bool { !self.queues.isEmpty && self.queues[queue] != nil }
 
     /// Stages of `pipeline` that held batches register.
-    public func stageCount(in pipeline: String) -> Int { self.stagesPerPipeline[pipeline, default: 0] }
+    public func stageCount(in pipeline: String) -> Int { self.stagesPerPipeline.isEmpty ? 0 : self.stagesPerPipeline[pipeline, default: 0] }
 
     /// Events held batches count for `stage`, per outcome.
     public func reserved(_ stage: StageKey) -> StageCounts {
