@@ -139,9 +139,17 @@ import Testing
             #expect(result.outcome == .committed)
             #expect(result.refused.count == 4_998, "two flood stages fit under the limit of three series")
             #expect(result.refused.allSatisfy { $0.rejection.reason == .tooManySeries })
+            #expect(result.refused.allSatisfy { $0.rejection.problem.isEmpty }, "nobody reads the words of a skipped entry, so none are built")
             #expect(result.refused.map(\.index) == Array(3...5_000))
             let stages = intake.withSettledLedger { $0.pipeline(named: "orders")?.stages }
             #expect(stages == ["ingest", "flood-0", "flood-1"])
+            // The same refusal to a sender that is answered is put in words.
+            do {
+                _ = try await intake.ingest(IngestEntries(stageReports: [StageReport(pipeline: "orders", stage: "more", outcome: .received)]), policy: .allOrNothing)
+                Issue.record("a series past the limit was admitted")
+            } catch let rejection as ReportRejection {
+                #expect(rejection.description == "reports[0].stage: would add series orders/more beyond the limit of 3 (pipeline, stage) series")
+            }
             #expect(intake.withSettledLedger { $0.pipeline(named: "orders")?.total.first } == StageCounts(received: 7, passed: 6))
         }
     }
