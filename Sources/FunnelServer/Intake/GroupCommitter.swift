@@ -16,22 +16,20 @@ public final class GroupCommitter: Service {
     }
 
     private struct State {
-        var queue: [Waiting] = []
+        var queue: CommitQueue<Waiting>
         /// The run loop, waiting for work.
         var idle: CheckedContinuation<Void, Never>?
-        var closed = false
     }
 
     private let store: FunnelStore
     private let ledger: LiveLedger
-    private let state = Mutex(State())
-    /// The most batches written in one transaction.
-    private let maximumGroup: Int
+    private let state: Mutex<State>
 
+    /// `maximumGroup` is the most batches written in one transaction.
     init(store: FunnelStore, ledger: LiveLedger, maximumGroup: Int = 256) {
         self.store = store
         self.ledger = ledger
-        self.maximumGroup = maximumGroup
+        self.state = Mutex(State(queue: CommitQueue(maximumGroup: maximumGroup)))
     }
 
     /// Writes the batch (in a group with others waiting), applies it once it is durable and returns its outcome.
@@ -41,8 +39,7 @@ public final class GroupCommitter: Service {
     func commit(_ commit: PendingCommit) async throws -> CommitOutcome {
         try await withCheckedThrowingContinuation { continuation in
             let wake = self.state.withLock { state -> (refused: Bool, idle: CheckedContinuation<Void, Never>?) in
-                guard !state.closed else { return (true, nil) }
-                state.queue.append(Waiting(commit: commit, continuation: continuation))
+                guard state.queue.enqueue(Waiting(commit: commit, continuation: continuation)) else { return (true, nil) }
                 defer { state.idle = nil }
                 return (false, state.idle)
             }
@@ -71,26 +68,13 @@ public final class GroupCommitter: Service {
     /// The next group to write, waiting for one; nil once closed with nothing left.
     private func nextGroup() async -> [Waiting]? {
         while true {
-            enum Next {
-                case group([Waiting])
-                case finished
-                case wait
-            }
-            let next = self.state.withLock { state -> Next in
-                if !state.queue.isEmpty {
-                    let group = Array(state.queue.prefix(self.maximumGroup))
-                    state.queue.removeFirst(group.count)
-                    return .group(group)
-                }
-                return state.closed ? .finished : .wait
-            }
-            switch next {
-            case .group(let group): return group
+            switch self.state.withLock({ $0.queue.next() }) {
+            case .write(let group): return group
             case .finished: return nil
             case .wait:
                 await withCheckedContinuation { (idle: CheckedContinuation<Void, Never>) in
                     let ready = self.state.withLock { state -> Bool in
-                        guard state.queue.isEmpty, !state.closed else { return true }
+                        guard !state.queue.isReady else { return true }
                         state.idle = idle
                         return false
                     }
@@ -102,7 +86,7 @@ public final class GroupCommitter: Service {
 
     private func close() {
         let idle = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.closed = true
+            state.queue.close()
             defer { state.idle = nil }
             return state.idle
         }
