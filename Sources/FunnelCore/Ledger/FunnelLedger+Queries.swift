@@ -105,8 +105,7 @@ extension FunnelLedger {
     }
 
     private static func bucketDetail(_ ledger: PipelineLedger, _ inRange: (Int64) -> Bool) -> [BucketFunnel] {
-        ledger.buckets.keys.filter(inRange).sorted().map { start in
-            let bucket = ledger.buckets[start]!
+        ledger.buckets.filter { inRange($0.key) }.sorted { $0.key < $1.key }.map { start, bucket in
             let isSettled = ledger.isSettled(bucketStart: start)
             var stages: [BucketFunnel.Stage] = []
             var transit: [BucketFunnel.Transit] = []
