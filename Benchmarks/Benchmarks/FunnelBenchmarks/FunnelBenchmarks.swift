@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import FunnelCore
+import FunnelServer
 
 /// Throughput of the hot paths: parsing, admission, latency sketches, exposition.
 let benchmarks: @Sendable () -> Void = {

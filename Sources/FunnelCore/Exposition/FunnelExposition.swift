@@ -6,7 +6,7 @@
 public enum FunnelExposition {
     /// Writes every Funnel metric family for `ledger` and `counters` in `format`.
     ///
-    /// The StatsD listener's families are written only when `statsd` is given, that is when a listener is configured.
+    /// `then` writes the families of sources outside the model (the StatsD listener's) after all of these.
     public static func render(
         ledger: FunnelLedger,
         counters: IngestCounters,
@@ -14,14 +14,14 @@ public enum FunnelExposition {
         format: ExpositionFormat,
         alarms: [AlarmStatus] = [],
         webhooks: WebhookCounters = WebhookCounters(),
-        statsd: StatsDCounters? = nil,
         sources: [DLQSourceStatus] = [],
-        connections: HTTPConnectionCounters? = nil
+        connections: HTTPConnectionCounters? = nil,
+        then: (inout ExpositionWriter) -> Void = { _ in }
     ) -> [UInt8] {
         var storage: [UInt8] = []
         let count = Self.render(
-            into: &storage, ledger: ledger, counters: counters, version: version, format: format, alarms: alarms, webhooks: webhooks, statsd: statsd,
-            sources: sources, connections: connections
+            into: &storage, ledger: ledger, counters: counters, version: version, format: format, alarms: alarms, webhooks: webhooks,
+            sources: sources, connections: connections, then: then
         )
         storage.removeLast(storage.count - count)
         return storage
@@ -37,9 +37,9 @@ public enum FunnelExposition {
         format: ExpositionFormat,
         alarms: [AlarmStatus] = [],
         webhooks: WebhookCounters = WebhookCounters(),
-        statsd: StatsDCounters? = nil,
         sources: [DLQSourceStatus] = [],
-        connections: HTTPConnectionCounters? = nil
+        connections: HTTPConnectionCounters? = nil,
+        then: (inout ExpositionWriter) -> Void = { _ in }
     ) -> Int {
         // About 1.2 KB per (pipeline, stage), 3 KB with its latency families: room made once, not grown a dozen times.
         let reused = storage
@@ -160,7 +160,7 @@ public enum FunnelExposition {
         }
         writer.family("funnel_webhook_outbox_depth", .gauge, help: "Notifications waiting in the webhook outbox.")
         writer.sample(UInt64(webhooks.outboxDepth))
-        if let statsd { Self.renderStatsD(&writer, statsd) }
+        then(&writer)
         let (written, count) = writer.finishKeepingRoom()
         storage = written
         return count

@@ -246,8 +246,8 @@ public struct FunnelRoutes: Sendable {
         var storage = self.scrapeBuffers.take()
         let count = FunnelExposition.render(
             into: &storage, ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
-            statsd: statsd, sources: sources, connections: self.connections?.counters
-        )
+            sources: sources, connections: self.connections?.counters
+        ) { writer in statsd?.emit(into: &writer) }
         let scrape = RenderedScrape(storage: consume storage, count: count)
         let buffers = self.scrapeBuffers
         return Response(

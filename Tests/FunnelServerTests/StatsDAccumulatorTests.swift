@@ -1,5 +1,6 @@
 import Foundation
 import FunnelCore
+import FunnelServer
 import FunnelTesting
 import Testing
 
