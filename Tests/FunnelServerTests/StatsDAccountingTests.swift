@@ -1,5 +1,6 @@
 import FunnelCore
 import FunnelServer
+import FunnelTesting
 import Testing
 
 @Suite struct StatsDAccountingTests {
@@ -10,10 +11,9 @@ import Testing
         statsd.reject(.unmapped)
         statsd.kernelDrops = 5
         statsd.receiveBufferBytes = 425_984
-        let text = String(
-            decoding: FunnelExposition.render(ledger: FunnelLedger(), counters: IngestCounters(), version: "1", format: .prometheusText) { statsd.emit(into: &$0) },
-            as: UTF8.self
-        )
+        var writer = ExpositionWriter(format: .prometheusText)
+        statsd.emit(into: &writer)
+        let text = String(decoding: writer.finish(), as: UTF8.self)
         #expect(text.contains("""
             # HELP funnel_statsd_lines_total StatsD lines received, by result: accepted or the reason they were not counted.
             # TYPE funnel_statsd_lines_total counter
@@ -36,11 +36,13 @@ import Testing
         }
     }
 
-    @Test func leavesStatsDFamiliesOutWithoutAListener() {
-        let text = String(
-            decoding: FunnelExposition.render(ledger: FunnelLedger(), counters: IngestCounters(), version: "1", format: .prometheusText),
-            as: UTF8.self
-        )
-        #expect(!text.contains("funnel_statsd"))
+    @Test func leavesStatsDFamiliesOutWithoutAListener() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        #expect(!fixture.configuration.statsd.isEnabled)
+        try await fixture.withClient { client in
+            let text = try await client.metrics().text
+            #expect(!text.contains("funnel_statsd"))
+        }
     }
 }

@@ -1,8 +1,6 @@
 public import FunnelCore
 
-// MARK: The StatsD listener
-
-extension StatsDCounters {
+extension StatsDCounters: MetricsSource {
     /// Writes the StatsD listener's line counters, kernel drops and receive buffer size.
     public func emit(into writer: inout ExpositionWriter) {
         writer.family("funnel_statsd_lines", .counter, help: "StatsD lines received, by result: accepted or the reason they were not counted.")
