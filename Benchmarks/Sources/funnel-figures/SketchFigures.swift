@@ -56,6 +56,7 @@ enum SketchFigures {
             }
             let batch = try ledger.admit(reports, nowMillis: 1_795_688_100_000)
             _ = try await store.commit(batch, claim: nil, nowMillis: 1_795_688_100_000)
+            ledger.apply(batch, nowMillis: 1_795_688_100_000)
         }
         try store.checkpoint()
         let size = (try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int) ?? 0
