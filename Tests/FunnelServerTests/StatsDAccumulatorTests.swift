@@ -1,7 +1,7 @@
 import Foundation
 import FunnelCore
 import FunnelServer
-import FunnelTesting
+import SeededRandom
 import Testing
 
 /// Lines are summed per distinct line until a drain; the sums must say exactly what the lines said one by one.
