@@ -137,9 +137,15 @@ let package = Package(
             path: "Sources/FunnelTesting",
             swiftSettings: swiftSettings
         ),
+        // Seeded random numbers for generated test data, in a target of its own so that FunnelCoreTests needs
+        // nothing but FunnelCore and it.
+        .target(
+            name: "SeededRandom",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "FunnelCoreTests",
-            dependencies: ["FunnelCore", "FunnelTesting"],
+            dependencies: ["FunnelCore", "SeededRandom"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -159,6 +165,7 @@ let package = Package(
                 "FunnelCore",
                 "FunnelServer",
                 "FunnelTesting",
+                "SeededRandom",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

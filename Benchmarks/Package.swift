@@ -20,6 +20,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "FunnelCore", package: "funnel"),
+                .product(name: "FunnelServer", package: "funnel"),
             ],
             path: "Benchmarks/FunnelBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v6)],

@@ -28,11 +28,12 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .target(name: "FuzzDriver", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzReportBody", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzStatsDLine", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzQueryTime", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
-        .executableTarget(name: "FuzzRESP", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
-        // The configuration loader's own files, linked in from Sources/FunnelServer (see the target's folder), so the
-        // fuzz build compiles FunnelCore and Yams only, not FunnelServer's whole network stack.
+        // FuzzStatsDLine, FuzzRESP and FuzzConfiguration compile the FunnelServer files they fuzz, linked into their
+        // folders from Sources/FunnelServer (StatsD/, DLQSources/Redis/, Configuration/), so the fuzz build compiles
+        // FunnelCore (and Yams) only, not FunnelServer's whole network stack.
+        .executableTarget(name: "FuzzStatsDLine", dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel")], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzRESP", dependencies: ["FuzzDriver"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "FuzzConfiguration",
             dependencies: ["FuzzDriver", .product(name: "FunnelCore", package: "funnel"), .product(name: "Yams", package: "Yams")],

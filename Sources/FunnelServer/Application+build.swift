@@ -61,11 +61,16 @@ public func buildApplication(
         )
     )
     let connections = ConnectionGate(limit: connectionLimit(configuration, logger: logger), logger: logger)
+    // What /metrics shows, in this order. The DLQ sources' families have always come between the ledger's DLQ
+    // depths and its delivery ratios.
+    let metrics: [any MetricsSource] =
+        [FunnelBuild(), intake, connections, intake.ledgerFamilies] + (sources.map { [$0] } ?? [])
+        + [intake.deliveryRatios, alarms, sender] + (statsd.map { [$0] } ?? [])
     FunnelRoutes(
-        intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, alarms: alarms, webhooks: sender,
+        intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, metrics: metrics, alarms: alarms,
         bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, minimumBodyBytesPerSecond: configuration.minimumBodyBytesPerSecond,
         bodyGraceSeconds: configuration.bodyGraceSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests,
-        statsd: statsd, sources: sources, connections: connections, logger: logger
+        sources: sources, logger: logger
     ).register(on: router)
     let settle = SettleService(
         intake: intake,

@@ -131,8 +131,8 @@ import Testing
     }
 }
 
-@Suite struct FunnelExpositionTests {
-    @Test func rendersStageCountersLossGaugesAndTransit() throws {
+@Suite struct LedgerFamiliesTests {
+    @Test func rendersStageCountersLossGaugesAndTransit() async throws {
         let t0: Int64 = 1_795_688_100_000
         var ledger = FunnelLedger()
         let batch = try ledger.admit([
@@ -146,7 +146,8 @@ import Testing
         var counters = IngestCounters()
         counters.acceptedReports = 4
         counters.rejected[.unknownOutcome] = 2
-        let text = String(decoding: FunnelExposition.render(ledger: ledger, counters: counters, version: "9.9.9", format: .prometheusText), as: UTF8.self)
+        let sources: [any MetricsSource] = [FunnelBuild(version: "9.9.9"), counters, LedgerFamilies(ledger), DeliveryRatios(ledger)]
+        let text = String(decoding: await ExpositionWriter.render(sources, format: .prometheusText), as: UTF8.self)
         let expectedLines = [
             #"funnel_build_info{version="9.9.9"} 1"#,
             "funnel_ingest_reports_total 4",

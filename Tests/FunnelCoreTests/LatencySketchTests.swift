@@ -1,6 +1,6 @@
 import Foundation
 import FunnelCore
-import FunnelTesting
+import SeededRandom
 import Testing
 
 @Suite struct LatencySketchTests {

@@ -2,6 +2,7 @@ import Foundation
 import FunnelCore
 import FunnelServer
 import FunnelTesting
+import SeededRandom
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore

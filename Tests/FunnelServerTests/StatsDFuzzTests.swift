@@ -2,6 +2,7 @@ import Foundation
 import FunnelCore
 import FunnelServer
 import FunnelTesting
+import SeededRandom
 import Testing
 
 /// Hostile StatsD input: 10,000 generated and mutated lines never stop the listener, every line is counted

@@ -18,7 +18,7 @@ import Testing
         let store = try FunnelStore(directory: directory.path)
         let intake = try ReportIntake(configuration: configuration, store: store, clock: clock.closure)
         let router = Router()
-        FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes).register(on: router)
+        FunnelRoutes(intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, metrics: [intake]).register(on: router)
         let app = Application(router: router, logger: Logger(label: "funnel-test"))
         try await withRunning(intake.committer) {
             try await app.test(.router) { client in

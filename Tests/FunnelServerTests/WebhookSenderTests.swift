@@ -165,11 +165,7 @@ import Testing
         defer { directory.remove() }
         let store = try FunnelStore(directory: directory.path)
         try await Self.withSender([WebhookReceiver(name: "oncall", format: .generic, url: "http://127.0.0.1:1/")], store: store) { sender in
-            let text = String(
-                decoding: FunnelExposition.render(
-                    ledger: FunnelLedger(), counters: IngestCounters(), version: "test", format: .prometheusText, webhooks: await sender.currentCounters()
-                ), as: UTF8.self
-            )
+            let text = String(decoding: await ExpositionWriter.render([sender], format: .prometheusText), as: UTF8.self)
             for result in ["success", "retry", "failure", "rejected"] {
                 #expect(text.contains(#"funnel_webhook_deliveries_total{receiver="oncall",result="\#(result)"} 0"#))
             }

@@ -1,6 +1,7 @@
 import Benchmark
 import Foundation
 import FunnelCore
+import FunnelServer
 
 /// Throughput of the hot paths: parsing, admission, latency sketches, exposition.
 let benchmarks: @Sendable () -> Void = {
@@ -98,9 +99,17 @@ let benchmarks: @Sendable () -> Void = {
         ledger.settle(nowMillis: 1_795_688_700_000)
         let frozen = ledger
         let series = pipelines * 10 * 10
-        Benchmark("FunnelExposition.render (~\(series) series)") { benchmark in
+        // The families of a server without listeners or sources beside HTTP, as /metrics writes them.
+        Benchmark("/metrics render (~\(series) series)") { benchmark in
             for _ in benchmark.scaledIterations {
-                blackHole(FunnelExposition.render(ledger: frozen, counters: IngestCounters(), version: "bench", format: .prometheusText))
+                var writer = ExpositionWriter(format: .prometheusText)
+                FunnelBuild(version: "bench").emit(into: &writer)
+                IngestCounters().emit(into: &writer)
+                LedgerFamilies(frozen).emit(into: &writer)
+                DeliveryRatios(frozen).emit(into: &writer)
+                AlarmList(alarms: []).emit(into: &writer)
+                WebhookCounters().emit(into: &writer)
+                blackHole(writer.finish())
             }
         }
     }

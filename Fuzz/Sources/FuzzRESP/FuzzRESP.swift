@@ -1,4 +1,3 @@
-import FunnelCore
 import FuzzDriver
 
 /// Decodes fuzzed bytes as a Redis reply stream, whole and in pieces.

@@ -42,7 +42,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     precondition(batch.reportLines.reduce(batch.zeroCountLines, +) == eventLines, "counter lines differ")
     precondition(batch.latencyLines.reduce(0, +) == latencyLines, "timer lines differ")
     precondition(batch.depthLines.reduce(0, +) == depthLines, "gauge lines differ")
-    precondition(batch.body.stageReports.reduce(0) { $0 + $1.count } == events, "the counters add up to other totals")
+    precondition(batch.entries.stageReports.reduce(0) { $0 + $1.count } == events, "the counters add up to other totals")
     precondition(accumulator.drain().isEmpty, "a second drain hands on lines again")
     return 0
 }

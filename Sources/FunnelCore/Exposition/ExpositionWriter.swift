@@ -22,6 +22,11 @@ public struct ExpositionWriter: Sendable {
     public init(format: ExpositionFormat, reusing storage: [UInt8], reservingCapacity capacity: Int = 16 * 1024) {
         self.format = format
         self.storage = storage
+        self.reserveCapacity(capacity)
+    }
+
+    /// Makes room for `capacity` bytes of output in all, so that a large exposition is not regrown a dozen times.
+    public mutating func reserveCapacity(_ capacity: Int) {
         if self.storage.count < capacity { self.storage.append(contentsOf: repeatElement(0, count: capacity - self.storage.count)) }
     }
 

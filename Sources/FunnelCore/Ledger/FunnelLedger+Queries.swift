@@ -81,7 +81,7 @@ extension FunnelLedger {
             delivered: stages.last?.passed ?? 0,
             settledIngested: settledIngested,
             settledDelivered: settledDelivered,
-            deliveryRatio: settledIngested == 0 ? nil : Double(settledDelivered) / Double(settledIngested),
+            deliveryRatio: FunnelTotals.deliveryRatio(ingested: settledIngested, delivered: settledDelivered),
             lost: totalLost,
             excess: stages.lazy.map(\.excess).saturatingSum().addingSaturated(transit.lazy.map(\.excess).saturatingSum()),
             inFlight: stages.lazy.map(\.inFlight).saturatingSum().addingSaturated(transit.lazy.map(\.inFlight).saturatingSum())

@@ -27,3 +27,10 @@ public struct FunnelTotals: Sendable, Hashable, Codable {
         self.inFlight = inFlight
     }
 }
+
+extension FunnelTotals {
+    /// `delivered / ingested`; nil when nothing was ingested.
+    static func deliveryRatio(ingested: UInt64, delivered: UInt64) -> Double? {
+        ingested == 0 ? nil : Double(delivered) / Double(ingested)
+    }
+}

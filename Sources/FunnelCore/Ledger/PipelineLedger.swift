@@ -48,6 +48,15 @@ public struct PipelineLedger: Sendable {
     /// Whether a bucket starting at `bucketStart` is settled.
     public func isSettled(bucketStart: Int64) -> Bool { bucketStart < self.settledBoundary }
 
+    /// Settled events passed by the last stage over those received by the first, within retention; nil until some
+    /// are settled. The same as the whole-retention funnel's ``FunnelTotals/deliveryRatio``, in O(1).
+    var deliveryRatio: Double? {
+        guard let first = self.stages.indices.first, let last = self.stages.indices.last else { return nil }
+        return FunnelTotals.deliveryRatio(
+            ingested: (self.settled[first] - self.pruned[first]).received, delivered: (self.settled[last] - self.pruned[last]).passed
+        )
+    }
+
     // MARK: Mutation
 
     /// Adds `count` events with `outcome` at `stage` to the bucket at `bucketStart`.

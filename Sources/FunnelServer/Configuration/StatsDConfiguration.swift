@@ -1,4 +1,4 @@
-public import FunnelCore
+import FunnelCore
 
 /// The StatsD/DogStatsD listener: where it listens, how it maps dotted names, and how it batches writes.
 ///

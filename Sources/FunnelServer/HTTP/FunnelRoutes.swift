@@ -1,4 +1,4 @@
-import FunnelCore
+public import FunnelCore
 import Foundation
 public import Hummingbird
 public import Logging
@@ -11,41 +11,37 @@ public struct FunnelRoutes: Sendable {
     let intake: ReportIntake
     let maximumBodyBytes: Int
     let alarms: AlarmService?
-    let webhooks: WebhookSender?
     let pace: BodyPace
     let maximumConcurrentRequests: Int
     let logger: Logger
     private let storageLog = RateLimitedLog(interval: .seconds(10))
     private let inFlight: InFlightRequests
     private let scrapeBuffers = ScrapeBuffers()
-    let statsd: StatsDListener?
     let sources: DLQSourceService?
-    let connections: ConnectionGate?
+    /// What `/metrics` shows, in order.
+    let metrics: [any MetricsSource]
 
-    /// Routes for `intake`; `alarms`, `webhooks`, `statsd`, `sources` and `connections`, when given, add their state
-    /// to `/metrics`.
+    /// Routes for `intake`; `/metrics` writes the families of each of `metrics` in turn, and `alarms` and `sources`,
+    /// when given, answer the alarm and DLQ source lists.
     ///
     /// A report body must arrive within `bodyTimeoutSeconds` and, after `bodyGraceSeconds`, at
     /// `minimumBodyBytesPerSecond` on average.
     public init(
-        intake: ReportIntake, maximumBodyBytes: Int, alarms: AlarmService? = nil, webhooks: WebhookSender? = nil,
+        intake: ReportIntake, maximumBodyBytes: Int, metrics: [any MetricsSource], alarms: AlarmService? = nil,
         bodyTimeoutSeconds: Double = 30, minimumBodyBytesPerSecond: Double = 1024, bodyGraceSeconds: Double = 2,
-        maximumConcurrentRequests: Int = 64, statsd: StatsDListener? = nil, sources: DLQSourceService? = nil,
-        connections: ConnectionGate? = nil, logger: Logger = Logger(label: "funnel")
+        maximumConcurrentRequests: Int = 64, sources: DLQSourceService? = nil, logger: Logger = Logger(label: "funnel")
     ) {
         self.intake = intake
         self.maximumBodyBytes = maximumBodyBytes
+        self.metrics = metrics
         self.alarms = alarms
-        self.webhooks = webhooks
         self.pace = BodyPace(
             minimumBytesPerSecond: minimumBodyBytesPerSecond, grace: Duration.checkedSeconds(bodyGraceSeconds) ?? .seconds(2),
             timeout: Duration.checkedSeconds(bodyTimeoutSeconds) ?? .seconds(30)
         )
         self.maximumConcurrentRequests = maximumConcurrentRequests
         self.inFlight = InFlightRequests()
-        self.statsd = statsd
         self.sources = sources
-        self.connections = connections
         self.logger = logger
     }
 
@@ -236,18 +232,9 @@ public struct FunnelRoutes: Sendable {
 
     func metrics(_ request: Request) async -> Response {
         let format = ExpositionFormat.negotiate(accept: request.headers[.accept])
-        let counters = self.intake.ingestCounters
-        let alarms = self.alarms?.statuses ?? []
-        let webhooks = await self.webhooks?.currentCounters() ?? WebhookCounters()
-        let statsd = self.statsd?.counters
-        let sources = self.sources?.statuses ?? []
-        // Rendered from a copy, outside the ledger's lock: ingest goes on while a large scrape is written.
-        let ledger = self.intake.settledLedger()
-        var storage = self.scrapeBuffers.take()
-        let count = FunnelExposition.render(
-            into: &storage, ledger: ledger, counters: counters, version: FunnelVersion.current, format: format, alarms: alarms, webhooks: webhooks,
-            statsd: statsd, sources: sources, connections: self.connections?.counters
-        )
+        var writer = ExpositionWriter(format: format, reusing: self.scrapeBuffers.take())
+        await writer.write(self.metrics)
+        let (storage, count) = writer.finishKeepingRoom()
         let scrape = RenderedScrape(storage: consume storage, count: count)
         let buffers = self.scrapeBuffers
         return Response(

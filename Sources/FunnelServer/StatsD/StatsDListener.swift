@@ -1,5 +1,5 @@
 import AsyncAlgorithms
-public import FunnelCore
+import FunnelCore
 public import Logging
 import NIOCore
 import NIOPosix

@@ -1,4 +1,5 @@
 import FunnelCore
+import FunnelServer
 import Testing
 
 @Suite struct StatsDMappingTests {

@@ -1,4 +1,3 @@
-import FunnelCore
 import NIOCore
 
 /// One Redis connection's request/reply loop: writes a command, then decodes bytes until one whole reply is in.

@@ -11,7 +11,7 @@ private func entries(reports: [StageReport], latencies: [LatencyObservation], de
     )
 }
 
-@Suite struct StatsDAccountingTests {
+@Suite struct IngestEntriesAdmissionTests {
     @Test func latencyObservationsRecordLatencyWithoutCounts() throws {
         var ledger = FunnelLedger()
         let batch = try ledger.admit(
@@ -73,46 +73,5 @@ private func entries(reports: [StageReport], latencies: [LatencyObservation], de
             #expect(error.index == 3, "1 report, 1 latency, then depths[1]")
         }
         #expect(ledger.pipelineNames.isEmpty, "nothing changed")
-    }
-
-    @Test func exposesStatsDCounters() {
-        var statsd = StatsDCounters()
-        statsd.acceptedLines = 7
-        statsd.reject(.malformed, count: 2)
-        statsd.reject(.unmapped)
-        statsd.kernelDrops = 5
-        statsd.receiveBufferBytes = 425_984
-        let text = String(
-            decoding: FunnelExposition.render(ledger: FunnelLedger(), counters: IngestCounters(), version: "1", format: .prometheusText, statsd: statsd),
-            as: UTF8.self
-        )
-        #expect(text.contains("""
-            # HELP funnel_statsd_lines_total StatsD lines received, by result: accepted or the reason they were not counted.
-            # TYPE funnel_statsd_lines_total counter
-            funnel_statsd_lines_total{result="accepted"} 7
-            funnel_statsd_lines_total{result="malformed"} 2
-            funnel_statsd_lines_total{result="unknown_type"} 0
-            """))
-        #expect(text.contains("funnel_statsd_lines_total{result=\"unmapped\"} 1\n"))
-        #expect(text.contains("""
-            # HELP funnel_statsd_kernel_drops_total StatsD datagrams the kernel dropped because the socket's receive buffer was full.
-            # TYPE funnel_statsd_kernel_drops_total counter
-            funnel_statsd_kernel_drops_total 5
-            # HELP funnel_statsd_receive_buffer_bytes Receive buffer of the StatsD UDP socket, as the kernel granted it.
-            # TYPE funnel_statsd_receive_buffer_bytes gauge
-            funnel_statsd_receive_buffer_bytes 425984
-
-            """))
-        for reason in StatsDLineRejection.Reason.allCases {
-            #expect(text.contains("funnel_statsd_lines_total{result=\"\(reason.rawValue)\"} "))
-        }
-    }
-
-    @Test func leavesStatsDFamiliesOutWithoutAListener() {
-        let text = String(
-            decoding: FunnelExposition.render(ledger: FunnelLedger(), counters: IngestCounters(), version: "1", format: .prometheusText),
-            as: UTF8.self
-        )
-        #expect(!text.contains("funnel_statsd"))
     }
 }

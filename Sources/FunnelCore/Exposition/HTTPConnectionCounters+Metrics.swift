@@ -1,15 +1,15 @@
-extension FunnelExposition {
-    /// The HTTP listener's connection families.
-    static func connectionSamples(_ writer: inout ExpositionWriter, _ connections: HTTPConnectionCounters) {
+extension HTTPConnectionCounters: MetricsSource {
+    /// Writes the HTTP listener's connection families.
+    public func emit(into writer: inout ExpositionWriter) {
         writer.family("funnel_http_connections_open", .gauge, help: "HTTP connections open now.")
-        writer.sample(connections.open)
+        writer.sample(self.open)
         writer.family("funnel_http_connections_limit", .gauge, help: "The most HTTP connections open at once (limits.max_connections).")
-        writer.sample(connections.limit)
+        writer.sample(self.limit)
         writer.family("funnel_http_connections_refused", .counter, help: "HTTP connections closed at once because the limit was reached.")
-        writer.sample(connections.refused)
+        writer.sample(self.refused)
         writer.family(
             "funnel_http_header_timeouts", .counter, help: "HTTP connections closed because no complete request head arrived within timeouts.header."
         )
-        writer.sample(connections.headerTimeouts)
+        writer.sample(self.headerTimeouts)
     }
 }

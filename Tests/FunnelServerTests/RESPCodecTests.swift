@@ -1,4 +1,4 @@
-import FunnelCore
+import FunnelServer
 import Testing
 
 @Suite struct RESPCodecTests {

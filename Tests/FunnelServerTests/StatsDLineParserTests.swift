@@ -1,8 +1,7 @@
 import FunnelCore
+import FunnelServer
 import Testing
 
-/// 2026-11-26T10:15:00Z.
-private let t0: Int64 = 1_795_688_100_000
 private let tags = "#pipeline:orders,stage:ingest"
 
 private func events(_ outcome: Outcome, _ count: UInt64, at millis: Int64? = nil, stage: String = "ingest") -> StatsDLine {

@@ -1,3 +1,5 @@
+public import FunnelCore
+
 /// What a ``StatsDAccumulator`` hands on at a flush: entries for the ledger, each with the lines behind it.
 ///
 /// Lines that repeat one series are summed into one entry, so the weights say how many lines each entry stands

@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// A glob rule that turns a dotted StatsD name into pipeline, stage, outcome or queue, like statsd_exporter's mappings.
 ///
 /// `match: "*.*.*"` with `pipeline: "$1"`, `stage: "$2"`, `outcome: "$3"` maps `orders.ingest.received:5|c`

@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// Parses StatsD and DogStatsD lines into Funnel's model: stage events, stage latencies and dead-letter queue depths.
 ///
 /// A line is `name:value|type[|@rate][|#tag:value,...][|T<unix seconds>]`. Funnel's own names take their fields

@@ -1,5 +1,4 @@
 import Foundation
-import FunnelCore
 
 /// A seeded random number generator, so generated test data is the same on every run.
 ///

@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// One distinct StatsD line (everything but its value) in a ``StatsDAccumulator``, with what it summed since the last flush.
 struct SummedStatsDLine {
     let resolved: ResolvedStatsDLine

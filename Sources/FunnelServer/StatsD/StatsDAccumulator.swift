@@ -1,4 +1,5 @@
 import Foundation
+public import FunnelCore
 
 /// StatsD lines summed by what they mean until the next flush: counters add up, timers go into a sketch, gauges
 /// keep their last depth.

@@ -1,5 +1,6 @@
 import Foundation
 import FunnelCore
+import FunnelServer
 import Testing
 
 /// Sample rates and values a sender controls, for every metric type: out-of-range ones are refused with a

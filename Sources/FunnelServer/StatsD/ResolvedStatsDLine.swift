@@ -1,3 +1,5 @@
+import FunnelCore
+
 /// What a StatsD line means apart from its value: its type, sample rate, event time and validated names.
 struct ResolvedStatsDLine: Sendable {
     var type: StatsDMetricType

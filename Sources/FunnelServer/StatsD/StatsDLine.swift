@@ -1,3 +1,5 @@
+public import FunnelCore
+
 /// What one accepted StatsD line says, in Funnel's model.
 public enum StatsDLine: Sendable, Hashable {
     /// A counter: events with an outcome at a stage, already scaled up by the sample rate.

@@ -1,6 +1,7 @@
 import Foundation
 import FunnelCore
-import FunnelTesting
+import FunnelServer
+import SeededRandom
 import Testing
 
 /// Lines are summed per distinct line until a drain; the sums must say exactly what the lines said one by one.

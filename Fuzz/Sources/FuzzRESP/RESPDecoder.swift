@@ -1,0 +1,1 @@
+../../../Sources/FunnelServer/DLQSources/Redis/RESPDecoder.swift

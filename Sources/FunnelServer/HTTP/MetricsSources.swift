@@ -1,0 +1,66 @@
+public import FunnelCore
+
+// MARK: What each part of the server shows in /metrics
+
+extension ReportIntake: MetricsSource {
+    /// Writes the ingest counters.
+    public func emit(into writer: inout ExpositionWriter) {
+        self.ingestCounters.emit(into: &writer)
+    }
+
+    /// The ledger's families, written from a copy settled to now, outside the ledger's lock: ingest goes on while a
+    /// large scrape is written.
+    public var ledgerFamilies: some MetricsSource {
+        SettledLedgerSource(intake: self) { LedgerFamilies(copy $0) }
+    }
+
+    /// Each pipeline's delivery ratio, read under the ledger's lock (O(pipelines)) and written outside it.
+    public var deliveryRatios: some MetricsSource {
+        SettledLedgerSource(intake: self) { DeliveryRatios($0) }
+    }
+}
+
+/// Families read from the intake's ledger settled to now: `read` takes what they need under the ledger's lock.
+private struct SettledLedgerSource<Families: MetricsSource>: MetricsSource {
+    let intake: ReportIntake
+    let read: @Sendable (borrowing FunnelLedger) -> Families
+
+    func emit(into writer: inout ExpositionWriter) async {
+        await self.intake.withSettledLedger(self.read).emit(into: &writer)
+    }
+}
+
+extension ConnectionGate: MetricsSource {
+    /// Writes the HTTP listener's connection counters.
+    public func emit(into writer: inout ExpositionWriter) {
+        self.counters.emit(into: &writer)
+    }
+}
+
+extension DLQSourceService: MetricsSource {
+    /// Writes the health of each DLQ source.
+    public func emit(into writer: inout ExpositionWriter) {
+        DLQSourceList(sources: self.statuses).emit(into: &writer)
+    }
+}
+
+extension AlarmService: MetricsSource {
+    /// Writes the state of each alarm.
+    public func emit(into writer: inout ExpositionWriter) {
+        AlarmList(alarms: self.statuses).emit(into: &writer)
+    }
+}
+
+extension WebhookSender: MetricsSource {
+    /// Writes the delivery counters of each receiver and the outbox depth, read from the store.
+    public func emit(into writer: inout ExpositionWriter) async {
+        await self.currentCounters().emit(into: &writer)
+    }
+}
+
+extension StatsDListener: MetricsSource {
+    /// Writes the listener's line counters, kernel drops and receive buffer size.
+    public func emit(into writer: inout ExpositionWriter) {
+        self.counters.emit(into: &writer)
+    }
+}
