@@ -31,6 +31,12 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case storageUnavailable = "storage_unavailable"
     }
 
+    /// The reasons admission (``FunnelLedger/admit(_:policy:pending:nowMillis:)``) refuses an entry with, whichever
+    /// way it came in; a StatsD line refused by the ledger is counted under the same name.
+    public static let admissionReasons: [Reason] = [
+        .numberOutOfRange, .eventTimeOutOfRange, .tooManyPipelines, .tooManyStages, .tooManyQueues, .tooManySeries, .countOverflow,
+    ]
+
     public var reason: Reason
     /// Position of the offending report in the request, when one report is at fault.
     public var index: Int?

@@ -1,3 +1,5 @@
+public import FunnelCore
+
 /// Why a StatsD line was not counted, with the offending part named.
 ///
 /// Bad lines never stop the listener: each is counted in `funnel_statsd_lines_total{result}` under its
@@ -39,6 +41,8 @@ public struct StatsDLineRejection: Error, Sendable, Hashable, CustomStringConver
         case tooManySeries = "too_many_series"
         /// Would take a series past the counter maximum.
         case countOverflow = "count_overflow"
+        /// A number the ledger holds out of range (a DLQ depth past the maximum).
+        case numberOutOfRange = "number_out_of_range"
         /// Parsed and admitted, but the database write failed; see the server log.
         case storeFailed = "store_failed"
     }
@@ -53,4 +57,12 @@ public struct StatsDLineRejection: Error, Sendable, Hashable, CustomStringConver
     }
 
     public var description: String { "\(self.reason.rawValue): \(self.message)" }
+}
+
+extension StatsDLineRejection.Reason {
+    /// The line result for an entry the ledger refused: the admission's own reason, under the same name (every one of
+    /// ``ReportRejection/admissionReasons`` has a case here; `StatsDLineRejectionTests` proves it).
+    public init(admission reason: ReportRejection.Reason) {
+        self = Self(rawValue: reason.rawValue) ?? .malformed
+    }
 }

@@ -268,12 +268,6 @@ public final class StatsDListener: Service, Sendable {
     }
 }
 
-extension StatsDLineRejection.Reason {
-    /// The line result for an entry the ledger refused: the admission's own reason, under the same name.
-    init(admission reason: ReportRejection.Reason) {
-        self = Self(rawValue: reason.rawValue) ?? .malformed
-    }
-}
 
 extension Optional {
     fileprivate func asyncMap<Mapped>(_ transform: (Wrapped) async throws -> Mapped) async throws -> Mapped? {
