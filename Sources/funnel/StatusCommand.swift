@@ -19,6 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
             unset). --json prints the API's funnel (GET /api/v1/funnel) as the server wrote it: one object with
             --pipeline, else an array with one per pipeline; the exit code still reflects the alarms.
             When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
+            When the output is closed early (funnel status | head), it stops at once with exit status 141.
             """
     )
 
@@ -40,8 +41,8 @@ struct StatusCommand: AsyncParsableCommand {
         )
         let color = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
         let outcome = await StatusCheck(client: client, pipeline: self.pipeline, window: self.window).run(json: self.json, color: color)
-        FileHandle.standardOutput.write(Data(outcome.standardOutput.utf8))
-        FileHandle.standardError.write(Data(outcome.standardError.utf8))
+        CommandOutput.standardOutput.write(outcome.standardOutput)
+        CommandOutput.standardError.write(outcome.standardError)
         if outcome.verdict.exitCode != 0 { throw ExitCode(outcome.verdict.exitCode) }
     }
 }
