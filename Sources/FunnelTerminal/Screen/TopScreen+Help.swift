@@ -1,0 +1,39 @@
+import FunnelCore
+
+/// The help screen: keys and columns.
+extension TopScreen {
+    static func helpLines() -> [ScreenLine] {
+        let keys: [(String, String)] = [
+            ("q", "quit"),
+            ("Tab  → ↓", "next pipeline"),
+            ("Shift-Tab  ← ↑", "previous pipeline"),
+            ("w", "next latency window: 1m, 5m, 1h"),
+            ("?  Esc", "show or hide this help"),
+        ]
+        let columns: [(String, String)] = [
+            ("FUNNEL", "█ passed, ░ received but not passed; widest stage = full"),
+            ("RATE/s", "events received per second, from successive polls"),
+            ("FAILED", "given up, knowingly"),
+            ("DEAD", "sent to a dead-letter queue"),
+            ("LOST", "silent loss, settled: received - passed - failed - dead"),
+            ("SHARE", "share of the pipeline's loss; ◀ marks where most events die"),
+            ("IN-FLIGHT", "difference in unsettled buckets: on the way, not loss"),
+            ("P50 P95 P99", "latency percentiles over the window"),
+            ("↓ transit", "passed by one stage, never received by the next"),
+        ]
+        var lines = [ScreenLine(), ScreenLine(" Keys", .bold)]
+        lines += keys.map { key, text in
+            var line = ScreenLine("   " + Self.padded(key, 16), .bold)
+            line.append(text)
+            return line
+        }
+        lines += [ScreenLine(), ScreenLine(" Columns", .bold)]
+        lines += columns.map { key, text in
+            var line = ScreenLine("   " + Self.padded(key, 16), .bold)
+            line.append(text)
+            return line
+        }
+        lines += [ScreenLine(), ScreenLine(" Press ? or Esc to go back.", .dim)]
+        return lines
+    }
+}
