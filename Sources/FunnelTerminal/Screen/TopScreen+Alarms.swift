@@ -53,9 +53,22 @@ extension TopScreen {
             line.append(" ")
         }
         if line.width > width, let selected = snapshot.selectedPipeline, let index = snapshot.pipelines.firstIndex(of: selected) {
-            line = ScreenLine(" pipeline \(index + 1)/\(snapshot.pipelines.count) ", .dim)
-            line.append("[\(selected)]", [.bold, .reverse])
-            line.append("  Tab for next", .dim)
+            let position = ScreenLine(" pipeline \(index + 1)/\(snapshot.pipelines.count) ", .dim)
+            let elsewhere = active.filter { $0.pipeline != selected }
+            let firing = Set(elsewhere.filter { $0.state == .firing }.map(\.pipeline))
+            let pending = Set(elsewhere.filter { $0.state == .pending }.map(\.pipeline)).subtracting(firing)
+            var alert = ScreenLine()
+            if !firing.isEmpty {
+                alert.append("  ● \(firing.count) other\(firing.count == 1 ? "" : "s") firing", .red)
+            } else if !pending.isEmpty {
+                alert.append("  ● \(pending.count) other\(pending.count == 1 ? "" : "s") pending", .yellow)
+            }
+            let name = Self.clipped(selected, max(8, width - position.width - 2 - alert.width))
+            line = position
+            line.append("[\(name)]", [.bold, .reverse])
+            line.append(alert)
+            let hint = ScreenLine("  Tab next · o overview", .dim)
+            if line.width + hint.width <= width { line.append(hint) }
         }
         return line
     }

@@ -20,16 +20,32 @@ extension TopScreen {
         if totals.excess > 0 { items.append(Self.figure("excess", String(totals.excess), style: [.bold, .yellow])) }
         items.append(Self.figure("e2e p95", NumberText.latency(funnel.endToEndLatencyMs.p95) + " (\(funnel.latencyWindow.rawValue))"))
 
+        // The first four are what on-call came for: the name gives way to them, and they wrap rather than go.
+        let keyItems = 4
+        let keyWidth = items.prefix(keyItems).reduce(0) { $0 + $1.width }
+        let shortestName = min(funnel.pipeline.count, 8)
+        var separator = "   "
+        var name = funnel.pipeline
+        if width - 1 - keyWidth - 3 * keyItems >= shortestName {
+            name = Self.clipped(name, width - 1 - keyWidth - 3 * keyItems)
+        } else if width - 1 - keyWidth - 2 * keyItems >= shortestName {
+            separator = "  "
+            name = Self.clipped(name, width - 1 - keyWidth - 2 * keyItems)
+        } else {
+            name = Self.clipped(name, width - 1)
+        }
+
         var lines: [ScreenLine] = []
         var line = ScreenLine(" ")
-        line.append(funnel.pipeline, [.bold, .cyan])
-        for item in items {
-            if line.width + 3 + item.width > width, line.width > 1 {
-                if lines.count + 1 >= maximumLines { break }
+        line.append(name, [.bold, .cyan])
+        let indent = String(repeating: " ", count: min(name.count + 1, 12))
+        for (index, item) in items.enumerated() {
+            if line.width + separator.count + item.width > width {
+                if index >= keyItems, lines.count + 1 >= maximumLines { break }
                 lines.append(line)
-                line = ScreenLine(String(repeating: " ", count: min(funnel.pipeline.count + 1, 12)))
+                line = ScreenLine(indent)
             }
-            line.append("   ")
+            line.append(separator)
             line.append(item)
         }
         lines.append(line)

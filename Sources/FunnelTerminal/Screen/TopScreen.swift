@@ -3,12 +3,14 @@ import FunnelCore
 ///
 /// From top to bottom: a title bar; firing (red) and pending (yellow) alarms; the pipelines to switch between;
 /// the selected pipeline's headline (delivery ratio, ingested, delivered, loss, end-to-end p95); one row per stage
-/// with a funnel bar, rate, failed, dead-lettered, silent loss and its share of the pipeline's loss (the worst
-/// marked `◀`), in flight and latency percentiles, with the transit loss between stages; dead-letter queue depths
-/// with a sparkline; and a footer with the keys and the connection state.
+/// with a funnel bar, rate, failed, dead-lettered, silent loss and its share of the pipeline's loss (the one place
+/// where most events die marked `◀`, places that tie for it `=`), in flight and latency percentiles, with the
+/// transit loss between stages; dead-letter queue depths with a sparkline; and a footer with the keys and the
+/// connection state. With the overview open, every pipeline instead, most trouble first (``PipelineTrouble``).
 ///
 /// Exactly `size.rows` lines come back, none wider than `size.columns`. When the terminal is small, the screen
-/// drops the least useful parts first (blank lines, extra alarms, quiet hops, columns) and never fails.
+/// drops the least useful parts first (blank lines, extra alarms, quiet hops, columns), says what it hid, scrolls
+/// the stage table rather than cut it, and never fails.
 public enum TopScreen {
     /// The screen as terminal text, one string per row; ANSI colours only when `color` is true.
     public static func render(_ snapshot: TopSnapshot, size: TerminalSize, color: Bool) -> [String] {
@@ -17,17 +19,40 @@ public enum TopScreen {
 
     /// The screen as styled lines, `size.rows` of them.
     public static func lines(_ snapshot: TopSnapshot, size: TerminalSize) -> [ScreenLine] {
+        self.layout(snapshot, size: size).lines
+    }
+
+    /// How many rows of the stage table and the overview the screen shows at `size`, and how far the table scrolls.
+    public static func viewport(_ snapshot: TopSnapshot, size: TerminalSize) -> TopViewport {
+        self.layout(snapshot, size: size).viewport
+    }
+
+    /// The lines of a screen and what its scrolling parts show.
+    struct Body {
+        var lines: [ScreenLine] = []
+        var viewport = TopViewport(tableRows: 0, tableMaximumOffset: 0, listRows: 0)
+    }
+
+    static func layout(_ snapshot: TopSnapshot, size: TerminalSize) -> Body {
         let width = max(1, size.columns)
         let rows = max(0, size.rows)
-        guard rows > 0 else { return [] }
+        guard rows > 0 else { return Body() }
         let title = self.titleLine(snapshot, width: width)
-        guard rows > 1 else { return [title] }
+        guard rows > 1 else { return Body(lines: [title]) }
         let footer = self.footerLine(snapshot, width: width)
         let room = rows - 2
-        var body = snapshot.showHelp ? self.helpLines() : self.bodyLines(snapshot, width: width, room: room)
-        if body.count > room { body = Array(body.prefix(room)) }
-        while body.count < room { body.append(ScreenLine()) }
-        return [title] + body + [footer]
+        var body: Body
+        if snapshot.showHelp {
+            body = Body(lines: self.helpLines())
+        } else if snapshot.picker != nil {
+            body = self.overviewBody(snapshot, width: width, room: room)
+        } else {
+            body = self.pipelineBody(snapshot, width: width, room: room)
+        }
+        if body.lines.count > room { body.lines = Array(body.lines.prefix(room)) }
+        while body.lines.count < room { body.lines.append(ScreenLine()) }
+        body.lines = [title] + body.lines + [footer]
+        return body
     }
 
     // MARK: Title and footer
@@ -81,15 +106,9 @@ public enum TopScreen {
     static func footerLine(_ snapshot: TopSnapshot, width: Int) -> ScreenLine {
         switch snapshot.connection {
         case .live(let age):
-            var line = ScreenLine(" q", .bold)
-            line.append(" quit  ")
-            line.append("Tab ←→", .bold)
-            line.append(" pipeline  ")
-            line.append("w", .bold)
-            line.append(" window  ")
-            line.append("?", .bold)
-            line.append(" help")
             let right = ScreenLine("updated \(NumberText.age(age)) ago ", .dim)
+            let keys = Self.footerKeys(overview: snapshot.picker != nil && !snapshot.showHelp)
+            var line = keys.first { $0.width + right.width + 1 <= width } ?? keys.last!
             if line.width + right.width + 1 <= width { line.appendRightAligned(right, endingAt: width) }
             return line
         case .connecting(let attempt, let error):
@@ -111,6 +130,32 @@ public enum TopScreen {
             let text = candidates.first { $0.count <= width } ?? candidates.last!
             var line = ScreenLine(text, [.reverse, .red, .bold])
             line.pad(to: width)
+            return line
+        }
+    }
+
+    /// The keys the footer names, longest first: the first that fits beside the data's age is shown.
+    static func footerKeys(overview: Bool) -> [ScreenLine] {
+        let sets: [[(String, String)]] =
+            overview
+            ? [
+                [("q", "quit"), ("↑↓", "move"), ("Enter", "open"), ("/", "search"), ("Esc", "back"), ("w", "window"), ("?", "help")],
+                [("q", "quit"), ("↑↓", "move"), ("Enter", "open"), ("/", "search"), ("?", "help")],
+                [("q", "quit"), ("Enter", "open"), ("?", "help")],
+            ]
+            : [
+                [("q", "quit"), ("Tab ←→", "pipeline"), ("j/k", "scroll"), ("o", "overview"), ("/", "search"), ("w", "window"), ("?", "help")],
+                [("q", "quit"), ("Tab", "pipeline"), ("o", "overview"), ("/", "search"), ("w", "window"), ("?", "help")],
+                [("q", "quit"), ("Tab", "pipeline"), ("o", "overview"), ("?", "help")],
+                [("q", "quit"), ("?", "help")],
+            ]
+        return sets.map { keys in
+            var line = ScreenLine()
+            for (index, (key, action)) in keys.enumerated() {
+                line.append(index == 0 ? " " : "  ")
+                line.append(key, .bold)
+                line.append(" " + action)
+            }
             return line
         }
     }
