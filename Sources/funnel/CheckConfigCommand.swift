@@ -1,6 +1,7 @@
 import ArgumentParser
 import FunnelCore
 import FunnelServer
+import FunnelTerminal
 
 /// `funnel check-config`: validates a configuration file and names the line and key of the first problem.
 struct CheckConfigCommand: ParsableCommand {
@@ -16,12 +17,12 @@ struct CheckConfigCommand: ParsableCommand {
         do {
             let configuration = try FunnelConfiguration(contentsOfFile: self.file)
             let pipelines = configuration.ledger.pipelines.map { "\($0.name) (\($0.stages.count) stages)" }
-            print(
+            CommandOutput.standardOutput.write(
                 "\(self.file): OK, \(pipelines.count) pipeline(s)\(pipelines.isEmpty ? "" : " (" + pipelines.joined(separator: ", ") + ")"), "
-                    + "\(configuration.receivers.count) receiver(s), \(configuration.alarms.count) alarm(s)"
+                    + "\(configuration.receivers.count) receiver(s), \(configuration.alarms.count) alarm(s)\n"
             )
         } catch {
-            print("\(error)")
+            CommandOutput.standardOutput.write("\(error)\n")
             throw ExitCode(1)
         }
     }

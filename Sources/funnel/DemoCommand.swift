@@ -56,12 +56,12 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let demo = DemoRun(
             client: FunnelAPIClient(baseURL: server, token: self.token ?? ProcessInfo.processInfo.environment["FUNNEL_INGEST_TOKEN"]), rate: self.rate, durationSeconds: DurationText.seconds(self.duration) ?? 60, seed: self.seed,
-            historyMinutes: self.historyMinutes, log: { line in FileHandle.standardOutput.write(Data("funnel demo: \(line)\n".utf8)) }
+            historyMinutes: self.historyMinutes, log: { line in CommandOutput.standardOutput.write("funnel demo: \(line)\n") }
         )
         do {
             _ = try await demo.run()
         } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            CommandOutput.standardError.write("\(error)\n")
             throw ExitCode(1)
         }
     }

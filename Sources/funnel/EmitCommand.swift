@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import FunnelClient
 import FunnelCore
+import FunnelTerminal
 
 /// `funnel emit`: sends stage reports to a Funnel server from the shell, one from flags or many from NDJSON.
 struct EmitCommand: AsyncParsableCommand {
@@ -111,7 +112,7 @@ struct EmitCommand: AsyncParsableCommand {
             let body = "[" + lines.map(\.text).joined(separator: ",") + "]"
             let reply = try await self.send(Array(body.utf8), to: endpoint)
             if !reply.isAccepted, accepted > 0 {
-                FileHandle.standardError.write(Data("funnel emit: the \(accepted) reports before line \(lines[0].number) were accepted; from that line on nothing was counted\n".utf8))
+                CommandOutput.standardError.write("funnel emit: the \(accepted) reports before line \(lines[0].number) were accepted; from that line on nothing was counted\n")
             }
             try self.check(reply, lines: lines.map(\.number), source: source)
             accepted += lines.count
@@ -167,7 +168,7 @@ struct EmitCommand: AsyncParsableCommand {
     /// Prints an accepted reply, or the server's error (with the file line it points at) and exits 1.
     private func check(_ reply: IngestReply, lines: [Int]?, source: String?) throws {
         if reply.isAccepted {
-            print(reply.body.trimmingCharacters(in: .whitespacesAndNewlines))
+            CommandOutput.standardOutput.write(reply.body.trimmingCharacters(in: .whitespacesAndNewlines) + "\n")
             return
         }
         var message = reply.errorMessage ?? "HTTP \(reply.status): \(reply.body)"
@@ -183,6 +184,6 @@ struct EmitCommand: AsyncParsableCommand {
     }
 
     private static func fail(_ message: String) {
-        FileHandle.standardError.write(Data("funnel emit: \(message)\n".utf8))
+        CommandOutput.standardError.write("funnel emit: \(message)\n")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FunnelCore
+import FunnelTerminal
 
 /// The `funnel` command: pipeline observability server and its tools.
 @main
@@ -19,4 +20,10 @@ struct Funnel: AsyncParsableCommand {
         ],
         defaultSubcommand: nil
     )
+
+    /// Runs the command line with SIGPIPE ignored, so a closed pipe ends a command quietly instead of killing it.
+    static func main() async {
+        CommandOutput.ignoreBrokenPipeSignal()
+        await Self.main(nil)
+    }
 }

@@ -3,6 +3,7 @@ import Foundation
 import FunnelArtifacts
 import FunnelCore
 import FunnelServer
+import FunnelTerminal
 
 /// `funnel generate`: Prometheus rules and a Grafana dashboard specialised to the config's pipelines.
 struct GenerateCommand: ParsableCommand {
@@ -31,7 +32,7 @@ struct GenerateCommand: ParsableCommand {
 
         func write(_ text: String) throws {
             guard let output = self.output else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+                CommandOutput.standardOutput.write(text)
                 return
             }
             try Data(text.utf8).write(to: URL(fileURLWithPath: output))

@@ -2,6 +2,7 @@ public import ArgumentParser
 import Foundation
 import FunnelCore
 import FunnelServer
+import FunnelTerminal
 import Hummingbird
 public import Logging
 
@@ -91,13 +92,13 @@ struct ServeCommand: AsyncParsableCommand {
             onStatsDListening: { binding in
                 let addresses = [binding.udp.map { "udp://\($0)" }, binding.tcp.map { "tcp://\($0)" }].compactMap { $0 }
                 let line = "funnel StatsD listening on \(addresses.joined(separator: " and "))\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+                _ = CommandOutput.standardOutput.attempt(line)
             },
             onServerRunning: { address in
                 let line = "funnel \(FunnelVersion.current) listening on \(scheme)://\(address), data in \(dataDirectory)/funnel.sqlite\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
+                _ = CommandOutput.standardOutput.attempt(line)
                 if !sources.isEmpty {
-                    FileHandle.standardOutput.write(Data("funnel reading DLQ depth from \(sources.joined(separator: ", "))\n".utf8))
+                    _ = CommandOutput.standardOutput.attempt("funnel reading DLQ depth from \(sources.joined(separator: ", "))\n")
                 }
             }
         )

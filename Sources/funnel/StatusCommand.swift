@@ -16,16 +16,29 @@ struct StatusCommand: AsyncParsableCommand {
               3  UNKNOWN: the server is unreachable, answered an error, or the pipeline does not exist
 
             The table is plain text without escape codes unless standard output is a terminal (and NO_COLOR is
-            unset). --json prints the API's funnel (GET /api/v1/funnel) as the server wrote it: one object with
-            --pipeline, else an array with one per pipeline; the exit code still reflects the alarms.
-            When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
+            unset). --pipeline takes names or globs (* ? [a-z]), repeated or comma-separated; each must match a
+            pipeline, else the exit is 3. --worst N keeps the N pipelines in most trouble (firing alarms, then pending,
+            then the worst settled delivery ratio, then the most in flight), worst first. Only the alarms of the
+            pipelines shown count. --json prints the API's funnel (GET /api/v1/funnel) as the server wrote it: one
+            object for one plain --pipeline name, else an array with one per pipeline; the exit code still reflects
+            the alarms. When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
+            When the output is closed early (funnel status | head), it stops at once with exit status 141.
             """
     )
 
     @OptionGroup var connection: ServerOptions
 
-    @Option(name: .long, help: ArgumentHelp("Only this pipeline, and alarms about it. [default: all]", valueName: "name"))
-    var pipeline: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only pipelines matching this name or glob (* ? [a-z]), and their alarms; repeat it or separate with commas. [default: all]",
+            valueName: "glob"
+        )
+    )
+    var pipeline: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only the N pipelines in most trouble, worst first, and their alarms.", valueName: "n"))
+    var worst: Int?
 
     @Option(name: .long, help: ArgumentHelp("Latency window: 1m, 5m or 1h.", valueName: "window"))
     var window: LatencyWindow = .fiveMinutes
@@ -33,15 +46,27 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the API's funnel JSON instead of the table.")
     var json = false
 
+    func validate() throws {
+        _ = try self.selection()
+    }
+
+    func selection() throws -> PipelineSelection {
+        do {
+            return try PipelineSelection(pipelines: self.pipeline, worst: self.worst)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let client = FunnelAPIClient(
             baseURL: self.connection.serverURL(environment: environment), token: self.connection.readToken(environment: environment)
         )
         let color = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
-        let outcome = await StatusCheck(client: client, pipeline: self.pipeline, window: self.window).run(json: self.json, color: color)
-        FileHandle.standardOutput.write(Data(outcome.standardOutput.utf8))
-        FileHandle.standardError.write(Data(outcome.standardError.utf8))
+        let outcome = await StatusCheck(client: client, selection: try self.selection(), window: self.window).run(json: self.json, color: color)
+        CommandOutput.standardOutput.write(outcome.standardOutput)
+        CommandOutput.standardError.write(outcome.standardError)
         if outcome.verdict.exitCode != 0 { throw ExitCode(outcome.verdict.exitCode) }
     }
 }

@@ -13,7 +13,9 @@ struct TopCommand: AsyncParsableCommand {
             share of the pipeline's loss (◀ marks the worst), in flight, p50/p95/p99 latency; transit loss between
             stages; dead-letter queue depths with a trend; firing (red) and pending (yellow) alarms at the top.
 
-            Keys: q quit · Tab / arrows switch pipeline · w cycle the latency window · ? help.
+            Several pipelines and no --pipeline: it opens on the overview, most trouble first (Enter opens one).
+            Keys: q quit · Tab / ← → switch pipeline · j k ↑ ↓ PgUp PgDn scroll the stage table · o overview ·
+            / search pipelines · w cycle the latency window · ? help.
             Colours are off when NO_COLOR is set. If the server cannot be reached, the screen keeps the last
             data, shows its age, and retries. When the server requires read tokens, give one with --token
             or FUNNEL_READ_TOKEN.

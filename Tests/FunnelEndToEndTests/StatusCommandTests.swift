@@ -184,8 +184,73 @@ import Testing
         defer { directory.remove() }
         let help = try FunnelProcess(["status", "--help"], directory: directory.path)
         _ = try await help.waitForExit()
-        for line in ["0  OK", "1  an alarm is pending", "2  an alarm is firing", "3  UNKNOWN", "--json", "--pipeline", "--server"] {
+        for line in ["0  OK", "1  an alarm is pending", "2  an alarm is firing", "3  UNKNOWN", "--json", "--pipeline", "--worst", "--server", "141"] {
             #expect(help.standardOutput.contains(line), "status --help lacks \(line)")
         }
+    }
+
+    @Test func globsAndWorstKeepThirtyPipelinesReadable() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (server, url) = try await FleetScenario.serve(in: directory)
+        defer { _ = Task { try await server.stop() } }
+        func headlines(_ output: String) -> [String] {
+            output.split(separator: "\n").filter { $0.hasPrefix("tenant-") }.map { String($0.prefix { $0 != ":" }) }
+        }
+
+        let (code, tens) = try await Self.status(["--server", url, "--pipeline", "tenant-0*"], in: directory, logName: "glob")
+        #expect(code == 0, "\(tens.standardError)")
+        #expect(tens.standardOutput.hasPrefix("OK: no alarms · 10 of 30 pipelines · "))
+        #expect(headlines(tens.standardOutput) == (0..<10).map(FleetScenario.name))
+
+        let (_, two) = try await Self.status(
+            ["--server", url, "--pipeline", "\(FleetScenario.name(19)), tenant-2[0-1]-*", "--pipeline", "*-07-*"], in: directory, logName: "list"
+        )
+        #expect(headlines(two.standardOutput) == [7, 19, 20, 21].map(FleetScenario.name), "in the server's order")
+
+        let (worstCode, worst) = try await Self.status(["--server", url, "--worst", "3"], in: directory, logName: "worst")
+        #expect(worstCode == 0)
+        #expect(worst.standardOutput.hasPrefix("OK: no alarms · 3 of 30 pipelines, most trouble first · "))
+        let ranked = headlines(worst.standardOutput)
+        #expect(ranked.count == 3)
+        #expect(ranked.first == FleetScenario.name(7), "the worst settled delivery first")
+
+        let (jsonCode, json) = try await Self.status(["--server", url, "--worst", "2", "--pipeline", "tenant-1*", "--json"], in: directory, logName: "json")
+        #expect(jsonCode == 0)
+        let array = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]]
+        #expect(array?.count == 2)
+        #expect(array?.allSatisfy { ($0["pipeline"] as? String)?.hasPrefix("tenant-1") == true } == true)
+
+        let (missingCode, missing) = try await Self.status(["--server", url, "--pipeline", "tenant-0*,nope-*"], in: directory, logName: "missing")
+        #expect(missingCode == 3)
+        #expect(missing.standardError.hasPrefix(#"UNKNOWN: no pipeline matches "nope-*"; the server has 30 pipelines: tenant-00-"#), "\(missing.standardError)")
+    }
+
+    @Test func worstAndGlobsCountOnlyTheAlarmsOfThePipelinesShown() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try await Self.withStub(alarms: [Self.alarm("orders-dlq", .pending), Self.alarm("billing-dlq", .firing, pipeline: "billing")]) { url in
+            let (worstCode, worst) = try await Self.status(["--server", url, "--worst", "1"], in: directory, logName: "worst")
+            #expect(worstCode == 2, "the firing pipeline is the one in most trouble: \(worst.standardOutput)")
+            #expect(worst.standardOutput.hasPrefix("FIRING: 1 firing · 1 of 2 pipelines, most trouble first"))
+            #expect(worst.standardOutput.contains("billing: delivery"))
+            #expect(!worst.standardOutput.contains("orders: delivery"))
+            let (globCode, glob) = try await Self.status(["--server", url, "--pipeline", "ord*"], in: directory, logName: "glob")
+            #expect(globCode == 1, "\(glob.standardOutput)")
+            #expect(!glob.standardOutput.contains("billing"))
+        }
+    }
+
+    @Test(arguments: [
+        (["--worst", "0"], #"--worst "0": expected how many pipelines to show, 1 or more"#),
+        (["--pipeline", "tenant-[0-"], #"--pipeline "tenant-[0-": an unclosed "[" at character 8"#),
+        (["--pipeline", "orders,"], #"--pipeline "orders,": an empty pattern"#),
+    ])
+    func badSelectionsAreRefusedBeforeAskingTheServer(arguments: [String], message: String) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let (code, status) = try await Self.status(["--server", "http://127.0.0.1:9"] + arguments, in: directory)
+        #expect(code == 64)
+        #expect(status.standardError.contains(message), "\(status.standardError)")
     }
 }

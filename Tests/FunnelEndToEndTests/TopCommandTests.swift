@@ -70,11 +70,11 @@ import Testing
         defer { directory.remove() }
         let (server, url) = try await Self.servedDemo(directory)
         defer { _ = Task { try await server.stop() } }
-        // A second pipeline to switch to.
+        // A second pipeline to switch to (--pipeline orders opens orders rather than the overview).
         let billing = report("charge", "received", 7, eventTime: nowMillis() - 20 * 60_000, pipeline: "billing")
         #expect(try await TestHTTP.post(url + "/v1/reports", body: billing).status == 202)
 
-        let command = "'\(FunnelProcess.binaryPath)' top --server \(url) --refresh 500ms; echo FUNNEL_TOP_EXIT=$?; stty -a; sleep 120"
+        let command = "'\(FunnelProcess.binaryPath)' top --server \(url) --pipeline orders --refresh 500ms; echo FUNNEL_TOP_EXIT=$?; stty -a; sleep 120"
         let tmux = try TmuxSession(command: command, columns: 132, rows: 40)
         defer { tmux.kill() }
 

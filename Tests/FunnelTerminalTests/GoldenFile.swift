@@ -3,7 +3,8 @@ import Testing
 
 /// Compares text with a committed file under `Tests/FunnelTerminalTests/Golden/`.
 ///
-/// Set `FUNNEL_UPDATE_GOLDEN=1` to write the files instead (then read them by eye before committing).
+/// Set `FUNNEL_UPDATE_GOLDEN=1` to write the files instead (then read them by eye before committing). A recording
+/// run fails every test that wrote a file, saying so, so it never passes as if it had checked anything.
 enum GoldenFile {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
 
@@ -11,11 +12,20 @@ enum GoldenFile {
         let text = lines.joined(separator: "\n") + "\n"
         let url = self.directory.appendingPathComponent(name)
         if ProcessInfo.processInfo.environment["FUNNEL_UPDATE_GOLDEN"] == "1" {
+            let before = try? String(contentsOf: url, encoding: .utf8)
             try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
+            let change = before == nil ? "new" : before == text ? "unchanged" : "changed"
+            Issue.record(
+                "wrote Golden/\(name) (\(change)) because FUNNEL_UPDATE_GOLDEN=1: read it, then run the tests again without the variable",
+                sourceLocation: sourceLocation
+            )
             return
         }
-        let expected = try String(contentsOf: url, encoding: .utf8)
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            Issue.record("no golden file Golden/\(name): write it with FUNNEL_UPDATE_GOLDEN=1 and read it", sourceLocation: sourceLocation)
+            return
+        }
         if expected != text {
             let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
             let actualLines = text.split(separator: "\n", omittingEmptySubsequences: false)

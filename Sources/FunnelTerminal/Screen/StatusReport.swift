@@ -10,6 +10,10 @@ public struct StatusReport: Sendable {
     /// False when the server has no alarms API.
     public var alarmsAvailable: Bool
     public var queues: [QueueDepth]
+    /// How many pipelines the server has, when the report shows fewer (`3 of 30 pipelines`).
+    public var serverPipelines: Int?
+    /// The funnels are in trouble order (`funnel status --worst`), and the verdict line says so.
+    public var mostTroubleFirst = false
 
     public init(server: String, funnels: [PipelineFunnel], alarms: [AlarmStatus], alarmsAvailable: Bool = true, queues: [QueueDepth] = []) {
         self.server = server
@@ -34,7 +38,14 @@ public struct StatusReport: Sendable {
         } else {
             verdict += [firing > 0 ? "\(firing) firing" : nil, pending > 0 ? "\(pending) pending" : nil].compactMap { $0 }.joined(separator: ", ")
         }
-        verdict += " · \(self.funnels.count) pipeline\(self.funnels.count == 1 ? "" : "s") · \(self.server)"
+        let shown = self.funnels.count
+        if let total = self.serverPipelines, total != shown {
+            verdict += " · \(shown) of \(total) pipeline\(total == 1 ? "" : "s")"
+        } else {
+            verdict += " · \(shown) pipeline\(shown == 1 ? "" : "s")"
+        }
+        if self.mostTroubleFirst { verdict += ", most trouble first" }
+        verdict += " · \(self.server)"
         var lines = [self.paint(verdict, self.verdict == .firing ? "1;31" : self.verdict == .pending ? "1;33" : "1;32", color)]
         let nameWidth = active.map(\.name.count).max() ?? 0
         for alarm in active {

@@ -21,6 +21,11 @@ public struct TopModel: Sendable {
     /// Pipeline names in the server's order, from the last good poll.
     public var pipelines: [String] { self.lastPoll?.pipelines.map(\.name) ?? [] }
 
+    /// Every pipeline of the last good poll, most trouble first.
+    public var ranking: [PipelineTrouble] {
+        PipelineTrouble.ranked(self.pipelines, funnels: self.lastPoll?.funnels ?? [:], alarms: self.lastPoll?.alarms ?? [])
+    }
+
     /// Takes in a successful poll made at `seconds`.
     public mutating func record(_ poll: TopPoll, atSeconds seconds: Double) {
         for funnel in poll.funnels.values { self.rates.observe(funnel, atSeconds: seconds) }
@@ -61,7 +66,7 @@ public struct TopModel: Sendable {
             refreshSeconds: self.refreshSeconds, funnel: funnel, stageRates: funnel.map { self.rates.rates(for: $0) } ?? [:],
             alarms: self.lastPoll?.alarms ?? [], alarmsAvailable: self.lastPoll == nil || self.lastPoll?.alarms != nil,
             queues: self.lastPoll?.queues ?? [], queueHistory: self.history.depths, connection: connection,
-            nowMillis: nowMillis, showHelp: view.showHelp
+            nowMillis: nowMillis, showHelp: view.showHelp, tableOffset: view.tableOffset, picker: view.picker, ranking: self.ranking
         )
     }
 }

@@ -28,13 +28,20 @@ public struct TopSnapshot: Sendable, Hashable {
     /// Wall clock of the snapshot in Unix milliseconds, for how long alarms have been in their state.
     public var nowMillis: Int64?
     public var showHelp: Bool
+    /// The first stage-table row the user scrolled to.
+    public var tableOffset: Int
+    /// The overview's cursor and search while the overview is open; nil on the pipeline screen.
+    public var picker: PipelinePicker?
+    /// Every pipeline, most trouble first (``PipelineTrouble/ranked(_:funnels:alarms:)``).
+    public var ranking: [PipelineTrouble]
 
     public init(
         server: String, pipelines: [String] = [], selectedPipeline: String? = nil, window: LatencyWindow = .fiveMinutes,
         refreshSeconds: Double = 1, funnel: PipelineFunnel? = nil, stageRates: [String: Double] = [:],
         alarms: [AlarmStatus] = [], alarmsAvailable: Bool = true, queues: [QueueDepth] = [],
         queueHistory: [String: [Double]] = [:], connection: ConnectionState = .connecting(attempt: 0, error: nil),
-        nowMillis: Int64? = nil, showHelp: Bool = false
+        nowMillis: Int64? = nil, showHelp: Bool = false, tableOffset: Int = 0, picker: PipelinePicker? = nil,
+        ranking: [PipelineTrouble] = []
     ) {
         self.server = server
         self.pipelines = pipelines
@@ -50,5 +57,8 @@ public struct TopSnapshot: Sendable, Hashable {
         self.connection = connection
         self.nowMillis = nowMillis
         self.showHelp = showHelp
+        self.tableOffset = tableOffset
+        self.picker = picker
+        self.ranking = ranking
     }
 }

@@ -1,13 +1,22 @@
 public import FunnelCore
-/// What the user chose in `funnel top`: the pipeline, the latency window, and whether help is open.
+/// What the user chose in `funnel top`: the pipeline, the latency window, help, the stage table's scroll, and the
+/// overview with its search.
 public struct TopViewState: Sendable, Hashable {
     public var selectedPipeline: String?
     public var window: LatencyWindow
     public var showHelp = false
+    /// The first stage-table row on screen, when the table is taller than the screen.
+    public var tableOffset = 0
+    /// The overview of every pipeline, while it is open.
+    public var picker: PipelinePicker?
+    /// No pipeline asked for: the first look at several pipelines opens the overview.
+    let startsOnOverview: Bool
+    private var placed = false
 
     public init(selectedPipeline: String? = nil, window: LatencyWindow = .fiveMinutes) {
         self.selectedPipeline = selectedPipeline
         self.window = window
+        self.startsOnOverview = selectedPipeline == nil
     }
 
     /// What a key asks the program to do next.
@@ -19,38 +28,165 @@ public struct TopViewState: Sendable, Hashable {
         case quit
     }
 
-    /// Applies `key`, switching among `pipelines`; returns what the program should do.
-    public mutating func handle(_ key: TopKey, pipelines: [String]) -> Effect {
+    /// Applies `key`; `pipelines` are in the server's order (for Tab), `ranked` most trouble first (for the
+    /// overview; the server's order when nil), and `viewport` says how far the screen scrolls.
+    public mutating func handle(_ key: TopKey, pipelines: [String], ranked: [String]? = nil, viewport: TopViewport = TopViewport()) -> Effect {
+        if key == .interrupt { return .quit }
+        if self.showHelp {
+            switch key {
+            case .character("q"), .character("Q"): return .quit
+            case .character("?"), .escape:
+                self.showHelp = false
+                return .redraw
+            default: return .none
+            }
+        }
+        if var picker = self.picker {
+            let effect = self.handle(key, picker: &picker, ranked: ranked ?? pipelines, viewport: viewport)
+            if self.picker != nil { self.picker = picker }
+            return effect
+        }
+        return self.handlePipelineScreen(key, pipelines: pipelines, viewport: viewport)
+    }
+
+    /// Keeps the selection valid when the server's pipelines change: the first one when none or a vanished one is
+    /// chosen. The first time several pipelines are seen without one asked for, the overview opens.
+    public mutating func reconcile(pipelines: [String]) {
+        if !self.placed, !pipelines.isEmpty {
+            self.placed = true
+            if self.startsOnOverview, pipelines.count > 1, self.picker == nil { self.picker = PipelinePicker() }
+        }
+        if let selected = self.selectedPipeline, pipelines.contains(selected) { return }
+        if self.selectedPipeline == nil || !pipelines.isEmpty {
+            self.selectedPipeline = pipelines.first ?? self.selectedPipeline
+            self.tableOffset = 0
+        }
+    }
+
+    /// Keeps the scroll positions within what the screen shows.
+    public mutating func clamp(to viewport: TopViewport) {
+        self.tableOffset = min(max(0, self.tableOffset), viewport.tableMaximumOffset)
+    }
+
+    // MARK: Screens
+
+    mutating func handlePipelineScreen(_ key: TopKey, pipelines: [String], viewport: TopViewport) -> Effect {
         switch key {
-        case .quit:
+        case .character("q"), .character("Q"):
             return .quit
-        case .help:
-            self.showHelp.toggle()
+        case .character("?"):
+            self.showHelp = true
             return .redraw
-        case .escape:
-            guard self.showHelp else { return .none }
-            self.showHelp = false
-            return .redraw
-        case .cycleWindow:
+        case .character("w"), .character("W"):
             let all = LatencyWindow.allCases
             self.window = all[((all.firstIndex(of: self.window) ?? 0) + 1) % all.count]
             return .refetch
-        case .nextPipeline, .previousPipeline:
-            guard !pipelines.isEmpty else { return .none }
-            let step = key == .nextPipeline ? 1 : pipelines.count - 1
-            let current = self.selectedPipeline.flatMap { pipelines.firstIndex(of: $0) } ?? (key == .nextPipeline ? pipelines.count - 1 : 0)
-            let chosen = pipelines[(current + step) % pipelines.count]
-            guard chosen != self.selectedPipeline else { return .none }
-            self.selectedPipeline = chosen
+        case .tab, .right, .character("l"):
+            return self.step(1, pipelines: pipelines)
+        case .backTab, .left, .character("h"):
+            return self.step(-1, pipelines: pipelines)
+        case .character("o"), .character("O"):
+            self.picker = PipelinePicker()
             return .redraw
-        case .other:
+        case .character("/"):
+            self.picker = PipelinePicker(query: "")
+            return .redraw
+        case .down, .character("j"): return self.scroll(to: self.tableOffset + 1, viewport)
+        case .up, .character("k"): return self.scroll(to: self.tableOffset - 1, viewport)
+        case .pageDown, .character(" "): return self.scroll(to: self.tableOffset + TopViewport.page(viewport.tableRows), viewport)
+        case .pageUp, .character("b"): return self.scroll(to: self.tableOffset - TopViewport.page(viewport.tableRows), viewport)
+        case .home, .character("g"): return self.scroll(to: 0, viewport)
+        case .end, .character("G"): return self.scroll(to: viewport.tableMaximumOffset, viewport)
+        default:
             return .none
         }
     }
 
-    /// Keeps the selection valid when the server's pipelines change: the first one when none or a vanished one is chosen.
-    public mutating func reconcile(pipelines: [String]) {
-        if let selected = self.selectedPipeline, pipelines.contains(selected) { return }
-        if self.selectedPipeline == nil || !pipelines.isEmpty { self.selectedPipeline = pipelines.first ?? self.selectedPipeline }
+    mutating func handle(_ key: TopKey, picker: inout PipelinePicker, ranked: [String], viewport: TopViewport) -> Effect {
+        let list = picker.list(ranked)
+        let page = TopViewport.page(viewport.listRows)
+        switch key {
+        case .up: return Self.moved(&picker, by: -1, list, viewport)
+        case .down: return Self.moved(&picker, by: 1, list, viewport)
+        case .pageUp: return Self.moved(&picker, by: -page, list, viewport)
+        case .pageDown: return Self.moved(&picker, by: page, list, viewport)
+        case .enter: return self.open(picker.highlighted(in: list))
+        default: break
+        }
+        if let query = picker.query {
+            switch key {
+            case .character(let character):
+                picker.query = query + String(character)
+                picker.cursor = nil
+                picker.offset = 0
+            case .backspace where query.isEmpty, .escape:
+                picker.query = nil
+                picker.cursor = nil
+                picker.offset = 0
+            case .backspace:
+                picker.query = String(query.dropLast())
+                picker.cursor = nil
+                picker.offset = 0
+            default:
+                return .none
+            }
+            return .redraw
+        }
+        switch key {
+        case .character("q"), .character("Q"): return .quit
+        case .character("?"):
+            self.showHelp = true
+            return .redraw
+        case .character("w"), .character("W"): return self.handlePipelineScreen(key, pipelines: [], viewport: viewport)
+        case .character("j"): return Self.moved(&picker, by: 1, list, viewport)
+        case .character("k"): return Self.moved(&picker, by: -1, list, viewport)
+        case .character(" "): return Self.moved(&picker, by: page, list, viewport)
+        case .character("b"): return Self.moved(&picker, by: -page, list, viewport)
+        case .home, .character("g"): return Self.moved(&picker, by: -list.count, list, viewport)
+        case .end, .character("G"): return Self.moved(&picker, by: list.count, list, viewport)
+        case .right, .character("l"): return self.open(picker.highlighted(in: list))
+        case .character("/"):
+            picker.query = ""
+            return .redraw
+        case .escape, .tab, .character("o"), .character("O"):
+            guard self.selectedPipeline != nil else { return .none }
+            self.picker = nil
+            return .redraw
+        default:
+            return .none
+        }
+    }
+
+    // MARK: Moves
+
+    mutating func step(_ step: Int, pipelines: [String]) -> Effect {
+        guard !pipelines.isEmpty else { return .none }
+        let current = self.selectedPipeline.flatMap { pipelines.firstIndex(of: $0) } ?? (step > 0 ? pipelines.count - 1 : 0)
+        let chosen = pipelines[(current + (step > 0 ? 1 : pipelines.count - 1)) % pipelines.count]
+        guard chosen != self.selectedPipeline else { return .none }
+        self.selectedPipeline = chosen
+        self.tableOffset = 0
+        return .redraw
+    }
+
+    mutating func scroll(to offset: Int, _ viewport: TopViewport) -> Effect {
+        let clamped = min(max(0, offset), viewport.tableMaximumOffset)
+        guard clamped != self.tableOffset else { return .none }
+        self.tableOffset = clamped
+        return .redraw
+    }
+
+    mutating func open(_ pipeline: String?) -> Effect {
+        guard let pipeline else { return .none }
+        self.selectedPipeline = pipeline
+        self.tableOffset = 0
+        self.picker = nil
+        return .redraw
+    }
+
+    static func moved(_ picker: inout PipelinePicker, by step: Int, _ list: [String], _ viewport: TopViewport) -> Effect {
+        let before = (picker.highlighted(in: list), picker.offset)
+        picker.move(by: step, in: list, rows: viewport.listRows)
+        return (picker.highlighted(in: list), picker.offset) == before ? .none : .redraw
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 /// `funnel status` without the command line: one round of requests, a report, and a Nagios-style verdict.
 public struct StatusCheck: Sendable {
     public var client: FunnelAPIClient
-    /// Only this pipeline and the alarms about it; nil for all.
-    public var pipeline: String?
+    /// The pipelines to report, and the alarms that count: theirs. All when it does not narrow.
+    public var selection: PipelineSelection
     public var window: LatencyWindow
 
     /// What to print and how to exit.
@@ -15,41 +15,57 @@ public struct StatusCheck: Sendable {
         public var verdict: StatusVerdict
     }
 
-    public init(client: FunnelAPIClient, pipeline: String? = nil, window: LatencyWindow = .fiveMinutes) {
+    public init(client: FunnelAPIClient, selection: PipelineSelection = PipelineSelection(), window: LatencyWindow = .fiveMinutes) {
         self.client = client
-        self.pipeline = pipeline
+        self.selection = selection
         self.window = window
     }
 
-    /// Asks the server; never throws: an unreachable server or unknown pipeline is the verdict `unknown` (exit 3).
+    /// Asks the server; never throws: an unreachable server or a pattern that matches no pipeline is the verdict
+    /// `unknown` (exit 3).
     public func run(json: Bool, color: Bool) async -> Outcome {
         do {
             let known = try await self.client.pipelines().map(\.name)
-            if let pipeline, !known.contains(pipeline) {
-                let have = known.isEmpty ? "the server has no pipelines yet" : "the server has " + known.joined(separator: ", ")
-                return Outcome(standardOutput: "", standardError: "UNKNOWN: no pipeline named \(String(reflecting: pipeline)); \(have)\n", verdict: .unknown)
+            let unmatched = self.selection.unmatched(known)
+            if !unmatched.isEmpty {
+                let missing = unmatched.map { ($0.isLiteral ? "no pipeline named " : "no pipeline matches ") + String(reflecting: $0.pattern) }
+                return Outcome(standardOutput: "", standardError: "UNKNOWN: \(missing.joined(separator: ", ")); \(Self.describe(known))\n", verdict: .unknown)
             }
-            let names = self.pipeline.map { [$0] } ?? known
+            var names = self.selection.matching(known)
             let allAlarms = try await self.client.alarms()
-            let alarms = (allAlarms ?? []).filter { alarm in self.pipeline == nil || alarm.pipeline == self.pipeline }
+            var bodies: [String: [UInt8]] = [:]
+            var funnels: [String: PipelineFunnel] = [:]
+            for name in names {
+                if json { bodies[name] = try await self.client.funnelBody(pipeline: name, window: self.window) }
+                if !json || self.selection.worst != nil { funnels[name] = try await self.client.funnel(pipeline: name, window: self.window) }
+            }
+            if let worst = self.selection.worst {
+                names = PipelineTrouble.ranked(names, funnels: funnels, alarms: allAlarms ?? []).prefix(worst).map(\.pipeline)
+            }
+            let chosen = Set(names)
+            let alarms = (allAlarms ?? []).filter { !self.selection.narrows || chosen.contains($0.pipeline) }
             let verdict = StatusVerdict(alarms: alarms)
             if json {
-                var bodies: [String] = []
-                for name in names {
-                    bodies.append(String(decoding: try await self.client.funnelBody(pipeline: name, window: self.window), as: UTF8.self))
-                }
-                let text = self.pipeline != nil ? bodies.joined() : "[" + bodies.joined(separator: ",") + "]"
+                let texts = names.map { String(decoding: bodies[$0] ?? [], as: UTF8.self) }
+                let text = self.selection.isSinglePipeline ? texts.joined() : "[" + texts.joined(separator: ",") + "]"
                 return Outcome(standardOutput: text + "\n", standardError: "", verdict: verdict)
             }
-            var funnels: [PipelineFunnel] = []
-            for name in names {
-                funnels.append(try await self.client.funnel(pipeline: name, window: self.window))
-            }
             let queues = try await self.client.queues() ?? []
-            let report = StatusReport(server: self.client.baseURL, funnels: funnels, alarms: alarms, alarmsAvailable: allAlarms != nil, queues: queues)
+            var report = StatusReport(
+                server: self.client.baseURL, funnels: names.compactMap { funnels[$0] }, alarms: alarms, alarmsAvailable: allAlarms != nil, queues: queues
+            )
+            report.serverPipelines = known.count
+            report.mostTroubleFirst = self.selection.worst != nil
             return Outcome(standardOutput: report.lines(color: color).joined(separator: "\n") + "\n", standardError: "", verdict: verdict)
         } catch {
             return Outcome(standardOutput: "", standardError: "UNKNOWN: \(error)\n", verdict: .unknown)
         }
+    }
+
+    /// `the server has orders, billing`, at most ten names.
+    static func describe(_ known: [String]) -> String {
+        guard !known.isEmpty else { return "the server has no pipelines yet" }
+        let shown = known.prefix(10).joined(separator: ", ")
+        return "the server has " + (known.count > 10 ? "\(known.count) pipelines: \(shown), …" : shown)
     }
 }

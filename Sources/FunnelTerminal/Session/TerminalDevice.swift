@@ -61,17 +61,9 @@ public final class TerminalDevice: Sendable {
         _ = tcsetattr(self.input, TCSAFLUSH, &original)
     }
 
-    /// Writes all of `text` to the output, retrying short writes and interrupted calls.
+    /// Writes all of `text` to the output, retrying short writes and interrupted calls; a vanished terminal is ignored.
     public func write(_ text: String) {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { systemWrite(self.output, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return
-            }
-            bytes = bytes.dropFirst(written)
-        }
+        _ = CommandOutput(descriptor: self.output).attempt(text)
     }
 
     /// Alternate screen on, cursor hidden, screen cleared.
@@ -88,9 +80,4 @@ public final class TerminalDevice: Sendable {
         }
         return text + "\u{1B}[J\u{1B}[?2026l"
     }
-}
-
-/// The C library's `write`, out of reach of the method of the same name.
-private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
 }

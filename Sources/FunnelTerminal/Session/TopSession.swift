@@ -91,12 +91,16 @@ public struct TopSession: Sendable {
         var size = self.terminal.size() ?? .classic
         var lastFrame = ""
 
-        func draw() {
+        func snapshot() -> TopSnapshot {
             let now = seconds()
-            let snapshot = model.snapshot(
+            return model.snapshot(
                 view: view, atSeconds: now, nowMillis: wallClockMillis(),
                 nextPollInSeconds: control.nextPollAtSeconds.map { max(0, $0 - now) }
             )
+        }
+
+        func draw() {
+            let snapshot = snapshot()
             let frame = TerminalDevice.frame(TopScreen.render(snapshot, size: size, color: self.options.color))
             if frame != lastFrame {
                 self.terminal.write(frame)
@@ -109,7 +113,8 @@ public struct TopSession: Sendable {
             switch event {
             case .keys(let bytes):
                 for key in decoder.decode(bytes) {
-                    switch view.handle(key, pipelines: model.pipelines) {
+                    let viewport = TopScreen.viewport(snapshot(), size: size)
+                    switch view.handle(key, pipelines: model.pipelines, ranked: model.ranking.map(\.pipeline), viewport: viewport) {
                     case .quit: return 0
                     case .refetch: control.pollNow(window: view.window)
                     case .redraw, .none: break
@@ -132,6 +137,7 @@ public struct TopSession: Sendable {
             case .tick:
                 break
             }
+            view.clamp(to: TopScreen.viewport(snapshot(), size: size))
             draw()
         }
         return 0
