@@ -1,4 +1,5 @@
 import Foundation
+import FunnelCore
 
 /// A Funnel server's answer to a report or DLQ depth request.
 public struct IngestReply: Sendable, Hashable {
@@ -23,18 +24,19 @@ public struct IngestReply: Sendable, Hashable {
     public var isRetryable: Bool { [401, 403, 408, 429].contains(self.status) || self.status >= 500 }
 
     /// The `accepted` count of a `2xx` answer.
-    public var accepted: Int? { self.json?["accepted"] as? Int }
+    public var accepted: Int? { self.decoded(IngestAcknowledgement.self)?.accepted }
 
     /// The server's error message, e.g. `reports[3].count: must be an integer from 1 to 1000000000000, got -2`.
-    public var errorMessage: String? { self.json?["error"] as? String }
+    public var errorMessage: String? { self.decoded(ErrorBody.self)?.error }
 
     /// The index of the offending report, when one report was at fault.
-    public var errorIndex: Int? { self.json?["index"] as? Int }
+    public var errorIndex: Int? { self.decoded(ErrorBody.self)?.index }
 
     /// The rejection reason, e.g. `invalid_value`.
-    public var errorReason: String? { self.json?["reason"] as? String }
+    public var errorReason: String? { self.decoded(ErrorBody.self)?.reason }
 
-    private var json: [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(self.body.utf8))) as? [String: Any]
+    /// The body as the API's own payload type, when it is one.
+    private func decoded<Payload: Decodable>(_ type: Payload.Type) -> Payload? {
+        try? JSONDecoder().decode(type, from: Data(self.body.utf8))
     }
 }

@@ -2,7 +2,7 @@ public import FunnelCore
 public import Hummingbird
 import Foundation
 
-/// An error answered as JSON: `{"error": "...", "reason": "...", "index": i, "field": "..."}`.
+/// An error answered as JSON, an ``ErrorBody``: `{"error": "...", "reason": "...", "index": i, "field": "..."}`.
 ///
 /// Every refusal of the HTTP API goes through here, so status codes and body shape are decided in one place.
 public struct APIError: HTTPResponseError {
@@ -39,15 +39,8 @@ public struct APIError: HTTPResponseError {
         return encoder
     }
 
-    private struct Body: Encodable {
-        var error: String
-        var reason: String?
-        var index: Int?
-        var field: String?
-    }
-
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try Self.encoder.encode(Body(error: self.message, reason: self.reason, index: self.index, field: self.field))
+        let body = try Self.encoder.encode(ErrorBody(error: self.message, reason: self.reason, index: self.index, field: self.field))
         var headers = self.headers
         headers[.contentType] = "application/json"
         return Response(status: self.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))

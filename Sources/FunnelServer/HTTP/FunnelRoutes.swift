@@ -52,7 +52,7 @@ public struct FunnelRoutes: Sendable {
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
         router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
         router.get("/api/v1/dlq/sources") { _, _ in try JSONResponse.make(DLQSourceList(sources: self.sources?.statuses ?? [])) }
-        router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(["alarms": self.alarms?.statuses ?? []]) }
+        router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(AlarmList(alarms: self.alarms?.statuses ?? [])) }
         router.get("/metrics") { request, _ in await self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
         router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
@@ -87,7 +87,7 @@ public struct FunnelRoutes: Sendable {
             let receipt = try await self.intake.ingest(body: Array(buffer.readableBytesView), idempotencyKey: key)
             var headers: HTTPFields = [:]
             if receipt.replayed { headers[HTTPField.Name("Idempotent-Replayed")!] = "true" }
-            return try JSONResponse.make(["accepted": receipt.accepted], status: .accepted, headers: headers)
+            return try JSONResponse.make(IngestAcknowledgement(accepted: receipt.accepted), status: .accepted, headers: headers)
         } catch let rejection as ReportRejection {
             throw APIError(rejection)
         } catch let failure as StorageError {
@@ -184,16 +184,16 @@ public struct FunnelRoutes: Sendable {
     // MARK: Read side
 
     func pipelines() throws -> Response {
-        let summaries = self.intake.withSettledLedger { ledger in
+        let descriptors = self.intake.withSettledLedger { ledger in
             ledger.pipelines.map { pipeline in
-                PipelineSummary(
+                PipelineDescriptor(
                     name: pipeline.name, stages: pipeline.stages,
                     declared: ledger.policy.pipelines.contains { $0.name == pipeline.name },
                     bucketSeconds: pipeline.settings.bucketSeconds, settleAfterSeconds: pipeline.settings.settleAfterSeconds
                 )
             }
         }
-        return try JSONResponse.make(["pipelines": summaries])
+        return try JSONResponse.make(PipelineCatalog(pipelines: descriptors))
     }
 
     func funnel(_ request: Request) throws -> Response {
@@ -227,7 +227,7 @@ public struct FunnelRoutes: Sendable {
         let pipeline = request.uri.queryParameters["pipeline"].map(String.init)
         let now = self.intake.nowMillis
         let queues = self.intake.withSettledLedger { $0.queues.snapshot(nowMillis: now, pipeline: pipeline) }
-        return try JSONResponse.make(["queues": queues])
+        return try JSONResponse.make(QueueDepthList(queues: queues))
     }
 
     func metrics(_ request: Request) async -> Response {
