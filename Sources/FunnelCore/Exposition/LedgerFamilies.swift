@@ -6,10 +6,19 @@
 public struct LedgerFamilies: MetricsSource {
     /// The ledger as the scrape sees it, settled to now.
     public let ledger: FunnelLedger
+    /// Each series' labels, rendered when the series appeared; rendered anew when they are not `ledger`'s.
+    public let labels: LedgerLabelSets?
 
-    /// The families of `ledger`.
-    public init(_ ledger: FunnelLedger) {
+    /// The families of `ledger`, with the label sets of an earlier scrape when its series are still the same.
+    public init(_ ledger: FunnelLedger, labels: LedgerLabelSets? = nil) {
         self.ledger = ledger
+        self.labels = labels
+    }
+
+    /// The label sets this scrape writes: the given ones when they still fit the ledger, else new ones.
+    public var currentLabels: LedgerLabelSets {
+        if let labels = self.labels, labels.fits(self.ledger) { return labels }
+        return LedgerLabelSets(self.ledger)
     }
 
     /// Writes every family of the ledger into `writer`.
@@ -17,26 +26,17 @@ public struct LedgerFamilies: MetricsSource {
         let ledger = self.ledger
         // About 1.2 KB per (pipeline, stage), 3 KB with its latency families: room made once, not grown a dozen times.
         writer.reserveCapacity(64 * 1024 + ledger.seriesCount * 1280)
-        // One pass over the pipelines: label sets for each stage and hop, rendered into one buffer, and the
-        // funnel's gauges in flat arrays; `stageBase[p] + s` is stage `s` of pipeline `p`, `hopBase[p] + h` its hop `h`.
+        // Label sets rendered when their series appeared (``LedgerLabelSets``), and the funnel's gauges in flat
+        // arrays, in the same order; `stageBase[p] + s` is stage `s` of pipeline `p`.
         let pipelines = ledger.pipelines
-        var stageSets = ExpositionLabelSets(reservingCapacity: ledger.seriesCount)
-        var hopSets = ExpositionLabelSets(reservingCapacity: ledger.seriesCount, bytesPerSet: 56)
-        var stageBase: [Int] = []
-        var hopBase: [Int] = []
+        let labels = self.currentLabels
+        let (stageSets, hopSets, stageBase) = (labels.stages, labels.hops, labels.stageBase)
         var stageGauges = FunnelGauges(reservingCapacity: ledger.seriesCount)
         var hopGauges = FunnelGauges(reservingCapacity: ledger.seriesCount)
         for pipeline in pipelines {
-            guard let funnel = ledger.funnel(pipeline: pipeline.name, includeLatency: false) else { continue }
-            let pipelineLabel = ExpositionLabels(["pipeline": pipeline.name])
-            stageBase.append(stageSets.count)
-            for stage in pipeline.stages { stageSets.append(pipelineLabel, "stage", stage) }
-            for stage in funnel.stages { stageGauges.append(lost: stage.lost, excess: stage.excess, inFlight: stage.inFlight) }
-            hopBase.append(hopSets.count)
-            for hop in funnel.transit {
-                hopSets.append(pipelineLabel.appending("from_stage", hop.from), "to_stage", hop.to)
-                hopGauges.append(lost: hop.lost, excess: hop.excess, inFlight: hop.inFlight)
-            }
+            let funnel = ledger.funnel(pipeline: pipeline.name, includeLatency: false)
+            for stage in funnel?.stages ?? [] { stageGauges.append(lost: stage.lost, excess: stage.excess, inFlight: stage.inFlight) }
+            for hop in funnel?.transit ?? [] { hopGauges.append(lost: hop.lost, excess: hop.excess, inFlight: hop.inFlight) }
         }
         let outcomeLabels = Outcome.allCases.map { ExpositionLabels(["outcome": $0.name]) }
 

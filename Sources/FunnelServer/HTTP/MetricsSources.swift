@@ -1,4 +1,5 @@
 public import FunnelCore
+import Synchronization
 
 // MARK: What each part of the server shows in /metrics
 
@@ -10,13 +11,29 @@ extension ReportIntake: MetricsSource {
 
     /// The ledger's families, written from a copy settled to now, outside the ledger's lock: ingest goes on while a
     /// large scrape is written.
+    ///
+    /// Each series' labels are rendered once, when the series appears: the sets of the last scrape are kept and
+    /// reused while the ledger has the same series.
     public var ledgerFamilies: some MetricsSource {
-        SettledLedgerSource(intake: self) { LedgerFamilies(copy $0) }
+        LedgerFamiliesSource(intake: self)
     }
 
     /// Each pipeline's delivery ratio, read under the ledger's lock (O(pipelines)) and written outside it.
     public var deliveryRatios: some MetricsSource {
         SettledLedgerSource(intake: self) { DeliveryRatios($0) }
+    }
+}
+
+/// The ledger's families, with the label sets kept from the last scrape.
+private struct LedgerFamiliesSource: MetricsSource {
+    let intake: ReportIntake
+
+    func emit(into writer: inout ExpositionWriter) async {
+        let kept = self.intake.scrapeLabels.withLock { $0 }
+        let ledger = self.intake.settledLedger()
+        let labels = LedgerFamilies(ledger, labels: kept).currentLabels
+        self.intake.scrapeLabels.withLock { $0 = labels }
+        LedgerFamilies(ledger, labels: labels).emit(into: &writer)
     }
 }
 

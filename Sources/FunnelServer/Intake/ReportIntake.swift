@@ -21,6 +21,8 @@ public final class ReportIntake: Sendable {
     public let latencyBucketsSeconds: [Double]
     /// Stored counters that were not valid counts and were restored as the nearest valid one, to be logged.
     public let restoreRepairs: [String]
+    /// The label sets of the last `/metrics` scrape, reused while the ledger has the same series.
+    let scrapeLabels = Mutex<LedgerLabelSets?>(nil)
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
