@@ -41,7 +41,7 @@ public func buildApplication(
             sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment
         )
     let alarms = try AlarmService(
-        rules: configuration.alarms, receivers: configuration.receivers, intake: intake, sources: sources,
+        rules: configuration.alarms, receivers: configuration.receivers, intake: intake, store: store, sources: sources,
         interval: Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? .seconds(1), externalURL: configuration.resolvedExternalURL,
         wakeup: alarmWakeup, sender: senderWakeup, logger: logger
     )
@@ -57,7 +57,8 @@ public func buildApplication(
         : nil
     router.add(
         middleware: AccessControlMiddleware(
-            ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens), intake: intake
+            ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens),
+            countUnauthorizedIngest: { intake.countRejection(.unauthorized) }
         )
     )
     let connections = ConnectionGate(limit: connectionLimit(configuration, logger: logger), logger: logger)

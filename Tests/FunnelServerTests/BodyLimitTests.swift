@@ -48,10 +48,11 @@ import Testing
         #expect(clock.now - start < .seconds(60), "the trickling clients were held until the body timeout")
         let tooSlow = answers.filter { $0.hasPrefix("HTTP/1.1 408") && $0.contains(#""reason":"body_too_slow""#) }
         let overloaded = answers.filter { $0.hasPrefix("HTTP/1.1 503") && $0.contains("overloaded") }
-        #expect(tooSlow.count >= 3, "answers: \(answers.map { $0.prefix(60) })")
+        // Three slots, and the normal client can hold one of them when the tricklers arrive: at least two trickle in.
+        #expect(tooSlow.count >= 2, "answers: \(answers.map { $0.prefix(60) })")
         #expect(tooSlow.count + overloaded.count == 8, "answers: \(answers.map { $0.prefix(60) })")
         #expect(tooSlow.allSatisfy { $0.lowercased().contains("connection: close") })
-        #expect(try await server.metric(#"funnel_ingest_rejected_total{reason="body_too_slow"}"#).map { $0 >= 3 } == true)
+        #expect(try await server.metric(#"funnel_ingest_rejected_total{reason="body_too_slow"}"#).map { $0 >= Double(tooSlow.count) } == true, "every refusal the clients saw is counted")
     }
 
     /// A Content-Length over the limit gets 413 before the body is read, whatever the size; the connection ends after

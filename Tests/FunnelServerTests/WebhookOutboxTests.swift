@@ -151,7 +151,7 @@ import Testing
         var logger = Logger(label: "alarm-outbox-test")
         logger.logLevel = .critical
         let alarms = try AlarmService(
-            rules: configuration.alarms, receivers: configuration.receivers, intake: intake, interval: .seconds(1), externalURL: "http://funnel",
+            rules: configuration.alarms, receivers: configuration.receivers, intake: intake, store: store, interval: .seconds(1), externalURL: "http://funnel",
             wakeup: Wakeup(), sender: Wakeup(), logger: logger
         )
         func depth(_ pipeline: String, _ value: Int) async throws {

@@ -6,7 +6,10 @@ import Synchronization
 /// Evaluates the alarm rules every interval and at once after a DLQ depth report, saving state changes and
 /// queueing notifications in the outbox in one transaction, then waking the webhook sender.
 public final class AlarmService: Service, Sendable {
+    /// Where the ledger is read from.
     let intake: ReportIntake
+    /// Where alarm states and the outbox are saved.
+    let store: FunnelStore
     let sources: DLQSourceService?
     let evaluator: Mutex<AlarmEvaluator>
     let receivers: [String: WebhookReceiver]
@@ -20,14 +23,15 @@ public final class AlarmService: Service, Sendable {
     /// Notifications whose save failed, kept to try again on the next tick.
     private let unsaved = Mutex<[OutboxEntry]>([])
 
-    /// Restores the saved alarm states from the intake's store.
+    /// Restores the saved alarm states from `store`; `intake` is where the ledger is read.
     public init(
-        rules: [AlarmRule], receivers: [WebhookReceiver], intake: ReportIntake, sources: DLQSourceService? = nil, interval: Duration, externalURL: String,
+        rules: [AlarmRule], receivers: [WebhookReceiver], intake: ReportIntake, store: FunnelStore, sources: DLQSourceService? = nil,
+        interval: Duration, externalURL: String,
         wakeup: Wakeup, sender: Wakeup, logger: Logger
     ) throws {
         var evaluator = AlarmEvaluator(rules: rules)
         var saved: [String: AlarmStateRecord] = [:]
-        for record in try intake.store.alarmStates() where rules.contains(where: { $0.name == record.name }) {
+        for record in try store.alarmStates() where rules.contains(where: { $0.name == record.name }) {
             evaluator.restore(
                 record.name, state: record.state, pendingSinceMillis: record.pendingSinceMillis, firingSinceMillis: record.firingSinceMillis,
                 lastNotifiedMillis: record.lastNotifiedMillis, sequence: record.sequence, resolvedAtMillis: record.resolvedAtMillis
@@ -38,6 +42,7 @@ public final class AlarmService: Service, Sendable {
         self.saved = Mutex(saved)
         self.receivers = Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) })
         self.intake = intake
+        self.store = store
         self.sources = sources
         self.interval = interval
         self.externalURL = externalURL
@@ -90,7 +95,7 @@ public final class AlarmService: Service, Sendable {
             )
         }
         do {
-            try await self.intake.store.saveAlarms(changed, deliveries: deliveries, nowMillis: now)
+            try await self.store.saveAlarms(changed, deliveries: deliveries, nowMillis: now)
             self.saved.withLock { saved in
                 for record in changed { saved[record.name] = record }
             }

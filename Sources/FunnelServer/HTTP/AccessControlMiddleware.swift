@@ -9,12 +9,14 @@ public import Hummingbird
 public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware {
     let ingest: AccessTokens
     let read: AccessTokens
-    let intake: ReportIntake
+    /// Counts a refused ingest request (`funnel_ingest_rejected_total{reason="unauthorized"}`).
+    let countUnauthorizedIngest: @Sendable () -> Void
 
-    public init(ingest: AccessTokens, read: AccessTokens, intake: ReportIntake) {
+    /// `countUnauthorizedIngest` is called for each ingest request refused for its token.
+    public init(ingest: AccessTokens, read: AccessTokens, countUnauthorizedIngest: @escaping @Sendable () -> Void) {
         self.ingest = ingest
         self.read = read
-        self.intake = intake
+        self.countUnauthorizedIngest = countUnauthorizedIngest
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -36,7 +38,7 @@ public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware
         {
             return try await next(request, context)
         }
-        if isIngest { self.intake.countRejection(.unauthorized) }
+        if isIngest { self.countUnauthorizedIngest() }
         var error = APIError(
             .unauthorized,
             header.isEmpty ? "authorization: a bearer token is required (Authorization: Bearer <token>)" : "authorization: the token is not valid here",
