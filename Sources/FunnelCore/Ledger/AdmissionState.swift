@@ -58,13 +58,7 @@ struct AdmissionState {
     }
 
     mutating func admit(_ report: StageReport, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
-        let found = self.slot(pipeline: report.pipeline, stage: report.stage)
-        // No closure capturing `self` here (`found.map { self.slots[$0].settings } ?? ...`): it copies the whole state per report.
-        let settings: PipelineSettings
-        if let found { settings = self.slots[found].settings } else { settings = context.ledger.settings(for: report.pipeline) }
-        if let eventTime = report.eventTimeMillis {
-            try context.checkEventTime(eventTime, index: index, settings: settings)
-        }
+        let (found, settings) = try self.locate(report.pipeline, report.stage, eventTime: report.eventTimeMillis, index: index, in: context)
         if let found {
             guard self.slots[found].add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw context.overflow(report, self.slots[found], index) }
             self.last = found
@@ -82,12 +76,7 @@ struct AdmissionState {
 
     /// A latency entry registers its stage like a report and is refused like one, but counts no events.
     mutating func admit(_ latency: StageLatency, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
-        let found = self.slot(pipeline: latency.pipeline, stage: latency.stage)
-        let settings: PipelineSettings
-        if let found { settings = self.slots[found].settings } else { settings = context.ledger.settings(for: latency.pipeline) }
-        if let eventTime = latency.eventTimeMillis {
-            try context.checkEventTime(eventTime, index: index, settings: settings)
-        }
+        let (found, settings) = try self.locate(latency.pipeline, latency.stage, eventTime: latency.eventTimeMillis, index: index, in: context)
         if let found {
             self.slots[found].merge(latency.observations, bounds: context.bounds)
             self.last = found
@@ -99,6 +88,19 @@ struct AdmissionState {
     }
 
     // MARK: Slots
+
+    /// The slot this admission already has for the stage, if any, and the pipeline's settings, after refusing an
+    /// event time outside the window.
+    private mutating func locate(
+        _ pipeline: String, _ stage: String, eventTime: Int64?, index: Int, in context: borrowing AdmissionContext
+    ) throws(ReportRejection) -> (found: Int?, settings: PipelineSettings) {
+        let found = self.slot(pipeline: pipeline, stage: stage)
+        // No closure capturing `self` here (`found.map { self.slots[$0].settings } ?? ...`): it copies the whole state per entry.
+        let settings: PipelineSettings
+        if let found { settings = self.slots[found].settings } else { settings = context.ledger.settings(for: pipeline) }
+        if let eventTime { try context.checkEventTime(eventTime, index: index, settings: settings) }
+        return (found, settings)
+    }
 
     /// `mutating` only so that the mutating callers do not copy the state to call it.
     private mutating func slot(pipeline: String, stage: String) -> Int? {
