@@ -73,6 +73,24 @@ public final class FunnelReporter: Service, Sendable {
         self.record(.deadLettered, pipeline, stage, count, eventTime, latency)
     }
 
+    /// Counts `count` events that `stage` got again after counting them received (a queue redelivering them);
+    /// never loss, shown as the stage's retries.
+    public func redelivered(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
+        self.record(.redelivered, pipeline, stage, count, eventTime, latency)
+    }
+
+    /// Counts `count` events taken out of `stage`'s dead-letter queue and fed back into it; pass their original
+    /// `eventTime`.
+    public func redriven(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
+        self.record(.redriven, pipeline, stage, count, eventTime, latency)
+    }
+
+    /// Counts `count` events fed into `stage` again from outside the normal flow (a replay, a backfill); pass their
+    /// original `eventTime`.
+    public func replayed(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
+        self.record(.replayed, pipeline, stage, count, eventTime, latency)
+    }
+
     /// Reports how many messages wait in a dead-letter queue; the latest reading per queue is sent on the next flush.
     public func dlqDepth(pipeline: String, queue: String, depth: Int) {
         guard NameRule.accepts(pipeline), NameRule.accepts(queue), depth >= 0, UInt64(depth) <= ReportBodyParser.maximumDepth else {

@@ -1,6 +1,6 @@
 /// What a ``FunnelReporter`` has done with the events it was given.
 public struct ReporterStatistics: Sendable, Hashable {
-    /// Events recorded by `received`, `passed`, `failed` and `deadLettered`.
+    /// Events recorded by `received`, `passed`, `failed`, `deadLettered`, `redelivered`, `redriven` and `replayed`.
     public var recordedEvents: UInt64 = 0
     /// Events the server confirmed (including confirmations of retries it had already counted).
     public var deliveredEvents: UInt64 = 0

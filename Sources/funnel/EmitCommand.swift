@@ -31,7 +31,7 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(help: "Stage name.")
     var stage: String?
 
-    @Option(help: "received, passed, failed or dead_lettered.")
+    @Option(help: "received, passed, failed, dead_lettered, or for recovery redelivered, redriven, replayed.")
     var outcome: String?
 
     @Option(help: "How many events the report counts. [default: 1]")

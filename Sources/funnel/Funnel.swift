@@ -15,7 +15,7 @@ struct Funnel: AsyncParsableCommand {
             """,
         version: FunnelVersion.current,
         subcommands: [
-            ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, GenerateCommand.self, TopCommand.self, StatusCommand.self,
+            ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, GenerateCommand.self, TopCommand.self, StatusCommand.self, WaitCommand.self,
             DemoCommand.self,
         ],
         defaultSubcommand: nil

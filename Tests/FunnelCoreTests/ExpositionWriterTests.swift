@@ -146,7 +146,7 @@ import Testing
         var counters = IngestCounters()
         counters.acceptedReports = 4
         counters.rejected[.unknownOutcome] = 2
-        let sources: [any MetricsSource] = [FunnelBuild(version: "9.9.9"), counters, LedgerFamilies(ledger), DeliveryRatios(ledger)]
+        let sources: [any MetricsSource] = [FunnelBuild(version: "9.9.9"), counters, LedgerFamilies(ledger), PipelineDelivery(ledger)]
         let text = String(decoding: await ExpositionWriter.render(sources, format: .prometheusText), as: UTF8.self)
         let expectedLines = [
             #"funnel_build_info{version="9.9.9"} 1"#,

@@ -61,7 +61,7 @@ import Testing
         let single = try FunnelCommand.run(["emit", "--server", url, "--pipeline", "orders", "--stage", "ingest", "--outcome", "bogus"])
         #expect(single.status == 1)
         #expect(single.stdout.isEmpty)
-        #expect(single.stderr == "funnel emit: reports[0].outcome: must be one of received, passed, failed, dead_lettered; got \"bogus\"\n")
+        #expect(single.stderr == "funnel emit: reports[0].outcome: must be one of received, passed, failed, dead_lettered, redelivered, redriven or replayed; got \"bogus\"\n")
 
         let input = """
             {"pipeline":"orders","stage":"ingest","outcome":"received","count":2}

@@ -54,7 +54,7 @@ import Testing
         ("statsd:\n  mappings:\n    - pipeline: p\n", "config:3:7: statsd.mappings[0]: a mapping needs match, e.g. match: \"*.*.*\""),
         (
             "statsd:\n  mappings:\n    - match: \"*\"\n      pipeline: \"$1\"\n      outcome: lost\n",
-            "config:5:16: statsd.mappings[0].outcome: must be one of received, passed, failed, dead_lettered or use $n, got \"lost\""
+            "config:5:16: statsd.mappings[0].outcome: must be one of received, passed, failed, dead_lettered, redelivered, redriven or replayed, or use $n, got \"lost\""
         ),
     ])
     func namesTheLineAndKeyOfAProblem(yaml: String, message: String) {

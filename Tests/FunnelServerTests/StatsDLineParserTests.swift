@@ -25,6 +25,9 @@ private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "or
         ("funnel.events:2|c|\(tags),outcome:passed", events(.passed, 2)),
         ("funnel.events:1|c|\(tags),outcome:failed", events(.failed, 1)),
         ("funnel.events:4|c|\(tags),outcome:dead_lettered", events(.deadLettered, 4)),
+        ("funnel.events:6|c|\(tags),outcome:redelivered", events(.redelivered, 6)),
+        ("funnel.events:20|c|\(tags),outcome:redriven,event_time:2026-11-26T10:15:00Z", events(.redriven, 20, at: t0)),
+        ("funnel.events:150|c|\(tags),outcome:replayed|T1795688100", events(.replayed, 150, at: t0)),
         ("funnel.events:7|c|#outcome:received,stage:ingest,pipeline:orders", events(.received, 7)),
         ("funnel.events:5|c|\(tags),outcome:received,env:prod,production", events(.received, 5)),
         ("funnel.events:2.0|c|\(tags),outcome:received", events(.received, 2)),
@@ -133,7 +136,7 @@ private func depth(_ value: UInt64, at millis: Int64? = nil, queue: String = "or
         #expect(throws: StatsDLineRejection(.badSampleRate, "sample rate must be a number from 0.000001 to 1, got \"1.5\"")) {
             try parser.parse("funnel.events:1|c|@1.5|\(tags),outcome:received")
         }
-        #expect(throws: StatsDLineRejection(.unknownOutcome, "outcome must be one of received, passed, failed, dead_lettered; got \"lost\"")) {
+        #expect(throws: StatsDLineRejection(.unknownOutcome, "outcome must be one of received, passed, failed, dead_lettered, redelivered, redriven or replayed; got \"lost\"")) {
             try parser.parse("funnel.events:1|c|\(tags),outcome:lost")
         }
         #expect(throws: StatsDLineRejection(.missingTag, "no outcome: a counter needs pipeline, stage and outcome, from tags (outcome:NAME) or a mapping rule")) {

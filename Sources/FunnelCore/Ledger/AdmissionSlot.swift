@@ -20,6 +20,7 @@ struct AdmissionSlot {
     /// Counts per bucket start.
     var counts: [Int64: StageCounts] = [:]
     var latency: LatencyObservations?
+    /// Events counted into settled buckets, recovery outcomes not included (they come back late by nature).
     var lateEvents: UInt64 = 0
 
     init(
@@ -42,7 +43,7 @@ struct AdmissionSlot {
         self.totals[report.outcome] = total
         let start = self.settings.bucketStart(forMillis: report.eventTimeMillis ?? nowMillis)
         self.counts[start, default: .zero][report.outcome] += report.count
-        if start < self.settledBoundary { self.lateEvents = self.lateEvents.addingSaturated(report.count) }
+        if start < self.settledBoundary, !report.outcome.isRecovery { self.lateEvents = self.lateEvents.addingSaturated(report.count) }
         if report.latencyMillis != nil || !report.latencySamplesMillis.isEmpty {
             if self.latency == nil { self.latency = LatencyObservations(bucketsSeconds: latencyBounds) }
             self.latency!.record(report.latencyMillis, count: report.count, samples: report.latencySamplesMillis)

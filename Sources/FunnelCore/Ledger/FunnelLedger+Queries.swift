@@ -51,7 +51,8 @@ extension FunnelLedger {
                         includeLatency
                             ? self.latency.sketch(stage: StageKey(pipeline: pipeline, stage: ledger.stages[index]), window: latencyWindow, nowMillis: self.latestMillis)
                             : LatencySketch()
-                    )
+                    ),
+                    redelivered: all.redelivered, redriven: all.redriven, replayed: all.replayed
                 )
             )
             if index > 0 {
@@ -84,7 +85,8 @@ extension FunnelLedger {
             deliveryRatio: FunnelTotals.deliveryRatio(ingested: settledIngested, delivered: settledDelivered),
             lost: totalLost,
             excess: stages.lazy.map(\.excess).saturatingSum().addingSaturated(transit.lazy.map(\.excess).saturatingSum()),
-            inFlight: stages.lazy.map(\.inFlight).saturatingSum().addingSaturated(transit.lazy.map(\.inFlight).saturatingSum())
+            inFlight: stages.lazy.map(\.inFlight).saturatingSum().addingSaturated(transit.lazy.map(\.inFlight).saturatingSum()),
+            recovery: RecoveryFigures(settled)
         )
         return PipelineFunnel(
             pipeline: pipeline,
@@ -115,7 +117,8 @@ extension FunnelLedger {
                 stages.append(
                     BucketFunnel.Stage(
                         name: ledger.stages[index], received: counts.received, passed: counts.passed, failed: counts.failed,
-                        deadLettered: counts.deadLettered,
+                        deadLettered: counts.deadLettered, redelivered: counts.redelivered, redriven: counts.redriven,
+                        replayed: counts.replayed, dlqOutstanding: counts.dlqOutstanding,
                         lost: split.lost, inFlight: split.inFlight, excess: split.excess
                     )
                 )
@@ -130,10 +133,13 @@ extension FunnelLedger {
                     )
                 }
             }
+            let figures = RecoveryFigures(ledger.stages.indices.map { $0 < bucket.stages.count ? bucket.stages[$0] : .zero })
             return BucketFunnel(
                 start: EventTimestamp.formatRFC3339(millis: start * 1000),
                 end: EventTimestamp.formatRFC3339(millis: (start + ledger.settings.bucketSeconds) * 1000),
-                settled: isSettled, stages: stages, transit: transit
+                settled: isSettled, ingested: figures.ingested, delivered: figures.delivered, recovered: figures.recovered,
+                recoverable: figures.recoverable, netMissing: isSettled ? figures.netMissing : 0,
+                stages: stages, transit: transit
             )
         }
     }

@@ -50,11 +50,12 @@ public struct PipelineLedger: Sendable {
 
     /// Settled events passed by the last stage over those received by the first, within retention; nil until some
     /// are settled. The same as the whole-retention funnel's ``FunnelTotals/deliveryRatio``, in O(1).
-    var deliveryRatio: Double? {
-        guard let first = self.stages.indices.first, let last = self.stages.indices.last else { return nil }
-        return FunnelTotals.deliveryRatio(
-            ingested: (self.settled[first] - self.pruned[first]).received, delivered: (self.settled[last] - self.pruned[last]).passed
-        )
+    var deliveryRatio: Double? { self.recovery.deliveryRatio }
+
+    /// The recovery figures of the settled buckets within retention, the whole-retention funnel's totals in
+    /// O(stages).
+    var recovery: RecoveryFigures {
+        RecoveryFigures(zip(self.settled, self.pruned).map { $0 - $1 })
     }
 
     // MARK: Mutation

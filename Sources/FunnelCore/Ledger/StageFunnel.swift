@@ -6,7 +6,17 @@ public struct StageFunnel: Sendable, Hashable, Codable {
     public var passed: UInt64
     public var failed: UInt64
     public var deadLettered: UInt64
-    /// Silent loss in settled buckets: received - passed - failed - dead_lettered, when positive.
+    /// Events the stage got again after counting them received (retries of an at-least-once queue); never loss.
+    public var redelivered: UInt64
+    /// Events taken back from the stage's dead-letter queue.
+    public var redriven: UInt64
+    /// Events fed into the stage again from outside the normal flow.
+    public var replayed: UInt64
+    /// redelivered / received; nil when nothing was received.
+    public var retryRatio: Double?
+    /// dead_lettered - redriven: what can still be recovered from the stage's dead-letter queue.
+    public var dlqOutstanding: UInt64
+    /// Silent loss in settled buckets: received + redriven + replayed - passed - failed - dead_lettered, when positive.
     public var lost: UInt64
     /// The difference in buckets not yet settled: events still on their way, never loss.
     public var inFlight: UInt64
@@ -24,7 +34,8 @@ public struct StageFunnel: Sendable, Hashable, Codable {
     public init(
         name: String, position: Int, received: UInt64, passed: UInt64, failed: UInt64, deadLettered: UInt64,
         lost: UInt64, inFlight: UInt64, excess: UInt64, lossShare: Double, lateEvents: UInt64,
-        settled: StageCounts, latencyMs: LatencyQuantiles
+        settled: StageCounts, latencyMs: LatencyQuantiles,
+        redelivered: UInt64 = 0, redriven: UInt64 = 0, replayed: UInt64 = 0
     ) {
         self.name = name
         self.position = position
@@ -32,6 +43,12 @@ public struct StageFunnel: Sendable, Hashable, Codable {
         self.passed = passed
         self.failed = failed
         self.deadLettered = deadLettered
+        self.redelivered = redelivered
+        self.redriven = redriven
+        self.replayed = replayed
+        let counts = StageCounts(received: received, deadLettered: deadLettered, redelivered: redelivered, redriven: redriven)
+        self.retryRatio = counts.retryRatio
+        self.dlqOutstanding = counts.dlqOutstanding
         self.lost = lost
         self.inFlight = inFlight
         self.excess = excess

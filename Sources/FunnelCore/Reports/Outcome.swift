@@ -1,4 +1,8 @@
-/// What happened to events at a stage: the four outcomes a stage report can count.
+/// What happened to events at a stage: the outcomes a stage report can count.
+///
+/// The first four are a stage's ordinary flow; the last three are recovery: events the stage saw again
+/// (`redelivered`), took back from its dead-letter queue (`redriven`) or was fed again from outside the normal
+/// flow (`replayed`), each reported with the events' original `event_time`.
 public enum Outcome: UInt8, Sendable, Hashable, CaseIterable, Codable {
     /// The events entered the stage.
     case received = 0
@@ -8,6 +12,12 @@ public enum Outcome: UInt8, Sendable, Hashable, CaseIterable, Codable {
     case failed = 2
     /// The stage sent the events to a dead-letter queue.
     case deadLettered = 3
+    /// The stage got events it had already counted as received (an at-least-once queue redelivering them).
+    case redelivered = 4
+    /// Events taken out of this stage's dead-letter queue and fed back into the stage.
+    case redriven = 5
+    /// Events fed into this stage again from outside the normal flow (a replay of an ingestion log, a backfill).
+    case replayed = 6
 
     /// The outcome's name on the wire and in metric labels.
     public var name: String {
@@ -16,6 +26,9 @@ public enum Outcome: UInt8, Sendable, Hashable, CaseIterable, Codable {
         case .passed: "passed"
         case .failed: "failed"
         case .deadLettered: "dead_lettered"
+        case .redelivered: "redelivered"
+        case .redriven: "redriven"
+        case .replayed: "replayed"
         }
     }
 
@@ -26,6 +39,9 @@ public enum Outcome: UInt8, Sendable, Hashable, CaseIterable, Codable {
         case .passed: "passed"
         case .failed: "failed"
         case .deadLettered: "dead_lettered"
+        case .redelivered: "redelivered"
+        case .redriven: "redriven"
+        case .replayed: "replayed"
         }
     }
 
@@ -36,9 +52,22 @@ public enum Outcome: UInt8, Sendable, Hashable, CaseIterable, Codable {
         case "passed": self = .passed
         case "failed": self = .failed
         case "dead_lettered": self = .deadLettered
+        case "redelivered": self = .redelivered
+        case "redriven": self = .redriven
+        case "replayed": self = .replayed
         default: return nil
         }
     }
+
+    /// Whether the outcome is one of recovery (redelivered, redriven, replayed): events seen again, late by nature,
+    /// so never counted as late events.
+    public var isRecovery: Bool { self.rawValue >= Outcome.redelivered.rawValue }
+
+    /// Every outcome's wire name, for messages: "received, passed, ... or replayed".
+    public static let expectedNames: String = {
+        let names = Outcome.allCases.map(\.name)
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }()
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -46,7 +75,7 @@ public enum Outcome: UInt8, Sendable, Hashable, CaseIterable, Codable {
         guard let outcome = Outcome(name: name) else {
             throw DecodingError.dataCorruptedError(
                 in: container,
-                debugDescription: "unknown outcome \"\(name)\": expected received, passed, failed or dead_lettered"
+                debugDescription: "unknown outcome \"\(name)\": expected \(Outcome.expectedNames)"
             )
         }
         self = outcome

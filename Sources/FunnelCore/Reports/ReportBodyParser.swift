@@ -168,7 +168,7 @@ private struct ReportFields {
             self.stage = try self.readName(field, kind, &scanner, &names)
         case .outcome:
             guard kind == .string else {
-                throw self.rejection(.wrongType, field.name, "must be one of received, passed, failed, dead_lettered; got \(kind.rawValue)")
+                throw self.rejection(.wrongType, field.name, "must be one of \(Outcome.expectedNames); got \(kind.rawValue)")
             }
             if let range = try scanner.readPlainString() {
                 if let outcome = Self.outcome(scanner.slice(range)) {
@@ -179,7 +179,7 @@ private struct ReportFields {
             }
             let name = try scanner.readString()
             guard let outcome = Outcome(name: name) else {
-                throw self.rejection(.unknownOutcome, field.name, "must be one of received, passed, failed, dead_lettered; got \(Self.quoted(name))")
+                throw self.rejection(.unknownOutcome, field.name, "must be one of \(Outcome.expectedNames); got \(Self.quoted(name))")
             }
             self.outcome = outcome
         case .count:
@@ -342,7 +342,7 @@ private struct ReportFields {
         guard let stage else { throw self.rejection(.missingField, "stage", "is required") }
         if self.timeMillis != nil { throw self.rejection(.unknownField, "time", "belongs to DLQ depth reports; a stage report carries event_time") }
         guard let outcome else {
-            throw self.rejection(.missingField, "outcome", "is required: one of received, passed, failed, dead_lettered")
+            throw self.rejection(.missingField, "outcome", "is required: one of \(Outcome.expectedNames)")
         }
         let count = self.count ?? 1
         if self.latencyMillis != nil, self.latencySamplesMillis?.isEmpty == false {

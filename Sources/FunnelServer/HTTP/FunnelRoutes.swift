@@ -50,6 +50,7 @@ public struct FunnelRoutes: Sendable {
         router.post("/v1/reports") { request, context in try await self.postReports(request, context: context) }
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
+        router.get("/api/v1/completeness") { request, _ in try self.completeness(request) }
         router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
         router.get("/api/v1/dlq/sources") { _, _ in try JSONResponse.make(DLQSourceList(sources: self.sources?.statuses ?? [])) }
         router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(AlarmList(alarms: self.alarms?.statuses ?? [])) }
@@ -221,6 +222,43 @@ public struct FunnelRoutes: Sendable {
             throw APIError(.notFound, "pipeline: no pipeline named \(String(reflecting: pipeline)); see /api/v1/pipelines", reason: "unknown_pipeline", field: "pipeline")
         }
         return try JSONResponse.make(funnel)
+    }
+
+    func completeness(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        guard let pipeline = query["pipeline"].map(String.init), !pipeline.isEmpty else {
+            throw APIError(
+                .badRequest, "pipeline: query parameter is required, e.g. /api/v1/completeness?pipeline=orders&from=2026-12-01T10:00:00Z&to=2026-12-01T11:00:00Z",
+                reason: "missing_parameter", field: "pipeline"
+            )
+        }
+        guard let from = try Self.time(query["from"], name: "from") else {
+            throw APIError(.badRequest, "from: query parameter is required (RFC 3339 or Unix seconds)", reason: "missing_parameter", field: "from")
+        }
+        guard let to = try Self.time(query["to"], name: "to") else {
+            throw APIError(.badRequest, "to: query parameter is required (RFC 3339 or Unix seconds)", reason: "missing_parameter", field: "to")
+        }
+        guard from < to else { throw APIError(.badRequest, "from: must be before to", reason: "invalid_parameter", field: "from") }
+        var threshold = Completeness.defaultThreshold
+        if let text = query["threshold"] {
+            guard let value = Double(text), value.isFinite, (0...1).contains(value) else {
+                throw APIError(
+                    .badRequest, "threshold: must be a number from 0 to 1, got \(String(reflecting: String(text)))", reason: "invalid_parameter", field: "threshold"
+                )
+            }
+            threshold = value
+        }
+        let answer = self.intake.withSettledLedger { ledger in
+            Result { () throws(CompletenessError) in try ledger.completeness(pipeline: pipeline, fromMillis: from, toMillis: to, threshold: threshold) }
+        }
+        switch answer {
+        case .success(let completeness):
+            return try JSONResponse.make(completeness)
+        case .failure(.unknownPipeline):
+            throw APIError(.notFound, CompletenessError.unknownPipeline(pipeline).description, reason: "unknown_pipeline", field: "pipeline")
+        case .failure(let error):
+            throw APIError(.badRequest, error.description, reason: "invalid_parameter", field: "from")
+        }
     }
 
     func queues(_ request: Request) throws -> Response {

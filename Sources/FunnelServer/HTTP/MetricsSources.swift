@@ -18,9 +18,9 @@ extension ReportIntake: MetricsSource {
         LedgerFamiliesSource(intake: self)
     }
 
-    /// Each pipeline's delivery ratio, read under the ledger's lock (O(pipelines)) and written outside it.
-    public var deliveryRatios: some MetricsSource {
-        SettledLedgerSource(intake: self) { DeliveryRatios($0) }
+    /// Each pipeline's delivery figures, read under the ledger's lock (O(stages)) and written outside it.
+    public var pipelineDelivery: some MetricsSource {
+        SettledLedgerSource(intake: self) { PipelineDelivery($0) }
     }
 }
 

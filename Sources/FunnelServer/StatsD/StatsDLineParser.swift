@@ -209,7 +209,7 @@ public struct StatsDLineParser: Sendable {
             line.stage = try Self.name(resolved.stage, "stage", type)
             guard let outcomeText = resolved.outcome else { throw Self.missing("outcome", type) }
             guard let outcome = Outcome(name: outcomeText) else {
-                throw StatsDLineRejection(.unknownOutcome, "outcome must be one of received, passed, failed, dead_lettered; got \(Self.quoted(outcomeText))")
+                throw StatsDLineRejection(.unknownOutcome, "outcome must be one of \(Outcome.expectedNames); got \(Self.quoted(outcomeText))")
             }
             line.outcome = outcome
         case .timer:

@@ -23,7 +23,7 @@ public struct StatsDLineRejection: Error, Sendable, Hashable, CustomStringConver
         case missingTag = "missing_tag"
         /// A pipeline, stage or queue that breaks the name rule.
         case badName = "bad_name"
-        /// An outcome other than received, passed, failed or dead_lettered.
+        /// A name that is not an ``Outcome``.
         case unknownOutcome = "unknown_outcome"
         /// A name that is not a Funnel name and matches no mapping rule.
         case unmapped

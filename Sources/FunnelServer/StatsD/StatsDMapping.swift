@@ -66,7 +66,7 @@ public struct StatsDMapping: Sendable, Hashable {
                 if references.isEmpty {
                     if field == "outcome" {
                         if Outcome(name: template) == nil {
-                            return (field, "must be one of received, passed, failed, dead_lettered or use $n, got \(String(reflecting: template))")
+                            return (field, "must be one of \(Outcome.expectedNames), or use $n, got \(String(reflecting: template))")
                         }
                     } else if let problem = NameRule.problem(with: template) {
                         return (field, problem)

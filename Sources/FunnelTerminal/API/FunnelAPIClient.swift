@@ -59,6 +59,13 @@ public struct FunnelAPIClient: Sendable {
         return body
     }
 
+    /// `GET /api/v1/completeness?pipeline=P&from=T1&to=T2[&threshold=R]`, decoded.
+    public func completeness(pipeline: String, from: String, to: String, threshold: Double?) async throws(FunnelAPIError) -> Completeness {
+        var path = "/api/v1/completeness?pipeline=\(Self.queryValue(pipeline))&from=\(Self.queryValue(from))&to=\(Self.queryValue(to))"
+        if let threshold { path += "&threshold=\(threshold)" }
+        return try await self.decode(Completeness.self, path: path)
+    }
+
     /// `GET /api/v1/alarms`; nil when the server has no alarms API.
     public func alarms() async throws(FunnelAPIError) -> [AlarmStatus]? {
         try await self.decodeUnlessMissing(AlarmList.self, path: "/api/v1/alarms")?.alarms
@@ -101,10 +108,14 @@ public struct FunnelAPIClient: Sendable {
     // MARK: Plumbing
 
     static func funnelPath(pipeline: String, window: LatencyWindow) -> String {
+        "/api/v1/funnel?pipeline=\(Self.queryValue(pipeline))&window=\(window.rawValue)"
+    }
+
+    /// `value` percent-encoded for a query string (`+` and `:` of times included).
+    static func queryValue(_ value: String) -> String {
         var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+?#")
-        let name = pipeline.addingPercentEncoding(withAllowedCharacters: allowed) ?? pipeline
-        return "/api/v1/funnel?pipeline=\(name)&window=\(window.rawValue)"
+        allowed.remove(charactersIn: "&=+?#:")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
     func get(_ path: String) async throws(FunnelAPIError) -> (Int, [UInt8]) {

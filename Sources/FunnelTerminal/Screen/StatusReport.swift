@@ -71,31 +71,59 @@ public struct StatusReport: Sendable {
         headline += ", ingested \(totals.ingested), delivered \(totals.delivered), lost \(totals.lost), in flight \(totals.inFlight)"
         if totals.excess > 0 { headline += ", excess \(totals.excess)" }
         headline += ", e2e p95 \(NumberText.latency(funnel.endToEndLatencyMs.p95)) (\(funnel.latencyWindow.rawValue))"
+        let recovery = funnel.stages.contains { $0.redelivered > 0 || $0.redriven > 0 || $0.replayed > 0 }
+        let recoveryHeaders = recovery ? ["REDELIVERED", "REDRIVEN", "REPLAYED"] : []
         var table = TextTable(
-            headers: ["STAGE", "RECEIVED", "PASSED", "FAILED", "DEAD_LETTERED", "LOST", "LOSS_SHARE", "IN_FLIGHT", "P50", "P95", "P99"],
-            rightAligned: [false] + Array(repeating: true, count: 10)
+            headers: ["STAGE", "RECEIVED", "PASSED", "FAILED", "DEAD_LETTERED"] + recoveryHeaders + ["LOST", "LOSS_SHARE", "IN_FLIGHT", "P50", "P95", "P99"],
+            rightAligned: [false] + Array(repeating: true, count: 10 + recoveryHeaders.count)
         )
         for (index, stage) in funnel.stages.enumerated() {
             if index > 0, index - 1 < funnel.transit.count {
                 let hop = funnel.transit[index - 1]
-                table.append([
-                    "\(hop.from)->\(hop.to)", String(hop.received), String(hop.passed), "-", "-", String(hop.lost),
-                    NumberText.percent(hop.lossShare), String(hop.inFlight), "-", "-", "-",
-                ])
+                table.append(
+                    ["\(hop.from)->\(hop.to)", String(hop.received), String(hop.passed), "-", "-"] + recoveryHeaders.map { _ in "-" }
+                        + [String(hop.lost), NumberText.percent(hop.lossShare), String(hop.inFlight), "-", "-", "-"]
+                )
             }
-            table.append([
-                stage.name, String(stage.received), String(stage.passed), String(stage.failed), String(stage.deadLettered),
-                String(stage.lost), NumberText.percent(stage.lossShare), String(stage.inFlight),
-                NumberText.latency(stage.latencyMs.p50), NumberText.latency(stage.latencyMs.p95), NumberText.latency(stage.latencyMs.p99),
-            ])
+            let recoveryCells = recovery ? [String(stage.redelivered), String(stage.redriven), String(stage.replayed)] : []
+            table.append(
+                [stage.name, String(stage.received), String(stage.passed), String(stage.failed), String(stage.deadLettered)] + recoveryCells + [
+                    String(stage.lost), NumberText.percent(stage.lossShare), String(stage.inFlight),
+                    NumberText.latency(stage.latencyMs.p50), NumberText.latency(stage.latencyMs.p95), NumberText.latency(stage.latencyMs.p99),
+                ]
+            )
         }
-        var lines = [self.paint(headline, "1", color)] + table.lines(indent: "  ")
+        var lines = [self.paint(headline, "1", color)]
+        if let recoveryLine = Self.recoveryLine(funnel) { lines.append("  " + recoveryLine) }
+        lines += table.lines(indent: "  ")
         for queue in self.queues where queue.pipeline == funnel.pipeline {
             var line = "  dead-letter queue \(queue.queue): depth \(queue.depth), updated \(NumberText.age(queue.ageSeconds)) ago"
             if queue.stale { line += " (stale)" }
             lines.append(line)
         }
         return lines
+    }
+
+    /// `RECOVERABLE 20 in dead-letter queues · RECOVERED 170 (redriven 20, replayed 150) · net missing 0 · retries 12
+    /// (1.2% of received)`, for a pipeline that has redelivered, redriven, replayed or left events in a dead-letter
+    /// queue; nil otherwise.
+    static func recoveryLine(_ funnel: PipelineFunnel) -> String? {
+        let totals = funnel.totals
+        let redriven = funnel.stages.lazy.map(\.settled.redriven).saturatingSum()
+        let replayed = funnel.stages.lazy.map(\.settled.replayed).saturatingSum()
+        let redelivered = funnel.stages.lazy.map(\.redelivered).saturatingSum()
+        let received = funnel.stages.lazy.map(\.received).saturatingSum()
+        guard totals.recovered > 0 || totals.recoverable > 0 || redelivered > 0 else { return nil }
+        var parts = [
+            "RECOVERABLE \(totals.recoverable) in dead-letter queues",
+            "RECOVERED \(totals.recovered) (redriven \(redriven), replayed \(replayed))",
+            "net missing \(totals.netMissing)",
+        ]
+        if let ratio = totals.recoverableDeliveryRatio { parts.append("delivery once redriven \(NumberText.percent(ratio, digits: 2))") }
+        if redelivered > 0 {
+            parts.append("retries \(redelivered)" + (received > 0 ? " (\(NumberText.percent(Double(redelivered) / Double(received))) of received)" : ""))
+        }
+        return parts.joined(separator: " · ")
     }
 
     func paint(_ text: String, _ codes: String, _ color: Bool) -> String {

@@ -18,6 +18,11 @@ extension TopScreen {
         items.append(Self.figure("lost", String(totals.lost), style: totals.lost > 0 ? [.bold, .red] : [.bold]))
         items.append(Self.figure("in flight", String(totals.inFlight)))
         if totals.excess > 0 { items.append(Self.figure("excess", String(totals.excess), style: [.bold, .yellow])) }
+        if totals.recovered > 0 || totals.recoverable > 0 {
+            items.append(Self.figure("recovered", String(totals.recovered), style: [.bold, .green]))
+            items.append(Self.figure("recoverable", String(totals.recoverable), style: totals.recoverable > 0 ? [.bold, .yellow] : [.bold]))
+            items.append(Self.figure("net missing", String(totals.netMissing), style: totals.netMissing > 0 ? [.bold, .red] : [.bold]))
+        }
         items.append(Self.figure("e2e p95", NumberText.latency(funnel.endToEndLatencyMs.p95) + " (\(funnel.latencyWindow.rawValue))"))
 
         // The first four are what on-call came for: the name gives way to them, and they wrap rather than go.

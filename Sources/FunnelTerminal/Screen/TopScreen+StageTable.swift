@@ -18,7 +18,8 @@ extension TopScreen {
 
     static func stageTable(_ funnel: PipelineFunnel, snapshot: TopSnapshot, width: Int, transit mode: Fit.TransitRows) -> StageTable {
         let nameWidth = min(22, max(funnel.stages.map(\.name.count).max() ?? 0, 9) + 2)
-        let columns = StageTableColumn.layout(width: width, nameWidth: nameWidth)
+        let recovery = funnel.stages.contains { $0.redelivered > 0 || $0.redriven > 0 || $0.replayed > 0 }
+        let columns = StageTableColumn.layout(width: width, nameWidth: nameWidth, recovery: recovery)
         let scale = funnel.stages.map(\.received).max() ?? 0
         let worst = WorstLoss(funnel)
 
@@ -78,6 +79,8 @@ extension TopScreen {
             case .passed: line.append(Self.count(stage.passed, cell, style: []))
             case .failed: line.append(Self.count(stage.failed, cell, style: .yellow))
             case .deadLettered: line.append(Self.count(stage.deadLettered, cell, style: .yellow))
+            case .retried: line.append(Self.count(stage.redelivered, cell, style: .dim))
+            case .recovered: line.append(Self.count(stage.redriven.addingSaturated(stage.replayed), cell, style: .green))
             case .lost: line.append(Self.count(stage.lost, cell, style: isWorst ? [.bold, .red] : .red))
             case .share: line.append(Self.share(stage.lossShare, lost: stage.lost, cell, mark: mark))
             case .inFlight: line.append(Self.count(stage.inFlight, cell, style: .cyan))
