@@ -28,6 +28,23 @@ import Testing
         try GoldenFile.check(lines, against: "status.txt")
     }
 
+    @Test func recoveryIsALineAndColumnsOnlyWhereItHappened() throws {
+        let funnel = try TopFixtures.recoveringFunnel()
+        let report = StatusReport(server: "http://127.0.0.1:9470", funnels: [funnel], alarms: [])
+        let lines = report.lines()
+        try GoldenFile.check(lines, against: "status-recovery.txt")
+        #expect(lines.contains(
+            "  RECOVERABLE 8 in dead-letter queues · RECOVERED 162 (redriven 12, replayed 150) · net missing 0 · delivery once redriven 100% · retries 40 (1.3% of received)"
+        ))
+        let process = try #require(lines.first { $0.hasPrefix("  process ") })
+        #expect(process.split(separator: " ").prefix(9) == ["process", "1000", "992", "0", "20", "40", "12", "150", "150"])
+        #expect(!(try StatusReportTests.plainLines()).contains { $0.contains("RECOVER") || $0.contains("REDRIVEN") }, "no recovery, no recovery columns")
+    }
+
+    static func plainLines() throws -> [String] {
+        StatusReport(server: "http://127.0.0.1:9470", funnels: [TopFixtures.ordersFunnel], alarms: TopFixtures.alarms, queues: TopFixtures.queues).lines()
+    }
+
     @Test func quietServerSaysSo() {
         let report = StatusReport(server: "http://127.0.0.1:9470", funnels: [], alarms: [], alarmsAvailable: false)
         #expect(report.lines() == [

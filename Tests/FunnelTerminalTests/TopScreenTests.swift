@@ -26,6 +26,22 @@ import Testing
         #expect(lines.contains { $0.contains("process") && $0.contains("3311") })
     }
 
+    @Test func recoveryShowsInTheHeadlineAndItsOwnColumns() throws {
+        var snapshot = TopFixtures.snapshot()
+        snapshot.funnel = try TopFixtures.recoveringFunnel()
+        snapshot.queues = []
+        snapshot.alarms = []
+        let lines = TopScreen.render(snapshot, size: TerminalSize(columns: 160, rows: 30), color: false)
+        try GoldenFile.check(lines, against: "top-160x30-recovery.txt")
+        #expect(lines.contains { $0.contains("recovered 162") && $0.contains("recoverable 8") && $0.contains("net missing 0") })
+        let header = try #require(lines.first { $0.contains("STAGE") })
+        #expect(header.contains("RETRY") && header.contains("RECOV"))
+        let process = try #require(lines.first { $0.contains(" process ") })
+        #expect(process.contains("    40 ") && process.contains("   162 "))
+        let plain = TopScreen.render(TopFixtures.snapshot(), size: TerminalSize(columns: 160, rows: 30), color: false)
+        #expect(!plain.contains { $0.contains("RETRY") || $0.contains("recovered") }, "no recovery, no recovery columns")
+    }
+
     @Test func narrowTerminalDegradesGracefully() throws {
         try GoldenFile.check(TopScreen.render(TopFixtures.snapshot(), size: TerminalSize(columns: 50, rows: 14), color: false), against: "top-50x14.txt")
     }
