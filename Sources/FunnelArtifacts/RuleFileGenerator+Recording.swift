@@ -25,17 +25,22 @@ groups:
       - record: funnel:stage_settled_events:increase1h
         expr: sum by (pipeline, stage, outcome) (increase(funnel_stage_settled_events_total[1h]))
 
-      # Events a stage received but neither passed on, failed nor dead-lettered.
-      # A stage that received events but reported no outcome at all counts
-      # everything it received as lost (the `or 0 * received` branch).
+      # What entered a stage: received, plus redriven out of its dead-letter
+      # queue, plus replayed into it (redelivered events are not new input).
+      - record: funnel:stage_settled_input_events:increase1h
+        expr: sum by (pipeline, stage) (funnel:stage_settled_events:increase1h{outcome=~"received|redriven|replayed"})
+
+      # Events that entered a stage but were neither passed on, failed nor
+      # dead-lettered. A stage that received events but reported no outcome at
+      # all counts everything it received as lost (the `or 0 * input` branch).
       - record: funnel:stage_silent_loss_events:increase1h
         expr: |
           clamp_min(
-              sum by (pipeline, stage) (funnel:stage_settled_events:increase1h{outcome="received"})
+              funnel:stage_settled_input_events:increase1h
             - (
                   sum by (pipeline, stage) (funnel:stage_settled_events:increase1h{outcome=~"passed|failed|dead_lettered"})
                 or
-                  0 * sum by (pipeline, stage) (funnel:stage_settled_events:increase1h{outcome="received"})
+                  0 * funnel:stage_settled_input_events:increase1h
               ),
             0
           )
@@ -44,6 +49,13 @@ groups:
       - record: funnel:stage_silent_loss_ratio:1h
         expr: |
           funnel:stage_silent_loss_events:increase1h
+            / on (pipeline, stage)
+          (funnel:stage_settled_input_events:increase1h > 0)
+
+      # Redelivered over received: how much of a stage's input arrived again.
+      - record: funnel:stage_retry_ratio:1h
+        expr: |
+          sum by (pipeline, stage) (funnel:stage_settled_events:increase1h{outcome="redelivered"})
             / on (pipeline, stage)
           (sum by (pipeline, stage) (funnel:stage_settled_events:increase1h{outcome="received"}) > 0)
 
@@ -112,6 +124,20 @@ groups:
       # Delivered / ingested over the last hour of settled buckets (0..1).
       - record: funnel:pipeline_delivery_ratio:1h
         expr: funnel:pipeline_delivered_events:increase1h / (funnel:pipeline_ingested_events:increase1h > 0)
+
+      # -- Recovery (settled) ---------------------------------------------
+
+      # Events that came back: redriven out of dead-letter queues or replayed.
+      - record: funnel:pipeline_recovered_events:increase1h
+        expr: sum by (pipeline) (funnel:stage_settled_events:increase1h{outcome=~"redriven|replayed"})
+
+      # Dead-lettered minus redriven over the last hour: what the hour added to
+      # the dead-letter queues (negative when a redrive drains them). The
+      # standing figure is the gauge funnel_pipeline_recoverable_events.
+      - record: funnel:pipeline_dlq_outstanding_events:increase1h
+        expr: |
+          sum by (pipeline) (funnel:stage_settled_events:increase1h{outcome="dead_lettered"})
+            - sum by (pipeline) (funnel:stage_settled_events:increase1h{outcome="redriven"})
 
       # -- Live rates (as reported) -------------------------------------
 

@@ -67,7 +67,7 @@ enum DashboardProof {
             stage("ingest", "received", 1000), stage("ingest", "passed", 990, #","latency_ms":3"#),
             stage("ingest", "dead_lettered", 4),
             stage("process", "received", 980), stage("process", "passed", 960, #","latencies_ms":[12,40,180,900]"#),
-            stage("process", "failed", 5), stage("process", "dead_lettered", 5),
+            stage("process", "failed", 5), stage("process", "dead_lettered", 5), stage("process", "redelivered", 49),
             stage("deliver", "received", 940), stage("deliver", "passed", 926, #","latency_ms":25,"end_to_end_ms":1400"#),
             stage("deliver", "failed", 6),
         ].joined(separator: ",") + "]"
@@ -208,6 +208,17 @@ enum DashboardProof {
 
         let lost = Dictionary(uniqueKeysWithValues: stages.map { (["stage": $0["name"] as? String ?? ""], Double($0["lost"] as? Int ?? -1)) })
         try await expectSame("Silent loss per stage panel", prometheus, #"sum by (stage) (funnel_stage_lost_events{pipeline="orders"})"#, lost, labels: ["stage"])
+
+        let retries = Dictionary(uniqueKeysWithValues: stages.map { (["stage": $0["name"] as? String ?? ""], $0["retry_ratio"] as? Double ?? -1) })
+        #expect(retries[["stage": "process"]] == 49.0 / 980)
+        try await expectSame("retry ratio rule", prometheus, #"funnel:stage_retry_ratio:1h{pipeline="orders"}"#, retries, labels: ["stage"])
+        let recoverable = try #require(totals["recoverable"] as? Int)
+        #expect(recoverable == 18, "two waves in which ingest and process dead-lettered 4 and 5, nothing redriven")
+        try await expectSame("Recoverable panel", prometheus, #"sum(funnel_pipeline_recoverable_events{pipeline=~"orders"})"#, [[:]: Double(recoverable)])
+        let netMissing = try #require(totals["net_missing"] as? Int)
+        try await expectSame("Net missing panel", prometheus, #"sum(funnel_pipeline_net_missing_events{pipeline=~"orders"})"#, [[:]: Double(netMissing)])
+        let recoverableRatio = try #require(totals["recoverable_delivery_ratio"] as? Double)
+        try await expectSame("Recoverable delivery ratio panel", prometheus, #"max by (pipeline) (funnel_pipeline_recoverable_delivery_ratio{pipeline=~"orders"})"#, [[:]: recoverableRatio])
     }
 
     /// Expects `expression` to give exactly the samples `expected` (keyed by `labels`), within rounding.

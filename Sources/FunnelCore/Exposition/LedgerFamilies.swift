@@ -49,14 +49,14 @@ public struct LedgerFamilies: MetricsSource {
 
         writer.family("funnel_stage_events", .counter, help: "Events reported per stage and outcome, settled or not.")
         for index in pipelines.indices {
-            Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].total, pipelines[index].total, outcomeLabels)
+            Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].total, outcomeLabels)
         }
         writer.family(
             "funnel_stage_settled_events", .counter,
             help: "Events per stage and outcome in settled event-time buckets; differences of these are exact loss."
         )
         for index in pipelines.indices {
-            Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].settled, pipelines[index].total, outcomeLabels)
+            Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].settled, outcomeLabels)
         }
         Self.gauge(&writer, "funnel_stage_lost_events", "Silent loss per stage in settled buckets within retention.", stageSets, stageGauges.lost)
         Self.gauge(&writer, "funnel_stage_excess_events", "Events out beyond events in per stage (duplicate or missing reports), settled, within retention.", stageSets, stageGauges.excess)
@@ -89,14 +89,13 @@ public struct LedgerFamilies: MetricsSource {
 
     /// One sample per (stage, outcome) of one pipeline, from its counts per stage.
     ///
-    /// The four outcomes of the ordinary flow always have a sample; a recovery outcome has one once the stage has
-    /// counted it (`total`), so pipelines that never redeliver, redrive or replay keep their series count.
+    /// Every outcome has a sample from the start, recovery outcomes included, so `increase()` sees a redrive's
+    /// first events (a series that appears with its first count loses that count to `increase()`).
     private static func outcomeSamples(
-        _ writer: inout ExpositionWriter, _ stageSets: borrowing ExpositionLabelSets, _ base: Int, _ counts: [StageCounts], _ total: [StageCounts],
-        _ outcomeLabels: [ExpositionLabels]
+        _ writer: inout ExpositionWriter, _ stageSets: borrowing ExpositionLabelSets, _ base: Int, _ counts: [StageCounts], _ outcomeLabels: [ExpositionLabels]
     ) {
         for stage in counts.indices {
-            for outcome in Outcome.allCases where !outcome.isRecovery || total[stage][outcome] != 0 {
+            for outcome in Outcome.allCases {
                 writer.sample(stageSets, base + stage, outcomeLabels[Int(outcome.rawValue)], counts[stage][outcome])
             }
         }
