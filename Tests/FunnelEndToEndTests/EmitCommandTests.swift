@@ -26,6 +26,26 @@ import Testing
         #expect(try await server.stop() == 0)
     }
 
+    @Test func emitsRecoveryOutcomesWithTheirOriginalEventTime() async throws {
+        let (server, url, directory) = try await Self.serve()
+        defer { directory.remove() }
+        let original = EventTimestamp.formatRFC3339(millis: (Int64(Date().timeIntervalSince1970) - 3600) / 60 * 60 * 1000)
+        for (outcome, count) in [("received", "10"), ("dead_lettered", "4"), ("passed", "6"), ("redriven", "4"), ("passed", "4"), ("redelivered", "2")] {
+            let result = try FunnelCommand.run([
+                "emit", "--server", url, "--pipeline", "orders", "--stage", "process", "--outcome", outcome, "--count", count, "--event-time", original,
+            ])
+            #expect(result.status == 0, "\(outcome): \(result.stderr)")
+        }
+        let funnel = try #require(try await TestHTTP.get(url + "/api/v1/funnel?pipeline=orders").json() as? [String: Any])
+        let process = try #require((funnel["stages"] as? [[String: Any]])?.first)
+        #expect(process["redriven"] as? Int == 4)
+        #expect(process["redelivered"] as? Int == 2)
+        #expect(process["dlq_outstanding"] as? Int == 0)
+        #expect(process["lost"] as? Int == 0, "10 received + 4 redriven = 10 passed + 4 dead-lettered")
+        #expect((funnel["totals"] as? [String: Any])?["recovered"] as? Int == 4)
+        #expect(try await server.stop() == 0)
+    }
+
     /// CRLF line ends, as a file written on Windows has them.
     @Test func emitsManyFromAnNDJSONFileInBatches() async throws {
         let (server, url, directory) = try await Self.serve()
