@@ -66,7 +66,7 @@ public func buildApplication(
     // depths and its delivery ratios.
     let metrics: [any MetricsSource] =
         [FunnelBuild(), intake, connections, intake.ledgerFamilies] + (sources.map { [$0] } ?? [])
-        + [intake.pipelineDelivery, alarms, sender] + (statsd.map { [$0] } ?? [])
+        + [intake.pipelineDelivery, intake.watermarkFamilies, alarms, sender] + (statsd.map { [$0] } ?? [])
     FunnelRoutes(
         intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, metrics: metrics, alarms: alarms,
         bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, minimumBodyBytesPerSecond: configuration.minimumBodyBytesPerSecond,

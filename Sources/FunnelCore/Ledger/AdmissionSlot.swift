@@ -17,14 +17,19 @@ struct AdmissionSlot {
     var totals: StageCounts = .zero
     /// Buckets before this start are settled, so events counted into them are late.
     let settledBoundary: Int64
+    /// Buckets from here up to ``settledBoundary`` were settled by watermarks, before their grace was over.
+    let graceBoundary: Int64
     /// Counts per bucket start.
     var counts: [Int64: StageCounts] = [:]
     var latency: LatencyObservations?
     /// Events counted into settled buckets, recovery outcomes not included (they come back late by nature).
     var lateEvents: UInt64 = 0
+    /// Late events into buckets settled by watermarks: a reporter reported past its own watermark.
+    var watermarkViolations: UInt64 = 0
 
     init(
-        pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, isPipelineKnown: Bool, committed: StageCounts, nowMillis: Int64
+        pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, isPipelineKnown: Bool, committed: StageCounts, nowMillis: Int64,
+        ledgerBoundary: Int64? = nil
     ) {
         self.pipeline = pipeline
         self.stage = stage
@@ -32,7 +37,8 @@ struct AdmissionSlot {
         self.isKnown = isKnown
         self.isPipelineKnown = isPipelineKnown
         self.committed = committed
-        self.settledBoundary = settings.settledBoundary(nowMillis: nowMillis)
+        self.graceBoundary = settings.settledBoundary(nowMillis: nowMillis)
+        self.settledBoundary = max(self.graceBoundary, ledgerBoundary ?? .min)
     }
 
     /// Adds one report's count and stage latency; returns false, adding nothing, when the count would take the
@@ -43,7 +49,10 @@ struct AdmissionSlot {
         self.totals[report.outcome] = total
         let start = self.settings.bucketStart(forMillis: report.eventTimeMillis ?? nowMillis)
         self.counts[start, default: .zero][report.outcome] += report.count
-        if start < self.settledBoundary, !report.outcome.isRecovery { self.lateEvents = self.lateEvents.addingSaturated(report.count) }
+        if start < self.settledBoundary, !report.outcome.isRecovery {
+            self.lateEvents = self.lateEvents.addingSaturated(report.count)
+            if start >= self.graceBoundary { self.watermarkViolations = self.watermarkViolations.addingSaturated(report.count) }
+        }
         if report.latencyMillis != nil || !report.latencySamplesMillis.isEmpty {
             if self.latency == nil { self.latency = LatencyObservations(bucketsSeconds: latencyBounds) }
             self.latency!.record(report.latencyMillis, count: report.count, samples: report.latencySamplesMillis)

@@ -16,6 +16,9 @@ struct AdmissionState {
     private var queueDepths: [QueueKey: QueueDepths.Observation] = [:]
     private var newQueues: [QueueKey] = []
     private var addedQueues = 0
+    private var watermarks: [ReporterKey: ReporterWatermark] = [:]
+    private var newReporters: [ReporterKey] = []
+    private var addedReporters = 0
 
     init() {}
 
@@ -87,6 +90,41 @@ struct AdmissionState {
         }
     }
 
+    /// A watermark registers its stage like a report (every stage of a pipeline must send one for it to settle
+    /// early); it may not lie further ahead than reports may, and a new reporter counts against the limit.
+    mutating func admit(_ watermark: WatermarkReport, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
+        if watermark.watermarkMillis < 0 {
+            throw context.refusal(.eventTimeOutOfRange, index: index, field: "watermark", "\(watermark.watermarkMillis) ms is before 1970; check the sender's clock")
+        }
+        if FunnelLedger.secondsAhead(watermark.watermarkMillis, of: context.nowMillis) > context.ledger.policy.maximumFutureSeconds {
+            throw context.refusal(
+                .eventTimeOutOfRange, index: index, field: "watermark",
+                "\(EventTimestamp.formatRFC3339(millis: watermark.watermarkMillis)) is more than limits.max_future ahead; check the sender's clock"
+            )
+        }
+        let key = ReporterKey(pipeline: watermark.pipeline, stage: watermark.stage, reporter: watermark.reporter)
+        let isNew = self.watermarks[key] == nil && context.ledger.watermarkReading(key) == nil
+        if isNew, !context.pending.contains(reporter: key), context.ledger.reporterCount + context.pending.reporterCount + self.addedReporters >= context.ledger.policy.maximumReporters {
+            throw context.refusal(
+                .tooManyReporters, index: index, field: "reporter",
+                "would add reporter \(String(reflecting: watermark.reporter)) beyond the limit of \(context.ledger.policy.maximumReporters) watermark reporters"
+            )
+        }
+        let (found, settings) = try self.locate(watermark.pipeline, watermark.stage, eventTime: nil, index: index, in: context)
+        if let found {
+            self.last = found
+        } else {
+            let slot = try self.newSlot(pipeline: watermark.pipeline, stage: watermark.stage, settings: settings, index: index, in: context)
+            self.keep(slot, in: context)
+        }
+        if isNew {
+            self.newReporters.append(key)
+            if !context.pending.contains(reporter: key) { self.addedReporters += 1 }
+        }
+        let reading = ReporterWatermark(watermarkMillis: watermark.watermarkMillis, lastSeenMillis: context.nowMillis)
+        self.watermarks[key] = self.watermarks[key].map { $0.merged(with: reading) } ?? reading
+    }
+
     // MARK: Slots
 
     /// The slot this admission already has for the stage, if any, and the pipeline's settings, after refusing an
@@ -142,7 +180,7 @@ struct AdmissionState {
         if let known, let position { committed += context.ledger.pipelines[known].total[position] }
         return AdmissionSlot(
             pipeline: pipeline, stage: stage, settings: settings, isKnown: position != nil, isPipelineKnown: known != nil,
-            committed: committed, nowMillis: context.nowMillis
+            committed: committed, nowMillis: context.nowMillis, ledgerBoundary: known.map { context.ledger.pipelines[$0].settledBoundary }
         )
     }
 
@@ -183,8 +221,11 @@ struct AdmissionState {
             if !slot.totals.isZero { batch.seriesTotals[stageKey] = slot.totals }
             if let latency = slot.latency { batch.stageLatencies[stageKey] = latency }
             if slot.lateEvents > 0 { batch.lateEvents[stageKey] = slot.lateEvents }
+            if slot.watermarkViolations > 0 { batch.watermarkViolations[stageKey] = slot.watermarkViolations }
         }
         batch.endToEndLatencies = self.endToEnd
+        batch.watermarks = self.watermarks
+        batch.newReporters = self.newReporters
         return batch
     }
 }

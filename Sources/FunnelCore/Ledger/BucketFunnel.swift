@@ -29,6 +29,9 @@ public struct BucketFunnel: Sendable, Hashable, Codable {
     public var start: String
     public var end: String
     public var settled: Bool
+    /// What settled the bucket: `watermark` (every stage's reporters had passed its end) or `grace` (settle_after
+    /// had passed); absent while unsettled.
+    public var settledBy: String?
     /// Received by the first stage in this bucket.
     public var ingested: UInt64
     /// Passed by the last stage in this bucket.

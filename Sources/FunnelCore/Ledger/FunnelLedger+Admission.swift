@@ -41,8 +41,17 @@ extension FunnelLedger {
                 try refuse(error)
             }
         }
+        let watermarksFrom = depthsFrom + entries.queueDepths.count
+        for (offset, watermark) in entries.watermarks.enumerated() {
+            do throws(ReportRejection) {
+                try state.admit(watermark, index: watermarksFrom + offset, in: context)
+            } catch {
+                try refuse(error)
+            }
+        }
         refused.sort { $0.index < $1.index }
-        return Admission(batch: state.batch(reportCount: entries.stageReports.count + entries.queueDepths.count - refused.count), refused: refused)
+        let reportCount = entries.stageReports.count + entries.queueDepths.count + entries.watermarks.count - refused.count
+        return Admission(batch: state.batch(reportCount: reportCount), refused: refused)
     }
 
     /// Admits stage reports all or nothing against a ledger with nothing pending.

@@ -55,6 +55,11 @@ extension FunnelLedger {
                     redelivered: all.redelivered, redriven: all.redriven, replayed: all.replayed
                 )
             )
+            stages[index].watermarkViolations = ledger.watermarkViolations[index]
+            if let watermark = self.stageWatermark(pipeline: pipeline, stage: ledger.stages[index], nowMillis: self.latestMillis) {
+                stages[index].watermark = EventTimestamp.formatRFC3339(millis: watermark)
+                stages[index].watermarkLagSeconds = max(0, Double(self.latestMillis) - Double(watermark)) / 1000
+            }
             if index > 0 {
                 let hop = LossSplit(
                     settled: LossSplit.transit(from: settled[index - 1], to: settled[index]),
@@ -137,7 +142,8 @@ extension FunnelLedger {
             return BucketFunnel(
                 start: EventTimestamp.formatRFC3339(millis: start * 1000),
                 end: EventTimestamp.formatRFC3339(millis: (start + ledger.settings.bucketSeconds) * 1000),
-                settled: isSettled, ingested: figures.ingested, delivered: figures.delivered, recovered: figures.recovered,
+                settled: isSettled, settledBy: isSettled ? (ledger.settledByWatermark.contains(start) ? "watermark" : "grace") : nil,
+                ingested: figures.ingested, delivered: figures.delivered, recovered: figures.recovered,
                 recoverable: figures.recoverable, netMissing: isSettled ? figures.netMissing : 0,
                 stages: stages, transit: transit
             )

@@ -28,4 +28,22 @@ extension FunnelLedger {
         let (pipeline, stage) = self.ensureStage(pipeline: pipeline, stage: stage)
         self.pipelines[pipeline].addLateEvents(count, stage: stage)
     }
+
+    /// Restores a stage's watermark violations.
+    public mutating func restoreWatermarkViolations(_ count: UInt64, pipeline: String, stage: String) {
+        let (pipeline, stage) = self.ensureStage(pipeline: pipeline, stage: stage)
+        self.pipelines[pipeline].addWatermarkViolations(count, stage: stage)
+    }
+
+    /// Restores one reporter's last watermark and when it was heard.
+    public mutating func restoreWatermark(_ key: ReporterKey, _ reading: ReporterWatermark) {
+        self.recordWatermark(key, reading)
+    }
+
+    /// Settles, after everything is restored, as far as the restored watermarks had settled (see
+    /// ``settleRestoredWatermarks()``), then to `nowMillis`.
+    public mutating func settleAfterRestore(nowMillis: Int64) {
+        self.settleRestoredWatermarks()
+        self.settle(nowMillis: nowMillis)
+    }
 }

@@ -21,6 +21,10 @@ public struct FunnelLedger: Sendable {
     public internal(set) var queues: QueueDepths
     /// The latest time the ledger was told of, Unix milliseconds.
     public private(set) var latestMillis: Int64 = 0
+    /// Each stage's watermark reporters, by pipeline and stage.
+    public internal(set) var watermarks: [String: [String: StageWatermarks]] = [:]
+    /// Watermark reporters tracked over all stages.
+    public internal(set) var reporterCount = 0
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
@@ -65,6 +69,47 @@ public struct FunnelLedger: Sendable {
             let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[pipeline].addLateEvents(count, stage: stage)
         }
+        for (key, count) in batch.watermarkViolations {
+            let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
+            self.pipelines[pipeline].addWatermarkViolations(count, stage: stage)
+        }
+        if !batch.watermarks.isEmpty {
+            for (key, reading) in batch.watermarks { self.recordWatermark(key, reading) }
+            self.settle(nowMillis: nowMillis)
+        }
+    }
+
+    /// Takes one reporter's reading (applied or restored).
+    mutating func recordWatermark(_ key: ReporterKey, _ reading: ReporterWatermark) {
+        _ = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
+        if self.watermarks[key.pipeline]?[key.stage]?.reporters[key.reporter] == nil { self.reporterCount += 1 }
+        self.watermarks[key.pipeline, default: [:]][key.stage, default: StageWatermarks()].record(key.reporter, reading)
+    }
+
+    /// What `key`'s reporter last said, if the ledger has heard from it.
+    public func watermarkReading(_ key: ReporterKey) -> ReporterWatermark? {
+        self.watermarks[key.pipeline]?[key.stage]?.reporters[key.reporter]
+    }
+
+    /// The watermark of stage `stage` of `pipeline` at `nowMillis`: the lowest of its live reporters'; nil when it
+    /// has none.
+    public func stageWatermark(pipeline: String, stage: String, nowMillis: Int64) -> Int64? {
+        self.watermarks[pipeline]?[stage]?.watermark(nowMillis: nowMillis, timeoutMillis: self.policy.reporterTimeoutSeconds * 1000)
+    }
+
+    /// The watermark of a whole pipeline at `nowMillis`: the lowest of its stages' watermarks, nil unless every
+    /// stage has one.
+    func pipelineWatermark(_ index: Int, nowMillis: Int64) -> Int64? {
+        guard !self.watermarks.isEmpty else { return nil }
+        let pipeline = self.pipelines[index]
+        guard let reporters = self.watermarks[pipeline.name], !pipeline.stages.isEmpty else { return nil }
+        let timeout = self.policy.reporterTimeoutSeconds * 1000
+        var lowest = Int64.max
+        for stage in pipeline.stages {
+            guard let watermark = reporters[stage]?.watermark(nowMillis: nowMillis, timeoutMillis: timeout) else { return nil }
+            lowest = min(lowest, watermark)
+        }
+        return lowest
     }
 
     /// Admits `entries` all or nothing and applies them at once: for callers that keep the ledger in memory only
@@ -88,7 +133,17 @@ public struct FunnelLedger: Sendable {
     public mutating func settle(nowMillis: Int64) {
         self.latestMillis = max(self.latestMillis, nowMillis)
         for index in self.pipelines.indices {
-            self.pipelines[index].settle(nowMillis: nowMillis)
+            self.pipelines[index].settle(nowMillis: nowMillis, watermarkMillis: self.pipelineWatermark(index, nowMillis: nowMillis))
+        }
+    }
+
+    /// After a restart, settles each pipeline as far as its watermarks had taken it when its reporters were last
+    /// heard from, so a bucket settled by watermarks before the restart is not unsettled by the time it was down.
+    mutating func settleRestoredWatermarks() {
+        for index in self.pipelines.indices {
+            guard let stages = self.watermarks[self.pipelines[index].name] else { continue }
+            guard let heard = stages.values.compactMap(\.lastSeenMillis).max() else { continue }
+            self.pipelines[index].settle(nowMillis: heard, watermarkMillis: self.pipelineWatermark(index, nowMillis: heard))
         }
     }
 

@@ -20,6 +20,10 @@ public struct LedgerPolicy: Sendable, Hashable {
     public var queueStaleAfterSeconds: Int64
     /// Upper bounds, in seconds, of the `funnel_*_latency_seconds` histogram buckets.
     public var latencyBucketsSeconds: [Double]
+    /// A watermark reporter not heard from for this long stops holding its stage back (`watermarks.reporter_timeout`).
+    public var reporterTimeoutSeconds: Int64 = 120
+    /// The most watermark reporters tracked over all stages; a new reporter past it is refused (`too_many_reporters`).
+    public var maximumReporters: Int = 10_000
 
     public init(
         pipelines: [PipelineDefinition] = [],

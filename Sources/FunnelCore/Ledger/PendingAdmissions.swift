@@ -10,12 +10,15 @@ public struct PendingAdmissions: Sendable {
     private var stages: [StageKey: Int] = [:]
     private var stagesPerPipeline: [String: Int] = [:]
     private var queues: [QueueKey: Int] = [:]
+    private var reporters: [ReporterKey: Int] = [:]
     private var reservedCounts: [StageKey: StageCounts] = [:]
 
     public init() {}
 
     /// Whether no batch is held.
-    public var isEmpty: Bool { self.pipelines.isEmpty && self.stages.isEmpty && self.queues.isEmpty && self.reservedCounts.isEmpty }
+    public var isEmpty: Bool {
+        self.pipelines.isEmpty && self.stages.isEmpty && self.queues.isEmpty && self.reporters.isEmpty && self.reservedCounts.isEmpty
+    }
 
     /// Pipelines that held batches register.
     public var pipelineCount: Int { self.pipelines.count }
@@ -23,6 +26,10 @@ public struct PendingAdmissions: Sendable {
     public var stageCount: Int { self.stages.count }
     /// Queues that held batches register.
     public var queueCount: Int { self.queues.count }
+    /// Watermark reporters new to the ledger that pending batches add.
+    public var reporterCount: Int { self.reporters.count }
+    /// Whether a pending batch adds this watermark reporter.
+    public func contains(reporter: ReporterKey) -> Bool { !self.reporters.isEmpty && self.reporters[reporter] != nil }
 
     // The `isEmpty` checks skip hashing the key in the common case of nothing pending.
 
@@ -49,6 +56,7 @@ public struct PendingAdmissions: Sendable {
             if self.stages[stage] == 1 { self.stagesPerPipeline[stage.pipeline, default: 0] += 1 }
         }
         for queue in batch.newQueues { self.queues[queue, default: 0] += 1 }
+        for reporter in batch.newReporters { self.reporters[reporter, default: 0] += 1 }
         for (stage, totals) in batch.seriesTotals { self.reservedCounts[stage, default: .zero] += totals }
     }
 
@@ -59,6 +67,7 @@ public struct PendingAdmissions: Sendable {
             Self.decrement(&self.stagesPerPipeline, stage.pipeline)
         }
         for queue in batch.newQueues { Self.decrement(&self.queues, queue) }
+        for reporter in batch.newReporters { Self.decrement(&self.reporters, reporter) }
         for (stage, totals) in batch.seriesTotals {
             guard let reserved = self.reservedCounts[stage] else { continue }
             let left = reserved - totals

@@ -16,6 +16,10 @@ public struct PipelineLedger: Sendable {
     public private(set) var settled: [StageCounts] = []
     public private(set) var pruned: [StageCounts] = []
     public private(set) var lateEvents: [UInt64] = []
+    /// Late events into buckets settled by watermarks, per stage.
+    public private(set) var watermarkViolations: [UInt64] = []
+    /// Starts of the buckets that watermarks settled before their grace was over.
+    public private(set) var settledByWatermark: Set<Int64> = []
 
     public init(name: String, settings: PipelineSettings, stages: [String] = []) {
         self.name = name
@@ -37,6 +41,7 @@ public struct PipelineLedger: Sendable {
         self.settled.append(.zero)
         self.pruned.append(.zero)
         self.lateEvents.append(0)
+        self.watermarkViolations.append(0)
         return index
     }
 
@@ -74,20 +79,28 @@ public struct PipelineLedger: Sendable {
         self.lateEvents[stage] = self.lateEvents[stage].addingSaturated(count)
     }
 
+    mutating func addWatermarkViolations(_ count: UInt64, stage: Int) {
+        self.watermarkViolations[stage] = self.watermarkViolations[stage].addingSaturated(count)
+    }
+
     mutating func addPruned(_ counts: StageCounts, stage: Int) {
         self.total[stage] += counts
         self.settled[stage] += counts
         self.pruned[stage] += counts
     }
 
-    /// Moves the settled boundary up to `nowMillis`, adding newly settled buckets to the settled totals.
-    mutating func settle(nowMillis: Int64) {
-        let boundary = self.settings.settledBoundary(nowMillis: nowMillis)
+    /// Moves the settled boundary up to `nowMillis`, or further to the buckets that end at or before
+    /// `watermarkMillis` (the pipeline's watermark, when every stage has one), adding newly settled buckets to the
+    /// settled totals. The boundary never moves back.
+    mutating func settle(nowMillis: Int64, watermarkMillis: Int64? = nil) {
+        let grace = self.settings.settledBoundary(nowMillis: nowMillis)
+        let boundary = max(grace, watermarkMillis.map { self.settings.bucketStart(forMillis: $0) } ?? .min)
         guard boundary > self.settledBoundary else { return }
         for (start, bucket) in self.buckets where start >= self.settledBoundary && start < boundary {
             for (index, counts) in bucket.stages.enumerated() {
                 self.settled[index] += counts
             }
+            if start >= grace { self.settledByWatermark.insert(start) }
         }
         self.settledBoundary = boundary
     }
@@ -101,6 +114,7 @@ public struct PipelineLedger: Sendable {
         }
         for (start, bucket) in dropped {
             self.buckets[start] = nil
+            self.settledByWatermark.remove(start)
             for (index, counts) in bucket.stages.enumerated() {
                 self.pruned[index] += counts
             }

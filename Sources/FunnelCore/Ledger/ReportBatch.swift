@@ -19,6 +19,12 @@ public struct ReportBatch: Sendable, Equatable {
     public var newQueues: [QueueKey] = []
     /// The newest DLQ depth per queue in the request, with its observation time (Unix milliseconds).
     public var queueDepths: [QueueKey: QueueDepths.Observation] = [:]
+    /// The newest watermark per reporter in the request, heard at the admission's time.
+    public var watermarks: [ReporterKey: ReporterWatermark] = [:]
+    /// Watermark reporters the ledger does not know yet.
+    public var newReporters: [ReporterKey] = []
+    /// Events that arrived for buckets their watermarks had settled before the grace would have, per stage.
+    public var watermarkViolations: [StageKey: UInt64] = [:]
     /// How many reports the request carried.
     public var reportCount: Int = 0
     /// This batch's events per stage and outcome, over all its buckets: what ``PendingAdmissions`` holds against

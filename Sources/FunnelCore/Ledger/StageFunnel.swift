@@ -26,6 +26,12 @@ public struct StageFunnel: Sendable, Hashable, Codable {
     public var lossShare: Double
     /// Events reported for buckets that had already settled.
     public var lateEvents: UInt64
+    /// The stage's watermark (RFC 3339): the lowest of its live reporters'; absent when it has none.
+    public var watermark: String?
+    /// How far the watermark is behind the clock, in seconds.
+    public var watermarkLagSeconds: Double?
+    /// Late events into buckets settled by watermarks: a reporter reported past its own watermark.
+    public var watermarkViolations: UInt64 = 0
     /// Counts in settled buckets only.
     public var settled: StageCounts
     /// Latency percentiles in milliseconds over the funnel's latency window (by arrival time).

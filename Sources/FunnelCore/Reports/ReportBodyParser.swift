@@ -134,6 +134,8 @@ private struct ReportFields {
     var queue: String?
     var depth: UInt64?
     var timeMillis: Int64?
+    var reporter: String?
+    var watermarkMillis: Int64?
     /// The fields read so far, one bit each.
     var seen: UInt16 = 0
     var firstSeen: ReportField?
@@ -154,7 +156,7 @@ private struct ReportFields {
             throw self.rejection(
                 .unknownField,
                 key.name,
-                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms; a DLQ depth report has pipeline, queue, depth, time"
+                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms; a DLQ depth report has pipeline, queue, depth, time; a watermark has pipeline, stage, reporter, watermark"
             )
         }
         guard self.seen & field.bit == 0 else { throw self.rejection(.invalidValue, field.name, "appears twice") }
@@ -200,6 +202,11 @@ private struct ReportFields {
             self.depth = try self.readWholeNumber(field, kind, &scanner, in: 0...ReportBodyParser.maximumDepth)
         case .time:
             self.timeMillis = try self.readTime(field, kind, &scanner)
+        case .reporter:
+            self.reporter = try self.readName(field, kind, &scanner, &names)
+        case .watermark:
+            guard kind != .null else { throw self.rejection(.wrongType, field.name, "must be an RFC 3339 timestamp string or Unix seconds, got null") }
+            self.watermarkMillis = try self.readTime(field, kind, &scanner)
         }
     }
 
@@ -278,11 +285,25 @@ private struct ReportFields {
 
     /// Adds the finished entry to `body`: a DLQ depth report when it names a queue or a depth, a stage report otherwise.
     func append(to body: inout ReportBody) throws(ReportRejection) {
-        if self.queue != nil || self.depth != nil {
+        if self.seen & (ReportField.watermark.bit | ReportField.reporter.bit) != 0 {
+            body.watermarks.append(try self.watermarkReport())
+        } else if self.queue != nil || self.depth != nil {
             body.queueDepths.append(try self.queueDepthReport())
         } else {
             body.stageReports.append(try self.report())
         }
+    }
+
+    func watermarkReport() throws(ReportRejection) -> WatermarkReport {
+        let allowed = ReportField.pipeline.bit | ReportField.stage.bit | ReportField.reporter.bit | ReportField.watermark.bit
+        if let stray = ReportField.allCases.first(where: { self.seen & $0.bit != 0 && allowed & $0.bit == 0 }) {
+            throw self.rejection(.invalidValue, stray.name, "does not belong in a watermark (pipeline, stage, reporter, watermark)")
+        }
+        guard let pipeline else { throw self.rejection(.missingField, "pipeline", "is required") }
+        guard let stage else { throw self.rejection(.missingField, "stage", "is required in a watermark") }
+        guard let reporter else { throw self.rejection(.missingField, "reporter", "is required in a watermark: the instance of the stage that sends it") }
+        guard let watermarkMillis else { throw self.rejection(.missingField, "watermark", "is required beside reporter") }
+        return WatermarkReport(pipeline: pipeline, stage: stage, reporter: reporter, watermarkMillis: watermarkMillis)
     }
 
     func queueDepthReport() throws(ReportRejection) -> QueueDepthReport {

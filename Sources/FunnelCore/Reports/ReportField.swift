@@ -1,6 +1,6 @@
 /// The fields a report object may carry, so that the parser matches keys by their bytes instead of building strings.
 enum ReportField: UInt8, CaseIterable {
-    case pipeline, stage, outcome, count, eventTime, latency, latencies, endToEnd, endToEndLatencies, queue, depth, time
+    case pipeline, stage, outcome, count, eventTime, latency, latencies, endToEnd, endToEndLatencies, queue, depth, time, reporter, watermark
 
     /// The field's key on the wire.
     var key: StaticString {
@@ -17,6 +17,8 @@ enum ReportField: UInt8, CaseIterable {
         case .queue: "queue"
         case .depth: "depth"
         case .time: "time"
+        case .reporter: "reporter"
+        case .watermark: "watermark"
         }
     }
 
@@ -39,7 +41,9 @@ enum ReportField: UInt8, CaseIterable {
         case (5, UInt8(ascii: "q")): candidate = .queue
         case (5, UInt8(ascii: "d")): candidate = .depth
         case (7, _): candidate = .outcome
-        case (8, _): candidate = .pipeline
+        case (8, UInt8(ascii: "p")): candidate = .pipeline
+        case (8, UInt8(ascii: "r")): candidate = .reporter
+        case (9, _): candidate = .watermark
         case (10, UInt8(ascii: "e")): candidate = .eventTime
         case (10, UInt8(ascii: "l")): candidate = .latency
         case (12, _): candidate = .latencies

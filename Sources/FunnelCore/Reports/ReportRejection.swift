@@ -22,6 +22,7 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         case tooManyStages = "too_many_stages"
         case tooManyQueues = "too_many_queues"
         case tooManySeries = "too_many_series"
+        case tooManyReporters = "too_many_reporters"
         case idempotencyConflict = "idempotency_conflict"
         case unauthorized = "unauthorized"
         case overloaded = "overloaded"

@@ -61,7 +61,7 @@ extension FunnelConfiguration {
             "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
             "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
             "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
-            "statsd", "dlq_sources",
+            "statsd", "dlq_sources", "watermarks",
         ]) {
             switch key {
             case "listen":
@@ -130,6 +130,10 @@ extension FunnelConfiguration {
             case "dlq":
                 for (dlqKey, dlqValue) in try value.mapping(allowed: ["stale_after"]) where dlqKey == "stale_after" {
                     self.ledger.queueStaleAfterSeconds = try dlqValue.wholeSeconds(minimumSeconds: 1)
+                }
+            case "watermarks":
+                for (watermarkKey, watermarkValue) in try value.mapping(allowed: ["reporter_timeout"]) where watermarkKey == "reporter_timeout" {
+                    self.ledger.reporterTimeoutSeconds = try watermarkValue.wholeSeconds(minimumSeconds: 1)
                 }
             case "evaluation_interval":
                 self.alarmIntervalSeconds = try value.duration(minimumSeconds: 0.05)

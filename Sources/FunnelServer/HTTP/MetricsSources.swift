@@ -22,6 +22,11 @@ extension ReportIntake: MetricsSource {
     public var pipelineDelivery: some MetricsSource {
         SettledLedgerSource(intake: self) { PipelineDelivery($0) }
     }
+
+    /// The watermark families of the stages whose pipelines send watermarks.
+    public var watermarkFamilies: some MetricsSource {
+        SettledLedgerSource(intake: self) { WatermarkFamilies($0) }
+    }
 }
 
 /// The ledger's families, with the label sets kept from the last scrape.

@@ -52,6 +52,26 @@ extension FunnelStore {
                 let depth = row.counter(2, "depth", "queue_depths \(pipeline)/\(queue)", &repairs)
                 ledger.restoreQueueDepth(QueueKey(pipeline: pipeline, queue: queue), depth: depth, observedMillis: observed)
             }
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM watermark_violations") {
+                guard let pipeline = row.text(0), let stage = row.text(1) else {
+                    repairs.append("watermark_violations \(row): not a (pipeline, stage) key; skipped")
+                    continue
+                }
+                ledger.restoreWatermarkViolations(
+                    row.counter(2, "count", "watermark_violations \(pipeline)/\(stage)", &repairs), pipeline: pipeline, stage: stage
+                )
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, reporter, watermark_ms, last_seen_ms FROM watermarks") {
+                guard let pipeline = row.text(0), let stage = row.text(1), let reporter = row.text(2), let watermark = row.integer(3),
+                    let seen = row.integer(4), (0..<100_000_000_000_000).contains(watermark), (0..<100_000_000_000_000).contains(seen)
+                else {
+                    repairs.append("watermarks \(row): not a (pipeline, stage, reporter, time) key; skipped")
+                    continue
+                }
+                ledger.restoreWatermark(
+                    ReporterKey(pipeline: pipeline, stage: stage, reporter: reporter), ReporterWatermark(watermarkMillis: watermark, lastSeenMillis: seen)
+                )
+            }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM late_events") {
                 guard let pipeline = row.text(0), let stage = row.text(1) else {
                     repairs.append("late_events \(row): not a (pipeline, stage) key; skipped")
@@ -60,7 +80,7 @@ extension FunnelStore {
                 ledger.restoreLateEvents(row.counter(2, "count", "late_events \(pipeline)/\(stage)", &repairs), pipeline: pipeline, stage: stage)
             }
         }
-        ledger.settle(nowMillis: nowMillis)
+        ledger.settleAfterRestore(nowMillis: nowMillis)
         return repairs
     }
 }

@@ -115,6 +115,19 @@ public final class FunnelStore: Sendable {
             )
         }
         migrator.registerMigration("v3-outbox-alarm", migrate: Self.addOutboxAlarmColumn)
+        migrator.registerMigration("v4-watermarks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE watermarks (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, reporter TEXT NOT NULL, watermark_ms INTEGER NOT NULL,
+                        last_seen_ms INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, stage, reporter)) WITHOUT ROWID;
+                    CREATE TABLE watermark_violations (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, stage)) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 
@@ -188,6 +201,23 @@ public final class FunnelStore: Sendable {
                     ON CONFLICT DO UPDATE SET count = count + excluded.count
                     """
             ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
+        }
+        for (key, count) in batch.watermarkViolations {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO watermark_violations (pipeline, stage, count) VALUES (?, ?, ?)
+                    ON CONFLICT DO UPDATE SET count = count + excluded.count
+                    """
+            ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
+        }
+        for (key, reading) in batch.watermarks {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO watermarks (pipeline, stage, reporter, watermark_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT DO UPDATE SET watermark_ms = MAX(watermark_ms, excluded.watermark_ms),
+                        last_seen_ms = MAX(last_seen_ms, excluded.last_seen_ms)
+                    """
+            ).execute(arguments: [key.pipeline, key.stage, key.reporter, reading.watermarkMillis, reading.lastSeenMillis])
         }
         for (key, observation) in batch.queueDepths {
             try db.cachedStatement(
