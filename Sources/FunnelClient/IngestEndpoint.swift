@@ -17,8 +17,17 @@ public struct IngestEndpoint: Sendable {
     /// The largest reply body read, in bytes.
     static let maximumReplyBytes = 1 << 20
 
+    /// An HTTP client shared by the endpoints that are not given one: like `HTTPClient.shared`, but a refused
+    /// connection fails the request at once instead of being retried until its deadline, so the caller's backoff
+    /// and logs see an unreachable server for what it is.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// An endpoint as given; ``validate()`` (which ``FunnelReporter/run()`` calls first) says what is wrong with it.
-    public init(server: String, token: String? = nil, httpClient: HTTPClient = .shared) {
+    public init(server: String, token: String? = nil, httpClient: HTTPClient = IngestEndpoint.sharedHTTPClient) {
         var server = server
         while server.hasSuffix("/") { server.removeLast() }
         self.server = server
@@ -27,7 +36,7 @@ public struct IngestEndpoint: Sendable {
     }
 
     /// An endpoint whose URL and token are checked at once: throws an ``IngestEndpointError`` naming the input.
-    public init(validating server: String, token: String? = nil, httpClient: HTTPClient = .shared) throws(IngestEndpointError) {
+    public init(validating server: String, token: String? = nil, httpClient: HTTPClient = IngestEndpoint.sharedHTTPClient) throws(IngestEndpointError) {
         self.init(server: server, token: token, httpClient: httpClient)
         try self.validate()
     }

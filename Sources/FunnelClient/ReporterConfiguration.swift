@@ -29,7 +29,7 @@ public struct ReporterConfiguration: Sendable, Hashable {
     public init(
         flushInterval: Duration = .seconds(1),
         maximumBatchSeries: Int = 1000,
-        maximumBufferedSeries: Int = 100_000,
+        maximumBufferedSeries: Int = 1_000_000,
         maximumBufferedBytes: Int = 64 << 20,
         requestTimeout: Duration = .seconds(5),
         initialBackoff: Duration = .milliseconds(100),
