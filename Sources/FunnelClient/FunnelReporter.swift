@@ -94,19 +94,19 @@ public final class FunnelReporter: Service, Sendable {
     /// Counts `count` events that `stage` got again after counting them received (a queue redelivering them);
     /// never loss, shown as the stage's retries.
     public func redelivered(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.redelivered, pipeline, stage, count, eventTime, latency)
+        self.record(.redelivered, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
     }
 
     /// Counts `count` events taken out of `stage`'s dead-letter queue and fed back into it; pass their original
     /// `eventTime`.
     public func redriven(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.redriven, pipeline, stage, count, eventTime, latency)
+        self.record(.redriven, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
     }
 
     /// Counts `count` events fed into `stage` again from outside the normal flow (a replay, a backfill); pass their
     /// original `eventTime`.
     public func replayed(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.replayed, pipeline, stage, count, eventTime, latency)
+        self.record(.replayed, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
     }
 
     /// Reports how many messages wait in a dead-letter queue; the latest reading per queue is sent on the next flush.

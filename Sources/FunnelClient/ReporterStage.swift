@@ -35,6 +35,21 @@ public struct ReporterStage: Sendable {
     public func deadLettered(count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
         self.reporter.record(.deadLettered, self.pipeline, self.stage, count, eventTime, latency, nil, namesChecked: true)
     }
+
+    /// Counts `count` events the stage got again after counting them received (a queue redelivering them).
+    public func redelivered(count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
+        self.reporter.record(.redelivered, self.pipeline, self.stage, count, eventTime, latency, nil, namesChecked: true)
+    }
+
+    /// Counts `count` events taken out of the stage's dead-letter queue and fed back into it; pass their original `eventTime`.
+    public func redriven(count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
+        self.reporter.record(.redriven, self.pipeline, self.stage, count, eventTime, latency, nil, namesChecked: true)
+    }
+
+    /// Counts `count` events fed into the stage again from outside the normal flow; pass their original `eventTime`.
+    public func replayed(count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
+        self.reporter.record(.replayed, self.pipeline, self.stage, count, eventTime, latency, nil, namesChecked: true)
+    }
 }
 
 /// A pipeline or stage name ``FunnelReporter/stage(_:of:)`` refuses, e.g.
