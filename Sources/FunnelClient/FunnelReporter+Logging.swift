@@ -98,7 +98,6 @@ extension FunnelReporter {
         } else {
             message = "Funnel server has not confirmed for \(now - since) (\(failures) attempts); still retrying with the same Idempotency-Key"
         }
-        if tokenRefused { self.buffer.withLock { $0.statistics.tokenRefusals += 1 } }
         self.logger.log(level: log ? (tokenRefused ? .error : .warning) : .debug, message, metadata: metadata)
     }
 

@@ -174,6 +174,7 @@ extension FunnelReporter {
             let reply = try await self.endpoint.postReports(body, idempotencyKey: batch.idempotencyKey, timeout: timeout)
             if reply.isAccepted { return .confirmed(replayed: reply.replayed) }
             if reply.isTokenRefused {
+                self.buffer.withLock { $0.statistics.tokenRefusals += 1 }
                 return .failed(problem: "the server refused the ingest token (HTTP \(reply.status)): \(reply.errorMessage ?? reply.body)", maybeDelivered: false, tokenRefused: true)
             }
             if reply.isRetryable { return .failed(problem: "HTTP \(reply.status): \(reply.errorMessage ?? reply.body)", maybeDelivered: false, tokenRefused: false) }
