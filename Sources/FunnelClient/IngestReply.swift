@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import FunnelCore
 
 /// A Funnel server's answer to a report or DLQ depth request.
@@ -10,11 +10,18 @@ public struct IngestReply: Sendable, Hashable {
     /// True when the server answered from its stored reply to an earlier request with the same `Idempotency-Key`.
     public var replayed: Bool
 
-    public init(status: Int, body: String, replayed: Bool) {
+    /// The server's clock when it answered, from its `Date` header (whole seconds).
+    public var serverDate: Date?
+
+    public init(status: Int, body: String, replayed: Bool, serverDate: Date? = nil) {
         self.status = status
         self.body = body
         self.replayed = replayed
+        self.serverDate = serverDate
     }
+
+    /// Whether the server refused the ingest token (`401`, `403`).
+    public var isTokenRefused: Bool { self.status == 401 || self.status == 403 }
 
     /// Whether the server took the request (`2xx`).
     public var isAccepted: Bool { (200..<300).contains(self.status) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import FunnelClient
 import Logging
 import ServiceLifecycle
@@ -19,7 +20,17 @@ struct FunnelClientExample: AsyncParsableCommand {
     @Option(help: "How long to run, in seconds.")
     var seconds = 5
 
+    @Option(help: "Instead, simulate this many minutes of an outage (point --server at a port nobody listens on), in compressed time, and print the reporter's memory.")
+    var outageMinutes: Int?
+
+    @Option(help: "maximumBufferedBytes for the outage simulation, in MiB.")
+    var maximumBufferedMiB = 64
+
     func run() async throws {
+        if let outageMinutes {
+            try await self.simulateOutage(minutes: outageMinutes)
+            return
+        }
         var logger = Logger(label: "funnel-client-example")
         logger.logLevel = .info
         let reporter = FunnelReporter(endpoint: IngestEndpoint(server: self.server), logger: logger)
@@ -56,5 +67,48 @@ struct FunnelClientExample: AsyncParsableCommand {
             "recorded \(statistics.recordedEvents) events, delivered \(statistics.deliveredEvents), dropped \(statistics.droppedEvents), retries \(statistics.failedAttempts)"
         )
         print("see \(self.server)/api/v1/funnel?pipeline=example-orders")
+    }
+
+    /// Each simulated second: 3 stages x 4 outcomes, 1,000 events, latencies over 24 sketch buckets and end-to-end
+    /// latencies over 12; every simulated minute a line with the estimate, the peak, the resident set and the drops.
+    private func simulateOutage(minutes: Int) async throws {
+        var logger = Logger(label: "funnel-client-example")
+        logger.logLevel = .error
+        let bound = self.maximumBufferedMiB << 20
+        let reporter = FunnelReporter(
+            endpoint: try IngestEndpoint(validating: self.server),
+            configuration: ReporterConfiguration(flushInterval: .milliseconds(50), maximumBufferedBytes: bound, maximumBackoff: .seconds(1), shutdownTimeout: .zero),
+            logger: logger
+        )
+        let run = Task { try await reporter.run() }
+        let stages = try ["ingest", "enrich", "deliver"].map { try reporter.stage($0, of: "outage") }
+        let start = Date(timeIntervalSinceNow: -Double(minutes * 60))
+        print("minute  recorded_events  dropped_events  estimated_bytes  peak_estimated_bytes  rss_bytes  bound_bytes")
+        for second in 0..<(minutes * 60) {
+            let eventTime = start.addingTimeInterval(Double(second))
+            for stage in stages {
+                stage.received(count: 1000, eventTime: eventTime)
+                for step in 0..<24 {
+                    stage.passed(count: 40, eventTime: eventTime, latency: .microseconds(500 << (step / 2)), endToEnd: .milliseconds(50 << (step / 2)))
+                }
+                stage.failed(count: 25, eventTime: eventTime, latency: .milliseconds(3))
+                stage.deadLettered(count: 15, eventTime: eventTime)
+            }
+            if second % 60 == 59 {
+                try await Task.sleep(for: .milliseconds(5))
+                let statistics = reporter.statistics
+                print("\(second / 60 + 1)  \(statistics.recordedEvents)  \(statistics.droppedEvents)  \(statistics.bufferedBytes)  \(statistics.peakBufferedBytes)  \(Self.residentBytes())  \(bound)")
+            }
+        }
+        run.cancel()
+        try await run.value
+    }
+
+    /// The process's resident set, from /proc/self/statm (Linux), in bytes; 0 where it cannot be read.
+    private static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

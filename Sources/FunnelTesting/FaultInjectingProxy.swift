@@ -4,7 +4,7 @@ import Synchronization
 
 /// A TCP proxy in front of a server that injects network faults: it can swallow the server's answers (the
 /// request gets through and is processed, but the client sees its connection closed instead of the reply, as
-/// after a timeout), and it can cut the server off entirely while it is stopped and restarted.
+/// after a timeout), delay them, and cut the server off entirely while it is stopped and restarted.
 ///
 /// For proving that a client's retry with the same `Idempotency-Key` is not counted twice, and that an outage
 /// loses nothing. Cutting off first also keeps clients from connecting to a server that is shutting down.
@@ -20,6 +20,7 @@ public final class FaultInjectingProxy: Sendable {
         var upstreamPort: Int
         var cutOff = false
         var connectionsToDrop = 0
+        var answerDelay: Duration?
         var droppedAnswers = 0
         var open: [ObjectIdentifier: any Channel] = [:]
         var acceptor: Task<Void, Never>?
@@ -47,6 +48,12 @@ public final class FaultInjectingProxy: Sendable {
     /// The answers on the next `count` new connections are swallowed (their requests still reach the server).
     public func dropAnswers(onNextConnections count: Int) {
         self.state.withLock { $0.connectionsToDrop += count }
+    }
+
+    /// Holds the server's answers on new connections for `delay` before passing them on (nil: pass them at once), as
+    /// a slow proxy or an overloaded network does: the server has the request, the client waits.
+    public func delayAnswers(by delay: Duration?) {
+        self.state.withLock { $0.answerDelay = delay }
     }
 
     /// Closes every connection through the proxy and refuses new ones until ``restore(upstreamPort:)``.
@@ -90,12 +97,12 @@ public final class FaultInjectingProxy: Sendable {
     }
 
     private func relay(_ client: Stream) async {
-        let (drop, upstreamPort) = self.state.withLock { state -> (Bool, Int?) in
-            guard !state.cutOff else { return (false, nil) }
+        let (drop, upstreamPort, delay) = self.state.withLock { state -> (Bool, Int?, Duration?) in
+            guard !state.cutOff else { return (false, nil, nil) }
             state.open[ObjectIdentifier(client.channel)] = client.channel
-            guard state.connectionsToDrop > 0 else { return (false, state.upstreamPort) }
+            guard state.connectionsToDrop > 0 else { return (false, state.upstreamPort, state.answerDelay) }
             state.connectionsToDrop -= 1
-            return (true, state.upstreamPort)
+            return (true, state.upstreamPort, state.answerDelay)
         }
         defer { self.state.withLock { _ = $0.open.removeValue(forKey: ObjectIdentifier(client.channel)) } }
         guard let upstreamPort else {
@@ -126,8 +133,13 @@ public final class FaultInjectingProxy: Sendable {
                     }
                     group.addTask {
                         do {
+                            var delayed = false
                             for try await bytes in upstreamInbound {
                                 if drop { return }
+                                if let delay, !delayed {
+                                    delayed = true
+                                    try await Task.sleep(for: delay)
+                                }
                                 try await clientOutbound.write(bytes)
                             }
                         } catch {}

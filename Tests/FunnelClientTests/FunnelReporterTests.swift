@@ -192,7 +192,9 @@ import Testing
         await right.shutdown()
         await wrong.shutdown()
         for run in runs { try await run.value }
-        #expect(wrong.droppedEvents == 2, "what a shutdown could not deliver is counted as dropped")
+        // Dropped: every answer was a 401. Under load the last attempt may time out instead, and then the reporter
+        // cannot know whether the server took it: unconfirmed.
+        #expect(wrong.droppedEvents + wrong.statistics.unconfirmedEvents == 2, "what a shutdown could not deliver is given up on and counted")
         #expect(try await server.stages(of: "secure").mapValues(\.received) == ["b": 3])
         try await server.stop()
     }

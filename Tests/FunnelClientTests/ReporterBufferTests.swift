@@ -49,46 +49,113 @@ private let t0: Int64 = 1_795_688_100_000
         #expect(parsed.stageReports == reports, "the server parses every report of the body")
     }
 
+    static func key(_ stage: String, bucket: Int64 = t0, pipeline: String = "p") -> SeriesKey {
+        SeriesKey(pipeline: pipeline, stage: stage, outcome: .received, bucketMillis: bucket)
+    }
+
     @Test func dropsTheOldestUnsentBatchesBeyondTheBound() {
         var buffer = ReporterBuffer(configuration: ReporterConfiguration(maximumBatchSeries: 1, maximumBufferedSeries: 2))
         for index in 0..<5 {
-            let sealed = buffer.record(SeriesKey(pipeline: "p", stage: "s\(index)", outcome: .received, bucketMillis: t0), count: 10, latencyMillis: nil)
+            let sealed = buffer.record(Self.key("s\(index)"), count: 10, latencyMillis: nil)
             #expect(sealed)
         }
-        #expect(buffer.batches.map { $0.reports[0].stage } == ["s3", "s4"])
+        #expect(buffer.batches.map { $0.entries[0].key.stage } == ["s3", "s4"])
         #expect(buffer.statistics.droppedEvents == 30)
+        #expect(buffer.statistics.droppedAtMemoryBound == 30)
         #expect(buffer.snapshot.pendingEvents == 20)
         let head = buffer.takeHead()
-        #expect(head?.reports[0].stage == "s3")
-        _ = buffer.record(SeriesKey(pipeline: "p", stage: "s5", outcome: .received, bucketMillis: t0), count: 10, latencyMillis: nil)
-        #expect(buffer.batches.map { $0.reports[0].stage } == ["s3", "s5"], "the batch in flight is never dropped")
-        let untold = buffer.confirmHead(replayed: false)
-        #expect(untold?.events == 40)
-        #expect(untold?.batches == 4)
-        _ = buffer.takeHead()
-        let again = buffer.confirmHead(replayed: false)
-        #expect(again == nil, "drops are told once")
+        #expect(head?.entries[0].key.stage == "s3")
+        _ = buffer.record(Self.key("s5"), count: 10, latencyMillis: nil)
+        #expect(buffer.batches.map { $0.entries[0].key.stage } == ["s3", "s5"], "the batch in flight is never dropped")
+        let untold = buffer.untold.take()
+        #expect(untold.map(\.cause) == [.memoryBound])
+        #expect(untold.first?.tally.droppedEvents == 40)
+        #expect(untold.first?.tally.batches == 4)
+        #expect(buffer.untold.isEmpty, "drops are told once")
     }
 
-    @Test func aRetryKeepsItsKeyAndARefusedReportLeavesTheRestWithANewKey() throws {
+    /// The bound in bytes: what is held is estimated from what is kept, and never passes the bound.
+    @Test func theByteBoundHoldsAndTheEstimateFollowsWhatIsKept() {
+        let bound = ReporterConfiguration.minimumBufferedBytes
+        var buffer = ReporterBuffer(configuration: ReporterConfiguration(maximumBatchSeries: 50, maximumBufferedBytes: bound))
+        for index in 0..<5000 {
+            _ = buffer.record(Self.key("s\(index % 500)", bucket: t0 + Int64(index / 500) * 1000), count: 1, latencyMillis: Double(index % 7 + 1))
+            #expect(buffer.bufferedBytes <= bound)
+        }
+        #expect(buffer.statistics.droppedAtMemoryBound > 0)
+        #expect(buffer.statistics.peakBufferedBytes <= bound)
+        let perSeries = buffer.bufferedBytes / buffer.bufferedSeries
+        #expect(perSeries > MemoryLayout<SeriesEntry>.stride, "names and latency buckets are counted too")
+        #expect(perSeries < 400, "a series with one latency bucket costs a few hundred bytes, not kilobytes: \(perSeries)")
+        buffer.giveUpAll()
+        #expect(buffer.bufferedBytes == 0)
+    }
+
+    /// A batch dropped at the bound while its retries fail does not start the backoff over: the failures count on.
+    @Test func theBackoffKeepsGrowingWhenTheBoundDropsTheBatchBeingRetried() {
+        var buffer = ReporterBuffer(configuration: ReporterConfiguration(maximumBatchSeries: 1, maximumBufferedSeries: 2))
+        _ = buffer.record(Self.key("a"), count: 1, latencyMillis: nil)
+        for attempt in 1...3 {
+            _ = buffer.takeHead()
+            #expect(buffer.failHead(problem: "cannot connect", maybeDelivered: false) == attempt)
+        }
+        _ = buffer.record(Self.key("b"), count: 1, latencyMillis: nil)
+        _ = buffer.record(Self.key("c"), count: 1, latencyMillis: nil)
+        #expect(buffer.batches.map { $0.entries[0].key.stage } == ["b", "c"], "the head was dropped")
+        _ = buffer.takeHead()
+        #expect(buffer.failHead(problem: "cannot connect", maybeDelivered: false) == 4)
+    }
+
+    /// A batch sent without an answer and then given up on is unconfirmed, not dropped: the server may have it.
+    @Test func aBatchGivenUpOnAfterALostAnswerIsUnconfirmed() {
         var buffer = ReporterBuffer(configuration: ReporterConfiguration())
-        _ = buffer.record(SeriesKey(pipeline: "p", stage: "a", outcome: .received, bucketMillis: t0), count: 2, latencyMillis: nil)
-        _ = buffer.record(SeriesKey(pipeline: "p", stage: "b", outcome: .received, bucketMillis: t0), count: 3, latencyMillis: nil)
+        _ = buffer.record(Self.key("a"), count: 7, latencyMillis: nil)
+        buffer.seal()
+        _ = buffer.takeHead()
+        _ = buffer.failHead(problem: "no answer within 2 seconds", maybeDelivered: true)
+        _ = buffer.record(Self.key("b"), count: 3, latencyMillis: nil)
+        buffer.giveUpAll()
+        #expect(buffer.statistics.unconfirmedEvents == 7)
+        #expect(buffer.statistics.droppedEvents == 3)
+        #expect(buffer.untold.take().first?.tally == UntoldLoss.Tally(droppedEvents: 3, unconfirmedEvents: 7, batches: 2))
+    }
+
+    @Test func aRetryKeepsItsKeyAndARefusalDropsTheSeriesBreakingItsRule() throws {
+        var buffer = ReporterBuffer(configuration: ReporterConfiguration())
+        let ahead = t0 + 7_200_000
+        _ = buffer.record(Self.key("a", bucket: t0), count: 2, latencyMillis: nil)
+        _ = buffer.record(Self.key("b", bucket: ahead), count: 3, latencyMillis: 5)
+        _ = buffer.record(Self.key("c", bucket: ahead + 1000), count: 4, latencyMillis: nil)
+        _ = buffer.record(Self.key("d", bucket: t0 - 1000), count: 5, latencyMillis: nil)
         buffer.seal()
         let taken = buffer.takeHead()
         let first = try #require(taken)
-        let attempts = buffer.failHead()
-        #expect(attempts == 1)
+        #expect(buffer.failHead(problem: "HTTP 503", maybeDelivered: false) == 1)
         let retaken = buffer.takeHead()
         let retry = try #require(retaken)
         #expect(retry.idempotencyKey == first.idempotencyKey)
-        #expect(retry.body == first.body)
-        buffer.refuseHead(index: 0)
+        #expect(retry.encoded?.body == first.encoded?.body)
+        let refusal = buffer.refuseHead(reason: "event_time_out_of_range", index: 1, serverMillis: t0, message: "reports[1].event_time: in the future")
+        #expect(refusal == ReporterBuffer.Refusal(reason: "event_time_out_of_range", events: 7, series: 2))
         let remaining = buffer.takeHead()
         let rest = try #require(remaining)
-        #expect(rest.reports.map(\.stage) == ["b"])
+        #expect(rest.entries.map(\.key.stage) == ["a", "d"])
         #expect(rest.idempotencyKey != first.idempotencyKey)
-        #expect(buffer.statistics.rejectedEvents == 2)
+        #expect(buffer.statistics.rejectedEventsByReason == ["event_time_out_of_range": 7])
+        #expect(buffer.failHead(problem: "HTTP 503", maybeDelivered: false) == 1, "an answer started the backoff over")
+    }
+
+    /// A body too large for the server is sent in two halves under new keys; nothing is dropped.
+    @Test func aBatchTooLargeForTheServerIsSplitNotDropped() throws {
+        var buffer = ReporterBuffer(configuration: ReporterConfiguration())
+        for stage in ["a", "b", "c", "d"] { _ = buffer.record(Self.key(stage), count: 1, latencyMillis: nil) }
+        buffer.seal()
+        _ = buffer.takeHead()
+        let refusal = buffer.refuseHead(reason: "body_too_large", index: nil, serverMillis: nil, message: "body too large")
+        #expect(refusal.split)
+        #expect(buffer.batches.map { $0.entries.map(\.key.stage) } == [["a", "b"], ["c", "d"]])
+        #expect(buffer.statistics.rejectedEvents == 0)
+        #expect(buffer.hasSettled(upTo: 1) == false)
     }
 
     @Test func backoffGrowsExponentiallyWithJitterUpToTheCap() {

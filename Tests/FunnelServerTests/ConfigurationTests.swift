@@ -96,6 +96,32 @@ import Testing
         let configuration = try FunnelConfiguration(contentsOfFile: path)
         #expect(configuration == FunnelConfiguration())
     }
+
+    /// Every key the loader accepts (its own tables, ``ConfigurationKeys``) is in `config.example.yml`: each top-level
+    /// key as a line of its own, set or commented out, and each key below it within its section (with the comment
+    /// above it).
+    @Test func exampleFileListsEveryKeyTheLoaderAccepts() throws {
+        let path = String(#filePath.prefix(upTo: #filePath.range(of: "/Tests/")!.lowerBound)) + "/config.example.yml"
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func topLevelKey(_ line: String) -> String? {
+            let text = line.hasPrefix("# ") ? String(line.dropFirst(2)) : line
+            guard let colon = text.firstIndex(of: ":") else { return nil }
+            let key = String(text[..<colon])
+            return ConfigurationKeys.root.contains(key) ? key : nil
+        }
+        let starts = lines.indices.compactMap { index in topLevelKey(lines[index]).map { (key: $0, line: index) } }
+        let missing = ConfigurationKeys.root.filter { key in !starts.contains { $0.key == key } }
+        #expect(missing.isEmpty, "top-level keys missing from config.example.yml: \(missing)")
+        for (section, keys) in ConfigurationKeys.bySection {
+            guard let start = starts.first(where: { $0.key == section }) else { continue }
+            let end = starts.first(where: { $0.line > start.line })?.line ?? lines.count
+            var first = start.line
+            while first > 0, lines[first - 1].hasPrefix("#"), topLevelKey(lines[first - 1]) == nil { first -= 1 }
+            let words = Set(lines[first..<end].joined(separator: "\n").split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+            let absent = keys.filter { !words.contains($0) }
+            #expect(absent.isEmpty, "keys of \(section) missing from its section of config.example.yml: \(absent)")
+        }
+    }
 }
 
 @Suite struct AlarmConfigurationTests {

@@ -41,12 +41,7 @@ extension DLQSourceConfiguration {
         return sources
     }
 
-    private static let common = ["kind", "name", "pipeline", "queue", "interval", "timeout"]
-    private static let kindKeys: [DLQSourceKind: [String]] = [
-        .sqs: ["queue_url", "region", "endpoint", "profile"],
-        .postgres: ["url", "host", "port", "user", "password", "password_env", "database", "query", "statement_timeout"],
-        .redis: ["url", "host", "port", "password", "password_env", "database", "key", "command"],
-    ]
+    private static let common = ConfigurationKeys.dlqSource
 
     private static func source(_ item: ConfigurationNode, environment: [String: String]) throws(ConfigurationError) -> DLQSourceConfiguration {
         guard let mapping = item.node.mapping else { throw item.error("expected a mapping of keys to values") }
@@ -58,7 +53,7 @@ extension DLQSourceConfiguration {
         let kindName = try kindNode.string()
         guard let kind = DLQSourceKind(rawValue: kindName) else { throw kindNode.error("must be one of \(kinds); got \(String(reflecting: kindName))") }
         var values: [String: ConfigurationNode] = [:]
-        for (key, value) in try item.mapping(allowed: Self.common + Self.kindKeys[kind]!) { values[key] = value }
+        for (key, value) in try item.mapping(allowed: Self.common + ConfigurationKeys.dlqSourceKinds[kind.rawValue, default: []]) { values[key] = value }
         func required(_ key: String) throws(ConfigurationError) -> ConfigurationNode {
             guard let node = values[key] else { throw item.error("kind \(kindName) needs \(key)") }
             return node

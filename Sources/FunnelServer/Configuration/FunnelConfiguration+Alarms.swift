@@ -12,7 +12,7 @@ extension FunnelConfiguration {
             var format: WebhookReceiver.Format?
             var url: String?
             var secret: String?
-            for (key, value) in try item.mapping(allowed: ["name", "type", "url", "secret", "secret_env"]) {
+            for (key, value) in try item.mapping(allowed: ConfigurationKeys.receiver) {
                 switch key {
                 case "name":
                     let text = try value.name()
@@ -55,17 +55,8 @@ extension FunnelConfiguration {
         _ node: ConfigurationNode, receivers: [WebhookReceiver], sources: [DLQSourceConfiguration] = []
     ) throws(ConfigurationError) -> [AlarmRule] {
         var rules: [AlarmRule] = []
-        let common = ["name", "kind", "pipeline", "for", "labels", "annotations", "receivers", "repeat_interval", "send_resolved"]
-        let kindKeys: [String: [String]] = [
-            "dlq_depth": ["queue", "above", "clear_below"],
-            "dlq_growth": ["stage", "above", "clear_below", "window"],
-            "silent_loss": ["stage", "above", "clear_below", "window"],
-            "transit_loss": ["from", "to", "above", "clear_below", "window"],
-            "delivery_ratio": ["below", "clear_above", "window"],
-            "latency": ["stage", "percentile", "above", "clear_below", "window"],
-            "stalled": ["stage", "window"],
-            "dlq_source_down": ["queue", "source"],
-        ]
+        let common = ConfigurationKeys.alarm
+        let kindKeys = ConfigurationKeys.alarmKinds
         for item in try node.sequence() {
             guard let mapping = item.node.mapping else { throw item.error("expected a mapping of keys to values") }
             let kindNode = mapping.first { $0.key.string == "kind" }.map { item.child("kind", $0.value) }

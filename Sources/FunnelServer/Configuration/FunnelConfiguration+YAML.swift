@@ -57,12 +57,7 @@ extension FunnelConfiguration {
         var receiverNode: ConfigurationNode?
         var alarmNode: ConfigurationNode?
         var sourceNode: ConfigurationNode?
-        for (key, value) in try root.mapping(allowed: [
-            "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
-            "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
-            "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
-            "statsd", "dlq_sources", "watermarks",
-        ]) {
+        for (key, value) in try root.mapping(allowed: ConfigurationKeys.root) {
             switch key {
             case "listen":
                 let text = try value.string()
@@ -80,7 +75,7 @@ extension FunnelConfiguration {
             case "settle_interval":
                 self.settleIntervalSeconds = try value.duration(minimumSeconds: 0.01)
             case "defaults":
-                self.ledger.defaultSettings = try Self.settings(value, base: PipelineSettings(), allowed: ["bucket", "settle_after"])
+                self.ledger.defaultSettings = try Self.settings(value, base: PipelineSettings(), allowed: ConfigurationKeys.defaults)
             case "pipelines":
                 pipelineNodes = try value.sequence()
             case "limits":
@@ -100,7 +95,7 @@ extension FunnelConfiguration {
                 guard !bounds.isEmpty else { throw value.error("needs at least one bound") }
                 self.ledger.latencyBucketsSeconds = bounds
             case "tls":
-                for (tlsKey, tlsValue) in try value.mapping(allowed: ["certificate", "key"]) {
+                for (tlsKey, tlsValue) in try value.mapping(allowed: ConfigurationKeys.tls) {
                     let path = try tlsValue.string()
                     guard FileManager.default.isReadableFile(atPath: path) else { throw tlsValue.error("cannot read \(path)") }
                     if tlsKey == "certificate" { self.tlsCertificatePath = path } else { self.tlsKeyPath = path }
@@ -128,11 +123,11 @@ extension FunnelConfiguration {
             case "external_url":
                 self.externalURL = try value.string()
             case "dlq":
-                for (dlqKey, dlqValue) in try value.mapping(allowed: ["stale_after"]) where dlqKey == "stale_after" {
+                for (dlqKey, dlqValue) in try value.mapping(allowed: ConfigurationKeys.dlq) where dlqKey == "stale_after" {
                     self.ledger.queueStaleAfterSeconds = try dlqValue.wholeSeconds(minimumSeconds: 1)
                 }
             case "watermarks":
-                for (watermarkKey, watermarkValue) in try value.mapping(allowed: ["reporter_timeout"]) where watermarkKey == "reporter_timeout" {
+                for (watermarkKey, watermarkValue) in try value.mapping(allowed: ConfigurationKeys.watermarks) where watermarkKey == "reporter_timeout" {
                     self.ledger.reporterTimeoutSeconds = try watermarkValue.wholeSeconds(minimumSeconds: 1)
                 }
             case "evaluation_interval":
@@ -156,7 +151,7 @@ extension FunnelConfiguration {
         for node in pipelineNodes {
             var definition = PipelineDefinition(name: "", stages: [], settings: self.ledger.defaultSettings)
             var sawName = false
-            for (key, value) in try node.mapping(allowed: ["name", "stages", "bucket", "settle_after"]) {
+            for (key, value) in try node.mapping(allowed: ConfigurationKeys.pipeline) {
                 switch key {
                 case "name":
                     definition.name = try value.name()
@@ -175,7 +170,7 @@ extension FunnelConfiguration {
                 }
             }
             guard sawName else { throw node.error("a pipeline needs a name") }
-            definition.settings = try Self.settings(node, base: self.ledger.defaultSettings, allowed: ["name", "stages", "bucket", "settle_after"])
+            definition.settings = try Self.settings(node, base: self.ledger.defaultSettings, allowed: ConfigurationKeys.pipeline)
             self.ledger.pipelines.append(definition)
         }
         for definition in self.ledger.pipelines + [PipelineDefinition(name: "defaults", stages: [], settings: self.ledger.defaultSettings)] {
@@ -206,7 +201,7 @@ extension FunnelConfiguration {
     }
 
     private mutating func readWebhook(_ node: ConfigurationNode) throws(ConfigurationError) {
-        for (key, value) in try node.mapping(allowed: ["timeout", "max_attempts", "initial_backoff", "max_backoff", "max_outbox_per_receiver"]) {
+        for (key, value) in try node.mapping(allowed: ConfigurationKeys.webhook) {
             switch key {
             case "timeout": self.webhookTimeoutSeconds = try value.duration(minimumSeconds: 0.1)
             case "max_attempts": self.webhookMaximumAttempts = try value.integer(minimum: 1)
@@ -219,10 +214,7 @@ extension FunnelConfiguration {
     }
 
     private mutating func readLimits(_ node: ConfigurationNode) throws(ConfigurationError) {
-        for (key, value) in try node.mapping(allowed: [
-            "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
-            "max_concurrent_requests", "max_series", "max_name_length", "max_connections", "min_body_bytes_per_second",
-        ]) {
+        for (key, value) in try node.mapping(allowed: ConfigurationKeys.limits) {
             switch key {
             case "max_body_bytes": self.maximumBodyBytes = try value.integer(minimum: 1024)
             case "max_reports_per_request": self.maximumReportsPerRequest = try value.integer(minimum: 1)
@@ -246,7 +238,7 @@ extension FunnelConfiguration {
     }
 
     private mutating func readTimeouts(_ node: ConfigurationNode) throws(ConfigurationError) {
-        for (key, value) in try node.mapping(allowed: ["idle", "body", "header", "body_grace"]) {
+        for (key, value) in try node.mapping(allowed: ConfigurationKeys.timeouts) {
             let seconds: Double
             switch key {
             case "idle": seconds = try value.duration(minimumSeconds: 1)

@@ -18,10 +18,7 @@ extension StatsDConfiguration {
     /// | `statsd.mappings[].pipeline`, `.stage`, `.outcome`, `.queue` | text with `$1`... for the `*` matches | from tags |
     init(node: ConfigurationNode) throws(ConfigurationError) {
         self.init()
-        for (key, value) in try node.mapping(allowed: [
-            "listen", "tcp_listen", "receive_buffer", "flush_interval", "flush_lines", "max_line_bytes",
-            "logged_bad_lines_per_minute", "mappings",
-        ]) {
+        for (key, value) in try node.mapping(allowed: ConfigurationKeys.statsd) {
             switch key {
             case "listen":
                 self.udpListen = try Self.address(value)
@@ -57,7 +54,7 @@ extension StatsDConfiguration {
         var match: String?
         var mapping = StatsDMapping(match: "")
         var nodes: [String: ConfigurationNode] = [:]
-        for (key, value) in try node.mapping(allowed: ["match", "match_type", "pipeline", "stage", "outcome", "queue"]) {
+        for (key, value) in try node.mapping(allowed: ConfigurationKeys.statsdMapping) {
             nodes[key] = value
             switch key {
             case "match":
