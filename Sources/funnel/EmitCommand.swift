@@ -43,6 +43,15 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("event-time"), help: ArgumentHelp("When the events entered the pipeline: RFC 3339 or Unix seconds.", valueName: "time"))
     var eventTime: String?
 
+    @Option(help: ArgumentHelp(
+        "Send a watermark instead of a count: --reporter has reported every event of --stage before this time (RFC 3339 or Unix seconds).",
+        valueName: "time"
+    ))
+    var watermark: String?
+
+    @Option(help: ArgumentHelp("The instance of the stage sending --watermark (a worker, a pod).", valueName: "id"))
+    var reporter: String?
+
     @Option(name: .long, help: ArgumentHelp("NDJSON file of report objects, one per line; '-' reads stdin.", valueName: "file"))
     var file: String?
 
@@ -54,13 +63,20 @@ struct EmitCommand: AsyncParsableCommand {
 
     func validate() throws {
         if self.file != nil {
-            let flags = [self.pipeline, self.stage, self.outcome, self.eventTime].compactMap { $0 }
+            let flags = [self.pipeline, self.stage, self.outcome, self.eventTime, self.watermark, self.reporter].compactMap { $0 }
             guard flags.isEmpty, self.count == nil, self.latencyMs == nil else {
                 throw ValidationError("--file cannot be combined with --pipeline, --stage, --outcome, --count, --latency-ms or --event-time")
             }
+        } else if self.watermark != nil || self.reporter != nil {
+            guard self.pipeline != nil, self.stage != nil, self.watermark != nil, self.reporter != nil else {
+                throw ValidationError("a watermark needs --pipeline, --stage, --reporter and --watermark")
+            }
+            guard self.outcome == nil, self.count == nil, self.latencyMs == nil, self.eventTime == nil else {
+                throw ValidationError("--watermark cannot be combined with --outcome, --count, --latency-ms or --event-time")
+            }
         } else {
             guard self.pipeline != nil, self.stage != nil, self.outcome != nil else {
-                throw ValidationError("give --pipeline, --stage and --outcome for one report, or --file for many")
+                throw ValidationError("give --pipeline, --stage and --outcome for one report, --reporter and --watermark for a watermark, or --file for many")
             }
         }
         guard self.batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(self.batchSize)") }
@@ -86,20 +102,33 @@ struct EmitCommand: AsyncParsableCommand {
         ReportBodyWriter.appendString(self.pipeline ?? "", to: &body)
         body.append(contentsOf: #","stage":"#.utf8)
         ReportBodyWriter.appendString(self.stage ?? "", to: &body)
+        if let watermark, let reporter {
+            body.append(contentsOf: #","reporter":"#.utf8)
+            ReportBodyWriter.appendString(reporter, to: &body)
+            body.append(contentsOf: #","watermark":"#.utf8)
+            Self.appendTime(watermark, to: &body)
+            body.append(UInt8(ascii: "}"))
+            return String(decoding: body, as: UTF8.self)
+        }
         body.append(contentsOf: #","outcome":"#.utf8)
         ReportBodyWriter.appendString(self.outcome ?? "", to: &body)
         if let count { body.append(contentsOf: #","count":\#(count)"#.utf8) }
         if let latencyMs { body.append(contentsOf: #","latency_ms":\#(latencyMs.isFinite ? "\(latencyMs)" : "null")"#.utf8) }
         if let eventTime {
             body.append(contentsOf: #","event_time":"#.utf8)
-            if let seconds = Double(eventTime), seconds.isFinite, eventTime.first != "+" {
-                body.append(contentsOf: "\(seconds)".utf8)
-            } else {
-                ReportBodyWriter.appendString(eventTime, to: &body)
-            }
+            Self.appendTime(eventTime, to: &body)
         }
         body.append(UInt8(ascii: "}"))
         return String(decoding: body, as: UTF8.self)
+    }
+
+    /// A time as given: Unix seconds as a JSON number, anything else as a string for the server to judge.
+    private static func appendTime(_ text: String, to body: inout [UInt8]) {
+        if let seconds = Double(text), seconds.isFinite, text.first != "+" {
+            body.append(contentsOf: "\(seconds)".utf8)
+        } else {
+            ReportBodyWriter.appendString(text, to: &body)
+        }
     }
 
     private func sendFile(_ path: String, to endpoint: IngestEndpoint) async throws {

@@ -161,4 +161,23 @@ private let traffic = [
             do { _ = try ReportBodyParser().parse(text) } catch { #expect(error.field == field, "\(text)") }
         }
     }
+
+    @Test func theWatermarkLagAlarmFiresWhenAStageWatermarkStopsMoving() throws {
+        var ledger = FunnelLedger(policy: policy)
+        var evaluator = AlarmEvaluator(rules: [
+            AlarmRule(name: "enrich-lag", kind: .watermarkLag(pipeline: "orders", stage: "enrich"), condition: AlarmCondition(.above, 30))
+        ])
+        var now = t0
+        for step in 0..<40 {
+            now = t0 + Int64(step) * second
+            // ingest keeps moving; enrich stops at 10:15:05.
+            try ingest(&ledger, watermarks: [watermark("ingest", "i", now - second), watermark("enrich", "e", min(now, t0 + 5 * second) - second)], now: now)
+            _ = evaluator.evaluate(ledger: ledger, nowMillis: now)
+        }
+        let status = try #require(evaluator.statuses().first)
+        #expect(status.state == .firing)
+        #expect(status.value == 35, "10:15:39 less enrich's 10:15:04")
+        #expect(status.summary == "enrich-lag: enrich watermark 35s behind (threshold 30s)")
+        #expect(AlarmKind.watermarkLag(pipeline: "orders", stage: "enrich").labels == ["pipeline": "orders", "kind": "watermark_lag", "stage": "enrich"])
+    }
 }

@@ -46,6 +46,33 @@ import Testing
         #expect(try await server.stop() == 0)
     }
 
+    @Test func aWatermarkFromTheCommandLineSettlesTheBucketAtOnce() async throws {
+        let (server, url, directory) = try await Self.serve()
+        defer { directory.remove() }
+        let bucket = (Int64(Date().timeIntervalSince1970) / 60 - 1) * 60
+        let eventTime = String(bucket)
+        for (outcome, count) in [("received", "10"), ("passed", "7")] {
+            let result = try FunnelCommand.run([
+                "emit", "--server", url, "--pipeline", "clicks", "--stage", "collect", "--outcome", outcome, "--count", count, "--event-time", eventTime,
+            ])
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let watermark = try FunnelCommand.run([
+            "emit", "--server", url, "--pipeline", "clicks", "--stage", "collect", "--reporter", "collector-1", "--watermark", String(bucket + 60),
+        ])
+        #expect(watermark.status == 0, "\(watermark.stderr)")
+        #expect(watermark.stdout == "{\"accepted\":1}\n")
+        let funnel = try #require(try await TestHTTP.get(url + "/api/v1/funnel?pipeline=clicks&detail=buckets").json() as? [String: Any])
+        let stage = try #require((funnel["stages"] as? [[String: Any]])?.first)
+        #expect(stage["lost"] as? Int == 3, "settled by the watermark, minutes before settle_after")
+        #expect((funnel["buckets"] as? [[String: Any]])?.first?["settled_by"] as? String == "watermark")
+
+        let mixed = try FunnelCommand.run(["emit", "--server", url, "--pipeline", "clicks", "--stage", "collect", "--watermark", "1"])
+        #expect(mixed.status == 64)
+        #expect(mixed.stderr.contains("a watermark needs --pipeline, --stage, --reporter and --watermark"))
+        #expect(try await server.stop() == 0)
+    }
+
     /// CRLF line ends, as a file written on Windows has them.
     @Test func emitsManyFromAnNDJSONFileInBatches() async throws {
         let (server, url, directory) = try await Self.serve()

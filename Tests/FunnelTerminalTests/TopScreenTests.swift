@@ -42,6 +42,16 @@ import Testing
         #expect(!plain.contains { $0.contains("RETRY") || $0.contains("recovered") }, "no recovery, no recovery columns")
     }
 
+    @Test func theSlowestWatermarkShowsInTheHeadline() {
+        var snapshot = TopFixtures.snapshot()
+        var funnel = TopFixtures.ordersFunnel
+        funnel.stages[0].watermarkLagSeconds = 1.5
+        funnel.stages[2].watermarkLagSeconds = 4
+        snapshot.funnel = funnel
+        let lines = TopScreen.render(snapshot, size: TerminalSize(columns: 160, rows: 30), color: false)
+        #expect(lines.contains { $0.contains("watermark lag 4.00s (deliver)") }, "\(lines.prefix(4))")
+    }
+
     @Test func narrowTerminalDegradesGracefully() throws {
         try GoldenFile.check(TopScreen.render(TopFixtures.snapshot(), size: TerminalSize(columns: 50, rows: 14), color: false), against: "top-50x14.txt")
     }

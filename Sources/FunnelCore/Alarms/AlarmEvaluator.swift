@@ -162,6 +162,7 @@ public struct AlarmEvaluator: Sendable {
         case .dlqSourceDown(let pipeline, let queue, let source):
             let target = source ?? queue.map { "\(pipeline)/\($0)" } ?? "of pipeline \(pipeline)"
             return "\(rule.name): DLQ source \(target) is \(value.map(rule.kind.describe) ?? "not polled yet")\(held)"
+        case .watermarkLag(let pipeline, let stage): what = "\(stage ?? pipeline) watermark \(shown) behind"
         case .stalled(_, let stage, _):
             let silence = value.map { DurationText.format(seconds: Int64(rounding: max(0, $0), .down) ?? .max) } ?? "no data"
             return "\(rule.name): \(stage) received nothing for \(silence) while the stage before it kept passing events on\(held)"

@@ -17,6 +17,9 @@ public enum AlarmKind: Sendable, Hashable {
     /// Whether Funnel can read a queue's depth from its source (`dlq_sources:`): 1 when a matching source is down,
     /// 0 when all are up. Narrowed to one queue or one source id when given.
     case dlqSourceDown(pipeline: String, queue: String?, source: String?)
+    /// Seconds a stage's watermark is behind the clock (the pipeline's lowest when `stage` is nil): a stage whose
+    /// watermark stops moving while the others move.
+    case watermarkLag(pipeline: String, stage: String?)
 
     /// The kind's name in the configuration.
     public var name: String {
@@ -29,6 +32,7 @@ public enum AlarmKind: Sendable, Hashable {
         case .latency: "latency"
         case .stalled: "stalled"
         case .dlqSourceDown: "dlq_source_down"
+        case .watermarkLag: "watermark_lag"
         }
     }
 
@@ -36,7 +40,7 @@ public enum AlarmKind: Sendable, Hashable {
         switch self {
         case .dlqDepth(let pipeline, _), .dlqGrowth(let pipeline, _, _), .silentLoss(let pipeline, _, _),
             .transitLoss(let pipeline, _, _, _), .deliveryRatio(let pipeline, _), .latency(let pipeline, _, _, _),
-            .stalled(let pipeline, _, _), .dlqSourceDown(let pipeline, _, _):
+            .stalled(let pipeline, _, _), .dlqSourceDown(let pipeline, _, _), .watermarkLag(let pipeline, _):
             pipeline
         }
     }
@@ -46,7 +50,7 @@ public enum AlarmKind: Sendable, Hashable {
         var labels = ["pipeline": self.pipeline, "kind": self.name]
         switch self {
         case .dlqDepth(_, let queue): labels["queue"] = queue
-        case .dlqGrowth(_, let stage, _), .latency(_, let stage, _, _): if let stage { labels["stage"] = stage }
+        case .dlqGrowth(_, let stage, _), .latency(_, let stage, _, _), .watermarkLag(_, let stage): if let stage { labels["stage"] = stage }
         case .silentLoss(_, let stage, _), .stalled(_, let stage, _): labels["stage"] = stage
         case .transitLoss(_, let from, let to, _):
             labels["from_stage"] = from
@@ -68,6 +72,7 @@ public enum AlarmKind: Sendable, Hashable {
         case .latency: AlarmText.number(value) + " ms"
         case .stalled: DurationText.format(seconds: Int64(rounding: max(0, value), .down) ?? .max) + " without events"
         case .dlqSourceDown: value > 0 ? "down" : "up"
+        case .watermarkLag: DurationText.format(seconds: Int64(rounding: max(0, value), .down) ?? .max)
         }
     }
 }

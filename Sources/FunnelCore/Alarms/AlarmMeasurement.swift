@@ -33,6 +33,11 @@ enum AlarmMeasurement {
                 stage.map { ledger.latency.sketch(stage: StageKey(pipeline: pipeline, stage: $0), window: window, nowMillis: nowMillis) }
                 ?? ledger.latency.endToEndSketch(pipeline: pipeline, window: window, nowMillis: nowMillis)
             return sketch.quantile(percentile / 100)
+        case .watermarkLag(let pipeline, let stage):
+            guard let stages = stage.map({ [$0] }) ?? ledger.pipeline(named: pipeline)?.stages else { return nil }
+            let watermarks = stages.compactMap { ledger.lastKnownWatermark(pipeline: pipeline, stage: $0, nowMillis: nowMillis) }
+            guard let lowest = watermarks.min() else { return nil }
+            return max(0, Double(nowMillis) - Double(lowest)) / 1000
         case .stalled(_, _, let windowSeconds):
             guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis),
                 last.millis - first.millis >= windowSeconds * 1000

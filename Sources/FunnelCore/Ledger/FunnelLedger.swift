@@ -97,6 +97,11 @@ public struct FunnelLedger: Sendable {
         self.watermarks[pipeline]?[stage]?.watermark(nowMillis: nowMillis, timeoutMillis: self.policy.reporterTimeoutSeconds * 1000)
     }
 
+    /// The watermark of `stage` as far as it is known (see ``StageWatermarks/lastKnownWatermark(nowMillis:timeoutMillis:)``).
+    public func lastKnownWatermark(pipeline: String, stage: String, nowMillis: Int64) -> Int64? {
+        self.watermarks[pipeline]?[stage]?.lastKnownWatermark(nowMillis: nowMillis, timeoutMillis: self.policy.reporterTimeoutSeconds * 1000)
+    }
+
     /// The watermark of a whole pipeline at `nowMillis`: the lowest of its stages' watermarks, nil unless every
     /// stage has one.
     func pipelineWatermark(_ index: Int, nowMillis: Int64) -> Int64? {

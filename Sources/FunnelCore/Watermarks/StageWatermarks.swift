@@ -20,6 +20,12 @@ public struct StageWatermarks: Sendable, Hashable {
         return lowest
     }
 
+    /// The stage's watermark as far as it is known at `nowMillis`: the live reporters' lowest, or, when none is live,
+    /// the highest any reporter reached (where a stage whose reporters all went quiet stopped).
+    public func lastKnownWatermark(nowMillis: Int64, timeoutMillis: Int64) -> Int64? {
+        self.watermark(nowMillis: nowMillis, timeoutMillis: timeoutMillis) ?? self.reporters.values.map(\.watermarkMillis).max()
+    }
+
     /// The latest time any reporter of the stage was heard from.
     var lastSeenMillis: Int64? { self.reporters.values.map(\.lastSeenMillis).max() }
 }

@@ -31,6 +31,7 @@ public enum ConfigurationKeys {
         "latency": ["stage", "percentile", "above", "clear_below", "window"],
         "stalled": ["stage", "window"],
         "dlq_source_down": ["queue", "source"],
+        "watermark_lag": ["stage", "above", "clear_below"],
     ]
     public static let statsd = [
         "listen", "tcp_listen", "receive_buffer", "flush_interval", "flush_lines", "max_line_bytes", "logged_bad_lines_per_minute", "mappings",

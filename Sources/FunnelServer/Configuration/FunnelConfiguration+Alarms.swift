@@ -115,6 +115,9 @@ extension FunnelConfiguration {
                 }
                 kind = .latency(pipeline: pipeline, stage: stage, percentile: percentile, window: latencyWindow)
                 condition = AlarmCondition(.above, try required("above").number())
+            case "watermark_lag":
+                kind = .watermarkLag(pipeline: pipeline, stage: stage)
+                condition = AlarmCondition(.above, try required("above").duration(minimumSeconds: 0))
             case "dlq_source_down":
                 let queue = try values["queue"].map { node throws(ConfigurationError) in try node.name() }
                 let source = try values["source"].map { node throws(ConfigurationError) in try node.string() }

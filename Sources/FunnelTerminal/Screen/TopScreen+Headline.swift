@@ -23,6 +23,10 @@ extension TopScreen {
             items.append(Self.figure("recoverable", String(totals.recoverable), style: totals.recoverable > 0 ? [.bold, .yellow] : [.bold]))
             items.append(Self.figure("net missing", String(totals.netMissing), style: totals.netMissing > 0 ? [.bold, .red] : [.bold]))
         }
+        if let lagging = funnel.stages.filter({ $0.watermarkLagSeconds != nil }).max(by: { $0.watermarkLagSeconds! < $1.watermarkLagSeconds! }) {
+            let lag = lagging.watermarkLagSeconds ?? 0
+            items.append(Self.figure("watermark lag", NumberText.latency(lag * 1000) + " (\(lagging.name))", style: lag > 60 ? [.bold, .yellow] : [.bold]))
+        }
         items.append(Self.figure("e2e p95", NumberText.latency(funnel.endToEndLatencyMs.p95) + " (\(funnel.latencyWindow.rawValue))"))
 
         // The first four are what on-call came for: the name gives way to them, and they wrap rather than go.
