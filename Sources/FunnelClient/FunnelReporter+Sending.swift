@@ -99,6 +99,7 @@ extension FunnelReporter {
         }
         self.settleFlushes()
         await self.sendGauges()
+        await self.sendWatermarks()
     }
 
     /// Sends everything left, retrying until the shutdown timeout; gives up on what is still unsent then.
@@ -222,6 +223,26 @@ extension FunnelReporter {
         let refusal = self.buffer.withLock { $0.refuseHead(reason: reason, index: index, serverMillis: serverMillis, message: message) }
         if refusal.split {
             self.logger.notice("Funnel server refused a batch as too large (\(reason)); sending it in two halves", metadata: ["error": "\(message)"])
+        }
+    }
+
+    /// After a flush that left nothing unconfirmed: a watermark for every stage reported, at the earliest event
+    /// time still gathered (or now) less the allowance. Watermarks only move forward, so a lost one needs no retry:
+    /// the next flush sends a later one.
+    private func sendWatermarks() async {
+        guard let allowance = self.configuration.watermarkAllowance, !self.lifecycle.withLock({ $0.watermarksRefused }),
+            let basis = self.buffer.withLock({ $0.watermarkBasis })
+        else { return }
+        let nowMillis = Int64(Date().timeIntervalSince1970 * 1000)
+        let allowanceMillis = allowance.components.seconds * 1000 + allowance.components.attoseconds / 1_000_000_000_000_000
+        let watermark = min(basis.earliestMillis ?? nowMillis, nowMillis) - allowanceMillis
+        let reports = basis.stages.map {
+            WatermarkReport(pipeline: $0.pipeline, stage: $0.stage, reporter: self.configuration.reporterID, watermarkMillis: watermark)
+        }
+        let reply = try? await self.endpoint.postReports(ReportBodyWriter.body([], watermarks: reports), idempotencyKey: nil, timeout: self.configuration.requestTimeout)
+        if let reply, !reply.isAccepted, !reply.isRetryable {
+            self.lifecycle.withLock { $0.watermarksRefused = true }
+            self.logger.error("Funnel server refused watermarks; this reporter sends no more", metadata: ["error": "\(reply.errorMessage ?? reply.body)"])
         }
     }
 

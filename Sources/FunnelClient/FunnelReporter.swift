@@ -46,6 +46,8 @@ public final class FunnelReporter: Service, Sendable {
         var waiters: [CheckedContinuation<Void, Never>] = []
         var flushes: [UInt64: (sequence: UInt64, continuation: CheckedContinuation<Void, Never>)] = [:]
         var nextFlush: UInt64 = 0
+        /// The server refused a watermark for good (a server without watermarks, a name it will not take): none is sent again.
+        var watermarksRefused = false
     }
 
     public init(endpoint: IngestEndpoint, configuration: ReporterConfiguration = ReporterConfiguration(), logger: Logger = Logger(label: "funnel.reporter")) {

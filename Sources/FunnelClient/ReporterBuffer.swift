@@ -20,6 +20,8 @@ struct ReporterBuffer: Sendable {
     private var batchSeries = 0
     private(set) var headInFlight = false
     var gauges: [QueueKey: QueueDepthReport] = [:]
+    /// The stages reported so far, when watermarks are sent (``ReporterConfiguration/watermarkAllowance``).
+    private(set) var reportedStages: Set<StageKey> = []
     var statistics = ReporterStatistics()
     /// Losses not logged yet.
     var untold = UntoldLoss()
@@ -76,6 +78,7 @@ struct ReporterBuffer: Sendable {
             self.aggregate.append(SeriesEntry(key: key, totals: SeriesTotals()))
             self.aggregateHeapBytes += HeapSize.string(key.pipeline) + HeapSize.string(key.stage)
             self.aggregateReports += 1
+            if self.configuration.watermarkAllowance != nil { self.reportedStages.insert(StageKey(pipeline: key.pipeline, stage: key.stage)) }
         }
         let before = self.aggregate[position].totals
         self.aggregate[position].totals.add(count, latencyMillis: latencyMillis, endToEndMillis: endToEndMillis)
@@ -90,6 +93,13 @@ struct ReporterBuffer: Sendable {
         else { return false }
         self.seal()
         return true
+    }
+
+    /// What a watermark may promise now: nil while a sealed batch is unconfirmed, else the earliest event-time
+    /// bucket still gathered (nil too when nothing is) and the stages reported.
+    var watermarkBasis: (earliestMillis: Int64?, stages: [StageKey])? {
+        guard self.batches.isEmpty, !self.reportedStages.isEmpty else { return nil }
+        return (self.aggregate.lazy.map(\.key.bucketMillis).min(), self.reportedStages.sorted { ($0.pipeline, $0.stage) < ($1.pipeline, $1.stage) })
     }
 
     /// Seals the aggregated series into a batch, then drops the oldest unsent batches beyond the memory bound.

@@ -1,3 +1,4 @@
+import Foundation
 import FunnelCore
 
 /// How a ``FunnelReporter`` batches, retries and bounds its memory.
@@ -25,6 +26,14 @@ public struct ReporterConfiguration: Sendable, Hashable {
     /// refused (``FunnelReporter/stage(_:of:)`` throws, the other calls count it in ``ReporterStatistics/invalidCalls``),
     /// so a typo cannot create a stage. Pipelines not listed take any stage.
     public var pipelines: [String: [String]]
+    /// When set, the reporter sends a watermark for every stage it has reported after each flush that leaves
+    /// nothing unconfirmed: the earliest event time it still holds (or now, when it holds none) less this
+    /// allowance for events still being processed. The server then settles a bucket as soon as every stage's
+    /// reporters have passed it. Off (nil) by default: a stage that reports events with event times older than the
+    /// allowance (a backlog read from a queue) would report past its own watermark.
+    public var watermarkAllowance: Duration?
+    /// The name this reporter's watermarks carry: one instance of its stages. Default: host name and process id.
+    public var reporterID: String = ReporterConfiguration.defaultReporterID
 
     public init(
         flushInterval: Duration = .seconds(1),
@@ -50,6 +59,13 @@ public struct ReporterConfiguration: Sendable, Hashable {
         self.pipelines = pipelines
     }
 
+    /// `HOST-PID`, with characters names may not hold replaced by `-`.
+    public static let defaultReporterID: String = {
+        let raw = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        let cleaned = String(raw.unicodeScalars.map { $0.isASCII && NameRule.isAllowed(UInt8($0.value)) ? Character($0) : "-" }.prefix(128))
+        return cleaned.isEmpty ? "reporter" : cleaned
+    }()
+
     /// The smallest ``maximumBufferedBytes`` accepted: room for a batch being sent and one being gathered.
     public static let minimumBufferedBytes = 64 << 10
 
@@ -70,6 +86,12 @@ public struct ReporterConfiguration: Sendable, Hashable {
             throw ReporterConfigurationError(
                 setting: "eventTimeBucket", "must be whole milliseconds dividing a second, or whole seconds dividing a day (1s, 10s, 1m), got \(self.eventTimeBucket)"
             )
+        }
+        if let allowance = self.watermarkAllowance, allowance < .zero {
+            throw ReporterConfigurationError(setting: "watermarkAllowance", "must not be negative, got \(allowance)")
+        }
+        if let problem = NameRule.problem(with: self.reporterID) {
+            throw ReporterConfigurationError(setting: "reporterID", "\(String(reflecting: self.reporterID)): \(problem)")
         }
         for (pipeline, stages) in self.pipelines.sorted(by: { $0.key < $1.key }) {
             if let problem = NameRule.problem(with: pipeline) { throw ReporterConfigurationError(setting: "pipelines", "pipeline \(String(reflecting: pipeline)): \(problem)") }

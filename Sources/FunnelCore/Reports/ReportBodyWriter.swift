@@ -2,8 +2,8 @@
 ///
 /// Event times are written as RFC 3339 with milliseconds, so they survive the round trip without rounding.
 public enum ReportBodyWriter {
-    /// The JSON array of `reports`, followed by DLQ depth reports.
-    public static func body(_ reports: some Sequence<StageReport>, queueDepths: [QueueDepthReport] = []) -> [UInt8] {
+    /// The JSON array of `reports`, followed by DLQ depth reports and watermarks.
+    public static func body(_ reports: some Sequence<StageReport>, queueDepths: [QueueDepthReport] = [], watermarks: [WatermarkReport] = []) -> [UInt8] {
         var bytes: [UInt8] = [UInt8(ascii: "[")]
         bytes.reserveCapacity(reports.underestimatedCount * 96 + queueDepths.count * 64 + 2)
         var first = true
@@ -17,8 +17,26 @@ public enum ReportBodyWriter {
             first = false
             Self.append(depth, to: &bytes)
         }
+        for watermark in watermarks {
+            if !first { bytes.append(UInt8(ascii: ",")) }
+            first = false
+            Self.append(watermark, to: &bytes)
+        }
         bytes.append(UInt8(ascii: "]"))
         return bytes
+    }
+
+    /// Appends one watermark object to `bytes`.
+    public static func append(_ watermark: WatermarkReport, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: #"{"pipeline":"#.utf8)
+        Self.appendString(watermark.pipeline, to: &bytes)
+        bytes.append(contentsOf: #","stage":"#.utf8)
+        Self.appendString(watermark.stage, to: &bytes)
+        bytes.append(contentsOf: #","reporter":"#.utf8)
+        Self.appendString(watermark.reporter, to: &bytes)
+        bytes.append(contentsOf: #","watermark":"#.utf8)
+        Self.appendString(EventTimestamp.formatRFC3339(millis: watermark.watermarkMillis), to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// Appends one DLQ depth report object to `bytes`.
