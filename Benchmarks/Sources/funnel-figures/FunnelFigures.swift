@@ -9,7 +9,7 @@ import Glibc
 /// plus the in-process sketch and alarm-latency figures.
 ///
 /// `funnel-figures --funnel PATH [--quick] [--json FILE] [--markdown FILE] [--only a,b,...]`; scenario names are
-/// `sketch`, `http`, `flood`, `statsd`, `push`, `scrape`, `memory`, `accuracy`, `alarm`.
+/// `sketch`, `http`, `flood`, `statsd`, `push`, `scrape`, `memory`, `accuracy`, `alarm`, `detection`.
 @main
 struct FunnelFigures {
     static func main() async throws {
@@ -62,6 +62,7 @@ struct FunnelFigures {
         attempt("memory") { try MemoryScenario(binary: binary, quick: quick).run(report: report) }
         attempt("accuracy") { try AccuracyScenario(binary: binary, quick: quick).run(report: report) }
         if runs("alarm") { try await AlarmLatency.run(quick: quick, report: report) }
+        if runs("detection") { try await DetectionLatency.run(quick: quick, report: report) }
 
         var machine: [String: Any] = [
             "cores": ProcessInfo.processInfo.activeProcessorCount, "quick": quick,

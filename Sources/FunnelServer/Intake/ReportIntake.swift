@@ -16,7 +16,8 @@ public final class ReportIntake: Sendable {
     private let parser: ReportBodyParser
     private let clock: @Sendable () -> Int64
     private let idempotencyWindowSeconds: Int64
-    private let queueDepthsChanged: Wakeup?
+    /// Signalled when a batch carries what alarms should see at once: DLQ depths, or watermarks that may settle buckets.
+    private let alarmInputsChanged: Wakeup?
     /// The bounds of the latency histograms, in seconds, as the ledger keeps them.
     public let latencyBucketsSeconds: [Double]
     /// Stored counters that were not valid counts and were restored as the nearest valid one, to be logged.
@@ -29,7 +30,7 @@ public final class ReportIntake: Sendable {
         configuration: FunnelConfiguration,
         store: FunnelStore,
         clock: @escaping @Sendable () -> Int64,
-        queueDepthsChanged: Wakeup? = nil
+        alarmInputsChanged: Wakeup? = nil
     ) throws {
         var ledger = FunnelLedger(policy: configuration.ledger)
         self.restoreRepairs = try store.restore(into: &ledger, nowMillis: clock())
@@ -40,7 +41,7 @@ public final class ReportIntake: Sendable {
         self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength)
         self.clock = clock
         self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
-        self.queueDepthsChanged = queueDepthsChanged
+        self.alarmInputsChanged = alarmInputsChanged
         self.latencyBucketsSeconds = configuration.ledger.latencyBucketsSeconds
     }
 
@@ -56,7 +57,7 @@ public final class ReportIntake: Sendable {
         let now = self.clock()
         guard claim != nil || self.store.keepsCounts else {
             let admission = try self.ledger.admitAndApply(entries, policy: policy, nowMillis: now)
-            if !admission.batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
+            if !admission.batch.queueDepths.isEmpty || !admission.batch.watermarks.isEmpty { self.alarmInputsChanged?.signal() }
             return IngestResult(outcome: .committed, refused: admission.refused)
         }
         let admission = try self.ledger.admit(entries, policy: policy, nowMillis: now)
@@ -66,7 +67,7 @@ public final class ReportIntake: Sendable {
             return IngestResult(outcome: .committed, refused: admission.refused)
         }
         let outcome = try await self.committer.commit(PendingCommit(batch: admission.batch, claim: claim, nowMillis: now))
-        if outcome == .committed, !admission.batch.queueDepths.isEmpty { self.queueDepthsChanged?.signal() }
+        if outcome == .committed, !admission.batch.queueDepths.isEmpty || !admission.batch.watermarks.isEmpty { self.alarmInputsChanged?.signal() }
         return IngestResult(outcome: outcome, refused: admission.refused)
     }
 
