@@ -42,10 +42,10 @@ public func buildApplication(
     if intake.restoreRepairs.count > 100 {
         logger.warning("more stored counters repaired on restore", metadata: ["file": "\(store.path)", "count": "\(intake.restoreRepairs.count - 100)"])
     }
-    let sources =
-        configuration.dlqSources.isEmpty ? nil : DLQSourceService(
-            sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment
-        )
+    // Made without sources too, so that a reload can add some; with none it polls nothing and shows nothing.
+    let sources = DLQSourceService(
+        sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment
+    )
     let alarms = try AlarmService(
         rules: configuration.alarms, receivers: configuration.receivers, intake: intake, store: store, sources: sources,
         interval: Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? .seconds(1), externalURL: configuration.resolvedExternalURL,
@@ -67,16 +67,16 @@ public func buildApplication(
     router.add(middleware: AccessControlMiddleware(tokens: tokens, countUnauthorizedIngest: { intake.countRejection(.unauthorized) }))
     let connections = ConnectionGate(limit: connectionLimit(configuration, logger: logger), logger: logger)
     let limits = RunningValue(configuration, read: { RequestLimits($0) })
-    // Every part that takes a reloaded configuration, in the order it takes it: the ledger first, so that alarms
-    // on a new pipeline find it.
-    let reloadable: [any ConfigurationReloadable] = [intake, tokens, limits, alarms, sender] + (statsd.map { [$0] } ?? [])
+    // Every part that takes a reloaded configuration, in the order it takes it: the ledger and the DLQ sources
+    // before the alarms, so that alarms on a new pipeline or source find it.
+    let reloadable: [any ConfigurationReloadable] = [intake, tokens, limits, sources, alarms, sender] + (statsd.map { [$0] } ?? [])
     let reloader = ConfigurationReloader(
         running: configuration, load: reloadConfiguration ?? { configuration }, parts: reloadable, logger: logger, clock: clock
     )
     // What /metrics shows, in this order. The DLQ sources' families have always come between the ledger's DLQ
     // depths and its delivery ratios.
     let metrics: [any MetricsSource] =
-        [FunnelBuild.current, ProcessStatistics(), reloader, intake, store, connections, durations, intake.ledgerFamilies] + (sources.map { [$0] } ?? [])
+        [FunnelBuild.current, ProcessStatistics(), reloader, intake, store, connections, durations, intake.ledgerFamilies, sources]
         + [intake.pipelineDelivery, intake.watermarkFamilies, alarms, sender] + (statsd.map { [$0] } ?? [])
     FunnelRoutes(
         intake: intake, limits: limits, metrics: metrics, alarms: alarms, sources: sources, reloader: reloader, logger: logger
@@ -112,7 +112,7 @@ public func buildApplication(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [intake.committer, settle, alarms, sender] + (statsd.map { [$0] } ?? []) + (sources.map { [$0] } ?? [])
+        services: [intake.committer, settle, alarms, sender] + (statsd.map { [$0] } ?? []) + [sources]
             + (reloadSignals.map { [ReloadSignalService(signals: $0, reloader: reloader)] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in

@@ -158,4 +158,38 @@ import Testing
         #expect(try await TestHTTP.get(url + "/api/v1/pipelines", headers: [("Authorization", "Bearer reader2")]).status == 200)
         #expect(try await server.stop() == 0)
     }
+
+    @Test func aReloadStartsPollingANewDLQSourceAndStopsARemovedOne() async throws {
+        let redis = try await QueueServers.redis.value()
+        let key = uniqueName("list")
+        try await redis.command(["RPUSH", key, "a", "b", "c"])
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let base = "data_dir: \(directory.file("data"))\n"
+        let config = try directory.write(base, to: "funnel.yml")
+        let (server, url) = try await FunnelProcess.serve(["--config", config, "--listen", "127.0.0.1:0"], directory: directory.path)
+        defer { _ = Task { try await server.stop() } }
+        #expect(try await TestHTTP.get(url + "/api/v1/dlq/sources").body == #"{"sources":[]}"#)
+
+        let source = "dlq_sources:\n  - {name: mail-dlq, kind: redis, pipeline: mail, queue: mail-dlq, port: \(redis.port), key: \(key), interval: 200ms}\n"
+        _ = try directory.write(base + source, to: "funnel.yml")
+        let reply = try await TestHTTP.post(url + "/-/reload", body: "")
+        #expect(reply.status == 200, "\(reply.body)")
+        #expect(try reply.json() as? [String: Any] != nil)
+        _ = try await Deadline.poll("the new source's depth") { () -> Bool? in
+            try await TestHTTP.get(url + "/api/v1/dlq").body.contains(#""depth":3"#) ? true : nil
+        }
+        #expect(try await TestHTTP.get(url + "/metrics").body.contains(#"funnel_dlq_source_up{source="mail-dlq",kind="redis",pipeline="mail",queue="mail-dlq"} 1"#))
+
+        _ = try directory.write(base, to: "funnel.yml")
+        kill(server.process.processIdentifier, SIGHUP)
+        _ = try await Deadline.poll("the removed source to leave the list") { () -> Bool? in
+            try await TestHTTP.get(url + "/api/v1/dlq/sources").body == #"{"sources":[]}"# ? true : nil
+        }
+        // The depth it read stays, as a reported one would; no new poll updates it.
+        try await redis.command(["RPUSH", key, "d"])
+        try await Task.sleep(for: .milliseconds(600))
+        #expect(try await TestHTTP.get(url + "/api/v1/dlq").body.contains(#""depth":3"#))
+        #expect(try await server.stop() == 0)
+    }
 }

@@ -6,7 +6,7 @@ extension FunnelConfiguration {
     ///
     /// A restart-only setting is one the server is built around: bound sockets (listen addresses, TLS files,
     /// StatsD listeners and their buffers), the database (data dir, durability, outbox size), latency bucket bounds
-    /// and the intervals of running timers, webhook delivery timing, and the DLQ sources' pollers. A new setting
+    /// and the intervals of running timers, and webhook delivery timing. A new setting
     /// that only a restart can change is added here.
     public func adoptingReload(_ reloaded: FunnelConfiguration) -> (configuration: FunnelConfiguration, restartRequired: [String]) {
         var next = reloaded
@@ -42,7 +42,6 @@ extension FunnelConfiguration {
         keep("statsd.max_line_bytes", \.statsd.maximumLineBytes)
         keep("statsd.logged_bad_lines_per_minute", \.statsd.loggedBadLinesPerMinute)
         keep("statsd.forward_unmatched", \.statsd.forwardUnmatched)
-        keep("dlq_sources", \.dlqSources)
         keep("log_format", \.logFormat)
         return (next, kept)
     }
