@@ -14,7 +14,8 @@ public final class AlarmService: Service, Sendable {
     let evaluator: Mutex<AlarmEvaluator>
     /// Receivers by name and the external URL for links; replaced on reload.
     private let delivery: Mutex<(receivers: [String: WebhookReceiver], externalURL: String)>
-    let interval: Duration
+    /// How often rules are evaluated (`evaluation_interval`); replaced on reload.
+    private let interval: Mutex<Duration>
     let logger: Logger
     /// Signalled to evaluate now.
     public let wakeup: Wakeup
@@ -44,7 +45,7 @@ public final class AlarmService: Service, Sendable {
         self.intake = intake
         self.store = store
         self.sources = sources
-        self.interval = interval
+        self.interval = Mutex(interval)
         self.wakeup = wakeup
         self.sender = sender
         self.logger = logger
@@ -54,7 +55,7 @@ public final class AlarmService: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.evaluateOnce()
-                await self.wakeup.wait(upTo: self.interval)
+                await self.wakeup.wait(upTo: self.interval.withLock { $0 })
             }
         }
     }
@@ -122,7 +123,7 @@ public final class AlarmService: Service, Sendable {
 }
 
 extension AlarmService: ConfigurationReloadable {
-    /// Takes the reloaded rules, receivers and external URL: a kept alarm keeps its state, a new one starts inactive,
+    /// Takes the reloaded rules, receivers, external URL and evaluation interval: a kept alarm keeps its state, a new one starts inactive,
     /// a removed firing one resolves (and is notified as resolved when it had `send_resolved`); then evaluates at once.
     public func apply(_ configuration: FunnelConfiguration) async -> [String] {
         let now = self.intake.nowMillis
@@ -131,6 +132,7 @@ extension AlarmService: ConfigurationReloadable {
         self.delivery.withLock {
             $0 = (Dictionary(uniqueKeysWithValues: configuration.receivers.map { ($0.name, $0) }), configuration.resolvedExternalURL)
         }
+        self.interval.withLock { $0 = Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? $0 }
         let resolved = self.evaluator.withLock { $0.replaceRules(with: configuration.alarms, ledger: ledger, nowMillis: now, sources: sources) }
         if !resolved.isEmpty {
             await self.save([], deliveries: self.outboxEntries(resolved), nowMillis: now)

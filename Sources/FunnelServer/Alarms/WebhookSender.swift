@@ -17,10 +17,23 @@ public final class WebhookSender: Service, Sendable {
     let store: FunnelStore
     /// The receivers by name; replaced on reload, when lanes of removed or changed receivers end and new ones start.
     private let receivers: Mutex<[String: WebhookReceiver]>
-    let timeout: Duration
-    let maximumAttempts: Int
-    let initialBackoffSeconds: Double
-    let maximumBackoffSeconds: Double
+    /// Per-attempt timeout, attempts and backoff range; replaced on reload, read at each attempt.
+    private let timing: Mutex<DeliveryTiming>
+
+    /// How deliveries are attempted (`webhook.*`).
+    struct DeliveryTiming: Sendable {
+        var timeout: Duration
+        var maximumAttempts: Int
+        var initialBackoffSeconds: Double
+        var maximumBackoffSeconds: Double
+
+        init(timeoutSeconds: Double, maximumAttempts: Int, initialBackoffSeconds: Double, maximumBackoffSeconds: Double) {
+            self.timeout = .checkedSeconds(timeoutSeconds) ?? .seconds(10)
+            self.maximumAttempts = maximumAttempts
+            self.initialBackoffSeconds = initialBackoffSeconds
+            self.maximumBackoffSeconds = maximumBackoffSeconds
+        }
+    }
     let clock: @Sendable () -> Int64
     let logger: Logger
     /// Signalled when new deliveries are queued; wakes every receiver's lane.
@@ -39,10 +52,12 @@ public final class WebhookSender: Service, Sendable {
     ) {
         self.store = store
         self.receivers = Mutex(Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) }))
-        self.timeout = .checkedSeconds(timeoutSeconds) ?? .seconds(10)
-        self.maximumAttempts = maximumAttempts
-        self.initialBackoffSeconds = initialBackoffSeconds
-        self.maximumBackoffSeconds = maximumBackoffSeconds
+        self.timing = Mutex(
+            DeliveryTiming(
+                timeoutSeconds: timeoutSeconds, maximumAttempts: maximumAttempts, initialBackoffSeconds: initialBackoffSeconds,
+                maximumBackoffSeconds: maximumBackoffSeconds
+            )
+        )
         self.clock = clock
         self.wakeup = wakeup
         self.logger = logger
@@ -122,7 +137,8 @@ public final class WebhookSender: Service, Sendable {
     private func deliver(_ delivery: WebhookDelivery, to receiver: WebhookReceiver, client: HTTPClient) async {
         let answer: WebhookAnswer
         do {
-            let response = try await client.execute(self.request(for: delivery, to: receiver), timeout: .init(self.timeout))
+            let timeout = self.timing.withLock { $0.timeout }
+            let response = try await client.execute(self.request(for: delivery, to: receiver), timeout: .init(timeout))
             answer = WebhookAnswer(
                 status: Int(response.status.code), location: response.headers.first(name: "Location"),
                 excerpt: await Self.excerpt(of: response.body)
@@ -153,13 +169,14 @@ public final class WebhookSender: Service, Sendable {
 
     private func retry(_ delivery: WebhookDelivery, problem: String, metadata: Logger.Metadata) async {
         let attempts = delivery.attempts + 1
-        if attempts >= self.maximumAttempts {
+        let timing = self.timing.withLock { $0 }
+        if attempts >= timing.maximumAttempts {
             try? await self.store.removeDelivery(id: delivery.id)
             self.count(delivery.receiver, "failure")
             self.logger.error("webhook delivery abandoned", metadata: metadata.merging(["attempts": "\(attempts)", "error": "\(problem)"]) { $1 })
             return
         }
-        let backoff = min(self.maximumBackoffSeconds, self.initialBackoffSeconds * pow(2, Double(min(attempts - 1, 62))))
+        let backoff = min(timing.maximumBackoffSeconds, timing.initialBackoffSeconds * pow(2, Double(min(attempts - 1, 62))))
         let jitteredMillis = Int64(millisecondsFromSeconds: backoff * Double.random(in: 0.5...1)) ?? 1000
         try? await self.store.rescheduleDelivery(
             id: delivery.id, attempts: attempts, nextAttemptMillis: self.clock() &+ jitteredMillis, error: problem
@@ -203,10 +220,16 @@ public final class WebhookSender: Service, Sendable {
 }
 
 extension WebhookSender: ConfigurationReloadable {
-    /// Takes the reloaded receivers: what waits for a removed one is dropped (and counted), a changed one is
-    /// delivered to with its new URL and secret from the next attempt on.
+    /// Takes the reloaded receivers and `webhook.*` timing: what waits for a removed receiver is dropped (and
+    /// counted), a changed one is delivered to with its new URL and secret from the next attempt on.
     public func apply(_ configuration: FunnelConfiguration) async -> [String] {
         self.receivers.withLock { $0 = Dictionary(uniqueKeysWithValues: configuration.receivers.map { ($0.name, $0) }) }
+        self.timing.withLock {
+            $0 = DeliveryTiming(
+                timeoutSeconds: configuration.webhookTimeoutSeconds, maximumAttempts: configuration.webhookMaximumAttempts,
+                initialBackoffSeconds: configuration.webhookInitialBackoffSeconds, maximumBackoffSeconds: configuration.webhookMaximumBackoffSeconds
+            )
+        }
         await self.removeUnknownReceivers()
         self.wakeup.signal()
         return []

@@ -5,9 +5,9 @@ extension FunnelConfiguration {
     /// those that differed.
     ///
     /// A restart-only setting is one the server is built around: bound sockets (listen addresses, TLS files,
-    /// StatsD listeners and their buffers), the database (data dir, durability, outbox size), latency bucket bounds
-    /// and the intervals of running timers, and webhook delivery timing. A new setting
-    /// that only a restart can change is added here.
+    /// StatsD listeners and their buffers, the StatsD relay), the database (data dir, durability, outbox size),
+    /// latency bucket bounds, the settle timer and the log format. A new setting that only a restart can change is
+    /// added here.
     public func adoptingReload(_ reloaded: FunnelConfiguration) -> (configuration: FunnelConfiguration, restartRequired: [String]) {
         var next = reloaded
         var kept: [String] = []
@@ -27,12 +27,6 @@ extension FunnelConfiguration {
         keep("limits.max_connections", \.maximumConnections)
         keep("latency_buckets", \.ledger.latencyBucketsSeconds)
         keep("settle_interval", \.settleIntervalSeconds)
-        keep("evaluation_interval", \.alarmIntervalSeconds)
-        keep("idempotency_window", \.idempotencyWindowSeconds)
-        keep("webhook.timeout", \.webhookTimeoutSeconds)
-        keep("webhook.max_attempts", \.webhookMaximumAttempts)
-        keep("webhook.initial_backoff", \.webhookInitialBackoffSeconds)
-        keep("webhook.max_backoff", \.webhookMaximumBackoffSeconds)
         keep("webhook.max_outbox_per_receiver", \.webhookMaximumOutboxPerReceiver)
         keep("statsd.listen", \.statsd.udpListen)
         keep("statsd.tcp_listen", \.statsd.tcpListen)

@@ -15,7 +15,8 @@ public final class ReportIntake: Sendable {
     private let counters: Mutex<IngestCounters>
     private let parser: Mutex<ReportBodyParser>
     private let clock: @Sendable () -> Int64
-    private let idempotencyWindowSeconds: Int64
+    /// How long idempotency keys are kept (`idempotency_window`); replaced on reload.
+    private let idempotencyWindowSeconds: Atomic<Int64>
     private let queueDepthsChanged: Wakeup?
     /// The bounds of the latency histograms, in seconds, as the ledger keeps them.
     public let latencyBucketsSeconds: [Double]
@@ -41,7 +42,7 @@ public final class ReportIntake: Sendable {
         self.counters = Mutex(IngestCounters())
         self.parser = Mutex(ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength))
         self.clock = clock
-        self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
+        self.idempotencyWindowSeconds = Atomic(configuration.idempotencyWindowSeconds)
         self.queueDepthsChanged = queueDepthsChanged
         self.latencyBucketsSeconds = configuration.ledger.latencyBucketsSeconds
         self.lastSettledMillis = Atomic(clock())
@@ -146,7 +147,7 @@ public final class ReportIntake: Sendable {
     public func settleAndPrune() async throws {
         let now = self.clock()
         let pruned = self.ledger.prune(nowMillis: now)
-        try await self.store.prune(pruned, keysBeforeMillis: now - self.idempotencyWindowSeconds * 1000)
+        try await self.store.prune(pruned, keysBeforeMillis: now - self.idempotencyWindowSeconds.load(ordering: .relaxed) * 1000)
         self.lastSettledMillis.store(now, ordering: .relaxed)
     }
 
@@ -157,13 +158,14 @@ public final class ReportIntake: Sendable {
 }
 
 extension ReportIntake: ConfigurationReloadable {
-    /// Takes the reloaded pipelines, limits and retention (see ``FunnelLedger/reconfigure(_:)``) and the request
-    /// limits of the report parser; every count stays.
+    /// Takes the reloaded pipelines, limits and retention (see ``FunnelLedger/reconfigure(_:)``), the request
+    /// limits of the report parser and the idempotency window; every count stays.
     public func apply(_ configuration: FunnelConfiguration) async -> [String] {
         self.parser.withLock {
             $0 = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength)
         }
         self.scrapeLabels.withLock { $0 = nil }
+        self.idempotencyWindowSeconds.store(configuration.idempotencyWindowSeconds, ordering: .relaxed)
         return self.ledger.reconfigure(configuration.ledger)
     }
 }
