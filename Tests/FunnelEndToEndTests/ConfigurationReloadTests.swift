@@ -64,6 +64,7 @@ import Testing
         defer { _ = Task { try await server.stop() } }
 
         #expect(try await TestHTTP.post(url + "/v1/reports", body: #"{"pipeline":"orders","queue":"orders-dlq","depth":340}"#).status == 202)
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: #"{"pipeline":"orders","stage":"api","outcome":"received","count":7}"#).status == 202)
         let firing = try await Deadline.poll("the firing notification") { receiver.captures.first }
         #expect(firing.json["status"] as? String == "firing")
         let reloadedBefore = try #require(try await Self.metric(url, "funnel_config_last_reload_success_timestamp_seconds").flatMap(Double.init))
@@ -86,6 +87,7 @@ import Testing
         // The depth counted before the reload is still there, and the new alarm sees new reports.
         let queues = try await TestHTTP.get(url + "/api/v1/dlq").body
         #expect(queues.contains(#""depth":340"#))
+        #expect(try await Self.metric(url, #"funnel_stage_events_total{pipeline="orders",stage="api",outcome="received"}"#) == "7")
         #expect(try await TestHTTP.post(url + "/v1/reports", body: #"{"pipeline":"payments","queue":"payments-dlq","depth":11}"#).status == 202)
         let newFiring = try await Deadline.poll("the new alarm to fire") { receiver.captures.count >= 3 ? receiver.captures[2] : nil }
         #expect(((newFiring.json["alerts"] as? [[String: Any]])?.first?["labels"] as? [String: String])?["alertname"] == "payments-dlq")

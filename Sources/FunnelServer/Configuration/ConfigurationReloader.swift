@@ -14,6 +14,9 @@ public actor ConfigurationReloader {
     private let logger: Logger
     private let clock: @Sendable () -> Int64
     private let outcome: Mutex<(successful: Bool, successMillis: Int64)>
+    /// The reload in progress or last done: the next one waits for it, since the actor would let a second reload
+    /// in while the first awaits a part.
+    private var latest: Task<ConfigurationReload, Never>?
 
     /// A reloader of `running`; `load` reads and validates the file (and whatever the command line overrides),
     /// `parts` take the result in order. `clock` returns Unix milliseconds; start-up counts as a successful load.
@@ -32,8 +35,19 @@ public actor ConfigurationReloader {
     /// The configuration running now.
     public var configuration: FunnelConfiguration { self.running }
 
-    /// Reads the file again and applies it, or keeps the running configuration when it is invalid.
+    /// Reads the file again and applies it, or keeps the running configuration when it is invalid; after any
+    /// reload already under way.
     public func reload() async -> ConfigurationReload {
+        let previous = self.latest
+        let next = Task {
+            _ = await previous?.value
+            return await self.reloadNow()
+        }
+        self.latest = next
+        return await next.value
+    }
+
+    private func reloadNow() async -> ConfigurationReload {
         let loaded: FunnelConfiguration
         do {
             loaded = try self.load()
