@@ -2,16 +2,19 @@ public import Hummingbird
 public import Logging
 import FunnelCore
 import NIOCore
+import Synchronization
 
 /// The request log and request timing: one line per request with method, path, status, duration, bytes and remote
 /// address, at `info` for answers of `400` and above and at `debug` for the rest; every request is timed into
 /// ``HTTPRequestDurations`` by route.
 ///
 /// The query is logged with the values of secret-looking parameters (`token`, `key`, `secret`, ...) replaced;
-/// headers, and so bearer tokens, are never logged.
+/// headers, and so bearer tokens, are never logged. At `info`, at most 100 lines a second are written
+/// (``RequestLogBudget``); the next line written says how many were left out.
 public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
     let durations: HTTPRequestDurations
+    private let budget = RequestLogBudgetBox()
 
     public init(logger: Logger, durations: HTTPRequestDurations) {
         self.logger = logger
@@ -38,18 +41,24 @@ public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         self.durations.record(handler: handler, code: status, seconds: elapsed)
         let level: Logger.Level = status >= 400 ? .info : .debug
         guard self.logger.logLevel <= level else { return }
+        var suppressed: UInt64 = 0
+        if self.logger.logLevel > .debug {
+            switch self.budget.state.withLock({ $0.admit(now: .now) }) {
+            case .suppress: return
+            case .write(let before): suppressed = before
+            }
+        }
         let remote = (context as? any RemoteAddressRequestContext)?.remoteAddress
-        self.logger.log(
-            level: level, "request",
-            metadata: [
-                "method": "\(request.method.rawValue)",
-                "path": "\(Self.loggedTarget(path: request.uri.path, query: request.uri.query))",
-                "status": "\(status)",
-                "duration_seconds": "\(Self.rounded(elapsed))",
-                "bytes": "\(bytes.map(String.init) ?? "-")",
-                "remote": "\(remote.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "-")",
-            ]
-        )
+        var metadata: Logger.Metadata = [
+            "method": "\(request.method.rawValue)",
+            "path": "\(Self.loggedTarget(path: request.uri.path, query: request.uri.query))",
+            "status": "\(status)",
+            "duration_seconds": "\(Self.rounded(elapsed))",
+            "bytes": "\(bytes.map(String.init) ?? "-")",
+            "remote": "\(remote.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "-")",
+        ]
+        if suppressed > 0 { metadata["suppressed_before"] = "\(suppressed)" }
+        self.logger.log(level: level, "request", metadata: metadata)
     }
 
     /// The path and query as logged: values of parameters whose name looks secret are replaced by `REDACTED`.
@@ -71,3 +80,8 @@ public struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Parts of query parameter names whose values the request log replaces.
 private let secretParameterNames = ["token", "key", "secret", "password", "passwd", "auth", "signature", "sig", "credential", "session"]
+
+/// The request log's budget, shared by every copy of the middleware.
+private final class RequestLogBudgetBox: Sendable {
+    let state = Mutex(RequestLogBudget())
+}
