@@ -36,10 +36,14 @@ let package = Package(
     targets: [
         .target(
             name: "FunnelCore",
+            dependencies: ["CFunnelBuildStamp"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CFunnelUDP"
+        ),
+        .target(
+            name: "CFunnelBuildStamp"
         ),
         .target(
             name: "FunnelArtifacts",
@@ -67,6 +71,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -119,6 +124,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -6,6 +6,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import NIOCore
 import NIOSSL
+public import UnixSignals
 
 /// Funnel's wall clock: Unix milliseconds.
 public let wallClockMillis: @Sendable () -> Int64 = { Int64(millisecondsFromSeconds: Date().timeIntervalSince1970) ?? 0 }
@@ -15,11 +16,16 @@ public let wallClockMillis: @Sendable () -> Int64 = { Int64(millisecondsFromSeco
 /// `onServerRunning` receives the bound address (`HOST:PORT`), which differs from the configured one for port 0;
 /// `onStatsDListening` receives the StatsD listener's bound addresses, when it is configured. `environment` is where
 /// SQS sources find `AWS_*` credentials.
+///
+/// `reloadConfiguration` reads the configuration again for `POST /-/reload` and for each signal of `reloadSignals`
+/// (`SIGHUP`, trapped by the caller before building); without it a reload keeps `configuration`.
 public func buildApplication(
     configuration: FunnelConfiguration,
     logger: Logger = Logger(label: "funnel"),
     clock: @escaping @Sendable () -> Int64 = wallClockMillis,
     environment: [String: String] = ProcessInfo.processInfo.environment,
+    reloadConfiguration: (@Sendable () throws -> FunnelConfiguration)? = nil,
+    reloadSignals: UnixSignalsSequence? = nil,
     onStatsDListening: @escaping @Sendable (StatsDBinding) async -> Void = { _ in },
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
@@ -36,10 +42,10 @@ public func buildApplication(
     if intake.restoreRepairs.count > 100 {
         logger.warning("more stored counters repaired on restore", metadata: ["file": "\(store.path)", "count": "\(intake.restoreRepairs.count - 100)"])
     }
-    let sources =
-        configuration.dlqSources.isEmpty ? nil : DLQSourceService(
-            sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment
-        )
+    // Made without sources too, so that a reload can add some; with none it polls nothing and shows nothing.
+    let sources = DLQSourceService(
+        sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment
+    )
     let alarms = try AlarmService(
         rules: configuration.alarms, receivers: configuration.receivers, intake: intake, store: store, sources: sources,
         interval: Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? .seconds(1), externalURL: configuration.resolvedExternalURL,
@@ -50,28 +56,30 @@ public func buildApplication(
         maximumAttempts: configuration.webhookMaximumAttempts, initialBackoffSeconds: configuration.webhookInitialBackoffSeconds,
         maximumBackoffSeconds: configuration.webhookMaximumBackoffSeconds, clock: clock, wakeup: senderWakeup, logger: logger
     )
-    let router = Router()
+    let router = Router(context: FunnelRequestContext.self)
     let statsd =
         configuration.statsd.isEnabled
         ? StatsDListener(configuration: configuration.statsd, intake: intake, logger: logger, onListening: onStatsDListening)
         : nil
-    router.add(
-        middleware: AccessControlMiddleware(
-            ingest: AccessTokens(configuration.ingestTokens), read: AccessTokens(configuration.readTokens),
-            countUnauthorizedIngest: { intake.countRejection(.unauthorized) }
-        )
-    )
+    let tokens = RunningValue(configuration, read: { RequestTokens($0) })
+    let durations = HTTPRequestDurations()
+    router.add(middleware: RequestLogMiddleware(logger: logger, durations: durations))
+    router.add(middleware: AccessControlMiddleware(tokens: tokens, countUnauthorizedIngest: { intake.countRejection(.unauthorized) }))
     let connections = ConnectionGate(limit: connectionLimit(configuration, logger: logger), logger: logger)
+    let limits = RunningValue(configuration, read: { RequestLimits($0) })
+    // Every part that takes a reloaded configuration, in the order it takes it: the ledger and the DLQ sources
+    // before the alarms, so that alarms on a new pipeline or source find it.
+    let reloadable: [any ConfigurationReloadable] = [intake, tokens, limits, sources, alarms, sender] + (statsd.map { [$0] } ?? [])
+    let reloader = ConfigurationReloader(
+        running: configuration, load: reloadConfiguration ?? { configuration }, parts: reloadable, logger: logger, clock: clock
+    )
     // What /metrics shows, in this order. The DLQ sources' families have always come between the ledger's DLQ
     // depths and its delivery ratios.
     let metrics: [any MetricsSource] =
-        [FunnelBuild(), intake, connections, intake.ledgerFamilies] + (sources.map { [$0] } ?? [])
+        [FunnelBuild.current, ProcessStatistics(), reloader, intake, store, connections, durations, intake.ledgerFamilies, sources]
         + [intake.pipelineDelivery, intake.watermarkFamilies, alarms, sender] + (statsd.map { [$0] } ?? [])
     FunnelRoutes(
-        intake: intake, maximumBodyBytes: configuration.maximumBodyBytes, metrics: metrics, alarms: alarms,
-        bodyTimeoutSeconds: configuration.bodyTimeoutSeconds, minimumBodyBytesPerSecond: configuration.minimumBodyBytesPerSecond,
-        bodyGraceSeconds: configuration.bodyGraceSeconds, maximumConcurrentRequests: configuration.maximumConcurrentRequests,
-        sources: sources, logger: logger
+        intake: intake, limits: limits, metrics: metrics, alarms: alarms, sources: sources, reloader: reloader, logger: logger
     ).register(on: router)
     let settle = SettleService(
         intake: intake,
@@ -104,7 +112,8 @@ public func buildApplication(
             address: .hostname(configuration.listenHost, port: configuration.listenPort),
             serverName: "funnel/\(FunnelVersion.current)"
         ),
-        services: [intake.committer, settle, alarms, sender] + (statsd.map { [$0] } ?? []) + (sources.map { [$0] } ?? []),
+        services: [intake.committer, settle, alarms, sender] + (statsd.map { [$0] } ?? []) + [sources]
+            + (reloadSignals.map { [ReloadSignalService(signals: $0, reloader: reloader)] } ?? []),
         onServerRunning: { channel in
             let address = channel.localAddress.map { address -> String in
                 let host = address.ipAddress ?? configuration.listenHost

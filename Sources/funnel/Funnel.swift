@@ -13,7 +13,7 @@ struct Funnel: AsyncParsableCommand {
             `funnel serve` turns those reports into per-stage silent loss, loss between stages, and
             Prometheus metrics.
             """,
-        version: FunnelVersion.current,
+        version: FunnelBuild.current.versionText,
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, GenerateCommand.self, TopCommand.self, StatusCommand.self, WaitCommand.self,
             DemoCommand.self,

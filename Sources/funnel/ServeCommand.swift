@@ -5,15 +5,17 @@ import FunnelServer
 import FunnelTerminal
 import Hummingbird
 public import Logging
+import UnixSignals
 
-/// `funnel serve`: runs the aggregator until SIGINT or SIGTERM.
+/// `funnel serve`: runs the aggregator until SIGINT or SIGTERM; SIGHUP reloads the configuration file.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the Funnel server: report ingest, funnel API and /metrics.",
         discussion: """
             Without flags it listens on 127.0.0.1:9470 and keeps its data in ./funnel-data/funnel.sqlite.
-            Flags override the configuration file. SIGINT or SIGTERM stop it cleanly.
+            Flags override the configuration file. SIGINT or SIGTERM stop it cleanly; SIGHUP (or POST /-/reload)
+            re-reads the configuration file and keeps the settings that need a restart.
             Bearer tokens may also come from the environment, comma-separated: FUNNEL_INGEST_TOKENS (for /v1/*)
             and FUNNEL_READ_TOKENS (for /api/* and /metrics); they are never logged.
             """
@@ -46,49 +48,38 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var statsdTCP: String?
 
+    @Option(name: .customLong("log-format"), help: ArgumentHelp("text, logfmt or json. [default: log_format from the config file, else text]", valueName: "format"))
+    var logFormat: LogFormat?
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        var configuration = FunnelConfiguration()
-        if let config {
-            do {
-                configuration = try FunnelConfiguration(contentsOfFile: config)
-            } catch {
-                throw ValidationError("\(error)")
-            }
+        let overrides = try ConfigurationOverrides(
+            file: self.config, listen: self.listen, dataDirectory: self.dataDirectory, statsd: self.statsd, statsdTCP: self.statsdTCP,
+            environment: ProcessInfo.processInfo.environment
+        )
+        let configuration: FunnelConfiguration
+        do {
+            configuration = try overrides.load()
+        } catch {
+            throw ValidationError("\(error)")
         }
-        if let listen {
-            guard let (host, port) = FunnelConfiguration.parseListenAddress(listen) else {
-                throw ValidationError("--listen: expected HOST:PORT such as 127.0.0.1:9470, got \(String(reflecting: listen))")
-            }
-            (configuration.listenHost, configuration.listenPort) = (host, port)
-        }
-        if let dataDirectory { configuration.dataDirectory = dataDirectory }
-        if let statsd {
-            switch ListenAddress.parseOptional(statsd) {
-            case .success(let address): configuration.statsd.udpListen = address
-            case .failure(let error): throw ValidationError("--statsd: \(error)")
-            }
-        }
-        if let statsdTCP {
-            switch ListenAddress.parseOptional(statsdTCP) {
-            case .success(let address): configuration.statsd.tcpListen = address
-            case .failure(let error): throw ValidationError("--statsd-tcp: \(error)")
-            }
-        }
-        let environment = ProcessInfo.processInfo.environment
-        configuration.ingestTokens += Self.tokens(environment["FUNNEL_INGEST_TOKENS"])
-        configuration.readTokens += Self.tokens(environment["FUNNEL_READ_TOKENS"])
+        // Trapped before anything is built: a SIGHUP from now on reloads instead of ending the process.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
 
-        var logger = Logger(label: "funnel")
-        logger.logLevel = self.logLevel
+        let format = self.logFormat ?? configuration.logFormat
+        let level = self.logLevel
+        LoggingSystem.bootstrap { _ in FunnelLogHandler(format: format, level: level) }
+        let logger = Logger(label: "funnel")
         let dataDirectory = configuration.dataDirectory
         let scheme = configuration.tlsCertificatePath == nil ? "http" : "https"
         let sources = configuration.dlqSources.map { "\($0.name) every \(DurationText.format(seconds: Int64(rounding: $0.intervalSeconds, .up) ?? .max))" }
         let app = try buildApplication(
             configuration: configuration,
             logger: logger,
+            reloadConfiguration: { try overrides.load() },
+            reloadSignals: hangups,
             onStatsDListening: { binding in
                 let addresses = [binding.udp.map { "udp://\($0)" }, binding.tcp.map { "tcp://\($0)" }].compactMap { $0 }
                 let line = "funnel StatsD listening on \(addresses.joined(separator: " and "))\n"
@@ -102,15 +93,15 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             }
         )
-        try await app.runService()
-    }
-}
-
-extension ServeCommand {
-    /// Tokens from a comma-separated environment variable.
-    static func tokens(_ value: String?) -> [String] {
-        (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        do {
+            try await app.runService()
+        } catch {
+            let shown = configuration.listenHost.contains(":") ? "[\(configuration.listenHost)]" : configuration.listenHost
+            throw ListenerStartError(error, address: "\(shown):\(configuration.listenPort)") ?? error
+        }
     }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension LogFormat: ExpressibleByArgument {}

@@ -146,10 +146,11 @@ import Testing
         var counters = IngestCounters()
         counters.acceptedReports = 4
         counters.rejected[.unknownOutcome] = 2
-        let sources: [any MetricsSource] = [FunnelBuild(version: "9.9.9"), counters, LedgerFamilies(ledger), PipelineDelivery(ledger)]
+        let build = FunnelBuild(version: "9.9.9", revision: "0123456789ab", buildDate: "2026-01-02T03:04:05Z", swiftVersion: "6.3.1")
+        let sources: [any MetricsSource] = [build, counters, LedgerFamilies(ledger), PipelineDelivery(ledger)]
         let text = String(decoding: await ExpositionWriter.render(sources, format: .prometheusText), as: UTF8.self)
         let expectedLines = [
-            #"funnel_build_info{version="9.9.9"} 1"#,
+            #"funnel_build_info{version="9.9.9",revision="0123456789ab",build_date="2026-01-02T03:04:05Z",swift_version="6.3.1"} 1"#,
             "funnel_ingest_reports_total 4",
             #"funnel_ingest_rejected_total{reason="unknown_outcome"} 2"#,
             #"funnel_ingest_rejected_total{reason="malformed_json"} 0"#,

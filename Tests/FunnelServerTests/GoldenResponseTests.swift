@@ -301,13 +301,35 @@ enum GoldenFiles {
 
     /// What may differ between builds without the server behaving differently, replaced by a fixed marker.
     ///
-    /// Only the release version in `funnel_build_info` (and so the `Content-Length` of `/metrics`, which the
-    /// transcript shows for the normalised body): a version bump must not turn the files red. Nothing else varies:
-    /// the manual clock fixes times, ages and windows; the in-process router has no ports and no real connections;
-    /// no answer names the data directory; `limits.max_connections` replaces the open-file limit.
+    /// The build in `funnel_build_info` (version, revision, date, compiler); the `process_*` figures, the request and
+    /// commit durations, the database size and the settle lag, which measure the machine rather than the server's
+    /// answers (each of these families keeps its header, its series are shown as `<measured>`); and so the
+    /// `Content-Length` of `/metrics`, which the transcript shows for the normalised body. Nothing else varies: the
+    /// manual clock fixes times, ages and windows; the in-process router has no ports and no real connections; no
+    /// answer names the data directory; `limits.max_connections` replaces the open-file limit.
     static func normalised(_ text: String) -> String {
-        text.replacingOccurrences(of: "version=\"\(FunnelVersion.current)\"", with: "version=\"<version>\"")
+        var lines: [Substring] = []
+        var measured = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# ") {
+                let name = line.split(separator: " ").dropFirst(2).first ?? ""
+                measured = Self.measuredFamilies.contains { name.hasPrefix($0) }
+                lines.append(line)
+                if measured, line.hasPrefix("# TYPE") { lines.append("<measured>") }
+            } else if line.hasPrefix("funnel_build_info{") {
+                lines.append("funnel_build_info{<build>} 1")
+            } else if !measured || line.isEmpty {
+                lines.append(line)
+            }
+        }
+        return lines.joined(separator: "\n")
     }
+
+    /// Families whose values measure the machine.
+    static let measuredFamilies = [
+        "process_", "funnel_http_request_duration_seconds", "funnel_store_commit_duration_seconds", "funnel_store_size_bytes",
+        "funnel_settle_lag_seconds",
+    ]
 
     /// Compares `text` with the file `name`, or writes it when recording (and fails, saying so).
     static func check(_ text: String, against name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -42,7 +42,7 @@ import Testing
     /// Each problem names the file line and the key.
     @Test(arguments: [
         ("statsd:\n  listen: nowhere\n", "config:2:11: statsd.listen: expected HOST:PORT such as 127.0.0.1:8125, or \"\" to disable, got \"nowhere\""),
-        ("statsd:\n  port: 8125\n", "config:2:3: statsd.port: unknown key; expected one of listen, tcp_listen, receive_buffer, flush_interval, flush_lines, max_line_bytes, logged_bad_lines_per_minute, mappings"),
+        ("statsd:\n  port: 8125\n", "config:2:3: statsd.port: unknown key; expected one of listen, tcp_listen, receive_buffer, flush_interval, flush_lines, max_line_bytes, logged_bad_lines_per_minute, mappings, forward_unmatched"),
         (
             "statsd:\n  mappings:\n    - match: \"*.*\"\n      pipeline: \"$1\"\n      stage: \"$3\"\n",
             "config:5:14: statsd.mappings[0].stage: uses $3 but match \"*.*\" has 2 '*'"

@@ -21,8 +21,8 @@ enum DetectionLatency {
         let median = sorted[sorted.count / 2]
         report.table(
             "Detection latency: last counts of a lossy 10 s bucket -> silent_loss webhook at the receiver (watermarks every second)",
-            ["runs", "median s", "worst s", "without watermarks (settle_after 5m)"],
-            [["\(runs)", Format.fixed(median, 2), Format.fixed(sorted.last!, 2), "> 300 s"]],
+            ["runs", "median ms", "worst ms", "without watermarks (settle_after 5m)"],
+            [["\(runs)", Format.fixed(median * 1000, 1), Format.fixed(sorted.last! * 1000, 1), "> 300,000 ms"]],
             notes: ["Without watermarks a bucket settles settle_after after it ends, so no loss in it can be reported sooner."]
         )
         report.record("detection_latency", ["runs": runs, "median_s": median, "worst_s": sorted.last!, "bucket_seconds": 10, "grace_seconds": 300])

@@ -4,8 +4,8 @@
 /// A firing alarm is notified once, again only after `repeat_interval`, and once more when it resolves
 /// (if `send_resolved`). Pure: the ledger and the time are passed in.
 public struct AlarmEvaluator: Sendable {
-    public let rules: [AlarmRule]
-    public private(set) var trackers: [String: AlarmTracker]
+    public internal(set) var rules: [AlarmRule]
+    public internal(set) var trackers: [String: AlarmTracker]
 
     public init(rules: [AlarmRule]) {
         self.rules = rules
@@ -116,7 +116,7 @@ public struct AlarmEvaluator: Sendable {
         return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: nowMillis)
     }
 
-    private func notification(
+    func notification(
         _ rule: AlarmRule, _ tracker: AlarmTracker, value: Double?, ledger: FunnelLedger, sources: [DLQSourceStatus],
         status: AlarmNotification.Status, startsAt: Int64
     ) -> AlarmNotification {

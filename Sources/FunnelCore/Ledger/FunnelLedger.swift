@@ -8,13 +8,13 @@ public struct FunnelLedger: Sendable {
     /// The most samples one ``LatencyObservation`` stands for: a timer sampled at `@0.0001` or below counts as 10,000.
     public static let maximumLatencyWeight: UInt64 = 10_000
 
-    public let policy: LedgerPolicy
+    public internal(set) var policy: LedgerPolicy
     /// Every pipeline: declared ones first, then discovered ones in the order they were applied.
     public internal(set) var pipelines: [PipelineLedger] = []
     /// Position of each pipeline in ``pipelines``.
-    private var pipelineIndex: [String: Int] = [:]
+    var pipelineIndex: [String: Int] = [:]
     /// (pipeline, stage) series tracked over all pipelines.
-    public private(set) var seriesCount = 0
+    public internal(set) var seriesCount = 0
     /// Latency windows and histograms per stage and per pipeline (end to end), by arrival time.
     public private(set) var latency: LatencyLedger
     /// The last depth of every dead-letter queue.

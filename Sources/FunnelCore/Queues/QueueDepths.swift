@@ -8,7 +8,7 @@ public struct QueueDepths: Sendable, Hashable {
     }
 
     /// Seconds after which an unrefreshed depth is stale.
-    public let staleAfterSeconds: Int64
+    public internal(set) var staleAfterSeconds: Int64
     public private(set) var queues: [QueueKey: Observation] = [:]
 
     public init(staleAfterSeconds: Int64 = 300) {

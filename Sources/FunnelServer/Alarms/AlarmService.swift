@@ -12,9 +12,10 @@ public final class AlarmService: Service, Sendable {
     let store: FunnelStore
     let sources: DLQSourceService?
     let evaluator: Mutex<AlarmEvaluator>
-    let receivers: [String: WebhookReceiver]
-    let interval: Duration
-    let externalURL: String
+    /// Receivers by name and the external URL for links; replaced on reload.
+    private let delivery: Mutex<(receivers: [String: WebhookReceiver], externalURL: String)>
+    /// How often rules are evaluated (`evaluation_interval`); replaced on reload.
+    private let interval: Mutex<Duration>
     let logger: Logger
     /// Signalled to evaluate now.
     public let wakeup: Wakeup
@@ -40,12 +41,11 @@ public final class AlarmService: Service, Sendable {
         }
         self.evaluator = Mutex(evaluator)
         self.saved = Mutex(saved)
-        self.receivers = Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) })
+        self.delivery = Mutex((Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) }), externalURL))
         self.intake = intake
         self.store = store
         self.sources = sources
-        self.interval = interval
-        self.externalURL = externalURL
+        self.interval = Mutex(interval)
         self.wakeup = wakeup
         self.sender = sender
         self.logger = logger
@@ -55,7 +55,7 @@ public final class AlarmService: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.evaluateOnce()
-                await self.wakeup.wait(upTo: self.interval)
+                await self.wakeup.wait(upTo: self.interval.withLock { $0 })
             }
         }
     }
@@ -83,10 +83,18 @@ public final class AlarmService: Service, Sendable {
             return unsaved
         }
         guard !changed.isEmpty || !notifications.isEmpty || !deliveries.isEmpty else { return }
+        deliveries += self.outboxEntries(notifications)
+        await self.save(changed, deliveries: deliveries, nowMillis: now)
+    }
+
+    /// The outbox entries of `notifications`, one per receiver, each logged.
+    private func outboxEntries(_ notifications: [AlarmNotification]) -> [OutboxEntry] {
+        let (receivers, externalURL) = self.delivery.withLock { $0 }
+        var deliveries: [OutboxEntry] = []
         for notification in notifications {
             for name in notification.receivers {
-                guard let receiver = self.receivers[name] else { continue }
-                let body = WebhookPayload.render(notification, for: receiver, externalURL: self.externalURL)
+                guard let receiver = receivers[name] else { continue }
+                let body = WebhookPayload.render(notification, for: receiver, externalURL: externalURL)
                 deliveries.append(OutboxEntry(receiver: name, alarm: notification.alarm, idempotencyKey: notification.idempotencyKey, body: body))
             }
             self.logger.notice(
@@ -94,6 +102,11 @@ public final class AlarmService: Service, Sendable {
                 metadata: ["alarm": "\(notification.alarm)", "summary": "\(notification.summary)"]
             )
         }
+        return deliveries
+    }
+
+    /// Saves changed states and queues deliveries in one transaction, then wakes the sender.
+    private func save(_ changed: [AlarmStateRecord], deliveries: [OutboxEntry], nowMillis now: Int64) async {
         do {
             try await self.store.saveAlarms(changed, deliveries: deliveries, nowMillis: now)
             self.saved.withLock { saved in
@@ -106,5 +119,25 @@ public final class AlarmService: Service, Sendable {
             self.unsaved.withLock { $0.append(contentsOf: deliveries) }
             self.logger.error("saving alarm state failed; retrying on the next tick", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+extension AlarmService: ConfigurationReloadable {
+    /// Takes the reloaded rules, receivers, external URL and evaluation interval: a kept alarm keeps its state, a new one starts inactive,
+    /// a removed firing one resolves (and is notified as resolved when it had `send_resolved`); then evaluates at once.
+    public func apply(_ configuration: FunnelConfiguration) async -> [String] {
+        let now = self.intake.nowMillis
+        let sources = self.sources?.statuses ?? []
+        let ledger = self.intake.settledLedger()
+        self.delivery.withLock {
+            $0 = (Dictionary(uniqueKeysWithValues: configuration.receivers.map { ($0.name, $0) }), configuration.resolvedExternalURL)
+        }
+        self.interval.withLock { $0 = Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? $0 }
+        let resolved = self.evaluator.withLock { $0.replaceRules(with: configuration.alarms, ledger: ledger, nowMillis: now, sources: sources) }
+        if !resolved.isEmpty {
+            await self.save([], deliveries: self.outboxEntries(resolved), nowMillis: now)
+        }
+        self.wakeup.signal()
+        return []
     }
 }

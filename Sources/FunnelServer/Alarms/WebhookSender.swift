@@ -15,11 +15,25 @@ import Synchronization
 /// Redirects are never followed (a `3xx` is a failed attempt); a permanent `4xx` is `rejected` and not retried.
 public final class WebhookSender: Service, Sendable {
     let store: FunnelStore
-    let receivers: [String: WebhookReceiver]
-    let timeout: Duration
-    let maximumAttempts: Int
-    let initialBackoffSeconds: Double
-    let maximumBackoffSeconds: Double
+    /// The receivers by name; replaced on reload, when lanes of removed or changed receivers end and new ones start.
+    private let receivers: Mutex<[String: WebhookReceiver]>
+    /// Per-attempt timeout, attempts and backoff range; replaced on reload, read at each attempt.
+    private let timing: Mutex<DeliveryTiming>
+
+    /// How deliveries are attempted (`webhook.*`).
+    struct DeliveryTiming: Sendable {
+        var timeout: Duration
+        var maximumAttempts: Int
+        var initialBackoffSeconds: Double
+        var maximumBackoffSeconds: Double
+
+        init(timeoutSeconds: Double, maximumAttempts: Int, initialBackoffSeconds: Double, maximumBackoffSeconds: Double) {
+            self.timeout = .checkedSeconds(timeoutSeconds) ?? .seconds(10)
+            self.maximumAttempts = maximumAttempts
+            self.initialBackoffSeconds = initialBackoffSeconds
+            self.maximumBackoffSeconds = maximumBackoffSeconds
+        }
+    }
     let clock: @Sendable () -> Int64
     let logger: Logger
     /// Signalled when new deliveries are queued; wakes every receiver's lane.
@@ -37,11 +51,13 @@ public final class WebhookSender: Service, Sendable {
         wakeup: Wakeup, logger: Logger
     ) {
         self.store = store
-        self.receivers = Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) })
-        self.timeout = .checkedSeconds(timeoutSeconds) ?? .seconds(10)
-        self.maximumAttempts = maximumAttempts
-        self.initialBackoffSeconds = initialBackoffSeconds
-        self.maximumBackoffSeconds = maximumBackoffSeconds
+        self.receivers = Mutex(Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) }))
+        self.timing = Mutex(
+            DeliveryTiming(
+                timeoutSeconds: timeoutSeconds, maximumAttempts: maximumAttempts, initialBackoffSeconds: initialBackoffSeconds,
+                maximumBackoffSeconds: maximumBackoffSeconds
+            )
+        )
         self.clock = clock
         self.wakeup = wakeup
         self.logger = logger
@@ -53,7 +69,7 @@ public final class WebhookSender: Service, Sendable {
         for (receiver, reasons) in self.store.outboxDropped() {
             for (reason, count) in reasons { counters.countDropped(receiver: receiver, reason: reason, count) }
         }
-        counters.include(receivers: self.receivers.keys)
+        counters.include(receivers: self.receivers.withLock { $0.keys })
         counters.outboxDepth = (try? await self.store.outboxDepth()) ?? 0
         return counters
     }
@@ -62,17 +78,24 @@ public final class WebhookSender: Service, Sendable {
         let configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         await self.removeUnknownReceivers()
-        let lanes = self.receivers.values.sorted { $0.name < $1.name }.map { (receiver: $0, wakeup: Wakeup()) }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                for lane in lanes {
-                    group.addTask { await self.runLane(lane.receiver, wakeup: lane.wakeup, client: client) }
-                }
-                group.addTask {
-                    while !Task.isCancelled {
-                        await self.wakeup.wait(upTo: .seconds(3600))
-                        for lane in lanes { lane.wakeup.signal() }
+                // One lane per receiver; a reload signals `wakeup`, which ends the lanes of receivers that changed
+                // or went and starts lanes for new ones.
+                var lanes: [String: (receiver: WebhookReceiver, wakeup: Wakeup)] = [:]
+                while !Task.isCancelled {
+                    let wanted = self.receivers.withLock { $0 }
+                    for (name, lane) in lanes where wanted[name] != lane.receiver {
+                        lanes[name] = nil
+                        lane.wakeup.signal()
                     }
+                    for (name, receiver) in wanted.sorted(by: { $0.key < $1.key }) where lanes[name] == nil {
+                        let wakeup = Wakeup()
+                        lanes[name] = (receiver, wakeup)
+                        group.addTask { await self.runLane(receiver, wakeup: wakeup, client: client) }
+                    }
+                    for lane in lanes.values { lane.wakeup.signal() }
+                    await self.wakeup.wait(upTo: .seconds(3600))
                 }
             }
         }
@@ -81,7 +104,7 @@ public final class WebhookSender: Service, Sendable {
 
     /// Delivers `receiver`'s notifications one at a time, oldest due first, until cancelled.
     private func runLane(_ receiver: WebhookReceiver, wakeup: Wakeup, client: HTTPClient) async {
-        while !Task.isCancelled {
+        while !Task.isCancelled, self.receivers.withLock({ $0[receiver.name] }) == receiver {
             var wait = Duration.seconds(1)
             do {
                 while !Task.isCancelled, let delivery = try await self.store.claimDueDelivery(receiver: receiver.name, nowMillis: self.clock()) {
@@ -102,7 +125,7 @@ public final class WebhookSender: Service, Sendable {
     /// Drops what waits for receivers no longer configured: nothing can deliver it any more.
     private func removeUnknownReceivers() async {
         do {
-            for (receiver, count) in try await self.store.removeDeliveries(notTo: Set(self.receivers.keys)) {
+            for (receiver, count) in try await self.store.removeDeliveries(notTo: Set(self.receivers.withLock { $0.keys })) {
                 self.count(receiver, "failure", UInt64(count))
                 self.logger.warning("webhook notifications dropped: receiver no longer configured", metadata: ["receiver": "\(receiver)", "count": "\(count)"])
             }
@@ -114,7 +137,8 @@ public final class WebhookSender: Service, Sendable {
     private func deliver(_ delivery: WebhookDelivery, to receiver: WebhookReceiver, client: HTTPClient) async {
         let answer: WebhookAnswer
         do {
-            let response = try await client.execute(self.request(for: delivery, to: receiver), timeout: .init(self.timeout))
+            let timeout = self.timing.withLock { $0.timeout }
+            let response = try await client.execute(self.request(for: delivery, to: receiver), timeout: .init(timeout))
             answer = WebhookAnswer(
                 status: Int(response.status.code), location: response.headers.first(name: "Location"),
                 excerpt: await Self.excerpt(of: response.body)
@@ -145,13 +169,14 @@ public final class WebhookSender: Service, Sendable {
 
     private func retry(_ delivery: WebhookDelivery, problem: String, metadata: Logger.Metadata) async {
         let attempts = delivery.attempts + 1
-        if attempts >= self.maximumAttempts {
+        let timing = self.timing.withLock { $0 }
+        if attempts >= timing.maximumAttempts {
             try? await self.store.removeDelivery(id: delivery.id)
             self.count(delivery.receiver, "failure")
             self.logger.error("webhook delivery abandoned", metadata: metadata.merging(["attempts": "\(attempts)", "error": "\(problem)"]) { $1 })
             return
         }
-        let backoff = min(self.maximumBackoffSeconds, self.initialBackoffSeconds * pow(2, Double(min(attempts - 1, 62))))
+        let backoff = min(timing.maximumBackoffSeconds, timing.initialBackoffSeconds * pow(2, Double(min(attempts - 1, 62))))
         let jitteredMillis = Int64(millisecondsFromSeconds: backoff * Double.random(in: 0.5...1)) ?? 1000
         try? await self.store.rescheduleDelivery(
             id: delivery.id, attempts: attempts, nextAttemptMillis: self.clock() &+ jitteredMillis, error: problem
@@ -191,5 +216,22 @@ public final class WebhookSender: Service, Sendable {
 
     private func count(_ receiver: String, _ result: String, _ times: UInt64 = 1) {
         self.counters.withLock { $0.count(receiver: receiver, result: result, times) }
+    }
+}
+
+extension WebhookSender: ConfigurationReloadable {
+    /// Takes the reloaded receivers and `webhook.*` timing: what waits for a removed receiver is dropped (and
+    /// counted), a changed one is delivered to with its new URL and secret from the next attempt on.
+    public func apply(_ configuration: FunnelConfiguration) async -> [String] {
+        self.receivers.withLock { $0 = Dictionary(uniqueKeysWithValues: configuration.receivers.map { ($0.name, $0) }) }
+        self.timing.withLock {
+            $0 = DeliveryTiming(
+                timeoutSeconds: configuration.webhookTimeoutSeconds, maximumAttempts: configuration.webhookMaximumAttempts,
+                initialBackoffSeconds: configuration.webhookInitialBackoffSeconds, maximumBackoffSeconds: configuration.webhookMaximumBackoffSeconds
+            )
+        }
+        await self.removeUnknownReceivers()
+        self.wakeup.signal()
+        return []
     }
 }

@@ -6,7 +6,7 @@ public enum ConfigurationKeys {
         "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
         "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
         "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
-        "statsd", "dlq_sources", "watermarks",
+        "statsd", "dlq_sources", "watermarks", "log_format",
     ]
     public static let defaults = ["bucket", "settle_after"]
     public static let pipeline = ["name", "stages", "bucket", "settle_after"]
@@ -35,6 +35,7 @@ public enum ConfigurationKeys {
     ]
     public static let statsd = [
         "listen", "tcp_listen", "receive_buffer", "flush_interval", "flush_lines", "max_line_bytes", "logged_bad_lines_per_minute", "mappings",
+        "forward_unmatched",
     ]
     public static let statsdMapping = ["match", "match_type", "pipeline", "stage", "outcome", "queue"]
     /// Keys of every DLQ source; ``dlqSourceKinds`` adds those of each kind.

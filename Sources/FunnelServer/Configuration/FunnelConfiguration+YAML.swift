@@ -42,6 +42,7 @@ extension FunnelConfiguration {
     /// | `external_url`, `evaluation_interval`, `webhook.*`, `receivers`, `alarms` | see `config.example.yml` | |
     /// | `statsd.*` | the StatsD listener, disabled by default | see ``StatsDConfiguration/init(node:)`` |
     /// | `dlq_sources` | queues whose depth Funnel polls, none by default | see ``DLQSourceConfiguration/list(_:environment:)`` |
+    /// | `log_format` | `text`, `logfmt` or `json` | `text` |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
         let composed: Node?
@@ -140,6 +141,10 @@ extension FunnelConfiguration {
                 alarmNode = value
             case "dlq_sources":
                 sourceNode = value
+            case "log_format":
+                let text = try value.string()
+                guard let format = LogFormat(rawValue: text) else { throw value.error("must be text, logfmt or json; got \(String(reflecting: text))") }
+                self.logFormat = format
             default:
                 break
             }

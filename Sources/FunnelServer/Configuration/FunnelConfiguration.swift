@@ -62,6 +62,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var statsd: StatsDConfiguration
     /// Queues whose depth Funnel polls itself (`dlq_sources:`); empty by default.
     public var dlqSources: [DLQSourceConfiguration]
+    /// How log lines are written (`log_format`); `--log-format` overrides it.
+    public var logFormat: LogFormat = .text
 
     public init(
         listenHost: String = "127.0.0.1",

@@ -13,6 +13,7 @@ extension StatsDConfiguration {
     /// | `statsd.flush_lines` | integer | `10000` |
     /// | `statsd.max_line_bytes` | integer | `65536` |
     /// | `statsd.logged_bad_lines_per_minute` | integer | `5` |
+    /// | `statsd.forward_unmatched` | `HOST:PORT` of another StatsD, `""` disables | `""` (unmatched lines are counted as `unmapped`) |
     /// | `statsd.mappings[].match` | glob, `*` matches one part of a dotted name | required |
     /// | `statsd.mappings[].match_type` | `counter`, `timer` or `gauge` | any type |
     /// | `statsd.mappings[].pipeline`, `.stage`, `.outcome`, `.queue` | text with `$1`... for the `*` matches | from tags |
@@ -34,6 +35,8 @@ extension StatsDConfiguration {
                 self.maximumLineBytes = try value.integer(minimum: 256)
             case "logged_bad_lines_per_minute":
                 self.loggedBadLinesPerMinute = try value.integer(minimum: 0)
+            case "forward_unmatched":
+                self.forwardUnmatched = try Self.address(value)
             case "mappings":
                 self.mappings = try value.sequence().map { (node) throws(ConfigurationError) in try Self.mapping(node) }
             default:

@@ -22,6 +22,9 @@ public struct StatsDConfiguration: Sendable, Hashable {
     public var maximumLineBytes: Int
     /// Bad lines logged per minute with their text; further ones are only counted.
     public var loggedBadLinesPerMinute: Int
+    /// Another StatsD (the Datadog agent, statsd_exporter) that lines matching no Funnel name or mapping are
+    /// relayed to, unchanged, over UDP; nil counts them as `unmapped` instead.
+    public var forwardUnmatched: ListenAddress?
 
     public init(
         udpListen: ListenAddress? = nil,
@@ -31,7 +34,8 @@ public struct StatsDConfiguration: Sendable, Hashable {
         flushIntervalSeconds: Double = 0.1,
         flushLines: Int = 10_000,
         maximumLineBytes: Int = 64 * 1024,
-        loggedBadLinesPerMinute: Int = 5
+        loggedBadLinesPerMinute: Int = 5,
+        forwardUnmatched: ListenAddress? = nil
     ) {
         self.udpListen = udpListen
         self.tcpListen = tcpListen
@@ -41,6 +45,7 @@ public struct StatsDConfiguration: Sendable, Hashable {
         self.flushLines = flushLines
         self.maximumLineBytes = maximumLineBytes
         self.loggedBadLinesPerMinute = loggedBadLinesPerMinute
+        self.forwardUnmatched = forwardUnmatched
     }
 
     /// Whether any listener is configured.

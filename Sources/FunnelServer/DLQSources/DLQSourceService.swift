@@ -1,4 +1,3 @@
-import AsyncAlgorithms
 public import Foundation
 public import FunnelCore
 public import Logging
@@ -12,12 +11,21 @@ import Synchronization
 /// persisted, shown in `/api/v1/dlq` and `/metrics`, and alarms are evaluated at once. Health (up, last error,
 /// polls by result) is kept per source for `/api/v1/dlq/sources`, `/metrics` and `dlq_source_down` alarms.
 public final class DLQSourceService: Service, Sendable {
-    let sources: [DLQSourceConfiguration]
-    let probes: [String: any DLQProbe]
+    /// The sources polled and a probe for each; replaced on reload.
+    private struct Polled {
+        var sources: [DLQSourceConfiguration]
+        var probes: [String: any DLQProbe]
+    }
+
+    private let polled: Mutex<Polled>
     let intake: ReportIntake
     let alarmWakeup: Wakeup?
     let logger: Logger
+    private let environment: [String: String]
+    private let probeOverrides: [String: any DLQProbe]
     private let health: Mutex<[String: DLQSourceHealth]>
+    /// Signalled when the sources change, so that pollers of removed or changed sources end and new ones start.
+    private let sourcesChanged = Wakeup()
 
     /// A service for `sources`, one probe per source made for its kind; SQS probes read credentials from `environment`.
     ///
@@ -26,34 +34,50 @@ public final class DLQSourceService: Service, Sendable {
         sources: [DLQSourceConfiguration], intake: ReportIntake, alarmWakeup: Wakeup?, logger: Logger,
         environment: [String: String] = ProcessInfo.processInfo.environment, probes: [String: any DLQProbe] = [:]
     ) {
-        self.sources = sources
-        var made: [String: any DLQProbe] = [:]
-        for source in sources {
-            if let probe = probes[source.name] {
-                made[source.name] = probe
-                continue
-            }
-            switch source.settings {
-            case .sqs(let settings):
-                made[source.name] = SQSProbe(settings: settings, credentials: AWSCredentialChain(profile: settings.profile, environment: environment))
-            case .postgres(let settings): made[source.name] = PostgresProbe(settings: settings, logger: logger)
-            case .redis(let settings): made[source.name] = RedisProbe(settings: settings)
-            }
-        }
-        self.probes = made
+        self.environment = environment
+        self.probeOverrides = probes
+        self.logger = logger
         self.intake = intake
         self.alarmWakeup = alarmWakeup
-        self.logger = logger
+        self.polled = Mutex(Polled(sources: [], probes: [:]))
         self.health = Mutex(Dictionary(uniqueKeysWithValues: sources.map { ($0.name, DLQSourceHealth(identity: $0.identity)) }))
+        let probes = Dictionary(uniqueKeysWithValues: sources.map { ($0.name, self.probe(for: $0)) })
+        self.polled.withLock { $0 = Polled(sources: sources, probes: probes) }
     }
 
-    /// Polls every source until graceful shutdown.
+    /// The probe that reads `source`: the one given for its name, else one made for its kind.
+    private func probe(for source: DLQSourceConfiguration) -> any DLQProbe {
+        if let probe = self.probeOverrides[source.name] { return probe }
+        switch source.settings {
+        case .sqs(let settings):
+            return SQSProbe(settings: settings, credentials: AWSCredentialChain(profile: settings.profile, environment: self.environment))
+        case .postgres(let settings): return PostgresProbe(settings: settings, logger: self.logger)
+        case .redis(let settings): return RedisProbe(settings: settings)
+        }
+    }
+
+    /// The sources polled now, in configuration order.
+    public var sources: [DLQSourceConfiguration] { self.polled.withLock { $0.sources } }
+
+    /// Polls every source until graceful shutdown; a reload ends the pollers of removed or changed sources and
+    /// starts the new ones.
     public func run() async throws {
         // Cancelled on graceful shutdown, so a poll hung on a dead queue ends at once instead of at its timeout.
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                for source in self.sources {
-                    group.addTask { await self.poll(source) }
+                var running: [String: (source: DLQSourceConfiguration, wakeup: Wakeup)] = [:]
+                while !Task.isCancelled {
+                    let wanted = self.sources
+                    for (name, poller) in running where !wanted.contains(poller.source) {
+                        running[name] = nil
+                        poller.wakeup.signal()
+                    }
+                    for source in wanted where running[source.name] == nil {
+                        let wakeup = Wakeup()
+                        running[source.name] = (source, wakeup)
+                        group.addTask { await self.poll(source, wakeup: wakeup) }
+                    }
+                    await self.sourcesChanged.wait(upTo: .seconds(3600))
                 }
             }
         }
@@ -61,20 +85,30 @@ public final class DLQSourceService: Service, Sendable {
 
     /// Every source's health, in configuration order.
     public var statuses: [DLQSourceStatus] {
-        self.health.withLock { health in self.sources.compactMap { health[$0.name]?.status } }
+        let sources = self.sources
+        return self.health.withLock { health in sources.compactMap { health[$0.name]?.status } }
     }
 
-    private func poll(_ source: DLQSourceConfiguration) async {
-        await self.pollOnce(source)
+    /// Whether `source` is still configured as it is.
+    private func isCurrent(_ source: DLQSourceConfiguration) -> Bool {
+        self.polled.withLock { $0.sources.contains(source) }
+    }
+
+    /// Polls `source` at once and then every interval (from one poll's start to the next), while it is configured.
+    private func poll(_ source: DLQSourceConfiguration, wakeup: Wakeup) async {
         let interval = Duration.checkedSeconds(source.intervalSeconds) ?? .seconds(10)
-        for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
+        let clock = ContinuousClock()
+        while !Task.isCancelled, self.isCurrent(source) {
+            let started = clock.now
             await self.pollOnce(source)
+            let remaining = started + interval - clock.now
+            if remaining > .zero { await wakeup.wait(upTo: remaining) }
         }
     }
 
     /// Polls one source now and records the outcome.
     public func pollOnce(_ source: DLQSourceConfiguration) async {
-        guard let probe = self.probes[source.name] else { return }
+        guard let probe = self.polled.withLock({ $0.probes[source.name] }) else { return }
         let timeout = source.timeoutSeconds
         let outcome = await TimeLimit.run(seconds: timeout) { try await probe.read(timeoutSeconds: timeout) }
         guard !Task.isCancelled else { return }
@@ -128,5 +162,30 @@ public final class DLQSourceService: Service, Sendable {
             self.logger.warning("DLQ source poll failed", metadata: ["source": "\(source.name)", "error": "\(message)"])
             self.alarmWakeup?.signal()
         }
+    }
+}
+
+extension DLQSourceService: ConfigurationReloadable {
+    /// Takes the reloaded `dlq_sources`: an unchanged source keeps its poller, health and probe; a changed one is
+    /// polled anew with its new settings (its health restarts); a removed one stops and leaves the lists.
+    public func apply(_ configuration: FunnelConfiguration) async -> [String] {
+        let sources = configuration.dlqSources
+        let previous = self.sources
+        let running = self.polled.withLock { $0.probes }
+        var probes: [String: any DLQProbe] = [:]
+        for source in sources {
+            probes[source.name] = previous.contains(source) ? running[source.name] ?? self.probe(for: source) : self.probe(for: source)
+        }
+        self.health.withLock { health in
+            var next: [String: DLQSourceHealth] = [:]
+            for source in sources {
+                next[source.name] = previous.contains(source) ? health[source.name] ?? DLQSourceHealth(identity: source.identity) : DLQSourceHealth(identity: source.identity)
+            }
+            health = next
+        }
+        self.polled.withLock { $0 = Polled(sources: sources, probes: probes) }
+        self.sourcesChanged.signal()
+        if previous != sources { self.alarmWakeup?.signal() }
+        return []
     }
 }

@@ -1,50 +1,81 @@
 import FunnelCore
 public import Hummingbird
+import NIOCore
 
 /// Requires `Authorization: Bearer <token>` on `/v1/*` (ingest tokens) and on `/api/*` and `/metrics` (read tokens),
-/// when tokens are configured; health endpoints stay open. Refusals are `401` with a JSON error and `WWW-Authenticate`.
+/// when tokens are configured; health endpoints stay open. `POST /-/reload` takes either kind of token, or, when none
+/// is configured, only comes from loopback. Refusals are `401` (`403` for a reload from elsewhere) with a JSON error
+/// and `WWW-Authenticate`.
 ///
 /// The path it sees is canonical (``CanonicalPathResponder`` rewrites it before routing), so `//v1/reports` or
-/// `/metrics/` cannot pass as something else.
+/// `/metrics/` cannot pass as something else. The tokens are read on each request, so a reload replaces them.
 public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware {
-    let ingest: AccessTokens
-    let read: AccessTokens
+    let tokens: RunningValue<RequestTokens>
     /// Counts a refused ingest request (`funnel_ingest_rejected_total{reason="unauthorized"}`).
     let countUnauthorizedIngest: @Sendable () -> Void
 
     /// `countUnauthorizedIngest` is called for each ingest request refused for its token.
-    public init(ingest: AccessTokens, read: AccessTokens, countUnauthorizedIngest: @escaping @Sendable () -> Void) {
-        self.ingest = ingest
-        self.read = read
+    public init(tokens: RunningValue<RequestTokens>, countUnauthorizedIngest: @escaping @Sendable () -> Void) {
+        self.tokens = tokens
         self.countUnauthorizedIngest = countUnauthorizedIngest
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
+        let current = self.tokens.value
         let tokens: AccessTokens
         let isIngest = path == "/v1" || path.hasPrefix("/v1/")
         if isIngest {
-            tokens = self.ingest
+            tokens = current.ingest
         } else if path == "/api" || path.hasPrefix("/api/") || path == "/metrics" {
-            tokens = self.read
+            tokens = current.read
+        } else if path == "/-/reload" {
+            return try await self.reload(request, context: context, tokens: current, next: next)
         } else {
             return try await next(request, context)
         }
         if tokens.isOpen { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
-        let scheme = "Bearer "
-        if header.count > scheme.count, header.prefix(scheme.count).lowercased() == scheme.lowercased(),
-            tokens.accepts(header.dropFirst(scheme.count))
-        {
+        if Self.bearer(header).map(tokens.accepts) == true {
             return try await next(request, context)
         }
         if isIngest { self.countUnauthorizedIngest() }
+        throw Self.unauthorized(header)
+    }
+
+    /// A reload takes an ingest or a read token; with no token configured, it must come from loopback.
+    private func reload(_ request: Request, context: Context, tokens: RequestTokens, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if tokens.ingest.isOpen, tokens.read.isOpen {
+            let remote = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress
+            guard let remote, remote == "::1" || remote.hasPrefix("127.") || remote.hasPrefix("::ffff:127.") else {
+                throw APIError(
+                    .forbidden, "/-/reload: only from loopback when no ingest or read token is configured",
+                    reason: "forbidden", field: "Authorization"
+                )
+            }
+            return try await next(request, context)
+        }
+        let header = request.headers[.authorization] ?? ""
+        if let token = Self.bearer(header), tokens.ingest.accepts(token) || tokens.read.accepts(token) {
+            return try await next(request, context)
+        }
+        throw Self.unauthorized(header)
+    }
+
+    /// The token of an `Authorization: Bearer` header.
+    private static func bearer(_ header: String) -> Substring? {
+        let scheme = "Bearer "
+        guard header.count > scheme.count, header.prefix(scheme.count).lowercased() == scheme.lowercased() else { return nil }
+        return header.dropFirst(scheme.count)
+    }
+
+    private static func unauthorized(_ header: String) -> APIError {
         var error = APIError(
             .unauthorized,
             header.isEmpty ? "authorization: a bearer token is required (Authorization: Bearer <token>)" : "authorization: the token is not valid here",
             reason: "unauthorized", field: "Authorization"
         )
         error.headers[.wwwAuthenticate] = #"Bearer realm="funnel""#
-        throw error
+        return error
     }
 }

@@ -9,10 +9,10 @@ import Synchronization
 /// The HTTP API: report ingest, funnel queries, `/metrics` and health endpoints.
 public struct FunnelRoutes: Sendable {
     let intake: ReportIntake
-    let maximumBodyBytes: Int
+    /// Body size and pace, and requests at once; reloadable.
+    let limits: RunningValue<RequestLimits>
     let alarms: AlarmService?
-    let pace: BodyPace
-    let maximumConcurrentRequests: Int
+    let reloader: ConfigurationReloader?
     let logger: Logger
     private let storageLog = RateLimitedLog(interval: .seconds(10))
     private let inFlight: InFlightRequests
@@ -22,24 +22,42 @@ public struct FunnelRoutes: Sendable {
     let metrics: [any MetricsSource]
 
     /// Routes for `intake`; `/metrics` writes the families of each of `metrics` in turn, and `alarms` and `sources`,
-    /// when given, answer the alarm and DLQ source lists.
+    /// when given, answer the alarm and DLQ source lists; `reloader`, when given, answers `POST /-/reload`.
     ///
     /// A report body must arrive within `bodyTimeoutSeconds` and, after `bodyGraceSeconds`, at
     /// `minimumBodyBytesPerSecond` on average.
+    /// Routes whose request limits are `limits`, which a reload replaces.
+    init(
+        intake: ReportIntake, limits: RunningValue<RequestLimits>, metrics: [any MetricsSource], alarms: AlarmService?,
+        sources: DLQSourceService?, reloader: ConfigurationReloader?, logger: Logger
+    ) {
+        self.intake = intake
+        self.limits = limits
+        self.metrics = metrics
+        self.alarms = alarms
+        self.reloader = reloader
+        self.inFlight = InFlightRequests()
+        self.sources = sources
+        self.logger = logger
+    }
+
     public init(
         intake: ReportIntake, maximumBodyBytes: Int, metrics: [any MetricsSource], alarms: AlarmService? = nil,
         bodyTimeoutSeconds: Double = 30, minimumBodyBytesPerSecond: Double = 1024, bodyGraceSeconds: Double = 2,
-        maximumConcurrentRequests: Int = 64, sources: DLQSourceService? = nil, logger: Logger = Logger(label: "funnel")
+        maximumConcurrentRequests: Int = 64, sources: DLQSourceService? = nil, reloader: ConfigurationReloader? = nil,
+        logger: Logger = Logger(label: "funnel")
     ) {
         self.intake = intake
-        self.maximumBodyBytes = maximumBodyBytes
+        self.limits = RunningValue(
+            RequestLimits(
+                maximumBodyBytes: maximumBodyBytes, bodyTimeoutSeconds: bodyTimeoutSeconds, minimumBodyBytesPerSecond: minimumBodyBytesPerSecond,
+                bodyGraceSeconds: bodyGraceSeconds, maximumConcurrentRequests: maximumConcurrentRequests
+            ),
+            read: { RequestLimits($0) }
+        )
         self.metrics = metrics
         self.alarms = alarms
-        self.pace = BodyPace(
-            minimumBytesPerSecond: minimumBodyBytesPerSecond, grace: Duration.checkedSeconds(bodyGraceSeconds) ?? .seconds(2),
-            timeout: Duration.checkedSeconds(bodyTimeoutSeconds) ?? .seconds(30)
-        )
-        self.maximumConcurrentRequests = maximumConcurrentRequests
+        self.reloader = reloader
         self.inFlight = InFlightRequests()
         self.sources = sources
         self.logger = logger
@@ -57,19 +75,21 @@ public struct FunnelRoutes: Sendable {
         router.get("/metrics") { request, _ in await self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
         router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
+        router.post("/-/reload") { _, _ in try await self.reload() }
     }
 
     // MARK: Ingest
 
     func postReports(_ request: Request, context: some RequestContext) async throws -> Response {
+        let limits = self.limits.value
         let length = request.headers[.contentLength].flatMap { Int($0) }
-        if let length, length > self.maximumBodyBytes {
-            throw self.refusal(.tooLarge)
+        if let length, length > limits.maximumBodyBytes {
+            throw self.refusal(.tooLarge, limits: limits)
         }
-        guard self.inFlight.enter(limit: self.maximumConcurrentRequests) else {
+        guard self.inFlight.enter(limit: limits.maximumConcurrentRequests) else {
             self.intake.countRejection(.overloaded)
             var error = APIError(
-                .serviceUnavailable, "the server is at its limit of \(self.maximumConcurrentRequests) report requests at once; retry after 1s",
+                .serviceUnavailable, "the server is at its limit of \(limits.maximumConcurrentRequests) report requests at once; retry after 1s",
                 reason: ReportRejection.Reason.overloaded.rawValue
             )
             error.headers[.retryAfter] = "1"
@@ -79,9 +99,9 @@ public struct FunnelRoutes: Sendable {
         defer { self.inFlight.leave() }
         let buffer: ByteBuffer
         do {
-            buffer = try await self.collectBody(request, expectedBytes: length)
+            buffer = try await self.collectBody(request, expectedBytes: length, limits: limits)
         } catch let refusal as BodyRefusal {
-            throw self.refusal(refusal)
+            throw self.refusal(refusal, limits: limits)
         }
         let key = request.headers[HTTPField.Name("Idempotency-Key")!]
         do {
@@ -98,21 +118,21 @@ public struct FunnelRoutes: Sendable {
 
     /// The answer to a body not read to its end, counted by reason; it closes the connection, since the rest of the
     /// body is not wanted.
-    private func refusal(_ refusal: BodyRefusal) -> APIError {
+    private func refusal(_ refusal: BodyRefusal, limits: RequestLimits) -> APIError {
         var error: APIError
         switch refusal {
         case .tooLarge:
-            let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(self.maximumBodyBytes) bytes; split the batch")
+            let rejection = ReportRejection(.bodyTooLarge, "body is larger than the limit of \(limits.maximumBodyBytes) bytes; split the batch")
             self.intake.countRejection(rejection.reason)
             error = APIError(rejection)
         case .timedOut:
             self.intake.countRejection(.bodyTimeout)
-            error = APIError(.requestTimeout, "body: not received within \(self.pace.timeout)", reason: ReportRejection.Reason.bodyTimeout.rawValue)
+            error = APIError(.requestTimeout, "body: not received within \(limits.pace.timeout)", reason: ReportRejection.Reason.bodyTimeout.rawValue)
         case .tooSlow:
             self.intake.countRejection(.bodyTooSlow)
             error = APIError(
                 .requestTimeout,
-                "body: arrived slower than \(Int64(rounding: self.pace.minimumBytesPerSecond) ?? 0) bytes per second (limits.min_body_bytes_per_second)",
+                "body: arrived slower than \(Int64(rounding: limits.pace.minimumBytesPerSecond) ?? 0) bytes per second (limits.min_body_bytes_per_second)",
                 reason: ReportRejection.Reason.bodyTooSlow.rawValue
             )
         }
@@ -138,9 +158,9 @@ public struct FunnelRoutes: Sendable {
 
     /// The request body, or a ``BodyRefusal`` when it is larger than the limit, takes longer than the body timeout,
     /// or falls below the minimum rate after the grace.
-    private func collectBody(_ request: Request, expectedBytes: Int?) async throws -> ByteBuffer {
-        let limit = self.maximumBodyBytes
-        let pace = self.pace
+    private func collectBody(_ request: Request, expectedBytes: Int?, limits: RequestLimits) async throws -> ByteBuffer {
+        let limit = limits.maximumBodyBytes
+        let pace = limits.pace
         let progress = BodyProgress()
         return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask {
@@ -294,6 +314,17 @@ public struct FunnelRoutes: Sendable {
     }
 
     private static let scrapeChunkBytes = 1 << 20
+
+    // MARK: Operations
+
+    /// `POST /-/reload`: `200` with the settings that need a restart, or `400` with the problem of an invalid file.
+    func reload() async throws -> Response {
+        guard let reloader = self.reloader else {
+            return try JSONResponse.make(ConfigurationReload(reloaded: false, error: "this server was not started with a reloadable configuration"), status: .badRequest)
+        }
+        let outcome = await reloader.reload()
+        return try JSONResponse.make(outcome, status: outcome.reloaded ? .ok : .badRequest)
+    }
 
     // MARK: Helpers
 

@@ -4,9 +4,11 @@ import Synchronization
 // MARK: What each part of the server shows in /metrics
 
 extension ReportIntake: MetricsSource {
-    /// Writes the ingest counters.
+    /// Writes the ingest counters and how far settling is behind.
     public func emit(into writer: inout ExpositionWriter) {
         self.ingestCounters.emit(into: &writer)
+        writer.family("funnel_settle_lag_seconds", .gauge, help: "Seconds since buckets were last settled and pruned (settle_interval when all is well).")
+        writer.sample(ExpositionLabels.none, self.settleLagSeconds)
     }
 
     /// The ledger's families, written from a copy settled to now, outside the ledger's lock: ingest goes on while a

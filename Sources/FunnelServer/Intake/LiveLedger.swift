@@ -64,6 +64,11 @@ final class LiveLedger: Sendable {
         self.state.withLock { $0.ledger.prune(nowMillis: nowMillis) }
     }
 
+    /// Takes a reloaded ledger policy; returns the keys of settings kept until a restart.
+    func reconfigure(_ policy: LedgerPolicy) -> [String] {
+        self.state.withLock { $0.ledger.reconfigure(policy) }
+    }
+
     /// Whether no admitted batch waits to be applied or released.
     var nothingPending: Bool { self.state.withLock { $0.pending.isEmpty } }
 }

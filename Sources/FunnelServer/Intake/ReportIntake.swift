@@ -13,9 +13,10 @@ public final class ReportIntake: Sendable {
     /// Writes and applies admitted batches; run it as a service (``buildApplication(configuration:logger:clock:environment:onStatsDListening:onServerRunning:)`` does).
     public let committer: GroupCommitter
     private let counters: Mutex<IngestCounters>
-    private let parser: ReportBodyParser
+    private let parser: Mutex<ReportBodyParser>
     private let clock: @Sendable () -> Int64
-    private let idempotencyWindowSeconds: Int64
+    /// How long idempotency keys are kept (`idempotency_window`); replaced on reload.
+    private let idempotencyWindowSeconds: Atomic<Int64>
     /// Signalled when a batch carries what alarms should see at once: DLQ depths, or watermarks that may settle buckets.
     private let alarmInputsChanged: Wakeup?
     /// The bounds of the latency histograms, in seconds, as the ledger keeps them.
@@ -24,6 +25,8 @@ public final class ReportIntake: Sendable {
     public let restoreRepairs: [String]
     /// The label sets of the last `/metrics` scrape, reused while the ledger has the same series.
     let scrapeLabels = Mutex<LedgerLabelSets?>(nil)
+    /// When buckets were last settled and pruned, Unix milliseconds; start-up counts as a settle.
+    let lastSettledMillis: Atomic<Int64>
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
@@ -38,11 +41,12 @@ public final class ReportIntake: Sendable {
         self.ledger = LiveLedger(ledger)
         self.committer = GroupCommitter(store: store, ledger: self.ledger)
         self.counters = Mutex(IngestCounters())
-        self.parser = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength)
+        self.parser = Mutex(ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength))
         self.clock = clock
-        self.idempotencyWindowSeconds = configuration.idempotencyWindowSeconds
+        self.idempotencyWindowSeconds = Atomic(configuration.idempotencyWindowSeconds)
         self.alarmInputsChanged = alarmInputsChanged
         self.latencyBucketsSeconds = configuration.ledger.latencyBucketsSeconds
+        self.lastSettledMillis = Atomic(clock())
     }
 
     /// The current time, Unix milliseconds, from the injected clock.
@@ -75,7 +79,7 @@ public final class ReportIntake: Sendable {
     /// fix and ``StorageError`` when the database cannot take the write.
     public func ingest(body: [UInt8], idempotencyKey: String?) async throws -> IngestReceipt {
         do {
-            let reports = try self.parser.parse(body)
+            let reports = try self.parser.withLock { $0 }.parse(body)
             if let key = idempotencyKey, let problem = Self.problem(withKey: key) {
                 throw ReportRejection(.invalidValue, field: "Idempotency-Key", problem)
             }
@@ -144,6 +148,25 @@ public final class ReportIntake: Sendable {
     public func settleAndPrune() async throws {
         let now = self.clock()
         let pruned = self.ledger.prune(nowMillis: now)
-        try await self.store.prune(pruned, keysBeforeMillis: now - self.idempotencyWindowSeconds * 1000)
+        try await self.store.prune(pruned, keysBeforeMillis: now - self.idempotencyWindowSeconds.load(ordering: .relaxed) * 1000)
+        self.lastSettledMillis.store(now, ordering: .relaxed)
+    }
+
+    /// How far settling is behind the clock: seconds since buckets were last settled and pruned.
+    public var settleLagSeconds: Double {
+        Double(max(0, self.clock() - self.lastSettledMillis.load(ordering: .relaxed))) / 1000
+    }
+}
+
+extension ReportIntake: ConfigurationReloadable {
+    /// Takes the reloaded pipelines, limits and retention (see ``FunnelLedger/reconfigure(_:)``), the request
+    /// limits of the report parser and the idempotency window; every count stays.
+    public func apply(_ configuration: FunnelConfiguration) async -> [String] {
+        self.parser.withLock {
+            $0 = ReportBodyParser(maximumReports: configuration.maximumReportsPerRequest, maximumNameLength: configuration.maximumNameLength)
+        }
+        self.scrapeLabels.withLock { $0 = nil }
+        self.idempotencyWindowSeconds.store(configuration.idempotencyWindowSeconds, ordering: .relaxed)
+        return self.ledger.reconfigure(configuration.ledger)
     }
 }

@@ -19,6 +19,10 @@ public final class FunnelStore: Sendable {
     public let outboxLimitPerReceiver: Int
     /// The outbox's deliveries in flight and what it dropped (see `FunnelStore+Outbox.swift`).
     let outbox = Mutex(WebhookOutboxState())
+    /// How long each group commit took, for `funnel_store_commit_duration_seconds`.
+    let commitDurations = Mutex(DurationHistogram(bounds: FunnelStore.commitBounds))
+    /// Bucket bounds of the commit durations, in seconds: an fsync takes from a fraction of a millisecond to seconds.
+    static let commitBounds: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
 
     /// Opens (creating if needed) `funnel.sqlite` in `directory`; with `.memory` nothing touches the disk.
     ///
@@ -41,6 +45,12 @@ public final class FunnelStore: Sendable {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
                 throw StoreOpeningError(path: directory, problem: "cannot create the data directory: \(Self.reason(error))")
+            }
+            guard access(directory, W_OK | X_OK) == 0 else {
+                throw StoreOpeningError(
+                    path: directory,
+                    problem: "the data dir is not writable by uid \(getuid()); make it writable by that user or choose another with --data-dir"
+                )
             }
             self.lock = try DataDirectoryLock(directory: directory)
             let path = URL(fileURLWithPath: directory).appendingPathComponent("funnel.sqlite").path
@@ -149,7 +159,12 @@ public final class FunnelStore: Sendable {
     /// the batches that commit are summed before they are written, so requests that count the same series share
     /// one upsert per row.
     public func commit(_ group: [PendingCommit]) async throws -> [CommitOutcome] {
-        try await self.database.write { db in
+        let start = ContinuousClock.now
+        defer {
+            let elapsed = (ContinuousClock.now - start).inSeconds
+            self.commitDurations.withLock { $0.record(seconds: elapsed) }
+        }
+        return try await self.database.write { db in
             var outcomes: [CommitOutcome] = []
             outcomes.reserveCapacity(group.count)
             var stored = ReportBatch()

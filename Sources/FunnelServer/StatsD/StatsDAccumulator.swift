@@ -138,7 +138,11 @@ public struct StatsDAccumulator: Sendable {
     private mutating func record(_ value: ByteSpan, at index: Int) throws(StatsDLineRejection) {
         switch self.lines[index].resolved.type {
         case .counter:
-            let count = try StatsDLineParser.count(value, rate: self.lines[index].resolved.rate)
+            let exact = try StatsDLineParser.scaledCount(value, rate: self.lines[index].resolved.rate) + self.lines[index].carry
+            // A hair of tolerance, so that 3.333... times 3 is 10 and not 9 with a carry of 0.99999...
+            let whole = (exact + 1e-9).rounded(.down)
+            self.lines[index].carry = max(0, exact - whole)
+            let count = UInt64(exactly: whole) ?? ReportBodyParser.maximumCount
             let (sum, overflow) = self.lines[index].count.addingReportingOverflow(count)
             self.lines[index].count = overflow ? .max : sum
         case .timer:

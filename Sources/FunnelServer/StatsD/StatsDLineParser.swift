@@ -243,14 +243,22 @@ public struct StatsDLineParser: Sendable {
 
     /// The events a counter's value stands for: scaled up by the sample rate, rounded, at least 1 unless it is 0.
     static func count(_ valueText: ByteSpan, rate: Double?) throws(StatsDLineRejection) -> UInt64 {
+        let scaled = try Self.scaledCount(valueText, rate: rate)
+        guard scaled != 0 else { return 0 }
+        return max(1, UInt64(rounding: scaled) ?? 1)
+    }
+
+    /// A counter's value scaled by its sample rate (`value / rate`), exactly, for a sum that carries the fraction;
+    /// refused when negative, not a number, or above ``ReportBodyParser/maximumCount``.
+    static func scaledCount(_ valueText: ByteSpan, rate: Double?) throws(StatsDLineRejection) -> Double {
         guard let value = valueText.double, value.isFinite, value >= 0 else {
             throw StatsDLineRejection(.badValue, "a counter must be a number >= 0, got \(Self.quoted(valueText.string))")
         }
-        guard value != 0 else { return 0 }
-        guard let scaled = UInt64(rounding: value / (rate ?? 1)), scaled <= ReportBodyParser.maximumCount else {
+        let scaled = value / (rate ?? 1)
+        guard scaled.isFinite, scaled.rounded() <= Double(ReportBodyParser.maximumCount) else {
             throw StatsDLineRejection(.badValue, "count \(Self.quoted(valueText.string)) scaled by the sample rate exceeds \(ReportBodyParser.maximumCount)")
         }
-        return max(1, scaled)
+        return scaled
     }
 
     /// A timer's value in milliseconds.

@@ -23,8 +23,12 @@ public final class StatsDListener: Service, Sendable {
     private let onListening: @Sendable (StatsDBinding) async -> Void
     private let tally = Mutex(StatsDCounters())
     private let accumulator: Mutex<StatsDAccumulator>
+    /// The mappings the accumulator's parser resolves names with; replaced on reload.
+    private let mappings: Mutex<[StatsDMapping]>
     /// The UDP reader, once bound; paused by ``receive(datagram:)`` until the flusher catches up.
     private let udpReader = Mutex<UDPDatagramReader?>(nil)
+    /// Where unmatched lines go (`statsd.forward_unmatched`), once ``run()`` has opened it.
+    private let forwarder = Mutex<StatsDForwarder?>(nil)
     private let flushDue = Wakeup()
     private let binding = Mutex(StatsDBinding())
     private let connections = Mutex(OpenConnections())
@@ -43,6 +47,8 @@ public final class StatsDListener: Service, Sendable {
         self.configuration = configuration
         self.intake = intake
         self.accumulator = Mutex(StatsDAccumulator(parser: StatsDLineParser(mappings: configuration.mappings), latencyBucketsSeconds: intake.latencyBucketsSeconds))
+        self.mappings = Mutex(configuration.mappings)
+        if configuration.forwardUnmatched != nil { self.tally.withLock { $0.forwardedLines = 0 } }
         self.logger = logger
         self.badLines = BadLineLog(limitPerMinute: configuration.loggedBadLinesPerMinute, logger: logger, clock: { intake.nowMillis })
         self.onListening = onListening
@@ -63,6 +69,10 @@ public final class StatsDListener: Service, Sendable {
     // MARK: Running
 
     public func run() async throws {
+        if let address = self.configuration.forwardUnmatched {
+            let forwarder = try StatsDForwarder(to: address)
+            self.forwarder.withLock { $0 = forwarder }
+        }
         let udp = try self.configuration.udpListen.map { try self.bindUDP($0) }
         let tcp = try await self.configuration.tcpListen.asyncMap { try await self.bindTCP($0) }
         let binding = self.binding.withLock { $0 }
@@ -133,11 +143,16 @@ public final class StatsDListener: Service, Sendable {
     private typealias StreamChannel = NIOAsyncChannel<ByteBuffer, Never>
 
     private func bindTCP(_ address: ListenAddress) async throws -> NIOAsyncChannel<StreamChannel, Never> {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture { try StreamChannel(wrappingChannelSynchronously: channel) }
-            }
+        let server: NIOAsyncChannel<StreamChannel, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: address.host, port: address.port) { channel in
+                    channel.eventLoop.makeCompletedFuture { try StreamChannel(wrappingChannelSynchronously: channel) }
+                }
+        } catch {
+            throw ListenerStartError(error, address: "StatsD tcp://\(address)", flag: "--statsd-tcp or statsd.tcp_listen") ?? error
+        }
         let port = server.channel.localAddress?.port ?? address.port
         self.binding.withLock { $0.tcp = ListenAddress(host: address.host, port: port) }
         return server
@@ -219,16 +234,36 @@ public final class StatsDListener: Service, Sendable {
         var rejected = StatsDCounters()
         let maximumLineBytes = overTCP ? self.configuration.maximumLineBytes : Int.max
         let transport = overTCP ? "tcp" : "udp"
+        let forwarder = self.forwarder.withLock { $0 }
+        // Pointers into `bytes`, which outlives this call.
+        var unmatched: [UnsafeRawBufferPointer] = []
         let waiting = self.accumulator.withLock { accumulator in
             accumulator.add(bytes, maximumLineBytes: maximumLineBytes) { line, rejection in
+                if forwarder != nil, Self.isUnmatched(line, rejection) {
+                    unmatched.append(line)
+                    return
+                }
                 rejected.reject(rejection.reason)
                 self.badLines.note(rejection, line: line, transport: transport)
             }
             return accumulator.waitingEntries
         }
-        if !rejected.rejectedLines.isEmpty { self.tally.withLock { $0.add(rejected) } }
+        if let forwarder, !unmatched.isEmpty {
+            rejected.forwardedLines = UInt64(unmatched.count)
+            rejected.forwardFailedLines = UInt64(forwarder.send(unmatched))
+        }
+        if !rejected.rejectedLines.isEmpty || rejected.forwardedLines != nil { self.tally.withLock { $0.add(rejected) } }
         if waiting >= self.configuration.flushLines { self.flushDue.signal() }
         return waiting
+    }
+
+    /// Whether a refused line is someone else's: a name that is not Funnel's and that no mapping takes, of any type.
+    private static func isUnmatched(_ line: UnsafeRawBufferPointer, _ rejection: StatsDLineRejection) -> Bool {
+        switch rejection.reason {
+        case .unmapped: return true
+        case .unknownType: return !line.starts(with: "funnel.".utf8)
+        default: return false
+        }
     }
 
     private func count(_ rejection: StatsDLineRejection, line: [UInt8]) {
@@ -240,6 +275,11 @@ public final class StatsDListener: Service, Sendable {
     func flush() async {
         let batch = self.accumulator.withLock { $0.drain() }
         self.resumeUDPReads()
+        await self.store(batch)
+    }
+
+    /// Writes `batch` to the database and counts it, with what was refused counted by reason.
+    private func store(_ batch: StatsDBatch) async {
         guard !batch.isEmpty else { return }
         do {
             let result = try await self.intake.ingest(batch.entries, policy: .skipRefused)
@@ -268,6 +308,27 @@ public final class StatsDListener: Service, Sendable {
     }
 }
 
+
+extension StatsDListener: ConfigurationReloadable {
+    /// Takes reloaded `statsd.mappings`: what was summed under the old ones is flushed, and lines from now on
+    /// resolve with the new ones. The listeners themselves need a restart.
+    public func apply(_ configuration: FunnelConfiguration) async -> [String] {
+        let mappings = configuration.statsd.mappings
+        let changed = self.mappings.withLock { current in
+            defer { current = mappings }
+            return current != mappings
+        }
+        guard changed else { return [] }
+        let bounds = self.intake.latencyBucketsSeconds
+        let batch = self.accumulator.withLock { accumulator in
+            let batch = accumulator.drain()
+            accumulator = StatsDAccumulator(parser: StatsDLineParser(mappings: mappings), latencyBucketsSeconds: bounds)
+            return batch
+        }
+        await self.store(batch)
+        return []
+    }
+}
 
 extension Optional {
     fileprivate func asyncMap<Mapped>(_ transform: (Wrapped) async throws -> Mapped) async throws -> Mapped? {

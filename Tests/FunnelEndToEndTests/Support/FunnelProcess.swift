@@ -19,8 +19,9 @@ final class FunnelProcess: @unchecked Sendable {
         return bundle.appendingPathComponent("funnel").path
     }
 
-    /// Starts `funnel` with `arguments` in `directory`; output goes to files there.
-    init(_ arguments: [String], directory: String, environment: [String: String] = [:], logName: String = "funnel") throws {
+    /// Starts `funnel` with `arguments` in `directory`; output goes to files there. `launcher` (such as
+    /// `["/usr/bin/setpriv", "--reuid=65534", ...]`) runs the binary under another identity when given.
+    init(_ arguments: [String], directory: String, environment: [String: String] = [:], logName: String = "funnel", launcher: [String] = []) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binaryPath) else {
             throw RequiredTool.Missing(description: "funnel binary not found at \(Self.binaryPath): run `swift build` first or set FUNNEL_BINARY")
         }
@@ -30,8 +31,8 @@ final class FunnelProcess: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: self.stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: self.stderrPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? Self.binaryPath)
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + [Self.binaryPath] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = FileHandle.nullDevice

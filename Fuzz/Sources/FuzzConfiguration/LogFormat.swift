@@ -1,0 +1,1 @@
+../../../Sources/FunnelServer/Logging/LogFormat.swift
