@@ -145,6 +145,8 @@ private let traffic = [
              {"pipeline":"orders","stage":"deliver","reporter":"d-1","watermark":1795688160}]
             """#)
         #expect(body.stageReports.count == 1)
+        #expect(try ReportBodyParser().parse(#"{"pipeline":"orders","stage":"ingest","reporter":"r-1","outcome":"passed"}"#).stageReports.first?.reporter == "r-1")
+        #expect(throws: ReportRejection.self) { try ReportBodyParser().parse(#"{"pipeline":"orders","queue":"q","depth":1,"reporter":"r"}"#) }
         #expect(body.watermarks == [
             WatermarkReport(pipeline: "orders", stage: "ingest", reporter: "ingest-7f9c", watermarkMillis: t0 + minute),
             WatermarkReport(pipeline: "orders", stage: "deliver", reporter: "d-1", watermarkMillis: t0 + minute),

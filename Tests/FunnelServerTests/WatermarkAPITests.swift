@@ -43,17 +43,21 @@ import Testing
             #expect(try await client.metricValue(#"funnel_stage_watermark_timestamp_seconds{pipeline="orders",stage="ingest"}"#) == Double(t0 + minute) / 1000)
             #expect(try await client.metricValue(#"funnel_stage_watermark_lag_seconds{pipeline="orders",stage="deliver"}"#) == 1)
             #expect(try await client.postReports("[" + reportJSON("deliver", "passed", count: 2) + "]").status == 202)
-            #expect(try await client.metricValue(#"funnel_watermark_violations_total{pipeline="orders",stage="deliver"}"#) == 2)
+            let named = #"{"pipeline":"orders","stage":"deliver","reporter":"deliver-1","outcome":"failed","count":1,"event_time":"2026-11-26T10:15:00Z"}"#
+            #expect(try await client.postReports(named).status == 202)
+            #expect(try await client.metricValue(#"funnel_watermark_violations_total{pipeline="orders",stage="deliver",reporter=""}"#) == 2)
+            #expect(try await client.metricValue(#"funnel_watermark_violations_total{pipeline="orders",stage="deliver",reporter="deliver-1"}"#) == 1)
+            #expect(try await client.metricValue(#"funnel_watermark_violations_total{pipeline="orders",stage="ingest",reporter=""}"#) == 0)
         }
         // Three minutes later the reporters have timed out, but what they settled stays settled.
         fixture.clock.advance(byMillis: 3 * minute)
         try await fixture.withClient { client in
             let funnel = try await client.getJSON("/api/v1/funnel?pipeline=orders&detail=buckets").json
             #expect((funnel["transit"] as? [[String: Any]])?.first?["lost"] as? Int == 4)
-            #expect((funnel["stages"] as? [[String: Any]])?.last?["excess"] as? Int == 2, "the violating report is applied, and shows")
+            #expect((funnel["stages"] as? [[String: Any]])?.last?["excess"] as? Int == 3, "the violating reports are applied, and show")
             #expect((funnel["buckets"] as? [[String: Any]])?.first?["settled_by"] as? String == "watermark")
             let stage = try #require((funnel["stages"] as? [[String: Any]])?.last)
-            #expect(stage["watermark_violations"] as? Int == 2)
+            #expect(stage["watermark_violations"] as? Int == 3)
             #expect(stage["watermark"] == nil, "no reporter is live any more")
             // A reporter that comes back picks up where the stored watermark was.
             try await client.postReports(Self.watermarkJSON("ingest", "ingest-1", t0))

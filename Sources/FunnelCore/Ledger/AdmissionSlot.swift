@@ -25,7 +25,7 @@ struct AdmissionSlot {
     /// Events counted into settled buckets, recovery outcomes not included (they come back late by nature).
     var lateEvents: UInt64 = 0
     /// Late events into buckets settled by watermarks: a reporter reported past its own watermark.
-    var watermarkViolations: UInt64 = 0
+    var watermarkViolations: [String: UInt64] = [:]
 
     init(
         pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, isPipelineKnown: Bool, committed: StageCounts, nowMillis: Int64,
@@ -51,7 +51,7 @@ struct AdmissionSlot {
         self.counts[start, default: .zero][report.outcome] += report.count
         if start < self.settledBoundary, !report.outcome.isRecovery {
             self.lateEvents = self.lateEvents.addingSaturated(report.count)
-            if start >= self.graceBoundary { self.watermarkViolations = self.watermarkViolations.addingSaturated(report.count) }
+            if start >= self.graceBoundary { self.watermarkViolations[report.reporter ?? "", default: 0] += report.count }
         }
         if report.latencyMillis != nil || !report.latencySamplesMillis.isEmpty {
             if self.latency == nil { self.latency = LatencyObservations(bucketsSeconds: latencyBounds) }

@@ -221,7 +221,9 @@ struct AdmissionState {
             if !slot.totals.isZero { batch.seriesTotals[stageKey] = slot.totals }
             if let latency = slot.latency { batch.stageLatencies[stageKey] = latency }
             if slot.lateEvents > 0 { batch.lateEvents[stageKey] = slot.lateEvents }
-            if slot.watermarkViolations > 0 { batch.watermarkViolations[stageKey] = slot.watermarkViolations }
+            for (reporter, count) in slot.watermarkViolations {
+                batch.watermarkViolations[ReporterKey(pipeline: slot.pipeline, stage: slot.stage, reporter: reporter)] = count
+            }
         }
         batch.endToEndLatencies = self.endToEnd
         batch.watermarks = self.watermarks

@@ -29,10 +29,9 @@ extension FunnelLedger {
         self.pipelines[pipeline].addLateEvents(count, stage: stage)
     }
 
-    /// Restores a stage's watermark violations.
-    public mutating func restoreWatermarkViolations(_ count: UInt64, pipeline: String, stage: String) {
-        let (pipeline, stage) = self.ensureStage(pipeline: pipeline, stage: stage)
-        self.pipelines[pipeline].addWatermarkViolations(count, stage: stage)
+    /// Restores the watermark violations counted against one reporter of a stage.
+    public mutating func restoreWatermarkViolations(_ count: UInt64, _ key: ReporterKey) {
+        self.addWatermarkViolations(count, key)
     }
 
     /// Restores one reporter's last watermark and when it was heard.

@@ -25,6 +25,8 @@ public struct FunnelLedger: Sendable {
     public internal(set) var watermarks: [String: [String: StageWatermarks]] = [:]
     /// Watermark reporters tracked over all stages.
     public internal(set) var reporterCount = 0
+    /// Events reported for buckets their watermarks had settled, by the reporter the reports named (`""`: none).
+    public internal(set) var violationsByReporter: [ReporterKey: UInt64] = [:]
 
     public init(policy: LedgerPolicy = LedgerPolicy()) {
         self.policy = policy
@@ -69,14 +71,18 @@ public struct FunnelLedger: Sendable {
             let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[pipeline].addLateEvents(count, stage: stage)
         }
-        for (key, count) in batch.watermarkViolations {
-            let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
-            self.pipelines[pipeline].addWatermarkViolations(count, stage: stage)
-        }
+        for (key, count) in batch.watermarkViolations { self.addWatermarkViolations(count, key) }
         if !batch.watermarks.isEmpty {
             for (key, reading) in batch.watermarks { self.recordWatermark(key, reading) }
             self.settle(nowMillis: nowMillis)
         }
+    }
+
+    /// Counts late events into watermark-settled buckets against their stage and reporter (applied or restored).
+    mutating func addWatermarkViolations(_ count: UInt64, _ key: ReporterKey) {
+        let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
+        self.pipelines[pipeline].addWatermarkViolations(count, stage: stage)
+        self.violationsByReporter[key, default: 0] = self.violationsByReporter[key, default: 0].addingSaturated(count)
     }
 
     /// Takes one reporter's reading (applied or restored).

@@ -24,7 +24,8 @@ public struct ReportBatch: Sendable, Equatable {
     /// Watermark reporters the ledger does not know yet.
     public var newReporters: [ReporterKey] = []
     /// Events that arrived for buckets their watermarks had settled before the grace would have, per stage.
-    public var watermarkViolations: [StageKey: UInt64] = [:]
+    /// Keyed by the reporter the late reports named (`""` for reports that name none).
+    public var watermarkViolations: [ReporterKey: UInt64] = [:]
     /// How many reports the request carried.
     public var reportCount: Int = 0
     /// This batch's events per stage and outcome, over all its buckets: what ``PendingAdmissions`` holds against

@@ -285,7 +285,7 @@ private struct ReportFields {
 
     /// Adds the finished entry to `body`: a DLQ depth report when it names a queue or a depth, a stage report otherwise.
     func append(to body: inout ReportBody) throws(ReportRejection) {
-        if self.seen & (ReportField.watermark.bit | ReportField.reporter.bit) != 0 {
+        if self.seen & ReportField.watermark.bit != 0 || self.seen & ReportField.reporter.bit != 0 && self.outcome == nil {
             body.watermarks.append(try self.watermarkReport())
         } else if self.queue != nil || self.depth != nil {
             body.queueDepths.append(try self.queueDepthReport())
@@ -307,7 +307,7 @@ private struct ReportFields {
     }
 
     func queueDepthReport() throws(ReportRejection) -> QueueDepthReport {
-        if let stray = ReportField.stageOnly.first(where: { self.seen & $0.bit != 0 }) {
+        if let stray = (ReportField.stageOnly + [.reporter]).first(where: { self.seen & $0.bit != 0 }) {
             throw self.rejection(.invalidValue, stray.name, "does not belong in a DLQ depth report (pipeline, queue, depth, time)")
         }
         guard let pipeline else { throw self.rejection(.missingField, "pipeline", "is required") }
@@ -391,7 +391,8 @@ private struct ReportFields {
             latencyMillis: self.latencyMillis,
             latencySamplesMillis: samples,
             endToEndMillis: self.endToEndMillis,
-            endToEndSamplesMillis: endToEndSamples
+            endToEndSamplesMillis: endToEndSamples,
+            reporter: self.reporter
         )
     }
 

@@ -18,6 +18,9 @@ public struct StageReport: Sendable, Hashable {
     public var endToEndMillis: Double?
     /// Individual end-to-end samples in milliseconds, at most `count` of them.
     public var endToEndSamplesMillis: [Double]
+    /// The instance of the stage that sends the report, when it names one: a report for a bucket its watermarks
+    /// settled is then counted against that reporter.
+    public var reporter: String?
 
     public init(
         pipeline: String,
@@ -28,7 +31,8 @@ public struct StageReport: Sendable, Hashable {
         latencyMillis: Double? = nil,
         latencySamplesMillis: [Double] = [],
         endToEndMillis: Double? = nil,
-        endToEndSamplesMillis: [Double] = []
+        endToEndSamplesMillis: [Double] = [],
+        reporter: String? = nil
     ) {
         self.pipeline = pipeline
         self.stage = stage
@@ -39,5 +43,6 @@ public struct StageReport: Sendable, Hashable {
         self.latencySamplesMillis = latencySamplesMillis
         self.endToEndMillis = endToEndMillis
         self.endToEndSamplesMillis = endToEndSamplesMillis
+        self.reporter = reporter
     }
 }

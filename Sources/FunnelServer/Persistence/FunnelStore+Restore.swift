@@ -52,13 +52,14 @@ extension FunnelStore {
                 let depth = row.counter(2, "depth", "queue_depths \(pipeline)/\(queue)", &repairs)
                 ledger.restoreQueueDepth(QueueKey(pipeline: pipeline, queue: queue), depth: depth, observedMillis: observed)
             }
-            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, count FROM watermark_violations") {
-                guard let pipeline = row.text(0), let stage = row.text(1) else {
-                    repairs.append("watermark_violations \(row): not a (pipeline, stage) key; skipped")
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, reporter, count FROM reporter_violations") {
+                guard let pipeline = row.text(0), let stage = row.text(1), let reporter = row.text(2) else {
+                    repairs.append("reporter_violations \(row): not a (pipeline, stage, reporter) key; skipped")
                     continue
                 }
                 ledger.restoreWatermarkViolations(
-                    row.counter(2, "count", "watermark_violations \(pipeline)/\(stage)", &repairs), pipeline: pipeline, stage: stage
+                    row.counter(3, "count", "reporter_violations \(pipeline)/\(stage)/\(reporter)", &repairs),
+                    ReporterKey(pipeline: pipeline, stage: stage, reporter: reporter)
                 )
             }
             for row in try Row.fetchAll(db, sql: "SELECT pipeline, stage, reporter, watermark_ms, last_seen_ms FROM watermarks") {

@@ -138,6 +138,17 @@ public final class FunnelStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v5-violations-by-reporter") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE reporter_violations (
+                        pipeline TEXT NOT NULL, stage TEXT NOT NULL, reporter TEXT NOT NULL, count INTEGER NOT NULL,
+                        PRIMARY KEY (pipeline, stage, reporter)) WITHOUT ROWID;
+                    INSERT INTO reporter_violations (pipeline, stage, reporter, count) SELECT pipeline, stage, '', count FROM watermark_violations;
+                    DROP TABLE watermark_violations;
+                    """
+            )
+        }
         return migrator
     }
 
@@ -220,10 +231,10 @@ public final class FunnelStore: Sendable {
         for (key, count) in batch.watermarkViolations {
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO watermark_violations (pipeline, stage, count) VALUES (?, ?, ?)
+                    INSERT INTO reporter_violations (pipeline, stage, reporter, count) VALUES (?, ?, ?, ?)
                     ON CONFLICT DO UPDATE SET count = count + excluded.count
                     """
-            ).execute(arguments: [key.pipeline, key.stage, Int64(count)])
+            ).execute(arguments: [key.pipeline, key.stage, key.reporter, Int64(count)])
         }
         for (key, reading) in batch.watermarks {
             try db.cachedStatement(
