@@ -42,6 +42,7 @@ public func buildApplication(
     if intake.restoreRepairs.count > 100 {
         logger.warning("more stored counters repaired on restore", metadata: ["file": "\(store.path)", "count": "\(intake.restoreRepairs.count - 100)"])
     }
+    let otlp = try OTLPReceiver(intake: intake)
     // Made without sources too, so that a reload can add some; with none it polls nothing and shows nothing.
     let sources = DLQSourceService(
         sources: configuration.dlqSources, intake: intake, alarmWakeup: alarmWakeup, logger: logger, environment: environment
@@ -77,9 +78,9 @@ public func buildApplication(
     // depths and its delivery ratios.
     let metrics: [any MetricsSource] =
         [FunnelBuild.current, ProcessStatistics(), reloader, intake, store, connections, durations, intake.ledgerFamilies, sources]
-        + [intake.pipelineDelivery, intake.watermarkFamilies, alarms, sender] + (statsd.map { [$0] } ?? [])
+        + [intake.pipelineDelivery, intake.watermarkFamilies, alarms, sender] + (statsd.map { [$0] } ?? []) + [otlp]
     FunnelRoutes(
-        intake: intake, limits: limits, metrics: metrics, alarms: alarms, sources: sources, reloader: reloader, logger: logger
+        intake: intake, limits: limits, metrics: metrics, alarms: alarms, sources: sources, reloader: reloader, otlp: otlp, logger: logger
     ).register(on: router)
     let settle = SettleService(
         intake: intake,

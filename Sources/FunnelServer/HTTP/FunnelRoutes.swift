@@ -14,22 +14,24 @@ public struct FunnelRoutes: Sendable {
     let alarms: AlarmService?
     let reloader: ConfigurationReloader?
     let logger: Logger
-    private let storageLog = RateLimitedLog(interval: .seconds(10))
-    private let inFlight: InFlightRequests
+    let storageLog = RateLimitedLog(interval: .seconds(10))
+    let inFlight: InFlightRequests
     private let scrapeBuffers = ScrapeBuffers()
     let sources: DLQSourceService?
+    /// Takes `POST /v1/metrics` (OTLP/HTTP).
+    let otlp: OTLPReceiver?
     /// What `/metrics` shows, in order.
     let metrics: [any MetricsSource]
 
     /// Routes for `intake`; `/metrics` writes the families of each of `metrics` in turn, and `alarms` and `sources`,
-    /// when given, answer the alarm and DLQ source lists; `reloader`, when given, answers `POST /-/reload`.
+    /// when given, answer the alarm and DLQ source lists; `reloader`, when given, answers `POST /-/reload`; `otlp`, when given, takes OTLP/HTTP metrics exports.
     ///
     /// A report body must arrive within `bodyTimeoutSeconds` and, after `bodyGraceSeconds`, at
     /// `minimumBodyBytesPerSecond` on average.
     /// Routes whose request limits are `limits`, which a reload replaces.
     init(
         intake: ReportIntake, limits: RunningValue<RequestLimits>, metrics: [any MetricsSource], alarms: AlarmService?,
-        sources: DLQSourceService?, reloader: ConfigurationReloader?, logger: Logger
+        sources: DLQSourceService?, reloader: ConfigurationReloader?, otlp: OTLPReceiver? = nil, logger: Logger
     ) {
         self.intake = intake
         self.limits = limits
@@ -38,13 +40,14 @@ public struct FunnelRoutes: Sendable {
         self.reloader = reloader
         self.inFlight = InFlightRequests()
         self.sources = sources
+        self.otlp = otlp
         self.logger = logger
     }
 
     public init(
         intake: ReportIntake, maximumBodyBytes: Int, metrics: [any MetricsSource], alarms: AlarmService? = nil,
         bodyTimeoutSeconds: Double = 30, minimumBodyBytesPerSecond: Double = 1024, bodyGraceSeconds: Double = 2,
-        maximumConcurrentRequests: Int = 64, sources: DLQSourceService? = nil, reloader: ConfigurationReloader? = nil,
+        maximumConcurrentRequests: Int = 64, sources: DLQSourceService? = nil, reloader: ConfigurationReloader? = nil, otlp: OTLPReceiver? = nil,
         logger: Logger = Logger(label: "funnel")
     ) {
         self.intake = intake
@@ -60,12 +63,16 @@ public struct FunnelRoutes: Sendable {
         self.reloader = reloader
         self.inFlight = InFlightRequests()
         self.sources = sources
+        self.otlp = otlp
         self.logger = logger
     }
 
     /// Adds every route to `router`.
     public func register(on router: Router<some RequestContext>) {
         router.post("/v1/reports") { request, context in try await self.postReports(request, context: context) }
+        if let otlp = self.otlp {
+            router.post("/v1/metrics") { request, _ in await self.postMetrics(request, receiver: otlp) }
+        }
         router.get("/api/v1/pipelines") { _, _ in try self.pipelines() }
         router.get("/api/v1/funnel") { request, _ in try self.funnel(request) }
         router.get("/api/v1/completeness") { request, _ in try self.completeness(request) }
@@ -158,7 +165,7 @@ public struct FunnelRoutes: Sendable {
 
     /// The request body, or a ``BodyRefusal`` when it is larger than the limit, takes longer than the body timeout,
     /// or falls below the minimum rate after the grace.
-    private func collectBody(_ request: Request, expectedBytes: Int?, limits: RequestLimits) async throws -> ByteBuffer {
+    func collectBody(_ request: Request, expectedBytes: Int?, limits: RequestLimits) async throws -> ByteBuffer {
         let limit = limits.maximumBodyBytes
         let pace = limits.pace
         let progress = BodyProgress()

@@ -58,6 +58,12 @@ public final class ReportIntake: Sendable {
     /// Throws the ``ReportRejection`` of the first refused entry under ``AdmissionPolicy/allOrNothing``, and a
     /// ``StorageError`` when the database cannot take the write; in both cases nothing was counted.
     public func ingest(_ entries: IngestEntries, policy: AdmissionPolicy, claim: IdempotencyClaim? = nil) async throws -> IngestResult {
+        try await self.ingest(entries, policy: policy, claim: claim, positions: [])
+    }
+
+    /// Ingests entries as ``ingest(_:policy:claim:)`` does, and stores `positions` (of the cumulative OTLP streams
+    /// the entries are differences of) in the same transaction as their counts.
+    func ingest(_ entries: IngestEntries, policy: AdmissionPolicy, claim: IdempotencyClaim?, positions: [CumulativePosition]) async throws -> IngestResult {
         let now = self.clock()
         guard claim != nil || self.store.keepsCounts else {
             let admission = try self.ledger.admitAndApply(entries, policy: policy, nowMillis: now)
@@ -65,12 +71,13 @@ public final class ReportIntake: Sendable {
             return IngestResult(outcome: .committed, refused: admission.refused)
         }
         let admission = try self.ledger.admit(entries, policy: policy, nowMillis: now)
-        guard claim != nil || admission.batch.hasRowsToStore else {
+        guard claim != nil || admission.batch.hasRowsToStore || !positions.isEmpty else {
             // Latencies of known stages only: nothing the database keeps.
             self.ledger.apply([(admission.batch, now)], releasing: [])
             return IngestResult(outcome: .committed, refused: admission.refused)
         }
-        let outcome = try await self.committer.commit(PendingCommit(batch: admission.batch, claim: claim, nowMillis: now))
+        let pending = PendingCommit(batch: admission.batch, claim: claim, nowMillis: now, positions: positions)
+        let outcome = try await self.committer.commit(pending)
         if outcome == .committed, !admission.batch.queueDepths.isEmpty || !admission.batch.watermarks.isEmpty { self.alarmInputsChanged?.signal() }
         return IngestResult(outcome: outcome, refused: admission.refused)
     }

@@ -149,6 +149,7 @@ public final class FunnelStore: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v6-cumulative-streams", migrate: Self.addCumulativeStreams)
         return migrator
     }
 
@@ -187,6 +188,7 @@ public final class FunnelStore: Sendable {
                 try Self.record(pending.claim, batch: pending.batch, nowMillis: pending.nowMillis, db)
                 if self.keepsCounts {
                     if group.count == 1 { stored = pending.batch } else { stored.addStoredParts(of: pending.batch) }
+                    try Self.write(pending.positions, db)
                 }
                 outcomes.append(.committed)
             }

@@ -1,0 +1,10 @@
+// Short names for the generated OTLP messages (Generated/, from Protos/).
+
+typealias OTLPExportRequest = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceRequest
+typealias OTLPExportResponse = Opentelemetry_Proto_Collector_Metrics_V1_ExportMetricsServiceResponse
+typealias OTLPMetric = Opentelemetry_Proto_Metrics_V1_Metric
+typealias OTLPNumberPoint = Opentelemetry_Proto_Metrics_V1_NumberDataPoint
+typealias OTLPKeyValue = Opentelemetry_Proto_Common_V1_KeyValue
+typealias OTLPAnyValue = Opentelemetry_Proto_Common_V1_AnyValue
+typealias OTLPScope = Opentelemetry_Proto_Common_V1_InstrumentationScope
+typealias OTLPStatus = Google_Rpc_Status
