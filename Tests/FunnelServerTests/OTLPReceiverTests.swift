@@ -111,6 +111,9 @@ extension TestClientProtocol {
                 try await client.postMetrics(otlpExport([eventsMetric([OTLPSumPoint(attributes: orders("deliver", "dead_lettered"), value: value)], temporality: 1)]))
             }
             #expect(try await client.counts("deliver") == [0, 0, 0, 12])
+            // Every outcome a report takes, the recovery outcomes included.
+            try await client.postMetrics(otlpExport([eventsMetric([OTLPSumPoint(attributes: orders("deliver", "redriven"), value: 2)], temporality: 1)]))
+            #expect(try await client.stage("deliver")?["redriven"] as? Int == 2)
         }
     }
 
@@ -135,7 +138,7 @@ extension TestClientProtocol {
             let message = try #require(partial["errorMessage"] as? String)
             #expect(message.hasPrefix("3 data points rejected: "))
             #expect(message.contains(#"funnel.events resource_metrics[0].scope_metrics[0].metrics[0].sum.data_points[1]: attribute "stage" is missing"#))
-            #expect(message.contains(#"data_points[2]: attribute "outcome": "vanished" is not an outcome (received, passed, failed, dead_lettered)"#))
+            #expect(message.contains(#"data_points[2]: attribute "outcome": "vanished" is not an outcome ("# + Outcome.allCases.map(\.name).joined(separator: ", ") + ")"))
             #expect(message.contains(#"data_points[3]: attribute "stage": may only contain"#))
             #expect(try await client.counts("ingest") == [5, 0, 0, 0])
             #expect(try await client.metricValue(#"funnel_otlp_data_points_total{result="accepted"}"#) == 1)
