@@ -103,6 +103,30 @@ extension TestClientProtocol {
         }
     }
 
+    /// Ten exports of one stream at once, in whatever order they arrive: one at a time from reading the stream's
+    /// position to storing the counts, so the total counted is the highest total sent, never a sum of overlaps.
+    @Test func concurrentCumulativeExportsOfOneStreamCountItsTotalOnce() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for step in 1...10 {
+                    group.addTask {
+                        let point = OTLPSumPoint(attributes: orders("ingest", "received"), time: t0 + Int64(step) * 100, value: step * 10)
+                        return try await client.postMetrics(otlpExport([eventsMetric([point])])).status
+                    }
+                }
+                for try await status in group { #expect(status == 200) }
+            }
+            // Whichever order they passed in, each counted its difference from the one before it, or nothing when a
+            // later one had passed first: together, the highest total.
+            #expect(try await client.counts("ingest") == [100, 0, 0, 0])
+            let last = try await client.postMetrics(otlpExport([eventsMetric([OTLPSumPoint(attributes: orders("ingest", "received"), time: t0 + 2000, value: 120)])]))
+            #expect(last.status == 200)
+            #expect(try await client.counts("ingest") == [120, 0, 0, 0])
+        }
+    }
+
     @Test func deltaPointsAreAddedAsTheyCome() async throws {
         let fixture = try ServerFixture()
         defer { fixture.directory.remove() }

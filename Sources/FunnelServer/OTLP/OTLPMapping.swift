@@ -47,8 +47,8 @@ enum OTLPMapping {
         var identity: OTLPStreamIdentity
         var location: String
 
-        func attributes(_ point: [OTLPKeyValue]) -> PointAttributes {
-            PointAttributes(point: point, resource: self.resource)
+        func attributes(_ point: [OTLPKeyValue]) -> OTLPPointAttributes {
+            OTLPPointAttributes(point: point, resource: self.resource)
         }
     }
 
@@ -75,12 +75,12 @@ enum OTLPMapping {
                 continue
             }
             let attributes = context.attributes(point.attributes)
-            do throws(PointProblem) {
+            do throws(OTLPPointProblem) {
                 let pipeline = try attributes.name("pipeline")
                 let stage = try attributes.name("stage")
                 let outcomeName = try attributes.string("outcome")
                 guard let outcome = Outcome(name: outcomeName) else {
-                    throw PointProblem(
+                    throw OTLPPointProblem(
                         "attribute \"outcome\": \(String(reflecting: outcomeName)) is not an outcome (\(Outcome.allCases.map(\.name).joined(separator: ", ")))"
                     )
                 }
@@ -100,20 +100,20 @@ enum OTLPMapping {
     }
 
     /// A sum point's value as a count: a whole number from 0 to ``ReportBodyParser/maximumCount``.
-    private static func count(_ point: OTLPNumberPoint) throws(PointProblem) -> UInt64 {
+    private static func count(_ point: OTLPNumberPoint) throws(OTLPPointProblem) -> UInt64 {
         switch point.value {
         case .asInt(let value):
             guard value >= 0, UInt64(value) <= ReportBodyParser.maximumCount else {
-                throw PointProblem("value: must be a count from 0 to \(ReportBodyParser.maximumCount), got \(value)")
+                throw OTLPPointProblem("value: must be a count from 0 to \(ReportBodyParser.maximumCount), got \(value)")
             }
             return UInt64(value)
         case .asDouble(let value):
             guard let whole = UInt64(exactly: value), whole <= ReportBodyParser.maximumCount else {
-                throw PointProblem("value: must be a whole count from 0 to \(ReportBodyParser.maximumCount), got \(value)")
+                throw OTLPPointProblem("value: must be a whole count from 0 to \(ReportBodyParser.maximumCount), got \(value)")
             }
             return whole
         case nil:
-            throw PointProblem("value: the point has neither as_int nor as_double")
+            throw OTLPPointProblem("value: the point has neither as_int nor as_double")
         }
     }
 
@@ -142,16 +142,16 @@ enum OTLPMapping {
                     continue
                 }
                 let attributes = context.attributes(point.attributes)
-                do throws(PointProblem) {
+                do throws(OTLPPointProblem) {
                     let bounds = point.explicitBounds
                     guard bounds.count <= Self.maximumExplicitBuckets else {
-                        throw PointProblem("explicit_bounds: at most \(Self.maximumExplicitBuckets) bounds, got \(bounds.count)")
+                        throw OTLPPointProblem("explicit_bounds: at most \(Self.maximumExplicitBuckets) bounds, got \(bounds.count)")
                     }
                     guard point.bucketCounts.count == bounds.count + 1 else {
-                        throw PointProblem("bucket_counts: must have one more entry than explicit_bounds (\(bounds.count + 1)), got \(point.bucketCounts.count)")
+                        throw OTLPPointProblem("bucket_counts: must have one more entry than explicit_bounds (\(bounds.count + 1)), got \(point.bucketCounts.count)")
                     }
                     guard bounds.allSatisfy(\.isFinite), zip(bounds, bounds.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                        throw PointProblem("explicit_bounds: must be finite and increasing")
+                        throw OTLPPointProblem("explicit_bounds: must be finite and increasing")
                     }
                     let buckets = OTLPLatencyBuckets.explicit(
                         bounds: bounds, counts: point.bucketCounts, min: point.hasMin ? point.min : nil, max: point.hasMax ? point.max : nil
@@ -178,11 +178,11 @@ enum OTLPMapping {
                     continue
                 }
                 let attributes = context.attributes(point.attributes)
-                do throws(PointProblem) {
-                    guard (-10...20).contains(point.scale) else { throw PointProblem("scale: must be from -10 to 20, got \(point.scale)") }
+                do throws(OTLPPointProblem) {
+                    guard (-10...20).contains(point.scale) else { throw OTLPPointProblem("scale: must be from -10 to 20, got \(point.scale)") }
                     let counts = point.positive.bucketCounts
                     guard counts.count <= Self.maximumExponentialBuckets else {
-                        throw PointProblem("positive.bucket_counts: at most \(Self.maximumExponentialBuckets) buckets, got \(counts.count)")
+                        throw OTLPPointProblem("positive.bucket_counts: at most \(Self.maximumExponentialBuckets) buckets, got \(counts.count)")
                     }
                     let buckets = OTLPLatencyBuckets.exponential(scale: point.scale, offset: point.positive.offset, counts: counts, zeroCount: point.zeroCount)
                     mapped.latencies.append(
@@ -201,9 +201,9 @@ enum OTLPMapping {
     }
 
     private static func latencyPoint(
-        _ attributes: PointAttributes, _ context: MetricContext, temporality: OTLPTemporality, attributesList: [OTLPKeyValue],
+        _ attributes: OTLPPointAttributes, _ context: MetricContext, temporality: OTLPTemporality, attributesList: [OTLPKeyValue],
         start: UInt64, time: UInt64, buckets: OTLPLatencyBuckets, millisPerUnit: Double, location: String
-    ) throws(PointProblem) -> OTLPLatencyPoint {
+    ) throws(OTLPPointProblem) -> OTLPLatencyPoint {
         OTLPLatencyPoint(
             pipeline: try attributes.name("pipeline"), stage: try attributes.name("stage"),
             eventTimeMillis: try attributes.eventTimeMillis() ?? Self.millis(time), temporality: temporality,
@@ -236,12 +236,12 @@ enum OTLPMapping {
                 continue
             }
             let attributes = context.attributes(point.attributes)
-            do throws(PointProblem) {
+            do throws(OTLPPointProblem) {
                 let depth: UInt64
                 switch point.value {
                 case .asInt(let value) where value >= 0 && UInt64(value) <= ReportBodyParser.maximumDepth: depth = UInt64(value)
                 case .asDouble(let value) where UInt64(exactly: value).map({ $0 <= ReportBodyParser.maximumDepth }) == true: depth = UInt64(value)
-                default: throw PointProblem("value: must be a whole depth from 0 to \(ReportBodyParser.maximumDepth)")
+                default: throw OTLPPointProblem("value: must be a whole depth from 0 to \(ReportBodyParser.maximumDepth)")
                 }
                 let report = QueueDepthReport(
                     pipeline: try attributes.name("pipeline"), queue: try attributes.name("queue"), depth: depth,
@@ -292,58 +292,6 @@ enum OTLPMapping {
         case .exponentialHistogram: "an ExponentialHistogram"
         case .summary: "a Summary"
         case nil: "a metric without data"
-        }
-    }
-}
-
-/// What is wrong with one data point.
-struct PointProblem: Error, Sendable {
-    var problem: String
-
-    init(_ problem: String) {
-        self.problem = problem
-    }
-}
-
-/// A point's attributes, falling back to its resource's: `pipeline` may be set once for a whole service.
-struct PointAttributes {
-    var point: [OTLPKeyValue]
-    var resource: [OTLPKeyValue]
-
-    func value(_ key: String) -> OTLPAnyValue? {
-        (self.point.first { $0.key == key } ?? self.resource.first { $0.key == key })?.value
-    }
-
-    /// A string attribute.
-    func string(_ key: String) throws(PointProblem) -> String {
-        guard let value = self.value(key) else { throw PointProblem("attribute \(String(reflecting: key)) is missing") }
-        guard case .stringValue(let text) = value.value else { throw PointProblem("attribute \(String(reflecting: key)) must be a string") }
-        return text
-    }
-
-    /// A pipeline, stage or queue name: a string attribute that follows ``NameRule``.
-    func name(_ key: String) throws(PointProblem) -> String {
-        let text = try self.string(key)
-        if let problem = NameRule.problem(with: text) { throw PointProblem("attribute \(String(reflecting: key)): \(problem)") }
-        return text
-    }
-
-    /// The `event_time` attribute as Unix milliseconds: an RFC 3339 string or Unix seconds; nil when absent.
-    func eventTimeMillis() throws(PointProblem) -> Int64? {
-        guard let value = self.point.first(where: { $0.key == "event_time" })?.value else { return nil }
-        switch value.value {
-        case .stringValue(let text):
-            if let millis = EventTimestamp.parseRFC3339(text) { return millis }
-            if let seconds = Double(text), let millis = Int64(millisecondsFromSeconds: seconds) { return millis }
-            throw PointProblem("attribute \"event_time\": must be RFC 3339 or Unix seconds, got \(String(reflecting: text))")
-        case .intValue(let seconds):
-            guard let millis = Int64(millisecondsFromSeconds: Double(seconds)) else { throw PointProblem("attribute \"event_time\": \(seconds) is out of range") }
-            return millis
-        case .doubleValue(let seconds):
-            guard let millis = Int64(millisecondsFromSeconds: seconds) else { throw PointProblem("attribute \"event_time\": \(seconds) is out of range") }
-            return millis
-        default:
-            throw PointProblem("attribute \"event_time\": must be RFC 3339 or Unix seconds")
         }
     }
 }

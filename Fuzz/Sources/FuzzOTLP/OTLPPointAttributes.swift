@@ -1,0 +1,1 @@
+../../../Sources/FunnelServer/OTLP/OTLPPointAttributes.swift
