@@ -9,7 +9,8 @@ import Testing
     static func point(start: UInt64 = 100, time: UInt64, value: UInt64) -> OTLPCountPoint {
         OTLPCountPoint(
             pipeline: "orders", stage: "ingest", outcome: .received, eventTimeMillis: nil, temporality: .cumulative, stream: Self.stream,
-            startNanos: start, timeNanos: time, value: value, location: "p"
+            startNanos: start, timeNanos: time, value: value,
+            location: OTLPPointLocation(metricName: "funnel.events", resource: 0, scope: 0, metric: 0, data: "sum", point: 0)
         )
     }
 

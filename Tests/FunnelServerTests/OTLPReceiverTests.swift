@@ -172,6 +172,22 @@ extension TestClientProtocol {
         }
     }
 
+    @Test func manyRejectedPointsAreCountedAndTheFirstFiveNamed() async throws {
+        let fixture = try ServerFixture()
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            let points = (0..<1000).map { OTLPSumPoint(attributes: [("pipeline", "orders"), ("stage", "s\($0)")], value: 1) }
+            let reply = try await client.postMetrics(otlpExport([eventsMetric(points, temporality: 1)]))
+            #expect(reply.status == 200)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [String: Any])
+            let partial = try #require(json["partialSuccess"] as? [String: Any])
+            #expect(partial["rejectedDataPoints"] as? String == "1000")
+            let message = try #require(partial["errorMessage"] as? String)
+            #expect(message.hasPrefix("1000 data points rejected: "))
+            #expect(message.hasSuffix("data_points[4]: attribute \"outcome\" is missing; and 995 more"))
+        }
+    }
+
     @Test func anUndecodableBodyIsRefusedWith400AndTheServerKeepsServing() async throws {
         let fixture = try ServerFixture()
         defer { fixture.directory.remove() }

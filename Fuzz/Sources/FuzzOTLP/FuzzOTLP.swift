@@ -14,7 +14,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let body = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
     guard let request = try? encoding.decodeRequest(body) else { return 0 }
     let mapped = OTLPMapping.map(request)
-    precondition(mapped.rejected.allSatisfy { !$0.isEmpty }, "a rejection without a message")
+    precondition(mapped.rejected.listed.allSatisfy { !$0.isEmpty } && mapped.rejected.listed.count <= mapped.rejected.count, "a rejection without a message")
     let streams = CumulativeStreams(restoring: [], maximumStreams: 64, trackingSinceNanos: 0)
     var changes = CumulativeStreams.Changes()
     for point in mapped.counts {

@@ -5,7 +5,7 @@ import FunnelCore
 ///
 /// Pure: the cumulative points it returns are still totals, which ``CumulativeStreams`` turns into differences.
 /// A point that names a Funnel metric but cannot be taken (a missing attribute, a bad name, a value that is not a
-/// count) is listed in ``OTLPMappedMetrics/rejected`` with what was wrong; the rest of the request still maps.
+/// count) is counted in ``OTLPMappedMetrics/rejected`` with what was wrong; the rest of the request still maps.
 enum OTLPMapping {
     static let eventsMetric = "funnel.events"
     static let latencyMetric = "funnel.latency"
@@ -22,13 +22,12 @@ enum OTLPMapping {
             let resource = resourceMetrics.resource.attributes
             for (s, scopeMetrics) in resourceMetrics.scopeMetrics.enumerated() {
                 for (m, metric) in scopeMetrics.metrics.enumerated() {
-                    let location = "resource_metrics[\(r)].scope_metrics[\(s)].metrics[\(m)]"
                     guard [Self.eventsMetric, Self.latencyMetric, Self.depthMetric].contains(metric.name) else {
                         mapped.ignored += Self.pointCount(metric)
                         continue
                     }
                     let identity = OTLPStreamIdentity(resource: resource, scope: scopeMetrics.scope, metricName: metric.name)
-                    let context = MetricContext(metric: metric, resource: resource, identity: identity, location: location)
+                    let context = MetricContext(metric: metric, resource: resource, identity: identity, resource: r, scope: s, metric: m)
                     switch metric.name {
                     case Self.eventsMetric: Self.mapEvents(context, into: &mapped)
                     case Self.latencyMetric: Self.mapLatency(context, into: &mapped)
@@ -45,7 +44,27 @@ enum OTLPMapping {
         var metric: OTLPMetric
         var resource: [OTLPKeyValue]
         var identity: OTLPStreamIdentity
-        var location: String
+        var resourceIndex: Int
+        var scopeIndex: Int
+        var metricIndex: Int
+
+        init(metric: OTLPMetric, resource: [OTLPKeyValue], identity: OTLPStreamIdentity, resource r: Int, scope s: Int, metric m: Int) {
+            self.metric = metric
+            self.resource = resource
+            self.identity = identity
+            self.resourceIndex = r
+            self.scopeIndex = s
+            self.metricIndex = m
+        }
+
+        /// `resource_metrics[r].scope_metrics[s].metrics[m]`.
+        var location: String { "resource_metrics[\(self.resourceIndex)].scope_metrics[\(self.scopeIndex)].metrics[\(self.metricIndex)]" }
+
+        func location(_ data: String, point: Int) -> OTLPPointLocation {
+            OTLPPointLocation(
+                metricName: self.metric.name, resource: self.resourceIndex, scope: self.scopeIndex, metric: self.metricIndex, data: data, point: point
+            )
+        }
 
         func attributes(_ point: [OTLPKeyValue]) -> OTLPPointAttributes {
             OTLPPointAttributes(point: point, resource: self.resource)
@@ -57,19 +76,19 @@ enum OTLPMapping {
     private static func mapEvents(_ context: MetricContext, into mapped: inout OTLPMappedMetrics) {
         let name = context.metric.name
         guard case .sum(let sum) = context.metric.data else {
-            mapped.rejected += Self.refuseAll(context, "\(name) must be a monotonic Sum (an OpenTelemetry Counter), got \(Self.kind(context.metric))")
+            Self.refuseAll(context, "\(name) must be a monotonic Sum (an OpenTelemetry Counter), got \(Self.kind(context.metric))", into: &mapped)
             return
         }
         guard sum.isMonotonic else {
-            mapped.rejected += Self.refuseAll(context, "\(name) must be monotonic (a Counter, not an UpDownCounter)")
+            Self.refuseAll(context, "\(name) must be monotonic (a Counter, not an UpDownCounter)", into: &mapped)
             return
         }
         guard let temporality = Self.temporality(sum.aggregationTemporality) else {
-            mapped.rejected += Self.refuseAll(context, "\(name): aggregation_temporality must be DELTA or CUMULATIVE")
+            Self.refuseAll(context, "\(name): aggregation_temporality must be DELTA or CUMULATIVE", into: &mapped)
             return
         }
         for (index, point) in sum.dataPoints.enumerated() {
-            let location = "\(context.location).sum.data_points[\(index)]"
+            let location = context.location("sum", point: index)
             if point.flags & 1 != 0 {
                 mapped.ignored += 1
                 continue
@@ -94,7 +113,7 @@ enum OTLPMapping {
                     )
                 )
             } catch {
-                mapped.rejected.append("\(name) \(location): \(error.problem)")
+                mapped.rejected.add("\(location): \(error.problem)")
             }
         }
     }
@@ -126,17 +145,17 @@ enum OTLPMapping {
         case "ms": millisPerUnit = 1
         case "s": millisPerUnit = 1000
         default:
-            mapped.rejected += Self.refuseAll(context, "\(name): unit must be \"ms\" or \"s\", got \(String(reflecting: context.metric.unit))")
+            Self.refuseAll(context, "\(name): unit must be \"ms\" or \"s\", got \(String(reflecting: context.metric.unit))", into: &mapped)
             return
         }
         switch context.metric.data {
         case .histogram(let histogram):
             guard let temporality = Self.temporality(histogram.aggregationTemporality) else {
-                mapped.rejected += Self.refuseAll(context, "\(name): aggregation_temporality must be DELTA or CUMULATIVE")
+                Self.refuseAll(context, "\(name): aggregation_temporality must be DELTA or CUMULATIVE", into: &mapped)
                 return
             }
             for (index, point) in histogram.dataPoints.enumerated() {
-                let location = "\(context.location).histogram.data_points[\(index)]"
+                let location = context.location("histogram", point: index)
                 if point.flags & 1 != 0 {
                     mapped.ignored += 1
                     continue
@@ -163,16 +182,16 @@ enum OTLPMapping {
                         )
                     )
                 } catch {
-                    mapped.rejected.append("\(name) \(location): \(error.problem)")
+                    mapped.rejected.add("\(location): \(error.problem)")
                 }
             }
         case .exponentialHistogram(let histogram):
             guard let temporality = Self.temporality(histogram.aggregationTemporality) else {
-                mapped.rejected += Self.refuseAll(context, "\(name): aggregation_temporality must be DELTA or CUMULATIVE")
+                Self.refuseAll(context, "\(name): aggregation_temporality must be DELTA or CUMULATIVE", into: &mapped)
                 return
             }
             for (index, point) in histogram.dataPoints.enumerated() {
-                let location = "\(context.location).exponential_histogram.data_points[\(index)]"
+                let location = context.location("exponential_histogram", point: index)
                 if point.flags & 1 != 0 {
                     mapped.ignored += 1
                     continue
@@ -192,17 +211,17 @@ enum OTLPMapping {
                         )
                     )
                 } catch {
-                    mapped.rejected.append("\(name) \(location): \(error.problem)")
+                    mapped.rejected.add("\(location): \(error.problem)")
                 }
             }
         default:
-            mapped.rejected += Self.refuseAll(context, "\(name) must be a Histogram or an ExponentialHistogram, got \(Self.kind(context.metric))")
+            Self.refuseAll(context, "\(name) must be a Histogram or an ExponentialHistogram, got \(Self.kind(context.metric))", into: &mapped)
         }
     }
 
     private static func latencyPoint(
         _ attributes: OTLPPointAttributes, _ context: MetricContext, temporality: OTLPTemporality, attributesList: [OTLPKeyValue],
-        start: UInt64, time: UInt64, buckets: OTLPLatencyBuckets, millisPerUnit: Double, location: String
+        start: UInt64, time: UInt64, buckets: OTLPLatencyBuckets, millisPerUnit: Double, location: OTLPPointLocation
     ) throws(OTLPPointProblem) -> OTLPLatencyPoint {
         OTLPLatencyPoint(
             pipeline: try attributes.name("pipeline"), stage: try attributes.name("stage"),
@@ -226,11 +245,11 @@ enum OTLPMapping {
             points = sum.dataPoints
             kind = "sum"
         default:
-            mapped.rejected += Self.refuseAll(context, "\(name) must be a Gauge (or a cumulative UpDownCounter), got \(Self.kind(context.metric))")
+            Self.refuseAll(context, "\(name) must be a Gauge (or a cumulative UpDownCounter), got \(Self.kind(context.metric))", into: &mapped)
             return
         }
         for (index, point) in points.enumerated() {
-            let location = "\(context.location).\(kind).data_points[\(index)]"
+            let location = context.location(kind, point: index)
             if point.flags & 1 != 0 {
                 mapped.ignored += 1
                 continue
@@ -249,7 +268,7 @@ enum OTLPMapping {
                 )
                 mapped.depths.append((report, location))
             } catch {
-                mapped.rejected.append("\(name) \(location): \(error.problem)")
+                mapped.rejected.add("\(location): \(error.problem)")
             }
         }
     }
@@ -269,8 +288,8 @@ enum OTLPMapping {
         nanos == 0 ? nil : Int64(nanos / 1_000_000)
     }
 
-    private static func refuseAll(_ context: MetricContext, _ problem: String) -> [String] {
-        Array(repeating: "\(context.location): \(problem)", count: Self.pointCount(context.metric))
+    private static func refuseAll(_ context: MetricContext, _ problem: @autoclosure () -> String, into mapped: inout OTLPMappedMetrics) {
+        mapped.rejected.add("\(context.location): \(problem())", times: Self.pointCount(context.metric))
     }
 
     private static func pointCount(_ metric: OTLPMetric) -> Int {

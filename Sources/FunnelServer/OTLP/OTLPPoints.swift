@@ -1,5 +1,48 @@
 import FunnelCore
 
+/// Where a data point is in a request, named only when a message needs it:
+/// `funnel.events resource_metrics[0].scope_metrics[1].metrics[2].sum.data_points[3]`.
+struct OTLPPointLocation: Sendable, Hashable, CustomStringConvertible {
+    var metricName: String
+    var resource: Int
+    var scope: Int
+    var metric: Int
+    /// The metric's data field: `sum`, `gauge`, `histogram` or `exponential_histogram`.
+    var data: String
+    var point: Int
+
+    var description: String {
+        "\(self.metricName) resource_metrics[\(self.resource)].scope_metrics[\(self.scope)].metrics[\(self.metric)].\(self.data).data_points[\(self.point)]"
+    }
+}
+
+/// The points of Funnel's metrics that were not taken: how many, and the first few with what was wrong.
+struct OTLPRejections: Sendable {
+    /// The most problems kept to name in `partial_success`.
+    static let listedLimit = 5
+    private(set) var count = 0
+    private(set) var listed: [String] = []
+
+    var isEmpty: Bool { self.count == 0 }
+
+    /// Counts `times` rejected points sharing one problem, worked out only while fewer than the limit are listed.
+    mutating func add(_ problem: @autoclosure () -> String, times: Int = 1) {
+        guard times > 0 else { return }
+        self.count += times
+        if self.listed.count < Self.listedLimit {
+            let text = problem()
+            self.listed += Array(repeating: text, count: min(times, Self.listedLimit - self.listed.count))
+        }
+    }
+
+    /// The `partial_success` message: the first problems, and how many more there were.
+    var summary: String {
+        let more = self.count - self.listed.count
+        return "\(self.count) data point\(self.count == 1 ? "" : "s") rejected: " + self.listed.joined(separator: "; ")
+            + (more > 0 ? "; and \(more) more" : "")
+    }
+}
+
 /// Whether a point carries the change since the last export or the total since `start_time_unix_nano`.
 enum OTLPTemporality: Sendable, Hashable {
     case delta
@@ -19,8 +62,7 @@ struct OTLPCountPoint: Sendable, Hashable {
     var timeNanos: UInt64
     /// The count (delta) or the running total (cumulative).
     var value: UInt64
-    /// Where the point is in the request, for messages: `resource_metrics[0].scope_metrics[1].metrics[2].data_points[3]`.
-    var location: String
+    var location: OTLPPointLocation
 }
 
 /// The buckets of a `funnel.latency` histogram point, in the metric's unit.
@@ -51,18 +93,18 @@ struct OTLPLatencyPoint: Sendable, Hashable {
     var buckets: OTLPLatencyBuckets
     /// Milliseconds in one of the metric's units: 1 for `ms`, 1000 for `s`.
     var millisPerUnit: Double
-    var location: String
+    var location: OTLPPointLocation
 }
 
 /// What a request's metrics map to: the points Funnel takes, and the points it could not take, with why.
 struct OTLPMappedMetrics: Sendable {
     var counts: [OTLPCountPoint] = []
     var latencies: [OTLPLatencyPoint] = []
-    var depths: [(report: QueueDepthReport, location: String)] = []
+    var depths: [(report: QueueDepthReport, location: OTLPPointLocation)] = []
     /// Points of metrics Funnel does not read.
     var ignored = 0
-    /// Points of Funnel's metrics that did not map, each with what was wrong.
-    var rejected: [String] = []
+    /// Points of Funnel's metrics that did not map, with what was wrong.
+    var rejected = OTLPRejections()
 
     /// Whether a point needs the state of its stream to be counted.
     var hasCumulativePoints: Bool {

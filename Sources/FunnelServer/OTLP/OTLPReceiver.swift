@@ -17,8 +17,6 @@ public final class OTLPReceiver: Sendable {
     static let maximumStreams = 100_000
     /// A cumulative stream without a point for this long is forgotten (24 hours).
     static let idleStreamMillis: Int64 = 86_400_000
-    /// The most problems a `partial_success` message lists.
-    static let listedProblems = 5
 
     /// Restores the positions of cumulative streams from the intake's store.
     public init(intake: ReportIntake) throws {
@@ -45,7 +43,7 @@ public final class OTLPReceiver: Sendable {
     func export(_ request: OTLPExportRequest) async throws -> OTLPExportResponse {
         let mapped = OTLPMapping.map(request)
         do {
-            let taken: (accepted: Int, rejected: [String])
+            let taken: (accepted: Int, rejected: OTLPRejections)
             if mapped.hasCumulativePoints {
                 taken = try await self.turnstile.pass { try await self.ingest(mapped) }
             } else {
@@ -60,7 +58,7 @@ public final class OTLPReceiver: Sendable {
             var response = OTLPExportResponse()
             if !taken.rejected.isEmpty {
                 response.partialSuccess.rejectedDataPoints = Int64(taken.rejected.count)
-                response.partialSuccess.errorMessage = Self.summary(taken.rejected)
+                response.partialSuccess.errorMessage = taken.rejected.summary
             }
             return response
         } catch {
@@ -69,13 +67,13 @@ public final class OTLPReceiver: Sendable {
         }
     }
 
-    private func ingest(_ mapped: OTLPMappedMetrics) async throws -> (accepted: Int, rejected: [String]) {
+    private func ingest(_ mapped: OTLPMappedMetrics) async throws -> (accepted: Int, rejected: OTLPRejections) {
         let now = self.intake.nowMillis
         let bounds = self.intake.latencyBucketsSeconds
         var rejected = mapped.rejected
         var entries = IngestEntries()
-        var reportLocations: [String] = []
-        var laterLocations: [String] = []
+        var reportLocations: [OTLPPointLocation] = []
+        var laterLocations: [OTLPPointLocation] = []
         var changes = CumulativeStreams.Changes()
         var accepted = 0
         self.streams.withLock { streams in
@@ -86,7 +84,7 @@ public final class OTLPReceiver: Sendable {
                     case .add(let added): events = added
                     case .seen: events = 0
                     case .tooManyStreams:
-                        rejected.append("\(OTLPMapping.eventsMetric) \(point.location): \(Self.streamLimitProblem)")
+                        rejected.add("\(point.location): \(Self.streamLimitProblem)")
                         continue
                     }
                 }
@@ -95,14 +93,14 @@ public final class OTLPReceiver: Sendable {
                 entries.stageReports.append(
                     StageReport(pipeline: point.pipeline, stage: point.stage, outcome: point.outcome, count: events, eventTimeMillis: point.eventTimeMillis)
                 )
-                reportLocations.append("\(OTLPMapping.eventsMetric) \(point.location)")
+                reportLocations.append(point.location)
             }
             for point in mapped.latencies {
                 var buckets: OTLPLatencyBuckets? = point.buckets
                 if point.temporality == .cumulative {
                     let advance = streams.advance(point, seenMillis: now, changes: &changes)
                     if advance.refused {
-                        rejected.append("\(OTLPMapping.latencyMetric) \(point.location): \(Self.streamLimitProblem)")
+                        rejected.add("\(point.location): \(Self.streamLimitProblem)")
                         continue
                     }
                     buckets = advance.added
@@ -113,12 +111,12 @@ public final class OTLPReceiver: Sendable {
                 buckets.record(into: &observations, millisPerUnit: point.millisPerUnit)
                 guard !observations.sketch.isEmpty else { continue }
                 entries.latencies.append(StageLatency(pipeline: point.pipeline, stage: point.stage, eventTimeMillis: point.eventTimeMillis, observations: observations))
-                laterLocations.append("\(OTLPMapping.latencyMetric) \(point.location)")
+                laterLocations.append(point.location)
             }
         }
         for (report, location) in mapped.depths {
             entries.queueDepths.append(report)
-            laterLocations.append("\(OTLPMapping.depthMetric) \(location)")
+            laterLocations.append(location)
             accepted += 1
         }
         let positions = Array(changes.counts.values)
@@ -127,12 +125,12 @@ public final class OTLPReceiver: Sendable {
             do {
                 let result = try await self.intake.ingest(entries, policy: .skipRefused, claim: nil, positions: positions)
                 for refusal in result.refused {
-                    let location = refusal.index < locations.count ? locations[refusal.index] : "entry \(refusal.index)"
-                    rejected.append("\(location): \(Self.describe(refusal.rejection))")
+                    let location = refusal.index < locations.count ? "\(locations[refusal.index])" : "entry \(refusal.index)"
+                    rejected.add("\(location): \(Self.describe(refusal.rejection))")
                     accepted -= 1
                 }
             } catch let rejection as ReportRejection {
-                rejected += locations.map { "\($0): \(Self.describe(rejection))" }
+                rejected.add("\(locations.first.map { "\($0)" } ?? "the request"): \(Self.describe(rejection))", times: locations.count)
                 accepted -= locations.count
             }
         }
@@ -161,12 +159,5 @@ public final class OTLPReceiver: Sendable {
     private static func describe(_ rejection: ReportRejection) -> String {
         let problem = rejection.problem.isEmpty ? "refused by the ledger (\(rejection.reason.rawValue))" : rejection.problem
         return rejection.field.map { "\($0): \(problem)" } ?? problem
-    }
-
-    /// The `partial_success` message: the first problems, and how many more there were.
-    static func summary(_ problems: [String]) -> String {
-        let listed = problems.prefix(Self.listedProblems).joined(separator: "; ")
-        let more = problems.count - min(problems.count, Self.listedProblems)
-        return "\(problems.count) data point\(problems.count == 1 ? "" : "s") rejected: " + listed + (more > 0 ? "; and \(more) more" : "")
     }
 }
