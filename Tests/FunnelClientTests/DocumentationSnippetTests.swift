@@ -53,7 +53,7 @@ import Testing
     @Test(arguments: ["README.md", "docs/clients.md"])
     func everySwiftBlockIsASnippetThatCompiles(page: String) throws {
         let snippets = try Self.snippets()
-        #expect(snippets.count == 4)
+        #expect(snippets.count == 5)
         let blocks = try Self.blocks(of: page)
         #expect(!blocks.isEmpty, "\(page) shows the client")
         for block in blocks {

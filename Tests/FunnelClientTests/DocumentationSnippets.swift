@@ -1,6 +1,7 @@
 import Foundation
 import FunnelClient
 import Logging
+import Metrics
 import ServiceLifecycle
 import UnixSignals
 
@@ -70,4 +71,16 @@ func deliverSnippet(reporter: FunnelReporter, batch: SnippetBatch, sent: [Int]) 
     let confirmed = try await reporter.flush()  // a job about to exit: true once the server confirmed everything
     // end snippet
     _ = confirmed
+}
+
+func swiftMetricsSnippet(reporter: FunnelReporter, prometheus: any MetricsFactory) {
+    // snippet swift-metrics
+    MetricsSystem.bootstrap(FunnelMetricsFactory(reporter: reporter, fallback: prometheus))  // fallback: nil drops the others
+    // or, beside another backend:
+    // MetricsSystem.bootstrap(MultiplexMetricsHandler(factories: [FunnelMetricsFactory(reporter: reporter), prometheus]))
+
+    Counter(label: "funnel.events", dimensions: [("pipeline", "orders"), ("stage", "ingest"), ("outcome", "received")]).increment(by: 5)
+    Timer(label: "funnel.latency", dimensions: [("pipeline", "orders"), ("stage", "process")]).recordMilliseconds(12)
+    Gauge(label: "funnel.dlq.depth", dimensions: [("pipeline", "orders"), ("queue", "orders-dlq")]).record(3)
+    // end snippet
 }
