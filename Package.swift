@@ -81,6 +81,7 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            exclude: ["OTLP/Protos"],
             swiftSettings: swiftSettings
         ),
         .target(

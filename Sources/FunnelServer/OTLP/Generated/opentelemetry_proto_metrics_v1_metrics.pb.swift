@@ -9,7 +9,7 @@
 //   https://github.com/apple/swift-protobuf/
 
 // Declarations of the OpenTelemetry protocol (OTLP), Apache License 2.0, Copyright The OpenTelemetry Authors.
-// Printed by Protos/print-proto.py from the descriptors of the PyPI package opentelemetry-proto; see Protos/README.md.
+// Printed by Sources/FunnelServer/OTLP/Protos/print-proto.py from the descriptors of the PyPI package opentelemetry-proto; see Sources/FunnelServer/OTLP/Protos/README.md.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

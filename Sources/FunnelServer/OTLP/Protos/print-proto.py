@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the OTLP metrics .proto files from the descriptors the PyPI package opentelemetry-proto ships.
 
-    python3 Protos/print-proto.py OUT_DIR
+    python3 Sources/FunnelServer/OTLP/Protos/print-proto.py OUT_DIR
 
 The package (Apache-2.0, github.com/open-telemetry/opentelemetry-python) carries each .proto file as a serialized
 FileDescriptorProto in its *_pb2.py modules. This prints them back as proto3 text (declarations only: the comments
@@ -96,7 +96,7 @@ def message(m, package, indent):
 def file_text(proto):
     lines = [
         "// Declarations of the OpenTelemetry protocol (OTLP), Apache License 2.0, Copyright The OpenTelemetry Authors.",
-        "// Printed by Protos/print-proto.py from the descriptors of the PyPI package opentelemetry-proto; see Protos/README.md.",
+        "// Printed by Sources/FunnelServer/OTLP/Protos/print-proto.py from the descriptors of the PyPI package opentelemetry-proto; see Sources/FunnelServer/OTLP/Protos/README.md.",
         "",
         'syntax = "proto3";',
         "",
