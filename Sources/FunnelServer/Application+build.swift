@@ -35,7 +35,7 @@ public func buildApplication(
     )
     let alarmWakeup = Wakeup()
     let senderWakeup = Wakeup()
-    let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, alarmInputsChanged: alarmWakeup)
+    let intake = try ReportIntake(configuration: configuration, store: store, clock: clock, alarmInputsChanged: alarmWakeup, logger: logger)
     for repair in intake.restoreRepairs.prefix(100) {
         logger.warning("stored counter repaired on restore", metadata: ["file": "\(store.path)", "problem": "\(repair)"])
     }

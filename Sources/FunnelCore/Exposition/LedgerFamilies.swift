@@ -47,16 +47,27 @@ public struct LedgerFamilies: MetricsSource {
         writer.family("funnel_series_limit", .gauge, help: "The most (pipeline, stage) series Funnel tracks (limits.max_series).")
         writer.sample(UInt64(ledger.policy.maximumSeries))
 
+        // A pipeline that declares labels has one series per label group (the declared labels beside pipeline and
+        // stage; a label left out is absent): `sum by (pipeline, stage, outcome)` is the pipeline's own count.
+        let groupLabels = pipelines.map(Self.groupLabels)
         writer.family("funnel_stage_events", .counter, help: "Events reported per stage and outcome, settled or not.")
         for index in pipelines.indices {
-            Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].total, outcomeLabels)
+            if pipelines[index].labels.isEmpty {
+                Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].total, outcomeLabels)
+            } else {
+                Self.groupSamples(&writer, pipelines[index], groupLabels[index], \.total, outcomeLabels)
+            }
         }
         writer.family(
             "funnel_stage_settled_events", .counter,
             help: "Events per stage and outcome in settled event-time buckets; differences of these are exact loss."
         )
         for index in pipelines.indices {
-            Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].settled, outcomeLabels)
+            if pipelines[index].labels.isEmpty {
+                Self.outcomeSamples(&writer, stageSets, stageBase[index], pipelines[index].settled, outcomeLabels)
+            } else {
+                Self.groupSamples(&writer, pipelines[index], groupLabels[index], \.settled, outcomeLabels)
+            }
         }
         Self.gauge(&writer, "funnel_stage_lost_events", "Silent loss per stage in settled buckets within retention.", stageSets, stageGauges.lost)
         Self.gauge(&writer, "funnel_stage_excess_events", "Events out beyond events in per stage (duplicate or missing reports), settled, within retention.", stageSets, stageGauges.excess)
@@ -85,6 +96,33 @@ public struct LedgerFamilies: MetricsSource {
         for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], queue.ageSeconds) }
         writer.family("funnel_dlq_depth_stale", .gauge, help: "1 when a dead-letter queue's depth was not refreshed within stale_after.")
         for (index, queue) in queues.enumerated() { writer.sample(queueLabels[index], UInt64(queue.stale ? 1 : 0)) }
+        LabelFamilies(ledger: ledger).emit(into: &writer)
+    }
+
+    /// The labels of each stage of each label group of `pipeline`, group by group; none for a pipeline without labels.
+    private static func groupLabels(_ pipeline: PipelineLedger) -> [[ExpositionLabels]] {
+        guard !pipeline.labels.isEmpty else { return [] }
+        return pipeline.labels.order.map { group in
+            var labels = ExpositionLabels(["pipeline": pipeline.name])
+            for (name, value) in zip(pipeline.labels.names, group.values) where !value.isEmpty { labels = labels.appending(name, value) }
+            return pipeline.stages.map { labels.appending("stage", $0) }
+        }
+    }
+
+    /// One sample per (group, stage, outcome) of a pipeline that declares labels, from each group's `counts`.
+    private static func groupSamples(
+        _ writer: inout ExpositionWriter, _ pipeline: PipelineLedger, _ labels: [[ExpositionLabels]], _ counts: KeyPath<PipelineLedger, [StageCounts]>,
+        _ outcomeLabels: [ExpositionLabels]
+    ) {
+        for (position, group) in pipeline.labels.order.enumerated() {
+            let groupCounts = pipeline.labels.groups[group]![keyPath: counts]
+            for stage in pipeline.stages.indices {
+                let stageCounts = stage < groupCounts.count ? groupCounts[stage] : .zero
+                for outcome in Outcome.allCases {
+                    writer.sample(labels[position][stage], outcomeLabels[Int(outcome.rawValue)], stageCounts[outcome])
+                }
+            }
+        }
     }
 
     /// One sample per (stage, outcome) of one pipeline, from its counts per stage.

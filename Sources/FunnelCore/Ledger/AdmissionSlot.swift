@@ -10,6 +10,8 @@ struct AdmissionSlot {
     let isKnown: Bool
     /// Whether the ledger already tracks this stage's pipeline.
     let isPipelineKnown: Bool
+    /// The labels the pipeline declares (none for most).
+    let labelNames: [String]
     /// What the stage has counted over its life, plus what pending batches hold: the base the
     /// counter maximum is checked against.
     let committed: StageCounts
@@ -29,8 +31,9 @@ struct AdmissionSlot {
 
     init(
         pipeline: String, stage: String, settings: PipelineSettings, isKnown: Bool, isPipelineKnown: Bool, committed: StageCounts, nowMillis: Int64,
-        ledgerBoundary: Int64? = nil
+        ledgerBoundary: Int64? = nil, labelNames: [String] = []
     ) {
+        self.labelNames = labelNames
         self.pipeline = pipeline
         self.stage = stage
         self.settings = settings

@@ -19,6 +19,7 @@ struct AdmissionState {
     private var watermarks: [ReporterKey: ReporterWatermark] = [:]
     private var newReporters: [ReporterKey] = []
     private var addedReporters = 0
+    private var labelled = LabelledAdmission()
 
     init() {}
 
@@ -63,12 +64,16 @@ struct AdmissionState {
     mutating func admit(_ report: StageReport, index: Int, in context: borrowing AdmissionContext) throws(ReportRejection) {
         let (found, settings) = try self.locate(report.pipeline, report.stage, eventTime: report.eventTimeMillis, index: index, in: context)
         if let found {
+            let group = try self.labelGroup(report, names: self.slots[found].labelNames, index: index, in: context)
             guard self.slots[found].add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw context.overflow(report, self.slots[found], index) }
             self.last = found
+            if let group { self.labelled.count(report, group, slot: self.slots[found], nowMillis: context.nowMillis) }
         } else {
             var slot = try self.newSlot(pipeline: report.pipeline, stage: report.stage, settings: settings, index: index, in: context)
+            let group = try self.labelGroup(report, names: slot.labelNames, index: index, in: context)
             guard slot.add(report, nowMillis: context.nowMillis, latencyBounds: context.bounds) else { throw context.overflow(report, slot, index) }
             self.keep(slot, in: context)
+            if let group { self.labelled.count(report, group, slot: slot, nowMillis: context.nowMillis) }
         }
         if report.endToEndMillis != nil || !report.endToEndSamplesMillis.isEmpty {
             let bounds = context.bounds
@@ -123,6 +128,24 @@ struct AdmissionState {
         }
         let reading = ReporterWatermark(watermarkMillis: watermark.watermarkMillis, lastSeenMillis: context.nowMillis)
         self.watermarks[key] = self.watermarks[key].map { $0.merged(with: reading) } ?? reading
+    }
+
+    /// The label group a report counts in, after the guard, with what it adds to the guard's counts held for the
+    /// caller to keep once the report is admitted; nil for a pipeline without labels.
+    private mutating func labelGroup(
+        _ report: StageReport, names: [String], index: Int, in context: borrowing AdmissionContext
+    ) throws(ReportRejection) -> LabelledAdmission.Group? {
+        if names.isEmpty {
+            guard report.labels.isEmpty else {
+                let label = report.labels.keys.min()!
+                throw context.refusal(
+                    .unknownLabel, index: index, field: "labels.\(label)",
+                    "pipeline \(String(reflecting: report.pipeline)) declares no labels (pipelines[].labels in the configuration); got \(String(reflecting: label))"
+                )
+            }
+            return nil
+        }
+        return try self.labelled.group(of: report, names: names, index: index, in: context)
     }
 
     // MARK: Slots
@@ -180,7 +203,8 @@ struct AdmissionState {
         if let known, let position { committed += context.ledger.pipelines[known].total[position] }
         return AdmissionSlot(
             pipeline: pipeline, stage: stage, settings: settings, isKnown: position != nil, isPipelineKnown: known != nil,
-            committed: committed, nowMillis: context.nowMillis, ledgerBoundary: known.map { context.ledger.pipelines[$0].settledBoundary }
+            committed: committed, nowMillis: context.nowMillis, ledgerBoundary: known.map { context.ledger.pipelines[$0].settledBoundary },
+            labelNames: known.map { context.ledger.pipelines[$0].labels.names } ?? []
         )
     }
 
@@ -225,6 +249,7 @@ struct AdmissionState {
                 batch.watermarkViolations[ReporterKey(pipeline: slot.pipeline, stage: slot.stage, reporter: reporter)] = count
             }
         }
+        self.labelled.fill(&batch)
         batch.endToEndLatencies = self.endToEnd
         batch.watermarks = self.watermarks
         batch.newReporters = self.newReporters

@@ -16,6 +16,17 @@ extension FunnelLedger {
         includeLatency: Bool = true
     ) -> PipelineFunnel? {
         guard let ledger = self.pipeline(named: pipeline) else { return nil }
+        return self.funnel(
+            of: ledger, fromMillis: fromMillis, toMillis: toMillis, includeBuckets: includeBuckets, latencyWindow: latencyWindow,
+            includeLatency: includeLatency
+        )
+    }
+
+    /// The funnel of `ledger`: a pipeline's, or the sum of some of its label groups laid out like it.
+    func funnel(
+        of ledger: PipelineLedger, fromMillis: Int64?, toMillis: Int64?, includeBuckets: Bool, latencyWindow: LatencyWindow, includeLatency: Bool
+    ) -> PipelineFunnel {
+        let pipeline = ledger.name
         let stageCount = ledger.stages.count
         var settled: [StageCounts]
         var unsettled: [StageCounts]

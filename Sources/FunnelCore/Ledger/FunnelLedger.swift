@@ -34,7 +34,7 @@ public struct FunnelLedger: Sendable {
         self.queues = QueueDepths(staleAfterSeconds: policy.queueStaleAfterSeconds)
         for definition in policy.pipelines where self.pipelineIndex[definition.name] == nil {
             self.pipelineIndex[definition.name] = self.pipelines.count
-            let pipeline = PipelineLedger(name: definition.name, settings: definition.settings, stages: definition.stages)
+            let pipeline = PipelineLedger(name: definition.name, settings: definition.settings, stages: definition.stages, labels: definition.labels)
             self.seriesCount += pipeline.stages.count
             self.pipelines.append(pipeline)
         }
@@ -71,6 +71,7 @@ public struct FunnelLedger: Sendable {
             let (pipeline, stage) = self.ensureStage(pipeline: key.pipeline, stage: key.stage)
             self.pipelines[pipeline].addLateEvents(count, stage: stage)
         }
+        if !batch.labelCounts.isEmpty { self.applyLabelled(batch) }
         for (key, count) in batch.watermarkViolations { self.addWatermarkViolations(count, key) }
         if !batch.watermarks.isEmpty {
             for (key, reading) in batch.watermarks { self.recordWatermark(key, reading) }
@@ -173,6 +174,15 @@ public struct FunnelLedger: Sendable {
                     pruned.counts[StageKey(pipeline: name, stage: stages[stage]), default: .zero] += counts
                 }
             }
+            guard !self.pipelines[index].labels.isEmpty else { continue }
+            pruned.labelNames[name] = self.pipelines[index].labels.names
+            for (group, groupBuckets) in self.pipelines[index].labels.prune(nowMillis: nowMillis, retentionSeconds: self.policy.retentionSeconds) {
+                for bucket in groupBuckets.values {
+                    for (stage, counts) in bucket.stages.enumerated() where !counts.isZero {
+                        pruned.labelCounts[LabelledStageKey(StageKey(pipeline: name, stage: stages[stage]), labels: group), default: .zero] += counts
+                    }
+                }
+            }
         }
         return pruned
     }
@@ -184,7 +194,7 @@ public struct FunnelLedger: Sendable {
         if let index = self.pipelineIndex[name] { return index }
         let index = self.pipelines.count
         self.pipelineIndex[name] = index
-        self.pipelines.append(PipelineLedger(name: name, settings: self.policy.settings(for: name)))
+        self.pipelines.append(PipelineLedger(name: name, settings: self.policy.settings(for: name), labels: self.policy.labels(for: name)))
         return index
     }
 

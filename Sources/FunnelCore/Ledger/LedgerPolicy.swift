@@ -24,6 +24,12 @@ public struct LedgerPolicy: Sendable, Hashable {
     public var reporterTimeoutSeconds: Int64 = 120
     /// The most watermark reporters tracked over all stages; a new reporter past it is refused (`too_many_reporters`).
     public var maximumReporters: Int = 10_000
+    /// The most distinct values one declared label of one pipeline counts (`limits.max_label_values`); new values past
+    /// it count under ``LabelSet/otherValue``.
+    public var maximumLabelValues: Int = 1000
+    /// The most label groups (distinct sets of values) one pipeline counts (`limits.max_label_sets`); a new set past it
+    /// counts with every value it carries as ``LabelSet/otherValue``.
+    public var maximumLabelSets: Int = 10_000
 
     public init(
         pipelines: [PipelineDefinition] = [],
@@ -52,5 +58,10 @@ public struct LedgerPolicy: Sendable, Hashable {
     /// The settings of `pipeline`: declared, or the defaults.
     public func settings(for pipeline: String) -> PipelineSettings {
         self.pipelines.first(where: { $0.name == pipeline })?.settings ?? self.defaultSettings
+    }
+
+    /// The labels `pipeline` declares: none unless it is declared with some.
+    public func labels(for pipeline: String) -> [String] {
+        self.pipelines.first(where: { $0.name == pipeline })?.labels ?? []
     }
 }

@@ -12,13 +12,29 @@ public struct PendingAdmissions: Sendable {
     private var queues: [QueueKey: Int] = [:]
     private var reporters: [ReporterKey: Int] = [:]
     private var reservedCounts: [StageKey: StageCounts] = [:]
+    private var labelValues: [LabelValueKey: Int] = [:]
+    private var labelValuesPerLabel: [LabelValueKey: Int] = [:]
+    private var labelGroups: [LabelGroupKey: Int] = [:]
+    private var labelGroupsPerPipeline: [String: Int] = [:]
 
     public init() {}
 
     /// Whether no batch is held.
     public var isEmpty: Bool {
         self.pipelines.isEmpty && self.stages.isEmpty && self.queues.isEmpty && self.reporters.isEmpty && self.reservedCounts.isEmpty
+            && self.labelValues.isEmpty && self.labelGroups.isEmpty
     }
+
+    /// Whether a held batch adds this label value to the guard's count.
+    public func contains(labelValue key: LabelValueKey) -> Bool { !self.labelValues.isEmpty && self.labelValues[key] != nil }
+    /// Values of label `label` of `pipeline` that held batches add to the guard's count.
+    public func labelValueCount(pipeline: String, label: Int) -> Int {
+        self.labelValuesPerLabel.isEmpty ? 0 : self.labelValuesPerLabel[LabelValueKey(pipeline: pipeline, label: label, value: ""), default: 0]
+    }
+    /// Whether a held batch adds this label group.
+    public func contains(labelGroup key: LabelGroupKey) -> Bool { !self.labelGroups.isEmpty && self.labelGroups[key] != nil }
+    /// Label groups of `pipeline` that held batches add.
+    public func labelGroupCount(pipeline: String) -> Int { self.labelGroupsPerPipeline.isEmpty ? 0 : self.labelGroupsPerPipeline[pipeline, default: 0] }
 
     /// Pipelines that held batches register.
     public var pipelineCount: Int { self.pipelines.count }
@@ -58,7 +74,16 @@ public struct PendingAdmissions: Sendable {
         for queue in batch.newQueues { self.queues[queue, default: 0] += 1 }
         for reporter in batch.newReporters { self.reporters[reporter, default: 0] += 1 }
         for (stage, totals) in batch.seriesTotals { self.reservedCounts[stage, default: .zero] += totals }
+        for value in batch.newLabelValues {
+            self.labelValues[value, default: 0] += 1
+            if self.labelValues[value] == 1 { self.labelValuesPerLabel[value.perLabel, default: 0] += 1 }
+        }
+        for group in batch.newLabelGroups {
+            self.labelGroups[group, default: 0] += 1
+            if self.labelGroups[group] == 1 { self.labelGroupsPerPipeline[group.pipeline, default: 0] += 1 }
+        }
     }
+
 
     /// Lets go of what `batch` held: it was applied, or it will not be.
     public mutating func release(_ batch: ReportBatch) {
@@ -68,6 +93,12 @@ public struct PendingAdmissions: Sendable {
         }
         for queue in batch.newQueues { Self.decrement(&self.queues, queue) }
         for reporter in batch.newReporters { Self.decrement(&self.reporters, reporter) }
+        for value in batch.newLabelValues where Self.decrement(&self.labelValues, value) {
+            Self.decrement(&self.labelValuesPerLabel, value.perLabel)
+        }
+        for group in batch.newLabelGroups where Self.decrement(&self.labelGroups, group) {
+            Self.decrement(&self.labelGroupsPerPipeline, group.pipeline)
+        }
         for (stage, totals) in batch.seriesTotals {
             guard let reserved = self.reservedCounts[stage] else { continue }
             let left = reserved - totals

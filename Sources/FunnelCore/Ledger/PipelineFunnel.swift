@@ -18,6 +18,8 @@ public struct PipelineFunnel: Sendable, Hashable, Codable {
     public var totals: FunnelTotals
     /// Per-bucket detail, when asked for.
     public var buckets: [BucketFunnel]?
+    /// The label values the funnel is restricted to (`label=tenant:acme`), if any.
+    public var labels: [String: String]?
 
     public init(
         pipeline: String, from: String? = nil, to: String? = nil, bucketSeconds: Int64 = 60, settleAfterSeconds: Int64 = 300,

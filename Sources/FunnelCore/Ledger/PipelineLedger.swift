@@ -11,7 +11,7 @@ public struct PipelineLedger: Sendable {
     /// Bucket start (Unix seconds) to that bucket's counts.
     public private(set) var buckets: [Int64: BucketCounts] = [:]
     /// Every bucket starting before this is settled.
-    public private(set) var settledBoundary: Int64 = .min
+    public internal(set) var settledBoundary: Int64 = .min
     public private(set) var total: [StageCounts] = []
     public private(set) var settled: [StageCounts] = []
     public private(set) var pruned: [StageCounts] = []
@@ -20,10 +20,13 @@ public struct PipelineLedger: Sendable {
     public private(set) var watermarkViolations: [UInt64] = []
     /// Starts of the buckets that watermarks settled before their grace was over.
     public private(set) var settledByWatermark: Set<Int64> = []
+    /// The declared labels and the counts of each label group.
+    public internal(set) var labels: PipelineLabels
 
-    public init(name: String, settings: PipelineSettings, stages: [String] = []) {
+    public init(name: String, settings: PipelineSettings, stages: [String] = [], labels: [String] = []) {
         self.name = name
         self.settings = settings
+        self.labels = PipelineLabels(names: labels)
         for stage in stages { _ = self.addStage(stage) }
     }
 
@@ -75,6 +78,65 @@ public struct PipelineLedger: Sendable {
         }
     }
 
+    /// Adds `count` events of label group `group` to the group's counts (the pipeline's own are added apart).
+    mutating func addLabelled(_ count: UInt64, _ group: LabelSet, stage: Int, outcome: Outcome, bucketStart: Int64) {
+        let shape = self.shape
+        self.labels.add(count, group, stage: stage, outcome: outcome, bucketStart: bucketStart, of: shape)
+    }
+
+    /// Adds late events of label group `group`.
+    mutating func addLabelledLateEvents(_ count: UInt64, _ group: LabelSet, stage: Int) {
+        let shape = self.shape
+        self.labels.addLateEvents(count, group, stage: stage, of: shape)
+    }
+
+    /// Adds counts retention dropped from label group `group`.
+    mutating func addLabelledPruned(_ counts: StageCounts, _ group: LabelSet, stage: Int) {
+        let shape = self.shape
+        self.labels.addPruned(counts, group, stage: stage, of: shape)
+    }
+
+    /// Registers label group `group` in its order of discovery (restored or applied).
+    mutating func registerLabelGroup(_ group: LabelSet) {
+        let shape = self.shape
+        self.labels.register(group, like: shape)
+    }
+
+    /// This pipeline's name, settings, stages and boundary without its counts: what a new label group is laid out by.
+    private var shape: PipelineLedger {
+        var shape = PipelineLedger(name: self.name, settings: self.settings, stages: self.stages)
+        shape.settledBoundary = self.settledBoundary
+        return shape
+    }
+
+    /// Adds stages up to `stages` (a label group following its pipeline's order).
+    mutating func growStages(to stages: [String]) {
+        guard self.stages.count < stages.count else { return }
+        for stage in stages[self.stages.count...] { self.addStage(stage) }
+    }
+
+    /// Adds `other`'s counts (a label group's) to this ledger's, stage by stage; its buckets too when `withBuckets`.
+    mutating func absorb(_ other: PipelineLedger, withBuckets: Bool) {
+        for index in other.stages.indices where index < self.stages.count {
+            self.total[index] += other.total[index]
+            self.settled[index] += other.settled[index]
+            self.pruned[index] += other.pruned[index]
+            self.lateEvents[index] = self.lateEvents[index].addingSaturated(other.lateEvents[index])
+        }
+        guard withBuckets else { return }
+        for (start, bucket) in other.buckets {
+            self.buckets[start, default: BucketCounts(stageCount: self.stages.count)].grow(to: self.stages.count)
+            for (index, counts) in bucket.stages.enumerated() where index < self.stages.count {
+                self.buckets[start]!.stages[index] += counts
+            }
+        }
+    }
+
+    /// Takes which buckets watermarks settled from `pipeline` (label groups settle with their pipeline).
+    mutating func takeWatermarkSettling(from pipeline: PipelineLedger) {
+        self.settledByWatermark = pipeline.settledByWatermark
+    }
+
     mutating func addLateEvents(_ count: UInt64, stage: Int) {
         self.lateEvents[stage] = self.lateEvents[stage].addingSaturated(count)
     }
@@ -95,6 +157,13 @@ public struct PipelineLedger: Sendable {
     mutating func settle(nowMillis: Int64, watermarkMillis: Int64? = nil) {
         let grace = self.settings.settledBoundary(nowMillis: nowMillis)
         let boundary = max(grace, watermarkMillis.map { self.settings.bucketStart(forMillis: $0) } ?? .min)
+        guard boundary > self.settledBoundary else { return }
+        self.settle(toBoundary: boundary, graceBoundary: grace)
+        if !self.labels.isEmpty { self.labels.settle(toBoundary: boundary, graceBoundary: grace) }
+    }
+
+    /// Moves the settled boundary up to `boundary`; buckets from `graceBoundary` on are settled by watermarks.
+    mutating func settle(toBoundary boundary: Int64, graceBoundary grace: Int64) {
         guard boundary > self.settledBoundary else { return }
         for (start, bucket) in self.buckets where start >= self.settledBoundary && start < boundary {
             for (index, counts) in bucket.stages.enumerated() {

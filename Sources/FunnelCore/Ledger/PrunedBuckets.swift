@@ -9,6 +9,10 @@ public struct PrunedBuckets: Sendable, Equatable {
     public var buckets: [Bucket] = []
     /// The dropped counts per stage; storage keeps them so the `_total` counters survive a restart.
     public var counts: [StageKey: StageCounts] = [:]
+    /// The dropped counts of label groups, per stage and group (their buckets are the pipelines' in ``buckets``).
+    public var labelCounts: [LabelledStageKey: StageCounts] = [:]
+    /// The declared label names of each pipeline ``labelCounts`` names.
+    public var labelNames: [String: [String]] = [:]
 
     public init() {}
 

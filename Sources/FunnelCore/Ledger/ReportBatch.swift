@@ -26,6 +26,18 @@ public struct ReportBatch: Sendable, Equatable {
     /// Events that arrived for buckets their watermarks had settled before the grace would have, per stage.
     /// Keyed by the reporter the late reports named (`""` for reports that name none).
     public var watermarkViolations: [ReporterKey: UInt64] = [:]
+    /// Count increments per label group, for pipelines that declare labels (their pipeline's own are in ``counts``).
+    public var labelCounts: [LabelledBucketKey: UInt64] = [:]
+    /// Late events per stage and label group.
+    public var labelLateEvents: [LabelledStageKey: UInt64] = [:]
+    /// Label groups the ledger does not know yet, in the order they are to be added.
+    public var newLabelGroups: [LabelGroupKey] = []
+    /// Label values the ledger does not count against the guard yet.
+    public var newLabelValues: [LabelValueKey] = []
+    /// The declared label names of each pipeline the label parts name: what storage writes groups by.
+    public var labelNames: [String: [String]] = [:]
+    /// Events this batch counts under ``LabelSet/otherValue``, per pipeline and label name: the guard took them.
+    public var labelOverflows: [LabelNameKey: UInt64] = [:]
     /// How many reports the request carried.
     public var reportCount: Int = 0
     /// This batch's events per stage and outcome, over all its buckets: what ``PendingAdmissions`` holds against

@@ -86,6 +86,11 @@ public struct StageCounts: Sendable, Hashable, Codable {
 
     public var isZero: Bool { self == .zero }
 
+    /// Every counter summed: the events reported at the stage under any outcome.
+    public var eventSum: UInt64 {
+        Outcome.allCases.reduce(0) { $0.addingSaturated(self[$1]) }
+    }
+
     /// The sum, counter by counter, saturating at `UInt64.max` (admission keeps real sums far below it).
     public static func + (lhs: StageCounts, rhs: StageCounts) -> StageCounts {
         StageCounts(

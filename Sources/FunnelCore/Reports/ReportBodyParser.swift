@@ -136,6 +136,7 @@ private struct ReportFields {
     var timeMillis: Int64?
     var reporter: String?
     var watermarkMillis: Int64?
+    var labels: [String: String] = [:]
     /// The fields read so far, one bit each.
     var seen: UInt16 = 0
     var firstSeen: ReportField?
@@ -156,7 +157,7 @@ private struct ReportFields {
             throw self.rejection(
                 .unknownField,
                 key.name,
-                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms; a DLQ depth report has pipeline, queue, depth, time; a watermark has pipeline, stage, reporter, watermark"
+                "unknown field; a stage report has pipeline, stage, outcome, count, event_time, latency_ms, latencies_ms, end_to_end_ms, end_to_end_latencies_ms, reporter, labels; a DLQ depth report has pipeline, queue, depth, time; a watermark has pipeline, stage, reporter, watermark"
             )
         }
         guard self.seen & field.bit == 0 else { throw self.rejection(.invalidValue, field.name, "appears twice") }
@@ -207,7 +208,36 @@ private struct ReportFields {
         case .watermark:
             guard kind != .null else { throw self.rejection(.wrongType, field.name, "must be an RFC 3339 timestamp string or Unix seconds, got null") }
             self.watermarkMillis = try self.readTime(field, kind, &scanner)
+        case .labels:
+            self.labels = try self.readLabels(kind, &scanner)
         }
+    }
+
+    /// Reads a `labels` object of string values; whether the pipeline declares them is admission's to check.
+    func readLabels(_ kind: JSONScanner.ValueKind, _ scanner: inout JSONScanner) throws(ReportRejection) -> [String: String] {
+        guard kind == .object else {
+            throw self.rejection(.wrongType, "labels", "must be an object of label names to string values, e.g. {\"tenant\": \"acme\"}; got \(kind.rawValue)")
+        }
+        try scanner.expect(UInt8(ascii: "{"), "expected '{'")
+        var labels: [String: String] = [:]
+        if scanner.consume(UInt8(ascii: "}")) { return labels }
+        repeat {
+            guard scanner.peek() == UInt8(ascii: "\"") else { throw scanner.malformed("expected a label name in quotes") }
+            let name = try scanner.readString()
+            try scanner.expect(UInt8(ascii: ":"), "expected ':' after label name")
+            let valueKind = try scanner.nextValueKind()
+            guard valueKind == .string else {
+                throw self.rejection(.wrongType, "labels.\(name)", "must be a string, got \(valueKind.rawValue)")
+            }
+            let value = try scanner.readString()
+            guard labels[name] == nil else { throw self.rejection(.invalidValue, "labels.\(name)", "appears twice") }
+            guard labels.count < LabelRule.maximumLabelsPerPipeline else {
+                throw self.rejection(.invalidValue, "labels", "carries more than \(LabelRule.maximumLabelsPerPipeline) labels")
+            }
+            labels[name] = value
+        } while scanner.consume(UInt8(ascii: ","))
+        try scanner.expect(UInt8(ascii: "}"), "expected ',' or '}'")
+        return labels
     }
 
     /// Reads an integer field (`1e3` counts as 1000) within `range`: a fraction or a negative is `invalid_value`,
@@ -392,7 +422,8 @@ private struct ReportFields {
             latencySamplesMillis: samples,
             endToEndMillis: self.endToEndMillis,
             endToEndSamplesMillis: endToEndSamples,
-            reporter: self.reporter
+            reporter: self.reporter,
+            labels: self.labels
         )
     }
 

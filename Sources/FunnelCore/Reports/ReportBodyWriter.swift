@@ -80,6 +80,20 @@ public enum ReportBodyWriter {
             bytes.append(contentsOf: Self.number(endToEnd).utf8)
         }
         Self.appendSamples("end_to_end_latencies_ms", report.endToEndSamplesMillis, to: &bytes)
+        if let reporter = report.reporter {
+            bytes.append(contentsOf: #","reporter":"#.utf8)
+            Self.appendString(reporter, to: &bytes)
+        }
+        if !report.labels.isEmpty {
+            bytes.append(contentsOf: #","labels":{"#.utf8)
+            for (index, label) in report.labels.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                Self.appendString(label.key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                Self.appendString(label.value, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
+        }
         bytes.append(UInt8(ascii: "}"))
     }
 

@@ -1,6 +1,6 @@
 /// The fields a report object may carry, so that the parser matches keys by their bytes instead of building strings.
 enum ReportField: UInt8, CaseIterable {
-    case pipeline, stage, outcome, count, eventTime, latency, latencies, endToEnd, endToEndLatencies, queue, depth, time, reporter, watermark
+    case pipeline, stage, outcome, count, eventTime, latency, latencies, endToEnd, endToEndLatencies, queue, depth, time, reporter, watermark, labels
 
     /// The field's key on the wire.
     var key: StaticString {
@@ -19,6 +19,7 @@ enum ReportField: UInt8, CaseIterable {
         case .time: "time"
         case .reporter: "reporter"
         case .watermark: "watermark"
+        case .labels: "labels"
         }
     }
 
@@ -29,13 +30,14 @@ enum ReportField: UInt8, CaseIterable {
     var bit: UInt16 { 1 << self.rawValue }
 
     /// The fields that belong to stage reports only, in the order error messages check them.
-    static let stageOnly: [ReportField] = [.stage, .outcome, .count, .eventTime, .latency, .latencies, .endToEnd, .endToEndLatencies]
+    static let stageOnly: [ReportField] = [.stage, .outcome, .count, .eventTime, .latency, .latencies, .endToEnd, .endToEndLatencies, .labels]
 
     /// Matches a key's raw bytes (without quotes or escapes).
     init?(bytes: UnsafeRawBufferPointer) {
         let candidate: ReportField
         switch (bytes.count, bytes.first ?? 0) {
         case (4, _): candidate = .time
+        case (6, _): candidate = .labels
         case (5, UInt8(ascii: "s")): candidate = .stage
         case (5, UInt8(ascii: "c")): candidate = .count
         case (5, UInt8(ascii: "q")): candidate = .queue

@@ -14,6 +14,8 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
         /// Counting the report would take a series past ``StageCounts/maximum``.
         case countOverflow = "count_overflow"
         case unknownField = "unknown_field"
+        /// A report carries a label its pipeline does not declare.
+        case unknownLabel = "unknown_label"
         case unknownOutcome = "unknown_outcome"
         case eventTimeOutOfRange = "event_time_out_of_range"
         case bodyTooLarge = "body_too_large"
@@ -36,6 +38,7 @@ public struct ReportRejection: Error, Sendable, Equatable, CustomStringConvertib
     /// way it came in; a StatsD line refused by the ledger is counted under the same name.
     public static let admissionReasons: [Reason] = [
         .numberOutOfRange, .eventTimeOutOfRange, .tooManyPipelines, .tooManyStages, .tooManyQueues, .tooManySeries, .countOverflow,
+        .unknownLabel,
     ]
 
     public var reason: Reason

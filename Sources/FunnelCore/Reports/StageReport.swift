@@ -21,6 +21,8 @@ public struct StageReport: Sendable, Hashable {
     /// The instance of the stage that sends the report, when it names one: a report for a bucket its watermarks
     /// settled is then counted against that reporter.
     public var reporter: String?
+    /// Values of labels the pipeline declares (`tenant`, `version`); a declared label left out counts under `""`.
+    public var labels: [String: String]
 
     public init(
         pipeline: String,
@@ -32,7 +34,8 @@ public struct StageReport: Sendable, Hashable {
         latencySamplesMillis: [Double] = [],
         endToEndMillis: Double? = nil,
         endToEndSamplesMillis: [Double] = [],
-        reporter: String? = nil
+        reporter: String? = nil,
+        labels: [String: String] = [:]
     ) {
         self.pipeline = pipeline
         self.stage = stage
@@ -44,5 +47,6 @@ public struct StageReport: Sendable, Hashable {
         self.endToEndMillis = endToEndMillis
         self.endToEndSamplesMillis = endToEndSamplesMillis
         self.reporter = reporter
+        self.labels = labels
     }
 }

@@ -9,7 +9,7 @@ public enum ConfigurationKeys {
         "statsd", "dlq_sources", "watermarks", "log_format",
     ]
     public static let defaults = ["bucket", "settle_after"]
-    public static let pipeline = ["name", "stages", "bucket", "settle_after"]
+    public static let pipeline = ["name", "stages", "bucket", "settle_after", "labels"]
     public static let tls = ["certificate", "key"]
     public static let dlq = ["stale_after"]
     public static let watermarks = ["reporter_timeout"]
@@ -17,6 +17,7 @@ public enum ConfigurationKeys {
     public static let limits = [
         "max_body_bytes", "max_reports_per_request", "max_pipelines", "max_stages_per_pipeline", "max_future", "max_queues",
         "max_concurrent_requests", "max_series", "max_name_length", "max_connections", "min_body_bytes_per_second",
+        "max_label_values", "max_label_sets",
     ]
     public static let timeouts = ["idle", "body", "header", "body_grace"]
     public static let receiver = ["name", "type", "url", "secret", "secret_env"]

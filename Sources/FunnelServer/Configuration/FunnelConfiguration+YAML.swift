@@ -28,12 +28,14 @@ extension FunnelConfiguration {
     /// | `pipelines[].name` | name | required |
     /// | `pipelines[].stages` | list of names | `[]` (discovered in first-seen order) |
     /// | `pipelines[].bucket`, `pipelines[].settle_after` | duration | from `defaults` |
+    /// | `pipelines[].labels` | list of label names | `[]` (reports carry no labels) |
     /// | `limits.max_body_bytes` | integer | `8388608` |
     /// | `limits.max_reports_per_request` | integer | `100000` |
     /// | `limits.max_pipelines` | integer | `1000` |
     /// | `limits.max_stages_per_pipeline` | integer | `100` |
     /// | `limits.max_future` | duration | `1h` |
     /// | `limits.max_queues` | integer | `1000` |
+    /// | `limits.max_label_values`, `limits.max_label_sets` | integer | `1000`, `10000` |
     /// | `limits.max_connections` | integer | open-file limit less 128, at most `4096` |
     /// | `limits.min_body_bytes_per_second` | number | `1024` |
     /// | `timeouts.idle`, `timeouts.body`, `timeouts.header`, `timeouts.body_grace` | duration | `60s`, `30s`, `5s`, `2s` |
@@ -170,6 +172,18 @@ extension FunnelConfiguration {
                         stages.append(stage)
                     }
                     definition.stages = stages
+                case "labels":
+                    var labels: [String] = []
+                    for labelNode in try value.sequence() {
+                        let label = try labelNode.string()
+                        if let problem = LabelRule.problem(withName: label) { throw labelNode.error("label \(problem)") }
+                        guard !labels.contains(label) else { throw labelNode.error("label \(label) is listed twice") }
+                        labels.append(label)
+                    }
+                    guard labels.count <= LabelRule.maximumLabelsPerPipeline else {
+                        throw value.error("a pipeline may declare at most \(LabelRule.maximumLabelsPerPipeline) labels, got \(labels.count)")
+                    }
+                    definition.labels = labels
                 default:
                     break
                 }
@@ -229,6 +243,8 @@ extension FunnelConfiguration {
             case "max_queues": self.ledger.maximumQueues = try value.integer(minimum: 1)
             case "max_concurrent_requests": self.maximumConcurrentRequests = try value.integer(minimum: 1)
             case "max_series": self.ledger.maximumSeries = try value.integer(minimum: 1)
+            case "max_label_values": self.ledger.maximumLabelValues = try value.integer(minimum: 1)
+            case "max_label_sets": self.ledger.maximumLabelSets = try value.integer(minimum: 1)
             case "max_connections": self.maximumConnections = try value.integer(minimum: 1)
             case "min_body_bytes_per_second":
                 let rate = try value.number()

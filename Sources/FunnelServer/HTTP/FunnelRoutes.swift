@@ -242,13 +242,51 @@ public struct FunnelRoutes: Sendable {
         guard let window = LatencyWindow(rawValue: windowText) else {
             throw APIError(.badRequest, "window: must be 1m, 5m or 1h, got \(String(reflecting: windowText))", reason: "invalid_parameter", field: "window")
         }
-        let funnel = self.intake.withSettledLedger { ledger in
-            ledger.funnel(pipeline: pipeline, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets", latencyWindow: window)
+        let labelValues = query.getAll("label").map { String($0) }
+        let by = query["by"].map(String.init)
+        var limit: Int?
+        if let text = query["limit"] {
+            guard let value = Int(text), value >= 1 else {
+                throw APIError(.badRequest, "limit: must be a whole number of groups from 1, got \(String(reflecting: String(text)))", reason: "invalid_parameter", field: "limit")
+            }
+            guard by != nil else { throw APIError(.badRequest, "limit: applies to groups; add by=LABEL", reason: "invalid_parameter", field: "limit") }
+            limit = value
         }
-        guard let funnel else {
-            throw APIError(.notFound, "pipeline: no pipeline named \(String(reflecting: pipeline)); see /api/v1/pipelines", reason: "unknown_pipeline", field: "pipeline")
+        if by == nil, labelValues.isEmpty {
+            let funnel = self.intake.withSettledLedger { ledger in
+                ledger.funnel(pipeline: pipeline, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets", latencyWindow: window)
+            }
+            guard let funnel else {
+                throw APIError(.notFound, "pipeline: no pipeline named \(String(reflecting: pipeline)); see /api/v1/pipelines", reason: "unknown_pipeline", field: "pipeline")
+            }
+            return try JSONResponse.make(funnel)
         }
-        return try JSONResponse.make(funnel)
+        // Label groups are summed on a copy, outside the ledger's lock: a split over many values takes a while.
+        let ledger = self.intake.settledLedger()
+        let answer = {
+            Result { () throws(LabelQueryError) -> (GroupedFunnel?, PipelineFunnel?) in
+                let labels = try FunnelLedger.labelFilter(labelValues)
+                if let by {
+                    let grouped = try ledger.groupedFunnel(
+                        pipeline: pipeline, by: by, labels: labels, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets", limit: limit
+                    )
+                    return (grouped, nil)
+                }
+                return (nil, try ledger.funnel(pipeline: pipeline, labels: labels, fromMillis: from, toMillis: to, includeBuckets: detail == "buckets", latencyWindow: window))
+            }
+        }()
+        switch answer {
+        case .success((let grouped?, _)):
+            return try JSONResponse.make(grouped)
+        case .success((_, let funnel)):
+            return try JSONResponse.make(funnel)
+        case .failure(let error):
+            if case .unknownPipeline = error {
+                throw APIError(.notFound, error.description, reason: "unknown_pipeline", field: "pipeline")
+            }
+            if case .malformedFilter = error { throw APIError(.badRequest, error.description, reason: "invalid_parameter", field: "label") }
+            throw APIError(.badRequest, error.description, reason: "unknown_label", field: error.parameter)
+        }
     }
 
     func completeness(_ request: Request) throws -> Response {

@@ -59,6 +59,11 @@ final class LiveLedger: Sendable {
         }
     }
 
+    /// Runs `body` on the ledger as it is, unsettled: for what settling does not change (declared labels, say).
+    func withLedger<Result: Sendable>(_ body: (borrowing FunnelLedger) -> Result) -> Result {
+        self.state.withLock { state in body(state.ledger) }
+    }
+
     /// Drops buckets past the retention; returns what storage must drop.
     func prune(nowMillis: Int64) -> PrunedBuckets {
         self.state.withLock { $0.ledger.prune(nowMillis: nowMillis) }

@@ -1,4 +1,5 @@
 public import FunnelCore
+public import Logging
 import Synchronization
 
 /// The one write path, for every way in (HTTP, StatsD, DLQ polls): parse, admit, persist, apply, so that an
@@ -27,14 +28,19 @@ public final class ReportIntake: Sendable {
     let scrapeLabels = Mutex<LedgerLabelSets?>(nil)
     /// When buckets were last settled and pruned, Unix milliseconds; start-up counts as a settle.
     let lastSettledMillis: Atomic<Int64>
+    /// Labels whose guard has been logged as taking values under `__other__`: once per label.
+    private let overflowedLabels = Mutex<Set<LabelNameKey>>([])
+    private let logger: Logger
 
     /// Restores the ledger from `store` and gets ready to ingest; `clock` returns Unix milliseconds.
     public init(
         configuration: FunnelConfiguration,
         store: FunnelStore,
         clock: @escaping @Sendable () -> Int64,
-        alarmInputsChanged: Wakeup? = nil
+        alarmInputsChanged: Wakeup? = nil,
+        logger: Logger = Logger(label: "funnel.intake")
     ) throws {
+        self.logger = logger
         var ledger = FunnelLedger(policy: configuration.ledger)
         self.restoreRepairs = try store.restore(into: &ledger, nowMillis: clock())
         self.store = store
@@ -67,7 +73,7 @@ public final class ReportIntake: Sendable {
         let now = self.clock()
         guard claim != nil || self.store.keepsCounts else {
             let admission = try self.ledger.admitAndApply(entries, policy: policy, nowMillis: now)
-            if !admission.batch.queueDepths.isEmpty || !admission.batch.watermarks.isEmpty { self.alarmInputsChanged?.signal() }
+            self.counted(admission.batch)
             return IngestResult(outcome: .committed, refused: admission.refused)
         }
         let admission = try self.ledger.admit(entries, policy: policy, nowMillis: now)
@@ -78,8 +84,22 @@ public final class ReportIntake: Sendable {
         }
         let pending = PendingCommit(batch: admission.batch, claim: claim, nowMillis: now, positions: positions)
         let outcome = try await self.committer.commit(pending)
-        if outcome == .committed, !admission.batch.queueDepths.isEmpty || !admission.batch.watermarks.isEmpty { self.alarmInputsChanged?.signal() }
+        if outcome == .committed { self.counted(admission.batch) }
         return IngestResult(outcome: outcome, refused: admission.refused)
+    }
+
+    /// After a batch is counted: wakes the alarms for what they should see at once (DLQ depths, watermarks that may
+    /// settle buckets), and logs a label's guard the first time it counts values under `__other__`.
+    private func counted(_ batch: ReportBatch) {
+        if !batch.queueDepths.isEmpty || !batch.watermarks.isEmpty { self.alarmInputsChanged?.signal() }
+        guard !batch.labelOverflows.isEmpty else { return }
+        let first = self.overflowedLabels.withLock { logged in batch.labelOverflows.keys.filter { logged.insert($0).inserted } }
+        for key in first {
+            self.logger.warning(
+                "label \(key.label) of pipeline \(key.pipeline) reached limits.max_label_values (or the pipeline limits.max_label_sets): new values count under \(LabelSet.otherValue); see funnel_label_overflow_events_total",
+                metadata: ["pipeline": "\(key.pipeline)", "label": "\(key.label)"]
+            )
+        }
     }
 
     /// Ingests one `POST /v1/reports` body, all or nothing; throws ``ReportRejection`` for anything the sender must
@@ -146,6 +166,16 @@ public final class ReportIntake: Sendable {
     /// A copy of the ledger settled to now, to read at leisure outside the lock (copy-on-write makes the copy cheap).
     public func settledLedger() -> FunnelLedger {
         self.withSettledLedger { copy $0 }
+    }
+
+    /// The labels of each pipeline that declares some (the ways in that read labels from names of their own, such as
+    /// OTLP attributes and DogStatsD tags, pick them by these).
+    public func declaredLabels() -> [String: [String]] {
+        self.ledger.withLedger { ledger in
+            var declared: [String: [String]] = [:]
+            for pipeline in ledger.pipelines where !pipeline.labels.isEmpty { declared[pipeline.name] = pipeline.labels.names }
+            return declared
+        }
     }
 
     /// A copy of the ingest counters.

@@ -15,8 +15,9 @@ enum OTLPMapping {
     /// The most explicit buckets of one point Funnel reads.
     static let maximumExplicitBuckets = 1024
 
-    /// The entries of `request`.
-    static func map(_ request: OTLPExportRequest) -> OTLPMappedMetrics {
+    /// The entries of `request`; `declaredLabels` holds the labels of each pipeline that declares some, read from
+    /// attributes of the same names.
+    static func map(_ request: OTLPExportRequest, declaredLabels: [String: [String]] = [:]) -> OTLPMappedMetrics {
         var mapped = OTLPMappedMetrics()
         for (r, resourceMetrics) in request.resourceMetrics.enumerated() {
             let resource = resourceMetrics.resource.attributes
@@ -29,7 +30,7 @@ enum OTLPMapping {
                     let identity = OTLPStreamIdentity(resource: resource, scope: scopeMetrics.scope, metricName: metric.name)
                     let context = MetricContext(metric: metric, resource: resource, identity: identity, resource: r, scope: s, metric: m)
                     switch metric.name {
-                    case Self.eventsMetric: Self.mapEvents(context, into: &mapped)
+                    case Self.eventsMetric: Self.mapEvents(context, declaredLabels: declaredLabels, into: &mapped)
                     case Self.latencyMetric: Self.mapLatency(context, into: &mapped)
                     default: Self.mapDepth(context, into: &mapped)
                     }
@@ -73,7 +74,7 @@ enum OTLPMapping {
 
     // MARK: funnel.events
 
-    private static func mapEvents(_ context: MetricContext, into mapped: inout OTLPMappedMetrics) {
+    private static func mapEvents(_ context: MetricContext, declaredLabels: [String: [String]], into mapped: inout OTLPMappedMetrics) {
         let name = context.metric.name
         guard case .sum(let sum) = context.metric.data else {
             Self.refuseAll(context, "\(name) must be a monotonic Sum (an OpenTelemetry Counter), got \(Self.kind(context.metric))", into: &mapped)
@@ -106,7 +107,7 @@ enum OTLPMapping {
                 let value = try Self.count(point)
                 mapped.counts.append(
                     OTLPCountPoint(
-                        pipeline: pipeline, stage: stage, outcome: outcome,
+                        pipeline: pipeline, stage: stage, outcome: outcome, labels: declaredLabels[pipeline].map(attributes.labels) ?? [:],
                         eventTimeMillis: try attributes.eventTimeMillis() ?? Self.millis(point.timeUnixNano),
                         temporality: temporality, stream: context.identity.stream(attributes: point.attributes),
                         startNanos: point.startTimeUnixNano, timeNanos: point.timeUnixNano, value: value, location: location

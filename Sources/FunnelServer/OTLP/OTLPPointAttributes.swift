@@ -32,6 +32,16 @@ struct OTLPPointAttributes {
         return text
     }
 
+    /// The string attributes named `labels` (a pipeline's declared labels), point before resource; a label absent
+    /// or not a string is left out.
+    func labels(_ labels: [String]) -> [String: String] {
+        var values: [String: String] = [:]
+        for label in labels {
+            if case .stringValue(let text)? = self.value(label)?.value { values[label] = text }
+        }
+        return values
+    }
+
     /// The `event_time` attribute as Unix milliseconds: an RFC 3339 string or Unix seconds; nil when absent.
     func eventTimeMillis() throws(OTLPPointProblem) -> Int64? {
         guard let value = self.point.first(where: { $0.key == "event_time" })?.value else { return nil }

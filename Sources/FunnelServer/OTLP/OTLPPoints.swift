@@ -54,6 +54,8 @@ struct OTLPCountPoint: Sendable, Hashable {
     var pipeline: String
     var stage: String
     var outcome: Outcome
+    /// Values of the pipeline's declared labels, from attributes of those names.
+    var labels: [String: String] = [:]
     /// From the `event_time` attribute, else the point's time; nil when it has neither (arrival time).
     var eventTimeMillis: Int64?
     var temporality: OTLPTemporality

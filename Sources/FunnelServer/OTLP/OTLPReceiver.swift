@@ -41,7 +41,7 @@ public final class OTLPReceiver: Sendable {
 
     /// Ingests one export; throws ``StorageError`` when the database cannot take the write (nothing was counted).
     func export(_ request: OTLPExportRequest) async throws -> OTLPExportResponse {
-        let mapped = OTLPMapping.map(request)
+        let mapped = OTLPMapping.map(request, declaredLabels: self.intake.declaredLabels())
         do {
             let taken: (accepted: Int, rejected: OTLPRejections)
             if mapped.hasCumulativePoints {
@@ -91,7 +91,10 @@ public final class OTLPReceiver: Sendable {
                 accepted += 1
                 guard events > 0 else { continue }
                 entries.stageReports.append(
-                    StageReport(pipeline: point.pipeline, stage: point.stage, outcome: point.outcome, count: events, eventTimeMillis: point.eventTimeMillis)
+                    StageReport(
+                        pipeline: point.pipeline, stage: point.stage, outcome: point.outcome, count: events, eventTimeMillis: point.eventTimeMillis,
+                        labels: point.labels
+                    )
                 )
                 reportLocations.append(point.location)
             }

@@ -80,9 +80,54 @@ extension FunnelStore {
                 }
                 ledger.restoreLateEvents(row.counter(2, "count", "late_events \(pipeline)/\(stage)", &repairs), pipeline: pipeline, stage: stage)
             }
+            try Self.restoreLabelled(into: &ledger, db, &repairs)
         }
         ledger.settleAfterRestore(nowMillis: nowMillis)
         return repairs
+    }
+
+    /// Restores label groups in their order of discovery, then their counts, pruned counts and late events.
+    fileprivate static func restoreLabelled(into ledger: inout FunnelLedger, _ db: Database, _ repairs: inout [String]) throws {
+        let groups = """
+            SELECT label_groups.pipeline, label_groups.labels FROM label_groups LEFT JOIN pipelines ON pipelines.name = label_groups.pipeline
+            ORDER BY pipelines.position, label_groups.pipeline, label_groups.position
+            """
+        for row in try Row.fetchAll(db, sql: groups) {
+            guard let pipeline = row.text(0), let labels = row.text(1) else {
+                repairs.append("label_groups \(row): not a (pipeline, labels) key; skipped")
+                continue
+            }
+            ledger.restoreLabelGroup(pipeline: pipeline, encoded: labels)
+        }
+        let counts = try Row.fetchCursor(db, sql: "SELECT pipeline, labels, stage, outcome, bucket_start, count FROM label_counts")
+        while let row = try counts.next() {
+            guard let pipeline = row.text(0), let labels = row.text(1), let stage = row.text(2), let outcome = row.outcome(3),
+                let start = row.integer(4), (0..<100_000_000_000).contains(start)
+            else {
+                repairs.append("label_counts \(row): not a (pipeline, labels, stage, outcome, bucket) key; skipped")
+                continue
+            }
+            let key = BucketKey(pipeline: pipeline, stage: stage, outcome: outcome, bucketStart: start)
+            let count = row.counter(5, "count", "label_counts \(pipeline)/\(labels)/\(stage)/\(outcome.name)@\(start)", &repairs)
+            ledger.restoreLabelledCount(count, at: key, encodedLabels: labels)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT pipeline, labels, stage, outcome, count FROM label_pruned_counts") {
+            guard let pipeline = row.text(0), let labels = row.text(1), let stage = row.text(2), let outcome = row.outcome(3) else {
+                repairs.append("label_pruned_counts \(row): not a (pipeline, labels, stage, outcome) key; skipped")
+                continue
+            }
+            var pruned = StageCounts.zero
+            pruned[outcome] = row.counter(4, "count", "label_pruned_counts \(pipeline)/\(labels)/\(stage)/\(outcome.name)", &repairs)
+            ledger.restoreLabelledPruned(pruned, StageKey(pipeline: pipeline, stage: stage), encodedLabels: labels)
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT pipeline, labels, stage, count FROM label_late_events") {
+            guard let pipeline = row.text(0), let labels = row.text(1), let stage = row.text(2) else {
+                repairs.append("label_late_events \(row): not a (pipeline, labels, stage) key; skipped")
+                continue
+            }
+            let count = row.counter(3, "count", "label_late_events \(pipeline)/\(labels)/\(stage)", &repairs)
+            ledger.restoreLabelledLateEvents(count, StageKey(pipeline: pipeline, stage: stage), encodedLabels: labels)
+        }
     }
 }
 

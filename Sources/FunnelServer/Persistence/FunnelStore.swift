@@ -150,6 +150,7 @@ public final class FunnelStore: Sendable {
             )
         }
         migrator.registerMigration("v6-cumulative-streams", migrate: Self.addCumulativeStreams)
+        migrator.registerMigration("v7-label-groups", migrate: Self.addLabelGroups)
         return migrator
     }
 
@@ -256,6 +257,7 @@ public final class FunnelStore: Sendable {
                     """
             ).execute(arguments: [key.pipeline, key.queue, Int64(observation.depth), observation.observedMillis])
         }
+        try Self.writeLabelled(batch, db)
     }
 
     private static func record(_ claim: IdempotencyClaim?, batch: ReportBatch, nowMillis: Int64, _ db: Database) throws {
@@ -281,6 +283,7 @@ public final class FunnelStore: Sendable {
                     ).execute(arguments: [key.pipeline, key.stage, outcome.rawValue, Int64(counts[outcome])])
                 }
             }
+            try Self.pruneLabelled(pruned, db)
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_ms < ?", arguments: [keysBeforeMillis])
         }
     }

@@ -4,7 +4,7 @@ extension ReportBatch {
     /// Whether the batch has anything the database keeps (latencies are kept in memory only).
     var hasRowsToStore: Bool {
         !self.counts.isEmpty || !self.lateEvents.isEmpty || !self.newPipelines.isEmpty || !self.newStages.isEmpty || !self.queueDepths.isEmpty
-            || !self.watermarks.isEmpty || !self.watermarkViolations.isEmpty
+            || !self.watermarks.isEmpty || !self.watermarkViolations.isEmpty || !self.labelCounts.isEmpty || !self.newLabelGroups.isEmpty
     }
 
     /// Adds what `other` stores to this batch: count increments and late events summed, new pipelines and stages,
@@ -17,5 +17,6 @@ extension ReportBatch {
         self.queueDepths.merge(other.queueDepths) { mine, theirs in theirs.observedMillis >= mine.observedMillis ? theirs : mine }
         self.watermarkViolations.merge(other.watermarkViolations, uniquingKeysWith: &+)
         self.watermarks.merge(other.watermarks) { mine, theirs in mine.merged(with: theirs) }
+        self.addLabelledParts(of: other)
     }
 }

@@ -43,6 +43,8 @@ public struct StatsDLineRejection: Error, Sendable, Hashable, CustomStringConver
         case countOverflow = "count_overflow"
         /// A number the ledger holds out of range (a DLQ depth past the maximum).
         case numberOutOfRange = "number_out_of_range"
+        /// A label the pipeline does not declare (a DogStatsD tag Funnel was told to read as a label).
+        case unknownLabel = "unknown_label"
         /// Parsed and admitted, but the database write failed; see the server log.
         case storeFailed = "store_failed"
     }
