@@ -4,13 +4,16 @@ public import FunnelCore
 ///
 /// With no pipelines it writes the generic `Dashboards/funnel-overview.json` byte for byte. With pipelines, the
 /// `pipeline` variable offers only those (its `regex`), and the title and `uid` name them, so one Grafana can hold
-/// a dashboard per team next to the generic one. Every panel query is the generic one, proven by
+/// a dashboard per team next to the generic one; each comparison adds a row at the end. Every panel query is the generic one, proven by
 /// `DashboardProofTests` against a real Prometheus.
 public struct DashboardGenerator: Sendable {
     public var pipelines: [PipelineDefinition]
+    /// Each gets a row of its own at the end (``appendingComparisonRows(_:to:)``).
+    public var comparisons: [Comparison]
 
-    public init(pipelines: [PipelineDefinition] = []) {
+    public init(pipelines: [PipelineDefinition] = [], comparisons: [Comparison] = []) {
         self.pipelines = pipelines
+        self.comparisons = comparisons
     }
 
     /// The generic dashboard, `Dashboards/funnel-overview.json` byte for byte, embedded from
@@ -21,7 +24,7 @@ public struct DashboardGenerator: Sendable {
 
     /// The dashboard's JSON text.
     public func render() -> String {
-        var text = Self.genericDashboard
+        var text = Self.appendingComparisonRows(self.comparisons, to: Self.genericDashboard)
         guard !self.pipelines.isEmpty else { return text }
         let names = self.pipelines.map(\.name)
         let regex = "/^(" + RuleFileGenerator.alternatives(names) + ")$/"

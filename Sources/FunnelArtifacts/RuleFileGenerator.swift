@@ -23,7 +23,7 @@ public struct RuleFileGenerator: Sendable {
 
     /// The whole rule file.
     public func render() -> String {
-        var text = Self.recordingRules + "\n"
+        var text = Self.recordingRules + Self.comparisonRecordingRules + "\n"
         if self.pipelines.isEmpty {
             text += "  - name: funnel-alerts\n    rules:\n"
             text += Self.pipelineAlerts(PipelineScope(matchers: []))

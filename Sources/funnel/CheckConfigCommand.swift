@@ -19,7 +19,8 @@ struct CheckConfigCommand: ParsableCommand {
             let pipelines = configuration.ledger.pipelines.map { "\($0.name) (\($0.stages.count) stages)" }
             CommandOutput.standardOutput.write(
                 "\(self.file): OK, \(pipelines.count) pipeline(s)\(pipelines.isEmpty ? "" : " (" + pipelines.joined(separator: ", ") + ")"), "
-                    + "\(configuration.receivers.count) receiver(s), \(configuration.alarms.count) alarm(s)\n"
+                    + "\(configuration.receivers.count) receiver(s), \(configuration.alarms.count) alarm(s), "
+                    + "\(configuration.comparisons.count) comparison(s)\n"
             )
         } catch {
             CommandOutput.standardOutput.write("\(error)\n")

@@ -16,7 +16,7 @@ struct Funnel: AsyncParsableCommand {
         version: FunnelBuild.current.versionText,
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, EmitCommand.self, GenerateCommand.self, TopCommand.self, StatusCommand.self, WaitCommand.self,
-            DemoCommand.self,
+            CompareCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: nil
     )

@@ -9,7 +9,7 @@ import FunnelTerminal
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write Prometheus rules or a Grafana dashboard for the pipelines declared in a config.",
+        abstract: "Write Prometheus rules or a Grafana dashboard for the pipelines and comparisons declared in a config.",
         subcommands: [Rules.self, Dashboard.self]
     )
 
@@ -60,7 +60,7 @@ struct GenerateCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try self.options.load()
-            try self.options.write(DashboardGenerator(pipelines: configuration.ledger.pipelines).render())
+            try self.options.write(DashboardGenerator(pipelines: configuration.ledger.pipelines, comparisons: configuration.comparisons).render())
         }
     }
 }

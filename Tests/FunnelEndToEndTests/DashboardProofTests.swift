@@ -7,9 +7,16 @@ import Yams
 /// `funnel serve` fed with a fixed scenario: each must return something plausible, and where Funnel's API has the
 /// same figure, the same figure.
 @Suite struct DashboardProofTests {
+    /// The generic dashboard, and the one generated for the scenario's config with its comparison row.
     @Test func everyPanelQueryAndRecordingRuleAnswersWithFunnelsFigures() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try directory.write(DashboardProof.config(dataDirectory: directory.file("data"), receiver: "http://127.0.0.1:9/hook"), to: "funnel.yml")
+        let generated = directory.file("dashboard.json")
+        let result = try FunnelCommand.run(["generate", "dashboard", "--config", config, "--output", generated])
+        #expect(result.status == 0, "\(result.stderr)")
         try await DashboardProof.run(
-            dashboard: RepositoryPaths.file("Dashboards/funnel-overview.json"),
+            dashboards: [RepositoryPaths.file("Dashboards/funnel-overview.json"), generated],
             rules: RepositoryPaths.file("Alerts/funnel-rules.yml")
         )
     }
@@ -27,7 +34,8 @@ enum DashboardProof {
 
     // MARK: Scenario
 
-    /// A pipeline with a loss at every stage and every hop, a DLQ crossing an alarm's threshold and a receiver.
+    /// A pipeline with a loss at every stage and every hop, a DLQ crossing an alarm's threshold and a receiver; a
+    /// second pipeline, `orders-next`, compared with it (`orders-migration`).
     static func config(dataDirectory: String, receiver: String) -> String {
         """
         data_dir: \(dataDirectory)
@@ -40,6 +48,12 @@ enum DashboardProof {
         pipelines:
           - name: orders
             stages: [ingest, process, deliver]
+          - name: orders-next
+            stages: [ingest, deliver]
+        comparisons:
+          - name: orders-migration
+            baseline: orders
+            candidate: orders-next
         receivers:
           - name: oncall
             type: generic
@@ -57,7 +71,8 @@ enum DashboardProof {
         """
     }
 
-    /// One wave of settled reports (event time 20 minutes ago): silent loss 6/10/8, transit loss 10/20, delivery 92.6%.
+    /// One wave of settled reports (event time 20 minutes ago): silent loss 6/10/8, transit loss 10/20, delivery 92.6%;
+    /// `orders-next` delivers 990 of the same 1,000, a backfill of 64.
     static func wave(eventTime: Int64) -> String {
         let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(eventTime) / 1000))
         func stage(_ name: String, _ outcome: String, _ count: Int, _ extra: String = "") -> String {
@@ -70,7 +85,9 @@ enum DashboardProof {
             stage("process", "failed", 5), stage("process", "dead_lettered", 5), stage("process", "redelivered", 49),
             stage("deliver", "received", 940), stage("deliver", "passed", 926, #","latency_ms":25,"end_to_end_ms":1400"#),
             stage("deliver", "failed", 6),
-        ].joined(separator: ",") + "]"
+        ].joined(separator: ",") + "," + [
+            stage("ingest", "received", 1000), stage("ingest", "passed", 1000), stage("deliver", "received", 1000), stage("deliver", "passed", 990),
+        ].map { $0.replacingOccurrences(of: #""pipeline":"orders""#, with: #""pipeline":"orders-next""#) }.joined(separator: ",") + "]"
     }
 
     /// Posts a wave, a DLQ depth and two rejected requests.
@@ -127,10 +144,10 @@ enum DashboardProof {
 
     // MARK: Proof
 
-    static func run(dashboard: String, rules: String) async throws {
-        let panels = try panelQueries(dashboard: dashboard)
+    static func run(dashboards: [String], rules: String) async throws {
+        let panels = try dashboards.flatMap { try panelQueries(dashboard: $0) }
         let records = try recordingRules(rules)
-        #expect(panels.count >= 20, "dashboard \(dashboard) has only \(panels.count) panel queries")
+        #expect(panels.count >= 20, "dashboards \(dashboards) have only \(panels.count) panel queries")
         #expect(records.count >= 10, "rule file \(rules) has only \(records.count) recording rules")
 
         let receiver = try await CapturingWebhookReceiver()
@@ -217,6 +234,16 @@ enum DashboardProof {
         try await expectSame("Recoverable panel", prometheus, #"sum(funnel_pipeline_recoverable_events{pipeline=~"orders"})"#, [[:]: Double(recoverable)])
         let netMissing = try #require(totals["net_missing"] as? Int)
         try await expectSame("Net missing panel", prometheus, #"sum(funnel_pipeline_net_missing_events{pipeline=~"orders"})"#, [[:]: Double(netMissing)])
+        let comparison = try #require(try await TestHTTP.get(url + "/api/v1/comparisons/orders-migration").json() as? [String: Any])
+        #expect(comparison["backfill_events"] as? Int == 128, "two waves of 990 delivered against 926")
+        let selector = #"{comparison="orders-migration"}"#
+        try await expectSame("Backfill panel", prometheus, "funnel_comparison_backfill_events" + selector, [[:]: 128])
+        let candidateRatio = try #require((comparison["candidate"] as? [String: Any])?["delivery_ratio"] as? Double)
+        try await expectSame(
+            "Comparison delivery ratio panel", prometheus, "funnel_comparison_delivery_ratio" + selector,
+            [["side": "baseline"]: deliveryRatio, ["side": "candidate"]: candidateRatio], labels: ["side"]
+        )
+        try await expectSame("comparison shortfall rule", prometheus, "funnel:comparison_candidate_delivery_shortfall" + selector, [[:]: 0])
         let recoverableRatio = try #require(totals["recoverable_delivery_ratio"] as? Double)
         try await expectSame("Recoverable delivery ratio panel", prometheus, #"max by (pipeline) (funnel_pipeline_recoverable_delivery_ratio{pipeline=~"orders"})"#, [[:]: recoverableRatio])
     }

@@ -163,6 +163,10 @@ public struct AlarmEvaluator: Sendable {
             let target = source ?? queue.map { "\(pipeline)/\($0)" } ?? "of pipeline \(pipeline)"
             return "\(rule.name): DLQ source \(target) is \(value.map(rule.kind.describe) ?? "not polled yet")\(held)"
         case .watermarkLag(let pipeline, let stage): what = "\(stage ?? pipeline) watermark \(shown) behind"
+        case .comparison(let comparison, .deliveryGap, let window):
+            what = "\(comparison.candidate) delivers \(shown) less than \(comparison.baseline) in the last settled \(DurationText.format(seconds: window))"
+        case .comparison(let comparison, .inputMismatch, let window):
+            what = "\(comparison.candidate) and \(comparison.baseline) ingested inputs \(shown) apart in the last settled \(DurationText.format(seconds: window))"
         case .stalled(_, let stage, _):
             let silence = value.map { DurationText.format(seconds: Int64(rounding: max(0, $0), .down) ?? .max) } ?? "no data"
             return "\(rule.name): \(stage) received nothing for \(silence) while the stage before it kept passing events on\(held)"

@@ -20,6 +20,9 @@ public enum AlarmKind: Sendable, Hashable {
     /// Seconds a stage's watermark is behind the clock (the pipeline's lowest when `stage` is nil): a stage whose
     /// watermark stops moving while the others move.
     case watermarkLag(pipeline: String, stage: String?)
+    /// A shadow comparison over the last `windowSeconds` both pipelines have settled: how far the candidate's
+    /// delivery ratio is below the baseline's, or how many events of input the two did not share.
+    case comparison(Comparison, measure: ComparisonMeasure, windowSeconds: Int64)
 
     /// The kind's name in the configuration.
     public var name: String {
@@ -33,15 +36,18 @@ public enum AlarmKind: Sendable, Hashable {
         case .stalled: "stalled"
         case .dlqSourceDown: "dlq_source_down"
         case .watermarkLag: "watermark_lag"
+        case .comparison: "comparison"
         }
     }
 
+    /// The pipeline the alarm is about: a comparison's candidate.
     public var pipeline: String {
         switch self {
         case .dlqDepth(let pipeline, _), .dlqGrowth(let pipeline, _, _), .silentLoss(let pipeline, _, _),
             .transitLoss(let pipeline, _, _, _), .deliveryRatio(let pipeline, _), .latency(let pipeline, _, _, _),
             .stalled(let pipeline, _, _), .dlqSourceDown(let pipeline, _, _), .watermarkLag(let pipeline, _):
             pipeline
+        case .comparison(let comparison, _, _): comparison.candidate
         }
     }
 
@@ -59,6 +65,9 @@ public enum AlarmKind: Sendable, Hashable {
         case .dlqSourceDown(_, let queue, let source):
             if let queue { labels["queue"] = queue }
             if let source { labels["source"] = source }
+        case .comparison(let comparison, _, _):
+            labels["comparison"] = comparison.name
+            labels["baseline"] = comparison.baseline
         }
         return labels
     }
@@ -73,6 +82,8 @@ public enum AlarmKind: Sendable, Hashable {
         case .stalled: DurationText.format(seconds: Int64(rounding: max(0, value), .down) ?? .max) + " without events"
         case .dlqSourceDown: value > 0 ? "down" : "up"
         case .watermarkLag: DurationText.format(seconds: Int64(rounding: max(0, value), .down) ?? .max)
+        case .comparison(_, .deliveryGap, _): AlarmText.percent(value)
+        case .comparison(_, .inputMismatch, _): AlarmText.number(value) + " events"
         }
     }
 }

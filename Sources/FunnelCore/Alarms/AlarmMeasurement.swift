@@ -38,6 +38,16 @@ enum AlarmMeasurement {
             let watermarks = stages.compactMap { ledger.lastKnownWatermark(pipeline: pipeline, stage: $0, nowMillis: nowMillis) }
             guard let lowest = watermarks.min() else { return nil }
             return max(0, Double(nowMillis) - Double(lowest)) / 1000
+        case .comparison(let comparison, let measure, let windowSeconds):
+            guard let report = ledger.recentComparison(comparison, windowSeconds: windowSeconds) else { return nil }
+            switch measure {
+            case .deliveryGap:
+                guard let baseline = report.baseline.deliveryRatio, let candidate = report.candidate.deliveryRatio else { return nil }
+                return baseline - candidate
+            case .inputMismatch:
+                guard report.settledBuckets > 0 else { return nil }
+                return Double(report.inputMismatch)
+            }
         case .stalled(_, _, let windowSeconds):
             guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis),
                 last.millis - first.millis >= windowSeconds * 1000

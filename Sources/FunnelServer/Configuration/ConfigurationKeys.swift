@@ -6,10 +6,11 @@ public enum ConfigurationKeys {
         "listen", "data_dir", "retention", "idempotency_window", "settle_interval", "defaults", "pipelines", "limits",
         "external_url", "dlq", "evaluation_interval", "webhook", "receivers", "alarms", "latency_buckets",
         "ingest_tokens", "read_tokens", "ingest_tokens_file", "read_tokens_file", "timeouts", "durability", "tls",
-        "statsd", "dlq_sources", "watermarks", "log_format",
+        "statsd", "dlq_sources", "watermarks", "log_format", "comparisons",
     ]
     public static let defaults = ["bucket", "settle_after"]
     public static let pipeline = ["name", "stages", "bucket", "settle_after", "labels"]
+    public static let comparison = ["name", "baseline", "candidate"]
     public static let tls = ["certificate", "key"]
     public static let dlq = ["stale_after"]
     public static let watermarks = ["reporter_timeout"]
@@ -33,7 +34,10 @@ public enum ConfigurationKeys {
         "stalled": ["stage", "window"],
         "dlq_source_down": ["queue", "source"],
         "watermark_lag": ["stage", "above", "clear_below"],
+        "comparison": ["comparison", "below_baseline_by", "input_mismatch_above", "clear_below", "window"],
     ]
+    /// Alarm kinds that watch something other than one pipeline, so take no `pipeline`.
+    public static let alarmKindsWithoutPipeline: Set<String> = ["comparison"]
     public static let statsd = [
         "listen", "tcp_listen", "receive_buffer", "flush_interval", "flush_lines", "max_line_bytes", "logged_bad_lines_per_minute", "mappings",
         "forward_unmatched",
@@ -50,7 +54,7 @@ public enum ConfigurationKeys {
     /// Every key by the top-level section it is documented under: (section, keys of that section and below).
     public static var bySection: [(section: String, keys: [String])] {
         [
-            ("defaults", Self.defaults), ("pipelines", Self.pipeline), ("tls", Self.tls), ("dlq", Self.dlq), ("watermarks", Self.watermarks), ("webhook", Self.webhook),
+            ("defaults", Self.defaults), ("pipelines", Self.pipeline), ("comparisons", Self.comparison), ("tls", Self.tls), ("dlq", Self.dlq), ("watermarks", Self.watermarks), ("webhook", Self.webhook),
             ("limits", Self.limits), ("timeouts", Self.timeouts), ("receivers", Self.receiver),
             ("alarms", Self.alarm + Self.alarmKinds.keys.sorted() + Self.alarmKinds.keys.sorted().flatMap { Self.alarmKinds[$0]! }),
             ("statsd", Self.statsd + Self.statsdMapping),

@@ -52,7 +52,7 @@ extension FunnelConfiguration {
 
     /// Reads `alarms:`; see `config.example.yml` for every kind and key.
     static func alarms(
-        _ node: ConfigurationNode, receivers: [WebhookReceiver], sources: [DLQSourceConfiguration] = []
+        _ node: ConfigurationNode, receivers: [WebhookReceiver], sources: [DLQSourceConfiguration] = [], comparisons: [Comparison] = []
     ) throws(ConfigurationError) -> [AlarmRule] {
         var rules: [AlarmRule] = []
         let common = ConfigurationKeys.alarm
@@ -66,14 +66,15 @@ extension FunnelConfiguration {
                 throw kindNode.error("must be one of \(kindKeys.keys.sorted().joined(separator: ", ")); got \(String(reflecting: kindName))")
             }
             var values: [String: ConfigurationNode] = [:]
-            for (key, value) in try item.mapping(allowed: common + extra) { values[key] = value }
+            let withoutPipeline = ConfigurationKeys.alarmKindsWithoutPipeline.contains(kindName)
+            for (key, value) in try item.mapping(allowed: (withoutPipeline ? common.filter { $0 != "pipeline" } : common) + extra) { values[key] = value }
             func required(_ key: String) throws(ConfigurationError) -> ConfigurationNode {
                 guard let node = values[key] else { throw item.error("kind \(kindName) needs \(key)") }
                 return node
             }
             let name = try required("name").name()
             guard !rules.contains(where: { $0.name == name }) else { throw values["name"]!.error("alarm \(name) is declared twice") }
-            let pipeline = try required("pipeline").name()
+            let pipeline = try withoutPipeline ? "" : required("pipeline").name()
             let stage = try values["stage"].map { node throws(ConfigurationError) in try node.name() }
             let window = try values["window"].map { node throws(ConfigurationError) in try node.wholeSeconds(minimumSeconds: 1) }
             func ratio(_ node: ConfigurationNode) throws(ConfigurationError) -> Double {
@@ -118,6 +119,10 @@ extension FunnelConfiguration {
             case "watermark_lag":
                 kind = .watermarkLag(pipeline: pipeline, stage: stage)
                 condition = AlarmCondition(.above, try required("above").duration(minimumSeconds: 0))
+            case "comparison":
+                let parsed = try Self.comparisonAlarm(item, values, comparisons: comparisons, window: window)
+                kind = parsed.kind
+                condition = parsed.condition
             case "dlq_source_down":
                 let queue = try values["queue"].map { node throws(ConfigurationError) in try node.name() }
                 let source = try values["source"].map { node throws(ConfigurationError) in try node.string() }
@@ -134,7 +139,7 @@ extension FunnelConfiguration {
                 condition = AlarmCondition(.above, 0)
             }
             if let clear = values["clear_below"] {
-                let value = try clear.number()
+                let value = try kindName == "comparison" && values["below_baseline_by"] != nil ? ratio(clear) : clear.number()
                 guard value <= condition.threshold else { throw clear.error("must be at most above (\(AlarmText.number(condition.threshold))), got \(AlarmText.number(value))") }
                 condition.clearAt = value
             }
@@ -156,5 +161,31 @@ extension FunnelConfiguration {
             rules.append(rule)
         }
         return rules
+    }
+
+    /// A `comparison` alarm: the comparison it names, and `below_baseline_by` (a ratio) or `input_mismatch_above`
+    /// (events), exactly one.
+    private static func comparisonAlarm(
+        _ item: ConfigurationNode, _ values: [String: ConfigurationNode], comparisons: [Comparison], window: Int64?
+    ) throws(ConfigurationError) -> (kind: AlarmKind, condition: AlarmCondition) {
+        guard let nameNode = values["comparison"] else { throw item.error("kind comparison needs comparison: the name of an entry of comparisons:") }
+        let name = try nameNode.name()
+        guard let comparison = comparisons.first(where: { $0.name == name }) else {
+            throw nameNode.error("no comparison named \(String(reflecting: name)); declare it under comparisons:")
+        }
+        switch (values["below_baseline_by"], values["input_mismatch_above"]) {
+        case (let gap?, nil):
+            let value = try gap.number()
+            guard value >= 0, value <= 1 else { throw gap.error("must be a ratio between 0 and 1 (0.001 is 0.1 percentage points), got \(value)") }
+            return (.comparison(comparison, measure: .deliveryGap, windowSeconds: window ?? 3600), AlarmCondition(.above, value))
+        case (nil, let mismatch?):
+            let value = try mismatch.number()
+            guard value >= 0 else { throw mismatch.error("must be a number of events, 0 or more, got \(value)") }
+            return (.comparison(comparison, measure: .inputMismatch, windowSeconds: window ?? 3600), AlarmCondition(.above, value))
+        case (_?, _?):
+            throw item.error("kind comparison takes one of below_baseline_by and input_mismatch_above; declare a second alarm for the other")
+        case (nil, nil):
+            throw item.error("kind comparison needs below_baseline_by (a ratio) or input_mismatch_above (events)")
+        }
     }
 }

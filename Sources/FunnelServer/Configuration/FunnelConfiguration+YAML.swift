@@ -45,6 +45,7 @@ extension FunnelConfiguration {
     /// | `statsd.*` | the StatsD listener, disabled by default | see ``StatsDConfiguration/init(node:)`` |
     /// | `dlq_sources` | queues whose depth Funnel polls, none by default | see ``DLQSourceConfiguration/list(_:environment:)`` |
     /// | `log_format` | `text`, `logfmt` or `json` | `text` |
+    /// | `comparisons[].name`, `.baseline`, `.candidate` | names; baseline and candidate differ | none |
     public init(yaml: String, file: String? = nil) throws(ConfigurationError) {
         self.init()
         let composed: Node?
@@ -60,6 +61,7 @@ extension FunnelConfiguration {
         var receiverNode: ConfigurationNode?
         var alarmNode: ConfigurationNode?
         var sourceNode: ConfigurationNode?
+        var comparisonNode: ConfigurationNode?
         for (key, value) in try root.mapping(allowed: ConfigurationKeys.root) {
             switch key {
             case "listen":
@@ -143,6 +145,8 @@ extension FunnelConfiguration {
                 alarmNode = value
             case "dlq_sources":
                 sourceNode = value
+            case "comparisons":
+                comparisonNode = value
             case "log_format":
                 let text = try value.string()
                 guard let format = LogFormat(rawValue: text) else { throw value.error("must be text, logfmt or json; got \(String(reflecting: text))") }
@@ -153,7 +157,8 @@ extension FunnelConfiguration {
         }
         if let receiverNode { self.receivers = try Self.receivers(receiverNode) }
         if let sourceNode { self.dlqSources = try DLQSourceConfiguration.list(sourceNode) }
-        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers, sources: self.dlqSources) }
+        if let comparisonNode { self.comparisons = try Self.comparisons(comparisonNode) }
+        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers, sources: self.dlqSources, comparisons: self.comparisons) }
         var names: Set<String> = []
         for node in pipelineNodes {
             var definition = PipelineDefinition(name: "", stages: [], settings: self.ledger.defaultSettings)

@@ -64,6 +64,8 @@ public struct FunnelConfiguration: Sendable, Hashable {
     public var dlqSources: [DLQSourceConfiguration]
     /// How log lines are written (`log_format`); `--log-format` overrides it.
     public var logFormat: LogFormat = .text
+    /// Shadow comparisons of a baseline pipeline against a candidate (`comparisons:`); none by default.
+    public var comparisons: [Comparison] = []
 
     public init(
         listenHost: String = "127.0.0.1",

@@ -22,6 +22,8 @@ public struct FunnelRoutes: Sendable {
     let otlp: OTLPReceiver?
     /// What `/metrics` shows, in order.
     let metrics: [any MetricsSource]
+    /// The configured comparisons; reloadable.
+    let comparisons: RunningValue<[Comparison]>
 
     /// Routes for `intake`; `/metrics` writes the families of each of `metrics` in turn, and `alarms` and `sources`,
     /// when given, answer the alarm and DLQ source lists; `reloader`, when given, answers `POST /-/reload`; `otlp`, when given, takes OTLP/HTTP metrics exports.
@@ -31,8 +33,10 @@ public struct FunnelRoutes: Sendable {
     /// Routes whose request limits are `limits`, which a reload replaces.
     init(
         intake: ReportIntake, limits: RunningValue<RequestLimits>, metrics: [any MetricsSource], alarms: AlarmService?,
-        sources: DLQSourceService?, reloader: ConfigurationReloader?, otlp: OTLPReceiver? = nil, logger: Logger
+        sources: DLQSourceService?, reloader: ConfigurationReloader?, otlp: OTLPReceiver? = nil,
+        comparisons: RunningValue<[Comparison]> = RunningValue([], read: { $0.comparisons }), logger: Logger
     ) {
+        self.comparisons = comparisons
         self.intake = intake
         self.limits = limits
         self.metrics = metrics
@@ -48,8 +52,9 @@ public struct FunnelRoutes: Sendable {
         intake: ReportIntake, maximumBodyBytes: Int, metrics: [any MetricsSource], alarms: AlarmService? = nil,
         bodyTimeoutSeconds: Double = 30, minimumBodyBytesPerSecond: Double = 1024, bodyGraceSeconds: Double = 2,
         maximumConcurrentRequests: Int = 64, sources: DLQSourceService? = nil, reloader: ConfigurationReloader? = nil, otlp: OTLPReceiver? = nil,
-        logger: Logger = Logger(label: "funnel")
+        comparisons: [Comparison] = [], logger: Logger = Logger(label: "funnel")
     ) {
+        self.comparisons = RunningValue(comparisons, read: { $0.comparisons })
         self.intake = intake
         self.limits = RunningValue(
             RequestLimits(
@@ -78,6 +83,8 @@ public struct FunnelRoutes: Sendable {
         router.get("/api/v1/completeness") { request, _ in try self.completeness(request) }
         router.get("/api/v1/dlq") { request, _ in try self.queues(request) }
         router.get("/api/v1/dlq/sources") { _, _ in try JSONResponse.make(DLQSourceList(sources: self.sources?.statuses ?? [])) }
+        router.get("/api/v1/comparisons") { _, _ in try JSONResponse.make(ComparisonCatalog(comparisons: self.comparisons.value)) }
+        router.get("/api/v1/comparisons/{name}") { request, context in try self.comparison(request, name: context.parameters.get("name") ?? "") }
         router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(AlarmList(alarms: self.alarms?.statuses ?? [])) }
         router.get("/metrics") { request, _ in await self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }

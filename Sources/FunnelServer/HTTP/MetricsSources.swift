@@ -25,6 +25,12 @@ extension ReportIntake: MetricsSource {
         SettledLedgerSource(intake: self) { PipelineDelivery($0) }
     }
 
+    /// The families of `comparisons` as they are configured at each scrape, read under the ledger's lock
+    /// (O(retained buckets of the compared pipelines)) and written outside it.
+    public func comparisonFamilies(_ comparisons: RunningValue<[Comparison]>) -> some MetricsSource {
+        SettledLedgerSource(intake: self) { ComparisonFamilies($0, comparisons: comparisons.value) }
+    }
+
     /// The watermark families of the stages whose pipelines send watermarks.
     public var watermarkFamilies: some MetricsSource {
         SettledLedgerSource(intake: self) { WatermarkFamilies($0) }

@@ -66,6 +66,18 @@ public struct FunnelAPIClient: Sendable {
         return try await self.decode(Completeness.self, path: path)
     }
 
+    /// `GET /api/v1/comparisons`; nil when the server has no comparisons API.
+    public func comparisons() async throws(FunnelAPIError) -> [Comparison]? {
+        try await self.decodeUnlessMissing(ComparisonCatalog.self, path: "/api/v1/comparisons")?.comparisons
+    }
+
+    /// `GET /api/v1/comparisons/NAME[?from=T1][&to=T2]`, decoded.
+    public func comparison(named name: String, from: String? = nil, to: String? = nil) async throws(FunnelAPIError) -> ComparisonReport {
+        let query = [from.map { "from=\(Self.queryValue($0))" }, to.map { "to=\(Self.queryValue($0))" }].compactMap { $0 }
+        let path = "/api/v1/comparisons/\(Self.queryValue(name))" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        return try await self.decode(ComparisonReport.self, path: path)
+    }
+
     /// `GET /api/v1/alarms`; nil when the server has no alarms API.
     public func alarms() async throws(FunnelAPIError) -> [AlarmStatus]? {
         try await self.decodeUnlessMissing(AlarmList.self, path: "/api/v1/alarms")?.alarms
@@ -76,7 +88,7 @@ public struct FunnelAPIClient: Sendable {
         try await self.decodeUnlessMissing(QueueDepthList.self, path: "/api/v1/dlq")?.queues
     }
 
-    /// Everything `funnel top` shows, in one round: pipelines, each one's funnel, alarms and queues.
+    /// Everything `funnel top` shows, in one round: pipelines, each one's funnel, alarms, queues and comparisons.
     ///
     /// A pipeline that vanished between the two requests (404) is left out rather than failing the round.
     public func poll(window: LatencyWindow, maximumPipelines: Int = 64) async throws(FunnelAPIError) -> TopPoll {
@@ -89,7 +101,15 @@ public struct FunnelAPIClient: Sendable {
                 continue
             }
         }
-        return TopPoll(pipelines: pipelines, funnels: funnels, alarms: try await self.alarms(), queues: try await self.queues())
+        var poll = TopPoll(pipelines: pipelines, funnels: funnels, alarms: try await self.alarms(), queues: try await self.queues())
+        for comparison in try await self.comparisons() ?? [] {
+            do {
+                poll.comparisons.append(try await self.comparison(named: comparison.name))
+            } catch .badStatus(_, 404, _) {
+                continue
+            }
+        }
+        return poll
     }
 
     // MARK: Write API

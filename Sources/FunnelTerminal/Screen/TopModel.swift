@@ -61,12 +61,14 @@ public struct TopModel: Sendable {
         } else {
             connection = .connecting(attempt: self.failedAttempts + 1, error: nil)
         }
-        return TopSnapshot(
+        var snapshot = TopSnapshot(
             server: self.server, pipelines: self.pipelines, selectedPipeline: view.selectedPipeline, window: view.window,
             refreshSeconds: self.refreshSeconds, funnel: funnel, stageRates: funnel.map { self.rates.rates(for: $0) } ?? [:],
             alarms: self.lastPoll?.alarms ?? [], alarmsAvailable: self.lastPoll == nil || self.lastPoll?.alarms != nil,
             queues: self.lastPoll?.queues ?? [], queueHistory: self.history.depths, connection: connection,
             nowMillis: nowMillis, showHelp: view.showHelp, tableOffset: view.tableOffset, picker: view.picker, ranking: self.ranking
         )
+        snapshot.comparisons = self.lastPoll?.comparisons ?? []
+        return snapshot
     }
 }

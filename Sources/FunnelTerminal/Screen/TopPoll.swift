@@ -8,6 +8,9 @@ public struct TopPoll: Sendable, Hashable {
     public var alarms: [AlarmStatus]?
     /// nil when the server has no dead-letter queue API (404).
     public var queues: [QueueDepth]?
+    /// Each configured comparison over everything retained; empty when there are none or the server has no
+    /// comparisons API.
+    public var comparisons: [ComparisonReport] = []
 
     public init(pipelines: [PipelineDescriptor], funnels: [String: PipelineFunnel], alarms: [AlarmStatus]? = nil, queues: [QueueDepth]? = nil) {
         self.pipelines = pipelines

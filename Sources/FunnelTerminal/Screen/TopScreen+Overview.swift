@@ -67,8 +67,14 @@ extension TopScreen {
                 if lines.count <= room || maximumAlarms == 0 { return Body(lines: lines) }
                 continue
             }
-            if top.count + list.count <= room {
-                lines = top + list.map { self.overviewRow(troubles[$0] ?? PipelineTrouble(pipeline: $0), columns: columns, nameWidth: nameWidth, isCursor: $0 == picker.highlighted(in: list)) }
+            let comparisonLines = list.reduce(0) { $0 + self.comparisonLines(under: $1, snapshot.comparisons, width: width).count }
+            if top.count + list.count + comparisonLines <= room {
+                lines = top
+                for pipeline in list {
+                    let trouble = troubles[pipeline] ?? PipelineTrouble(pipeline: pipeline)
+                    lines.append(self.overviewRow(trouble, columns: columns, nameWidth: nameWidth, isCursor: pipeline == picker.highlighted(in: list)))
+                    lines += self.comparisonLines(under: pipeline, snapshot.comparisons, width: width)
+                }
                 return Body(lines: lines, viewport: TopViewport(tableRows: 0, tableMaximumOffset: 0, listRows: list.count))
             }
             let visible = room - top.count - 1

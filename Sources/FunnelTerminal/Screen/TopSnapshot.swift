@@ -34,6 +34,8 @@ public struct TopSnapshot: Sendable, Hashable {
     public var picker: PipelinePicker?
     /// Every pipeline, most trouble first (``PipelineTrouble/ranked(_:funnels:alarms:)``).
     public var ranking: [PipelineTrouble]
+    /// The configured comparisons; the overview shows each under its candidate pipeline.
+    public var comparisons: [ComparisonReport] = []
 
     public init(
         server: String, pipelines: [String] = [], selectedPipeline: String? = nil, window: LatencyWindow = .fiveMinutes,
