@@ -47,7 +47,7 @@ private enum Migration {
         let lines = TopScreen.render(try Migration.snapshot(), size: .classic, color: false)
         try GoldenFile.check(lines, against: "top-overview-comparison-80x24.txt")
         let row = try #require(lines.firstIndex { $0.contains("orders-v2") && !$0.contains("⇄") })
-        #expect(lines[row + 1].contains("⇄ orders-migration vs orders-v1: 90% → 99.98% delivered, backfill 399"))
+        #expect(lines[row + 1].contains("⇄ orders-migration vs orders-v1: 90.00% → 99.98% delivered, backfill 399"))
         #expect(lines.filter { $0.contains("⇄") }.count == 1)
     }
 

@@ -74,7 +74,7 @@ public struct FunnelAPIClient: Sendable {
     /// `GET /api/v1/comparisons/NAME[?from=T1][&to=T2]`, decoded.
     public func comparison(named name: String, from: String? = nil, to: String? = nil) async throws(FunnelAPIError) -> ComparisonReport {
         let query = [from.map { "from=\(Self.queryValue($0))" }, to.map { "to=\(Self.queryValue($0))" }].compactMap { $0 }
-        let path = "/api/v1/comparisons/\(Self.queryValue(name))" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let path = "/api/v1/comparisons/\(Self.pathSegment(name))" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         return try await self.decode(ComparisonReport.self, path: path)
     }
 
@@ -129,6 +129,13 @@ public struct FunnelAPIClient: Sendable {
 
     static func funnelPath(pipeline: String, window: LatencyWindow) -> String {
         "/api/v1/funnel?pipeline=\(Self.queryValue(pipeline))&window=\(window.rawValue)"
+    }
+
+    /// `value` percent-encoded as one segment of a path (`/` included, `:` of names kept).
+    static func pathSegment(_ value: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "/?#;")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
     }
 
     /// `value` percent-encoded for a query string (`+` and `:` of times included).
