@@ -116,11 +116,12 @@ private typealias Scenario = ComparisonScenario
         let report = try Scenario.ledger(policy: policy).comparison(Scenario.comparison, includeBuckets: true)
         #expect(report.bucketSeconds == 120)
         let settled = try #require(report.buckets).filter(\.settled)
-        #expect(settled.map(\.start) == [Scenario.time(0), Scenario.time(2), Scenario.time(4)])
-        #expect(settled.map(\.baseline.delivered) == [1850, 1800, 1950])
-        #expect(settled.map(\.candidate.delivered) == [2000, 1999, 2000])
+        // t0 is the middle of a two-minute bucket: minute 0 pairs with the minute before it, then minutes 1-2, 3-4, 5-6.
+        #expect(settled.map(\.start) == [Scenario.time(-1), Scenario.time(1), Scenario.time(3), Scenario.time(5)])
+        #expect(settled.map(\.baseline.delivered) == [1000, 1650, 1950, 1000])
+        #expect(settled.map(\.candidate.delivered) == [1000, 1999, 2000, 1000])
         #expect(report.backfillEvents == 399)
-        #expect(report.backfillWindows == [BackfillWindow(from: Scenario.time(0), to: Scenario.time(6), events: 399)])
+        #expect(report.backfillWindows == [BackfillWindow(from: Scenario.time(1), to: Scenario.time(5), events: 399)])
     }
 
     @Test func equalDeliveryIsEqual() throws {
