@@ -51,5 +51,3 @@ struct CompareCommand: AsyncParsableCommand {
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }
-
-extension ComparisonText.BackfillFormat: ExpressibleByArgument {}

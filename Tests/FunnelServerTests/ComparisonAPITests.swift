@@ -2,6 +2,7 @@ import Foundation
 import FunnelCore
 import FunnelServer
 import FunnelTesting
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOCore
@@ -58,7 +59,7 @@ private func scenarioConfiguration() throws -> FunnelConfiguration {
             let verdict = try #require(reply.json["verdict"] as? [String: Any])
             #expect(verdict["outcome"] as? String == "candidate_better")
             #expect(verdict["input_matched"] as? Bool == false)
-            #expect(verdict["baseline_delivery_ratio"] as? Double == 5600.0 / 6000)
+            #expect(abs((verdict["baseline_delivery_ratio"] as? Double ?? 0) - 5600.0 / 6000) < 1e-12)
             let buckets = try #require(reply.json["buckets"] as? [[String: Any]])
             #expect(buckets.map { $0["backfill"] as? Int } == [0, 150, 199, 0, 50, 0])
             #expect(buckets.map { ($0["baseline"] as? [String: Any])?["delivered"] as? Int } == [1000, 850, 800, 1000, 950, 1000])
@@ -104,7 +105,7 @@ private func scenarioConfiguration() throws -> FunnelConfiguration {
         var logger = Logger(label: "funnel-test")
         logger.logLevel = .warning
         let app = try buildApplication(configuration: fixture.configuration, logger: logger, clock: fixture.clock.closure, reloadConfiguration: { next })
-        try await app.test(.router) { client in
+        try await app.test(.live) { client in
             #expect(try await client.getJSON("/api/v1/comparisons/orders-migration").status == 404)
             let status = try await client.execute(uri: "/-/reload", method: .post) { Int($0.status.code) }
             #expect(status == 200)

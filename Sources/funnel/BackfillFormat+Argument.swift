@@ -1,0 +1,5 @@
+public import ArgumentParser
+public import FunnelTerminal
+
+/// `--format ndjson|csv` on `compare --backfill`.
+extension ComparisonText.BackfillFormat: ExpressibleByArgument {}
