@@ -1,4 +1,4 @@
-public import FunnelCore
+import FunnelCore
 
 /// `funnel compare` without the command line: one request, the side-by-side text or the backfill windows, and
 /// the exit status.
