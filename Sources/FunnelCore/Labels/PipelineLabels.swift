@@ -95,9 +95,7 @@ public struct PipelineLabels: Sendable {
     /// The groups whose values match `filter`, summed into one ledger laid out like `pipeline` (buckets only when
     /// `withBuckets`: the whole-retention funnel needs the running totals only).
     func merged(matching filter: [(position: Int, value: String)], like pipeline: PipelineLedger, withBuckets: Bool) -> PipelineLedger {
-        var merged = PipelineLedger(name: pipeline.name, settings: pipeline.settings, stages: pipeline.stages)
-        merged.settle(toBoundary: pipeline.settledBoundary, graceBoundary: pipeline.settledBoundary)
-        merged.takeWatermarkSettling(from: pipeline)
+        var merged = pipeline.withoutCounts
         for group in self.order where group.matches(filter) {
             merged.absorb(self.groups[group]!, withBuckets: withBuckets)
         }

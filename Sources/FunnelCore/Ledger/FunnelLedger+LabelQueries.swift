@@ -78,10 +78,7 @@ extension FunnelLedger {
             let value = group.values[position]
             if merged[value] == nil {
                 order.append(value)
-                var empty = PipelineLedger(name: ledger.name, settings: ledger.settings, stages: ledger.stages)
-                empty.settle(toBoundary: ledger.settledBoundary, graceBoundary: ledger.settledBoundary)
-                empty.takeWatermarkSettling(from: ledger)
-                merged[value] = empty
+                merged[value] = ledger.withoutCounts
             }
             merged[value]!.absorb(ledger.labels.groups[group]!, withBuckets: withBuckets)
         }

@@ -80,32 +80,34 @@ public struct PipelineLedger: Sendable {
 
     /// Adds `count` events of label group `group` to the group's counts (the pipeline's own are added apart).
     mutating func addLabelled(_ count: UInt64, _ group: LabelSet, stage: Int, outcome: Outcome, bucketStart: Int64) {
-        let shape = self.shape
+        let shape = self.withoutCounts
         self.labels.add(count, group, stage: stage, outcome: outcome, bucketStart: bucketStart, of: shape)
     }
 
     /// Adds late events of label group `group`.
     mutating func addLabelledLateEvents(_ count: UInt64, _ group: LabelSet, stage: Int) {
-        let shape = self.shape
+        let shape = self.withoutCounts
         self.labels.addLateEvents(count, group, stage: stage, of: shape)
     }
 
     /// Adds counts retention dropped from label group `group`.
     mutating func addLabelledPruned(_ counts: StageCounts, _ group: LabelSet, stage: Int) {
-        let shape = self.shape
+        let shape = self.withoutCounts
         self.labels.addPruned(counts, group, stage: stage, of: shape)
     }
 
     /// Registers label group `group` in its order of discovery (restored or applied).
     mutating func registerLabelGroup(_ group: LabelSet) {
-        let shape = self.shape
+        let shape = self.withoutCounts
         self.labels.register(group, like: shape)
     }
 
-    /// This pipeline's name, settings, stages and boundary without its counts: what a new label group is laid out by.
-    private var shape: PipelineLedger {
+    /// This pipeline's layout without its counts (name, settings, stages, settled boundary, the buckets watermarks
+    /// settled): what a label group, or a sum of groups, is laid out by.
+    var withoutCounts: PipelineLedger {
         var shape = PipelineLedger(name: self.name, settings: self.settings, stages: self.stages)
         shape.settledBoundary = self.settledBoundary
+        shape.settledByWatermark = self.settledByWatermark
         return shape
     }
 
@@ -130,11 +132,6 @@ public struct PipelineLedger: Sendable {
                 self.buckets[start]!.stages[index] += counts
             }
         }
-    }
-
-    /// Takes which buckets watermarks settled from `pipeline` (label groups settle with their pipeline).
-    mutating func takeWatermarkSettling(from pipeline: PipelineLedger) {
-        self.settledByWatermark = pipeline.settledByWatermark
     }
 
     mutating func addLateEvents(_ count: UInt64, stage: Int) {
