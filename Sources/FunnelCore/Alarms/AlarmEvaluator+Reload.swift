@@ -6,8 +6,10 @@ extension AlarmEvaluator {
     public mutating func replaceRules(with rules: [AlarmRule], ledger: FunnelLedger, nowMillis: Int64, sources: [DLQSourceStatus] = []) -> [AlarmNotification] {
         var notifications: [AlarmNotification] = []
         let names = Set(rules.map(\.name))
-        for rule in self.rules where !names.contains(rule.name) {
-            guard var tracker = self.trackers[rule.name], tracker.state == .firing else { continue }
+        for (key, var tracker) in self.trackers.sorted(by: { $0.key < $1.key }) where tracker.state == .firing {
+            let ruleName = AlarmRule.ruleName(ofTrackerKey: key)
+            guard !names.contains(String(ruleName)), let base = self.rules.first(where: { $0.name == ruleName }) else { continue }
+            let rule = tracker.group.map { base.watching($0.value) } ?? base
             let started = tracker.firingSinceMillis ?? nowMillis
             tracker.state = .inactive
             tracker.resolvedAtMillis = nowMillis
@@ -22,6 +24,10 @@ extension AlarmEvaluator {
         var trackers: [String: AlarmTracker] = [:]
         for rule in rules {
             trackers[rule.name] = self.trackers[rule.name] ?? AlarmTracker(keepSeconds: Self.historySeconds(rule.kind))
+        }
+        for (key, tracker) in self.trackers where tracker.group != nil {
+            guard let rule = rules.first(where: { $0.name == AlarmRule.ruleName(ofTrackerKey: key) }), rule.by == tracker.group?.label else { continue }
+            trackers[key] = tracker
         }
         self.rules = rules
         self.trackers = trackers

@@ -22,79 +22,129 @@ public struct AlarmEvaluator: Sendable {
     public mutating func evaluate(ledger: FunnelLedger, nowMillis: Int64, sources: [DLQSourceStatus] = []) -> [AlarmNotification] {
         var notifications: [AlarmNotification] = []
         for rule in self.rules {
+            if rule.by != nil {
+                self.evaluateGroups(of: rule, ledger: ledger, nowMillis: nowMillis, into: &notifications)
+                continue
+            }
             var tracker = self.trackers[rule.name] ?? AlarmTracker(keepSeconds: Self.historySeconds(rule.kind))
             if let sample = AlarmMeasurement.sample(of: rule.kind, ledger: ledger) {
                 tracker.history.record(primary: sample.primary, secondary: sample.secondary, nowMillis: nowMillis)
             }
             let value = AlarmMeasurement.value(of: rule.kind, ledger: ledger, history: tracker.history, nowMillis: nowMillis, sources: sources)
-            tracker.lastValue = value
-            let active = rule.condition.isActive(value, wasActive: tracker.state != .inactive)
-            switch tracker.state {
-            case .inactive:
-                guard active else { break }
-                if rule.forSeconds == 0 {
-                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, sources: sources, nowMillis: nowMillis))
-                } else {
-                    tracker.state = .pending
-                    tracker.pendingSinceMillis = nowMillis
-                }
-            case .pending:
-                if !active {
-                    tracker.state = .inactive
-                    tracker.pendingSinceMillis = nil
-                } else if nowMillis - (tracker.pendingSinceMillis ?? nowMillis) >= rule.forSeconds * 1000 {
-                    notifications.append(self.fire(rule, &tracker, value: value, ledger: ledger, sources: sources, nowMillis: nowMillis))
-                }
-            case .firing:
-                if !active {
-                    let started = tracker.firingSinceMillis ?? nowMillis
-                    tracker.state = .inactive
-                    tracker.pendingSinceMillis = nil
-                    tracker.firingSinceMillis = nil
-                    tracker.resolvedAtMillis = nowMillis
-                    if rule.sendResolved {
-                        var notification = self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .resolved, startsAt: started)
-                        notification.endsAtMillis = nowMillis
-                        notifications.append(notification)
-                    }
-                } else if rule.repeatIntervalSeconds > 0,
-                    nowMillis - (tracker.lastNotifiedMillis ?? nowMillis) >= rule.repeatIntervalSeconds * 1000
-                {
-                    tracker.sequence += 1
-                    tracker.lastNotifiedMillis = nowMillis
-                    notifications.append(
-                        self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis)
-                    )
-                }
+            if let notification = self.advance(rule, &tracker, value: value, ledger: ledger, sources: sources, nowMillis: nowMillis) {
+                notifications.append(notification)
             }
             self.trackers[rule.name] = tracker
         }
         return notifications
     }
 
-    /// Every alarm as the API shows it.
-    public func statuses() -> [AlarmStatus] {
-        self.rules.map { rule in
-            let tracker = self.trackers[rule.name] ?? AlarmTracker()
-            let labels = rule.kind.labels
-            let since = tracker.state == .firing ? tracker.firingSinceMillis : tracker.state == .pending ? tracker.pendingSinceMillis : nil
-            return AlarmStatus(
-                name: rule.name, kind: rule.kind.name, state: tracker.state,
-                since: since.map { EventTimestamp.formatRFC3339(millis: $0) },
-                value: tracker.lastValue, threshold: rule.condition.threshold,
-                summary: Self.summary(rule, value: tracker.lastValue),
-                pipeline: rule.kind.pipeline, stage: labels["stage"], queue: labels["queue"],
-                labels: rule.notificationLabels,
-                resolvedAt: tracker.resolvedAtMillis.map { EventTimestamp.formatRFC3339(millis: $0) }
-            )
+    /// Evaluates a `by` rule once per value of its label: each value has its own state, and fires and resolves on
+    /// its own. A value no longer measured (nothing settled in the window) is judged on no data.
+    private mutating func evaluateGroups(of rule: AlarmRule, ledger: FunnelLedger, nowMillis: Int64, into notifications: inout [AlarmNotification]) {
+        var measured: [String: Double?] = [:]
+        var order: [String] = []
+        for (value, figure) in AlarmMeasurement.groupValues(of: rule, ledger: ledger) {
+            measured[value] = figure
+            order.append(value)
+        }
+        var unmeasured: [String] = []
+        for (key, tracker) in self.trackers where AlarmRule.ruleName(ofTrackerKey: key) == rule.name {
+            guard let group = tracker.group, measured[group.value] == nil else { continue }
+            unmeasured.append(group.value)
+        }
+        for value in unmeasured.sorted() {
+            measured[value] = .some(nil)
+            order.append(value)
+        }
+        for value in order {
+            let copy = rule.watching(value)
+            var tracker = self.trackers[copy.trackerKey] ?? AlarmTracker(keepSeconds: 0)
+            tracker.group = copy.group
+            if let notification = self.advance(copy, &tracker, value: measured[value] ?? nil, ledger: ledger, sources: [], nowMillis: nowMillis) {
+                notifications.append(notification)
+            }
+            self.trackers[copy.trackerKey] = tracker
         }
     }
 
-    /// Puts back a saved tracker (after a restart), so a firing alarm does not fire again.
+    /// Moves one alarm's state on a new measurement; returns the notification it sends, if any.
+    private func advance(
+        _ rule: AlarmRule, _ tracker: inout AlarmTracker, value: Double?, ledger: FunnelLedger, sources: [DLQSourceStatus], nowMillis: Int64
+    ) -> AlarmNotification? {
+        tracker.lastValue = value
+        let active = rule.condition.isActive(value, wasActive: tracker.state != .inactive)
+        switch tracker.state {
+        case .inactive:
+            guard active else { return nil }
+            if rule.forSeconds == 0 { return self.fire(rule, &tracker, value: value, ledger: ledger, sources: sources, nowMillis: nowMillis) }
+            tracker.state = .pending
+            tracker.pendingSinceMillis = nowMillis
+            return nil
+        case .pending:
+            if !active {
+                tracker.state = .inactive
+                tracker.pendingSinceMillis = nil
+            } else if nowMillis - (tracker.pendingSinceMillis ?? nowMillis) >= rule.forSeconds * 1000 {
+                return self.fire(rule, &tracker, value: value, ledger: ledger, sources: sources, nowMillis: nowMillis)
+            }
+            return nil
+        case .firing:
+            if !active {
+                let started = tracker.firingSinceMillis ?? nowMillis
+                tracker.state = .inactive
+                tracker.pendingSinceMillis = nil
+                tracker.firingSinceMillis = nil
+                tracker.resolvedAtMillis = nowMillis
+                guard rule.sendResolved else { return nil }
+                var notification = self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .resolved, startsAt: started)
+                notification.endsAtMillis = nowMillis
+                return notification
+            }
+            guard rule.repeatIntervalSeconds > 0, nowMillis - (tracker.lastNotifiedMillis ?? nowMillis) >= rule.repeatIntervalSeconds * 1000 else { return nil }
+            tracker.sequence += 1
+            tracker.lastNotifiedMillis = nowMillis
+            return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis)
+        }
+    }
+
+    /// Every alarm as the API shows it; a `by` rule once per value it has measured (none yet: once, inactive).
+    public func statuses() -> [AlarmStatus] {
+        self.rules.flatMap { rule -> [AlarmStatus] in
+            guard rule.by != nil else { return [self.status(rule, self.trackers[rule.name] ?? AlarmTracker())] }
+            let copies = self.trackers.compactMap { key, tracker -> (AlarmRule, AlarmTracker)? in
+                guard AlarmRule.ruleName(ofTrackerKey: key) == rule.name, let group = tracker.group else { return nil }
+                return (rule.watching(group.value), tracker)
+            }.sorted { $0.0.group?.value ?? "" < $1.0.group?.value ?? "" }
+            return copies.isEmpty ? [self.status(rule, AlarmTracker())] : copies.map { self.status($0.0, $0.1) }
+        }
+    }
+
+    private func status(_ rule: AlarmRule, _ tracker: AlarmTracker) -> AlarmStatus {
+        let labels = rule.kind.labels
+        let since = tracker.state == .firing ? tracker.firingSinceMillis : tracker.state == .pending ? tracker.pendingSinceMillis : nil
+        return AlarmStatus(
+            name: rule.name, kind: rule.kind.name, state: tracker.state,
+            since: since.map { EventTimestamp.formatRFC3339(millis: $0) },
+            value: tracker.lastValue, threshold: rule.condition.threshold,
+            summary: Self.summary(rule, value: tracker.lastValue),
+            pipeline: rule.kind.pipeline, stage: labels["stage"], queue: labels["queue"],
+            labels: rule.notificationLabels,
+            resolvedAt: tracker.resolvedAtMillis.map { EventTimestamp.formatRFC3339(millis: $0) }
+        )
+    }
+
+    /// Puts back a saved tracker (after a restart), so a firing alarm does not fire again; `name` is a tracker key
+    /// (``AlarmRule/trackerKey``), so each value of a `by` rule is restored with its own state.
     public mutating func restore(_ name: String, state: AlarmState, pendingSinceMillis: Int64?, firingSinceMillis: Int64?,
                                  lastNotifiedMillis: Int64?, sequence: Int, resolvedAtMillis: Int64?) {
-        guard let rule = self.rules.first(where: { $0.name == name }) else { return }
+        let ruleName = AlarmRule.ruleName(ofTrackerKey: name)
+        guard let rule = self.rules.first(where: { $0.name == ruleName }) else { return }
         var tracker = AlarmTracker(keepSeconds: Self.historySeconds(rule.kind))
+        if ruleName != name {
+            guard let by = rule.by, let group = AlarmGroup(trackerKey: name, label: by) else { return }
+            tracker.group = group
+        }
         tracker.state = state
         tracker.pendingSinceMillis = pendingSinceMillis
         tracker.firingSinceMillis = firingSinceMillis
@@ -133,7 +183,7 @@ public struct AlarmEvaluator: Sendable {
             let errors = AlarmMeasurement.sources(of: rule.kind, in: sources).filter { $0.up == false }.compactMap(\.lastError)
             context = errors.isEmpty ? nil : errors.joined(separator: "\n")
         } else {
-            context = AlarmMeasurement.context(pipeline: rule.kind.pipeline, ledger: ledger)
+            context = AlarmMeasurement.context(pipeline: rule.kind.pipeline, ledger: ledger, group: rule.group)
         }
         if annotations["summary"] == nil { annotations["summary"] = summary }
         if annotations["description"] == nil, let context { annotations["description"] = context }
@@ -171,7 +221,8 @@ public struct AlarmEvaluator: Sendable {
             let silence = value.map { DurationText.format(seconds: Int64(rounding: max(0, $0), .down) ?? .max) } ?? "no data"
             return "\(rule.name): \(stage) received nothing for \(silence) while the stage before it kept passing events on\(held)"
         }
-        return "\(rule.name): \(what) (threshold \(threshold)\(held))"
+        let whose = rule.group.map { " for \($0.label) \($0.value.isEmpty ? "(none)" : $0.value)" } ?? ""
+        return "\(rule.name): \(what)\(whose) (threshold \(threshold)\(held))"
     }
 
     static func historySeconds(_ kind: AlarmKind) -> Int64 {

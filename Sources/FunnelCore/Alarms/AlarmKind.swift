@@ -51,6 +51,14 @@ public enum AlarmKind: Sendable, Hashable {
         }
     }
 
+    /// The settled window a loss or delivery rule measures over, in seconds; nil for other kinds.
+    public var windowSeconds: Int64? {
+        switch self {
+        case .silentLoss(_, _, let window), .transitLoss(_, _, _, let window), .deliveryRatio(_, let window): window
+        default: nil
+        }
+    }
+
     /// The labels every notification of this kind carries, besides `alertname` and the rule's own labels.
     public var labels: [String: String] {
         var labels = ["pipeline": self.pipeline, "kind": self.name]

@@ -16,18 +16,10 @@ enum AlarmMeasurement {
                 return nil
             }
             return Double(last.primary.subtractingSaturated(first.primary)) / (Double(last.millis - first.millis) / 60_000)
-        case .silentLoss(let pipeline, let stage, let windowSeconds):
-            guard let funnel = Self.settledFunnel(ledger, pipeline, windowSeconds),
-                let line = funnel.stages.first(where: { $0.name == stage }), line.settled.received > 0
-            else { return nil }
-            return Double(line.lost) / Double(line.settled.received)
-        case .transitLoss(let pipeline, let from, let to, let windowSeconds):
-            guard let funnel = Self.settledFunnel(ledger, pipeline, windowSeconds),
-                let hop = funnel.transit.first(where: { $0.from == from && (to == nil || $0.to == to) }), hop.passed > 0
-            else { return nil }
-            return Double(hop.lost) / Double(hop.passed)
-        case .deliveryRatio(let pipeline, let windowSeconds):
-            return Self.settledFunnel(ledger, pipeline, windowSeconds)?.totals.deliveryRatio
+        case .silentLoss(let pipeline, _, let windowSeconds), .transitLoss(let pipeline, _, _, let windowSeconds),
+            .deliveryRatio(let pipeline, let windowSeconds):
+            guard let funnel = Self.settledFunnel(ledger, pipeline, windowSeconds) else { return nil }
+            return Self.value(of: kind, stages: funnel.stages, transit: funnel.transit, totals: funnel.totals)
         case .latency(let pipeline, let stage, let percentile, let window):
             let sketch =
                 stage.map { ledger.latency.sketch(stage: StageKey(pipeline: pipeline, stage: $0), window: window, nowMillis: nowMillis) }
@@ -55,6 +47,38 @@ enum AlarmMeasurement {
             let upstreamPassed = last.secondary.subtractingSaturated(first.secondary)
             guard upstreamPassed > 0, last.primary == first.primary else { return 0 }
             return Double(nowMillis - history.lastChangeMillis) / 1000
+        }
+    }
+
+    /// A loss or delivery rule's value from the funnel of its window: a pipeline's or one label group's.
+    static func value(of kind: AlarmKind, stages: [StageFunnel], transit: [TransitFunnel], totals: FunnelTotals) -> Double? {
+        switch kind {
+        case .silentLoss(_, let stage, _):
+            guard let line = stages.first(where: { $0.name == stage }), line.settled.received > 0 else { return nil }
+            return Double(line.lost) / Double(line.settled.received)
+        case .transitLoss(_, let from, let to, _):
+            guard let hop = transit.first(where: { $0.from == from && (to == nil || $0.to == to) }), hop.passed > 0 else { return nil }
+            return Double(hop.lost) / Double(hop.passed)
+        case .deliveryRatio:
+            return totals.deliveryRatio
+        default:
+            return nil
+        }
+    }
+
+    /// A `by` rule's value for every value of its label with settled counts in the rule's window, in order of
+    /// discovery.
+    static func groupValues(of rule: AlarmRule, ledger: FunnelLedger) -> [(value: String, measured: Double?)] {
+        guard let by = rule.by, let window = rule.kind.windowSeconds,
+            let boundary = ledger.pipeline(named: rule.kind.pipeline)?.settledBoundary, boundary != .min,
+            let grouped = try? ledger.groupedFunnel(pipeline: rule.kind.pipeline, by: by, fromMillis: (boundary - window) * 1000, toMillis: boundary * 1000)
+        else { return [] }
+        let order = ledger.pipeline(named: rule.kind.pipeline).map { pipeline in
+            pipeline.labels.position(of: by).map(pipeline.labels.values(ofLabel:)) ?? []
+        } ?? []
+        let byValue = Dictionary(grouped.groups.map { ($0.value, $0) }, uniquingKeysWith: { first, _ in first })
+        return order.compactMap { value in
+            byValue[value].map { (value, Self.value(of: rule.kind, stages: $0.stages, transit: $0.transit, totals: $0.totals)) }
         }
     }
 
@@ -90,9 +114,16 @@ enum AlarmMeasurement {
         return ledger.funnel(pipeline: pipeline, fromMillis: (boundary - windowSeconds) * 1000, toMillis: boundary * 1000)
     }
 
-    /// A line about the pipeline around the alarm: the stage losing the most in the last settled hour, and its failures.
-    static func context(pipeline: String, ledger: FunnelLedger) -> String? {
-        guard let funnel = Self.settledFunnel(ledger, pipeline, 3600) else { return nil }
+    /// A line about the pipeline around the alarm (the label group's, for a copy of a `by` rule): the stage losing
+    /// the most in the last settled hour, and its failures.
+    static func context(pipeline: String, ledger: FunnelLedger, group: AlarmGroup? = nil) -> String? {
+        let funnel: PipelineFunnel?
+        if let group, let boundary = ledger.pipeline(named: pipeline)?.settledBoundary, boundary != .min {
+            funnel = try? ledger.funnel(pipeline: pipeline, labels: [group.label: group.value], fromMillis: (boundary - 3600) * 1000, toMillis: boundary * 1000)
+        } else {
+            funnel = Self.settledFunnel(ledger, pipeline, 3600)
+        }
+        guard let funnel else { return nil }
         let worst = funnel.stages.filter { $0.settled.received > 0 }.max { lhs, rhs in
             Double(lhs.lost) / Double(lhs.settled.received) < Double(rhs.lost) / Double(rhs.settled.received)
         }

@@ -49,6 +49,35 @@ public struct AlarmNotification: Sendable, Hashable, Codable {
 
     /// A key that is the same for retries of this notification and different for every other one.
     public var idempotencyKey: String {
-        "\(self.fingerprint)-\(self.startsAtMillis)-\(self.status.rawValue)-\(self.sequence)"
+        self.combinedKey ?? "\(self.fingerprint)-\(self.startsAtMillis)-\(self.status.rawValue)-\(self.sequence)"
+    }
+
+    /// One notification standing for several of one alarm (the values of a `by` rule that crossed together): the
+    /// labels they share, a headline counting them and a line per value.
+    public init(combining notifications: [AlarmNotification]) {
+        let first = notifications[0]
+        var common = first.labels
+        for other in notifications.dropFirst() { common = common.filter { other.labels[$0.key] == $0.value } }
+        let lines = notifications.map(\.summary)
+        let headline = "\(first.alarm): \(notifications.count) \(first.status == .firing ? "firing" : "resolved")"
+        var keys = ""
+        for notification in notifications { keys += notification.idempotencyKey + "," }
+        self.init(
+            alarm: first.alarm, status: first.status, labels: common,
+            annotations: ["summary": headline, "description": lines.joined(separator: "\n")],
+            startsAtMillis: notifications.map(\.startsAtMillis).min() ?? first.startsAtMillis,
+            endsAtMillis: first.endsAtMillis, fingerprint: first.fingerprint, value: nil, threshold: first.threshold,
+            summary: headline, context: nil, receivers: first.receivers, sequence: 0
+        )
+        self.combinedKey = "\(first.fingerprint)-group-\(Self.hash(keys))"
+    }
+
+    /// The idempotency key of a combined notification, which stands for the keys of all it combines.
+    private var combinedKey: String?
+
+    private static func hash(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return String(hash, radix: 16)
     }
 }

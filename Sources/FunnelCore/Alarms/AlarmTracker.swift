@@ -13,6 +13,8 @@ public struct AlarmTracker: Sendable, Hashable {
     public var resolvedAtMillis: Int64?
     public var lastValue: Double?
     public var history: AlarmHistory
+    /// The value of its rule's `by` label this tracker follows, for the copies of `by` rules.
+    public var group: AlarmGroup?
 
     public init(keepSeconds: Int64 = 3600) {
         self.history = AlarmHistory(keepSeconds: keepSeconds)

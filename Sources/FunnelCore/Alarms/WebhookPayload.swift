@@ -15,6 +15,28 @@ public enum WebhookPayload {
         return Array(data)
     }
 
+    /// One message for notifications of one alarm that crossed together (the values of a `by` rule): Alertmanager's
+    /// format lists each as an alert of its own; chat formats get one headline and a line per value.
+    public static func render(_ notifications: [AlarmNotification], for receiver: WebhookReceiver, externalURL: String) -> [UInt8] {
+        guard let first = notifications.first, notifications.count > 1 else {
+            return notifications.first.map { self.render($0, for: receiver, externalURL: externalURL) } ?? []
+        }
+        let combined = AlarmNotification(combining: notifications)
+        let object: [String: Any]
+        switch receiver.format {
+        case .generic:
+            var payload = self.alertmanager(combined, receiver: receiver.name, externalURL: externalURL)
+            payload["alerts"] = notifications.map { self.alert($0, externalURL: externalURL) }
+            payload["groupKey"] = "{}:{alertname=\"\(first.alarm)\"}"
+            object = payload
+        case .slack: object = self.slack(combined, externalURL: externalURL)
+        case .discord: object = self.discord(combined, externalURL: externalURL)
+        case .msteams: object = self.teams(combined, externalURL: externalURL)
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Array(data)
+    }
+
     /// The headline: `[FIRING] orders-dlq depth 340 (threshold 100, for 1m)`.
     public static func headline(_ notification: AlarmNotification) -> String {
         "[\(notification.status.rawValue.uppercased())] \(notification.annotations["summary"] ?? notification.summary)"
@@ -37,6 +59,18 @@ public enum WebhookPayload {
     }
 
     // MARK: Formats
+
+    static func alert(_ notification: AlarmNotification, externalURL: String) -> [String: Any] {
+        [
+            "status": notification.status.rawValue,
+            "labels": notification.labels,
+            "annotations": notification.annotations,
+            "startsAt": self.time(notification.startsAtMillis),
+            "endsAt": self.time(notification.endsAtMillis),
+            "generatorURL": self.funnelLink(notification, externalURL: externalURL),
+            "fingerprint": notification.fingerprint,
+        ]
+    }
 
     static func alertmanager(_ notification: AlarmNotification, receiver: String, externalURL: String) -> [String: Any] {
         let alert: [String: Any] = [

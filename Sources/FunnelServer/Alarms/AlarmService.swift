@@ -32,7 +32,7 @@ public final class AlarmService: Service, Sendable {
     ) throws {
         var evaluator = AlarmEvaluator(rules: rules)
         var saved: [String: AlarmStateRecord] = [:]
-        for record in try store.alarmStates() where rules.contains(where: { $0.name == record.name }) {
+        for record in try store.alarmStates() where rules.contains(where: { $0.name == AlarmRule.ruleName(ofTrackerKey: record.name) }) {
             evaluator.restore(
                 record.name, state: record.state, pendingSinceMillis: record.pendingSinceMillis, firingSinceMillis: record.firingSinceMillis,
                 lastNotifiedMillis: record.lastNotifiedMillis, sequence: record.sequence, resolvedAtMillis: record.resolvedAtMillis
@@ -87,20 +87,30 @@ public final class AlarmService: Service, Sendable {
         await self.save(changed, deliveries: deliveries, nowMillis: now)
     }
 
-    /// The outbox entries of `notifications`, one per receiver, each logged.
+    /// The outbox entries of `notifications`, one per receiver, each logged; the notifications of one alarm that
+    /// come together (the values of a `by` rule crossing in one evaluation) go to each receiver as one message.
     private func outboxEntries(_ notifications: [AlarmNotification]) -> [OutboxEntry] {
         let (receivers, externalURL) = self.delivery.withLock { $0 }
         var deliveries: [OutboxEntry] = []
+        var groups: [[AlarmNotification]] = []
         for notification in notifications {
-            for name in notification.receivers {
-                guard let receiver = receivers[name] else { continue }
-                let body = WebhookPayload.render(notification, for: receiver, externalURL: externalURL)
-                deliveries.append(OutboxEntry(receiver: name, alarm: notification.alarm, idempotencyKey: notification.idempotencyKey, body: body))
+            if let index = groups.firstIndex(where: { $0[0].alarm == notification.alarm && $0[0].status == notification.status }) {
+                groups[index].append(notification)
+            } else {
+                groups.append([notification])
             }
             self.logger.notice(
                 "alarm \(notification.status.rawValue)",
                 metadata: ["alarm": "\(notification.alarm)", "summary": "\(notification.summary)"]
             )
+        }
+        for group in groups {
+            let key = group.count == 1 ? group[0].idempotencyKey : AlarmNotification(combining: group).idempotencyKey
+            for name in group[0].receivers {
+                guard let receiver = receivers[name] else { continue }
+                let body = WebhookPayload.render(group, for: receiver, externalURL: externalURL)
+                deliveries.append(OutboxEntry(receiver: name, alarm: group[0].alarm, idempotencyKey: key, body: body))
+            }
         }
         return deliveries
     }

@@ -27,9 +27,9 @@ public enum ConfigurationKeys {
     public static let alarmKinds: [String: [String]] = [
         "dlq_depth": ["queue", "above", "clear_below"],
         "dlq_growth": ["stage", "above", "clear_below", "window"],
-        "silent_loss": ["stage", "above", "clear_below", "window"],
-        "transit_loss": ["from", "to", "above", "clear_below", "window"],
-        "delivery_ratio": ["below", "clear_above", "window"],
+        "silent_loss": ["stage", "above", "clear_below", "window", "by"],
+        "transit_loss": ["from", "to", "above", "clear_below", "window", "by"],
+        "delivery_ratio": ["below", "clear_above", "window", "by"],
         "latency": ["stage", "percentile", "above", "clear_below", "window"],
         "stalled": ["stage", "window"],
         "dlq_source_down": ["queue", "source"],

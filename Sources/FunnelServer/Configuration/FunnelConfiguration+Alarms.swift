@@ -52,7 +52,8 @@ extension FunnelConfiguration {
 
     /// Reads `alarms:`; see `config.example.yml` for every kind and key.
     static func alarms(
-        _ node: ConfigurationNode, receivers: [WebhookReceiver], sources: [DLQSourceConfiguration] = [], comparisons: [Comparison] = []
+        _ node: ConfigurationNode, receivers: [WebhookReceiver], sources: [DLQSourceConfiguration] = [],
+        comparisons: [Comparison] = [], pipelines: [PipelineDefinition] = []
     ) throws(ConfigurationError) -> [AlarmRule] {
         var rules: [AlarmRule] = []
         let common = ConfigurationKeys.alarm
@@ -144,6 +145,18 @@ extension FunnelConfiguration {
                 condition.clearAt = value
             }
             var rule = AlarmRule(name: name, kind: kind, condition: condition)
+            if let node = values["by"] {
+                let label = try node.string()
+                let declared = pipelines.first { $0.name == pipeline }?.labels ?? []
+                guard declared.contains(label) else {
+                    throw node.error(
+                        declared.isEmpty
+                            ? "pipeline \(pipeline) declares no labels; add labels: [\(label)] to its entry under pipelines:"
+                            : "pipeline \(pipeline) declares the labels \(declared.joined(separator: ", ")), not \(String(reflecting: label))"
+                    )
+                }
+                rule.by = label
+            }
             if let node = values["for"] { rule.forSeconds = try node.wholeSeconds() }
             if let node = values["repeat_interval"] { rule.repeatIntervalSeconds = try node.wholeSeconds() }
             if let node = values["send_resolved"] { rule.sendResolved = try node.boolean() }

@@ -158,7 +158,6 @@ extension FunnelConfiguration {
         if let receiverNode { self.receivers = try Self.receivers(receiverNode) }
         if let sourceNode { self.dlqSources = try DLQSourceConfiguration.list(sourceNode) }
         if let comparisonNode { self.comparisons = try Self.comparisons(comparisonNode) }
-        if let alarmNode { self.alarms = try Self.alarms(alarmNode, receivers: self.receivers, sources: self.dlqSources, comparisons: self.comparisons) }
         var names: Set<String> = []
         for node in pipelineNodes {
             var definition = PipelineDefinition(name: "", stages: [], settings: self.ledger.defaultSettings)
@@ -196,6 +195,12 @@ extension FunnelConfiguration {
             guard sawName else { throw node.error("a pipeline needs a name") }
             definition.settings = try Self.settings(node, base: self.ledger.defaultSettings, allowed: ConfigurationKeys.pipeline)
             self.ledger.pipelines.append(definition)
+        }
+        if let alarmNode {
+            self.alarms = try Self.alarms(
+                alarmNode, receivers: self.receivers, sources: self.dlqSources, comparisons: self.comparisons,
+                pipelines: self.ledger.pipelines
+            )
         }
         for definition in self.ledger.pipelines + [PipelineDefinition(name: "defaults", stages: [], settings: self.ledger.defaultSettings)] {
             let needed = definition.settings.bucketSeconds + definition.settings.settleAfterSeconds
