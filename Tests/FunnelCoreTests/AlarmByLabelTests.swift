@@ -87,11 +87,11 @@ private func reports(tenant: String, received: UInt64, delivered: UInt64, at mil
                 summary: "tenant-delivery: initech", context: nil, receivers: ["ops"], sequence: 0
             ),
         ]
-        let generic = WebhookReceiver(name: "ops", url: "http://127.0.0.1:1/hook", format: .generic)
+        let generic = WebhookReceiver(name: "ops", format: .generic, url: "http://127.0.0.1:1/hook")
         let body = String(decoding: WebhookPayload.render(notifications, for: generic, externalURL: "http://funnel"), as: UTF8.self)
         #expect(body.contains(#""tenant":"acme""#) && body.contains(#""tenant":"initech""#))
         #expect(body.contains(#""commonLabels":{"alertname":"tenant-delivery","pipeline":"events"}"#))
-        let slack = WebhookReceiver(name: "ops", url: "http://127.0.0.1:1/hook", format: .slack)
+        let slack = WebhookReceiver(name: "ops", format: .slack, url: "http://127.0.0.1:1/hook")
         let text = String(decoding: WebhookPayload.render(notifications, for: slack, externalURL: "http://funnel"), as: UTF8.self)
         #expect(text.contains("tenant-delivery: 2 firing") && text.contains("tenant-delivery: acme") && text.contains("tenant-delivery: initech"))
         #expect(AlarmNotification(combining: notifications).idempotencyKey == AlarmNotification(combining: notifications).idempotencyKey)

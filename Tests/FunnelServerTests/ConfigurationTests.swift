@@ -192,6 +192,8 @@ import Testing
         ("  - {name: a, kind: latency, pipeline: p, above: 10, window: 2m}\n", 7, "alarms[0].window", "1m, 5m or 1h"),
         ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q, above: lots}\n", 7, "alarms[0].above", "expected a number"),
         ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q, above: 1, for: soon}\n", 7, "alarms[0].for", "expected a duration"),
+        ("  - {name: a, kind: dlq_depth, pipeline: p, queue: q, above: 1, by: tenant}\n", 7, "alarms[0].by", "unknown key"),
+        ("  - {name: a, kind: delivery_ratio, pipeline: p, below: 0.9, by: tenant}\n", 7, "alarms[0].by", "declares no labels"),
     ])
     func badAlarmsAreRefusedWithLineAndKey(alarm: String, line: Int, key: String, message: String) {
         #expect {
@@ -199,6 +201,20 @@ import Testing
         } throws: { error in
             guard let error = error as? ConfigurationError else { return false }
             return error.line == line && error.key == key && error.message.contains(message)
+        }
+    }
+
+    @Test func byNamesALabelThePipelineDeclares() throws {
+        let pipelines = "pipelines:\n  - {name: p, stages: [s], labels: [tenant, version]}\n"
+        let configuration = try FunnelConfiguration(
+            yaml: pipelines + Self.receivers + "alarms:\n  - {name: a, kind: silent_loss, pipeline: p, stage: s, above: 0.01, by: version}\n"
+        )
+        #expect(configuration.alarms.map(\.by) == ["version"])
+        #expect {
+            _ = try FunnelConfiguration(yaml: pipelines + Self.receivers + "alarms:\n  - {name: a, kind: silent_loss, pipeline: p, stage: s, above: 0.01, by: region}\n")
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "alarms[0].by"
+                && (error as? ConfigurationError)?.message.contains(#"declares the labels tenant, version, not "region""#) == true
         }
     }
 

@@ -130,7 +130,8 @@ public struct AlarmEvaluator: Sendable {
             summary: Self.summary(rule, value: tracker.lastValue),
             pipeline: rule.kind.pipeline, stage: labels["stage"], queue: labels["queue"],
             labels: rule.notificationLabels,
-            resolvedAt: tracker.resolvedAtMillis.map { EventTimestamp.formatRFC3339(millis: $0) }
+            resolvedAt: tracker.resolvedAtMillis.map { EventTimestamp.formatRFC3339(millis: $0) },
+            group: rule.group
         )
     }
 

@@ -80,7 +80,7 @@ public struct AlarmRule: Sendable, Hashable {
 }
 
 /// One value of the label a `by` rule fires per value of.
-public struct AlarmGroup: Sendable, Hashable {
+public struct AlarmGroup: Sendable, Hashable, Codable {
     public var label: String
     public var value: String
 

@@ -16,10 +16,13 @@ public struct AlarmStatus: Sendable, Hashable, Codable {
     public var labels: [String: String]
     /// When a firing alarm last cleared (RFC 3339).
     public var resolvedAt: String?
+    /// The value a `by` rule's alarm watches (`{"label": "tenant", "value": "acme"}`); nil for a rule without `by`.
+    public var group: AlarmGroup?
 
     public init(
         name: String, kind: String, state: AlarmState, since: String?, value: Double?, threshold: Double, summary: String,
-        pipeline: String, stage: String?, queue: String?, labels: [String: String], resolvedAt: String? = nil
+        pipeline: String, stage: String?, queue: String?, labels: [String: String], resolvedAt: String? = nil,
+        group: AlarmGroup? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -33,5 +36,6 @@ public struct AlarmStatus: Sendable, Hashable, Codable {
         self.queue = queue
         self.labels = labels
         self.resolvedAt = resolvedAt
+        self.group = group
     }
 }
