@@ -37,7 +37,7 @@ final class DataDirectoryLock: Sendable {
             guard descriptor >= 0 else {
                 return .failure(StoreOpeningError(path: path, problem: "cannot open the lock file: \(String(cString: strerror(errno)))"))
             }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            guard Self.lock(descriptor) == 0 else {
                 let reason = errno
                 let holder = Self.pid(in: descriptor)
                 close(descriptor)
@@ -73,6 +73,18 @@ final class DataDirectoryLock: Sendable {
                 held[path] = nil
             }
         }
+    }
+
+    /// `flock(LOCK_EX | LOCK_NB)`, tried again for up to a second while the lock is held: a child this process is
+    /// spawning holds a copy of a just-closed descriptor until its `exec` closes it (`O_CLOEXEC`), which would
+    /// otherwise make a store reopened in the same process look taken by another one.
+    private static func lock(_ descriptor: Int32) -> Int32 {
+        for _ in 0..<50 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return 0 }
+            guard errno == EWOULDBLOCK else { return -1 }
+            usleep(20_000)
+        }
+        return flock(descriptor, LOCK_EX | LOCK_NB)
     }
 
     private static func pid(in descriptor: Int32) -> Int32? {
