@@ -66,7 +66,7 @@ public struct TopSession: Sendable {
             let generation = control.generation
             let result: Result<TopPoll, FunnelAPIError>
             do {
-                result = .success(try await self.client.poll(window: control.window))
+                result = .success(try await self.client.poll(window: control.window, grouping: control.grouping))
             } catch {
                 result = .failure(error)
             }
@@ -114,10 +114,11 @@ public struct TopSession: Sendable {
             case .keys(let bytes):
                 for key in decoder.decode(bytes) {
                     let viewport = TopScreen.viewport(snapshot(), size: size)
-                    switch view.handle(key, pipelines: model.pipelines, ranked: model.ranking.map(\.pipeline), viewport: viewport) {
+                    let labels = model.labels(of: view.selectedPipeline)
+                    switch view.handle(key, pipelines: model.pipelines, ranked: model.ranking.map(\.pipeline), labels: labels, viewport: viewport) {
                     case .quit: return 0
-                    case .refetch: control.pollNow(window: view.window)
-                    case .redraw, .none: break
+                    case .refetch: control.pollNow(window: view.window, grouping: view.grouping)
+                    case .redraw, .none: control.setGrouping(view.grouping)
                     }
                 }
             case .inputClosed:
@@ -129,7 +130,8 @@ public struct TopSession: Sendable {
                 return 128 + signal
             case .polled(.success(let poll), let at):
                 model.record(poll, atSeconds: at)
-                view.reconcile(pipelines: model.pipelines)
+                view.reconcile(pipelines: model.pipelines, declaredLabels: model.declaredLabels)
+                control.setGrouping(view.grouping)
                 control.setDelay(model.nextPollDelay)
             case .polled(.failure(let error), _):
                 model.recordFailure(error.shortDescription)
