@@ -114,7 +114,7 @@ import Testing
         defer { tmux.kill() }
         _ = try await Deadline.poll("funnel top to show events and offer l", timeout: .seconds(30), interval: .milliseconds(250)) { () -> Bool? in
             let screen = try tmux.screen()
-            return screen.contains("STAGE") && screen.contains("lost 35") && screen.contains("l worst by label") ? true : nil
+            return screen.contains("STAGE") && screen.contains("lost 35") && screen.contains("l labels") ? true : nil
         }
         try tmux.send("l")
         let tenants = try await Deadline.poll("l to show the worst tenants", timeout: .seconds(10), interval: .milliseconds(250)) { () -> [String]? in
