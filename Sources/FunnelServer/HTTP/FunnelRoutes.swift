@@ -224,7 +224,8 @@ public struct FunnelRoutes: Sendable {
                 PipelineDescriptor(
                     name: pipeline.name, stages: pipeline.stages,
                     declared: ledger.policy.pipelines.contains { $0.name == pipeline.name },
-                    bucketSeconds: pipeline.settings.bucketSeconds, settleAfterSeconds: pipeline.settings.settleAfterSeconds
+                    bucketSeconds: pipeline.settings.bucketSeconds, settleAfterSeconds: pipeline.settings.settleAfterSeconds,
+                    labels: pipeline.labels.isEmpty ? nil : pipeline.labels.names
                 )
             }
         }

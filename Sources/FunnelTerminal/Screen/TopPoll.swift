@@ -11,11 +11,14 @@ public struct TopPoll: Sendable, Hashable {
     /// Each configured comparison over everything retained; empty when there are none or the server has no
     /// comparisons API.
     public var comparisons: [ComparisonReport] = []
+    /// The selected pipeline split by the label the user chose (`l`), when one was asked for.
+    public var grouped: GroupedFunnel?
 
-    public init(pipelines: [PipelineDescriptor], funnels: [String: PipelineFunnel], alarms: [AlarmStatus]? = nil, queues: [QueueDepth]? = nil) {
+    public init(pipelines: [PipelineDescriptor], funnels: [String: PipelineFunnel], alarms: [AlarmStatus]? = nil, queues: [QueueDepth]? = nil, grouped: GroupedFunnel? = nil) {
         self.pipelines = pipelines
         self.funnels = funnels
         self.alarms = alarms
         self.queues = queues
+        self.grouped = grouped
     }
 }

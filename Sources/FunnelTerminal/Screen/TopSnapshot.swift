@@ -36,6 +36,12 @@ public struct TopSnapshot: Sendable, Hashable {
     public var ranking: [PipelineTrouble]
     /// The configured comparisons; the overview shows each under its candidate pipeline.
     public var comparisons: [ComparisonReport] = []
+    /// The labels the selected pipeline declares: `l` shows its worst groups by them.
+    public var labels: [String]
+    /// The label the selected pipeline's worst groups are shown by; nil: the stage table.
+    public var label: String?
+    /// The selected pipeline split by ``label``, once fetched.
+    public var grouped: GroupedFunnel?
 
     public init(
         server: String, pipelines: [String] = [], selectedPipeline: String? = nil, window: LatencyWindow = .fiveMinutes,
@@ -43,7 +49,7 @@ public struct TopSnapshot: Sendable, Hashable {
         alarms: [AlarmStatus] = [], alarmsAvailable: Bool = true, queues: [QueueDepth] = [],
         queueHistory: [String: [Double]] = [:], connection: ConnectionState = .connecting(attempt: 0, error: nil),
         nowMillis: Int64? = nil, showHelp: Bool = false, tableOffset: Int = 0, picker: PipelinePicker? = nil,
-        ranking: [PipelineTrouble] = []
+        ranking: [PipelineTrouble] = [], labels: [String] = [], label: String? = nil, grouped: GroupedFunnel? = nil
     ) {
         self.server = server
         self.pipelines = pipelines
@@ -62,5 +68,8 @@ public struct TopSnapshot: Sendable, Hashable {
         self.tableOffset = tableOffset
         self.picker = picker
         self.ranking = ranking
+        self.labels = labels
+        self.label = label
+        self.grouped = grouped
     }
 }
