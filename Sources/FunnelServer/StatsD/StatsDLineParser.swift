@@ -115,63 +115,20 @@ public struct StatsDLineParser: Sendable {
 
     /// Works out what a line means from everything but its value: type, sample rate, tags, mapping, names.
     func resolve(name: ByteSpan, afterValue: ByteSpan) throws(StatsDLineRejection) -> ResolvedStatsDLine {
-        var rest = afterValue
-        let typeField = rest.popField(separator: UInt8(ascii: "|"))
-        guard let type = StatsDMetricType(typeBytes: typeField) else {
-            if typeField.isEmpty { throw StatsDLineRejection(.malformed, "the type after '|' is empty") }
-            if typeField.equals("s") {
-                throw StatsDLineRejection(.unknownType, "sets (|s) are not supported; use |c for events, |ms for latency, |g for DLQ depth")
-            }
-            throw StatsDLineRejection(.unknownType, "type \(Self.quoted(typeField.string)) is not one of c, ms, h, d, g")
-        }
-        var rate: Double?
-        var tags: ByteSpan?
-        var timestampSeconds: Int64?
-        while let field = rest.popFieldIfAny(separator: UInt8(ascii: "|")) {
-            switch field.first ?? UInt8(ascii: " ") {
-            case UInt8(ascii: "@"):
-                guard rate == nil else { throw StatsDLineRejection(.malformed, "the sample rate is given twice") }
-                guard let value = field.dropFirst().double, value.isFinite, value >= Self.minimumSampleRate, value <= 1 else {
-                    throw StatsDLineRejection(
-                        .badSampleRate, "sample rate must be a number from 0.000001 to 1, got \(Self.quoted(field.dropFirst().string))"
-                    )
-                }
-                rate = value
-            case UInt8(ascii: "#"):
-                guard tags == nil else { throw StatsDLineRejection(.malformed, "the tags (#...) are given twice") }
-                tags = field.dropFirst()
-            case UInt8(ascii: "T"):
-                guard timestampSeconds == nil, let seconds = Int64(field.dropFirst().string), seconds >= 0, seconds < 100_000_000_000 else {
-                    throw StatsDLineRejection(.malformed, "timestamp \(Self.quoted(field.string)) must be T followed by Unix seconds, once")
-                }
-                timestampSeconds = seconds
-            case UInt8(ascii: "c") where field.hasPrefix("c:"), UInt8(ascii: "e") where field.hasPrefix("e:"), UInt8(ascii: "c") where field.hasPrefix("card:"):
-                continue  // DogStatsD container id, external data and cardinality: not Funnel's business.
-            default:
-                throw StatsDLineRejection(.malformed, "unknown field \(Self.quoted(field.string)) after the type; expected @rate, #tags or T<unix seconds>")
-            }
-        }
+        try self.resolve(name: name, fields: StatsDLineFields(afterValue: afterValue))
+    }
 
-        // MARK: Tags
+    /// Works out what a line means from its name and the fields after its value: mapping, names, outcome, event time.
+    func resolve(name: ByteSpan, fields: StatsDLineFields) throws(StatsDLineRejection) -> ResolvedStatsDLine {
+        let type = fields.type
         var tagged = FieldTexts()
-        if var remaining = tags {
-            while let tag = remaining.popFieldIfAny(separator: UInt8(ascii: ",")) {
-                let key: ByteSpan
-                let value: ByteSpan?
-                if let separator = tag.firstIndex(of: UInt8(ascii: ":")) {
-                    key = tag.prefix(upTo: separator)
-                    value = tag.suffix(from: separator + 1)
-                } else {
-                    key = tag
-                    value = nil
-                }
-                guard !key.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(Self.quoted(tag.string)) has no key") }
-                guard let slot = FieldTexts.slot(key) else { continue }
-                guard let value, !value.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(key.string) needs a value, as \(key.string):VALUE") }
-                guard tagged[keyPath: slot] == nil else { throw StatsDLineRejection(.badTag, "tag \(key.string) appears twice") }
-                tagged[keyPath: slot] = value.string
-            }
-        }
+        tagged.pipeline = fields.pipeline?.string
+        tagged.stage = fields.stage?.string
+        tagged.outcome = fields.outcome?.string
+        tagged.queue = fields.queue?.string
+        tagged.eventTime = fields.eventTime?.string
+        let rate = fields.rate
+        let timestampSeconds = fields.timestampSeconds
 
         // MARK: Fields
         var resolved = tagged
@@ -182,13 +139,13 @@ public struct StatsDLineParser: Sendable {
             else { nil }
         if let expected {
             guard expected == type else {
-                throw StatsDLineRejection(.typeMismatch, "\(name.string) must be sent as |\(Self.typeField(expected)), got |\(typeField.string)")
+                throw StatsDLineRejection(.typeMismatch, "\(name.string) must be sent as |\(Self.typeField(expected)), got |\(fields.typeField.string)")
             }
         } else {
             var mapped: StatsDMapping.MappedFields?
-            let nameBytes = name.bytes
+            let nameBytes = name.buffer
             for index in self.mappings.indices {  // by index: a `for in` copies each rule
-                mapped = self.mappings[index].apply(toBytes: nameBytes, type: type)
+                mapped = self.mappings[index].apply(toBuffer: nameBytes, type: type)
                 if mapped != nil { break }
             }
             guard let mapped else {
@@ -301,15 +258,6 @@ public struct StatsDLineParser: Sendable {
         var outcome: String?
         var queue: String?
         var eventTime: String?
-
-        static func slot(_ key: ByteSpan) -> WritableKeyPath<FieldTexts, String?>? {
-            if key.equals("pipeline") { return \.pipeline }
-            if key.equals("stage") { return \.stage }
-            if key.equals("outcome") { return \.outcome }
-            if key.equals("queue") { return \.queue }
-            if key.equals("event_time") { return \.eventTime }
-            return nil
-        }
     }
 
     private static func name(_ text: String?, _ field: String, _ type: StatsDMetricType) throws(StatsDLineRejection) -> String {
