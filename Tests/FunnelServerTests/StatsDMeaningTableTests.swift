@@ -106,4 +106,62 @@ import Testing
         #expect(accumulator.drain().entries.latencies.map(\.observations.sketch.max) == [9])
         #expect(accumulator.rememberedLines == 1)
     }
+
+    // MARK: Declared labels
+
+    /// `orders` declares `tenant` and `version`; `pay` declares none.
+    var labelledParser: StatsDLineParser {
+        StatsDLineParser(mappings: self.parser.mappings, labels: StatsDDeclaredLabels(["orders": ["tenant", "version"]]))
+    }
+
+    @Test func aDeclaredLabelTagTellsLinesApartWhereAnIgnoredTagDoesNot() {
+        var accumulator = StatsDAccumulator(parser: labelledParser, seed: 20)
+        let lines = (0..<40).map { "orders.ingest.received:1|c|#tenant:t\($0 % 4),host:web-\($0)" }
+            + ["orders.ingest.received:5|c|#host:web-1,env:prod", "orders.ingest.received:2|c|#version:2.4.1,host:a,tenant:t1", "orders.ingest.received:3|c|#tenant:t1,version:2.4.1"]
+        #expect(add(lines, to: &accumulator).isEmpty)
+        #expect(accumulator.rememberedLines == 6, "4 tenants, none, and t1 with a version, whatever the hosts and the order of the tags")
+        let batch = accumulator.drain()
+        let counts = Dictionary(uniqueKeysWithValues: batch.entries.stageReports.map { ($0.labels, $0.count) })
+        #expect(counts == [
+            ["tenant": "t0"]: 10, ["tenant": "t1"]: 10, ["tenant": "t2"]: 10, ["tenant": "t3"]: 10, [:]: 5, ["tenant": "t1", "version": "2.4.1"]: 5,
+        ])
+        #expect(batch.reportLines.reduce(0, +) == 43)
+    }
+
+    @Test func labelTagsOfAPipelineThatDoesNotDeclareThemAndOfTimersAreIgnored() {
+        var accumulator = StatsDAccumulator(parser: labelledParser, seed: 20)
+        let lines = ["pay.auth.received:1|c|#tenant:acme", "pay.auth.received:1|c|#tenant:globex", "pay.auth.received:1|c|#tenant:__other__"]
+            + ["orders.ingest.latency:5|ms|#tenant:acme", "orders.ingest.latency:7|ms|#tenant:globex,host:b"]
+        #expect(add(lines, to: &accumulator).isEmpty)
+        let batch = accumulator.drain()
+        #expect(batch.entries.stageReports.allSatisfy { $0.labels.isEmpty && $0.pipeline == "pay" })
+        #expect(batch.entries.stageReports.reduce(0) { $0 + $1.count } == 3)
+        #expect(batch.entries.latencies.map(\.observations.sketch.count) == [2], "a timer carries no labels: one meaning")
+    }
+
+    @Test(arguments: [
+        ("orders.ingest.received:1|c|#tenant:__other__", "__other__"),
+        ("orders.ingest.received:1|c|#tenant:" + String(repeating: "x", count: 129), "at most 128 bytes"),
+        ("orders.ingest.received:1|c|#tenant:a\u{01}b", "control characters"),
+        ("orders.ingest.received:1|c|#tenant:acme,host:a,tenant:globex", "appears twice"),
+        ("orders.ingest.received:1|c|#tenant", "needs a value"),
+        ("orders.ingest.received:1|c|#tenant:", "needs a value"),
+    ])
+    func aBadLabelValueIsRefusedAsABadTagAndNeverRemembered(line: String, problem: String) throws {
+        var accumulator = StatsDAccumulator(parser: labelledParser, seed: 20)
+        var rejections: [StatsDLineRejection] = []
+        for _ in 0..<2 {
+            Array(line.utf8).withUnsafeBytes { bytes in accumulator.add(bytes) { _, rejection in rejections.append(rejection) } }
+        }
+        #expect(rejections.map(\.reason) == [.badTag, .badTag])
+        #expect(rejections.first?.message.contains(problem) == true, "\(rejections.first?.message ?? "")")
+        #expect(accumulator.rememberedLines == 0)
+        #expect(accumulator.drain().isEmpty)
+        #expect(throws: StatsDLineRejection.self) { try labelledParser.parse(line) }
+    }
+
+    @Test func aLineByItselfCarriesTheSameLabels() throws {
+        let parsed = try labelledParser.parse("funnel.events:4|c|#outcome:passed,tenant:acme,stage:ship,pipeline:orders,host:h")
+        #expect(parsed == .events(StageReport(pipeline: "orders", stage: "ship", outcome: .passed, count: 4, labels: ["tenant": "acme"])))
+    }
 }

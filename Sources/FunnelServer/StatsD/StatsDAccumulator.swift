@@ -104,7 +104,7 @@ public struct StatsDAccumulator: Sendable {
         while lower < upper, StatsDLineParser.isBlank(line[lower]) { lower += 1 }
         if lower == upper { return }
         let parts = try StatsDLineParser.split(ByteSpan(line, lower..<upper))
-        let fields = try StatsDLineFields(afterValue: ByteSpan(line, (parts.firstBar + 1)..<upper))
+        let fields = try StatsDLineFields(afterValue: ByteSpan(line, (parts.firstBar + 1)..<upper), labels: self.parser.labels)
         var key = self.takeScratch()
         defer { self.scratch = key }
         fields.meaningKey(name: parts.name.buffer, into: &key)
@@ -268,7 +268,10 @@ public struct StatsDAccumulator: Sendable {
                 self.unsummed.zeroCountLines &+= 1
             } else {
                 self.unsummed.append(
-                    StageReport(pipeline: resolved.pipeline, stage: resolved.stage!, outcome: resolved.outcome!, count: count, eventTimeMillis: resolved.eventTimeMillis),
+                    StageReport(
+                        pipeline: resolved.pipeline, stage: resolved.stage!, outcome: resolved.outcome!, count: count, eventTimeMillis: resolved.eventTimeMillis,
+                        labels: resolved.labels
+                    ),
                     lines: 1
                 )
             }
@@ -298,7 +301,10 @@ public struct StatsDAccumulator: Sendable {
                     batch.zeroCountLines &+= line.lines
                 } else {
                     batch.append(
-                        StageReport(pipeline: resolved.pipeline, stage: resolved.stage!, outcome: resolved.outcome!, count: line.count, eventTimeMillis: resolved.eventTimeMillis),
+                        StageReport(
+                            pipeline: resolved.pipeline, stage: resolved.stage!, outcome: resolved.outcome!, count: line.count,
+                            eventTimeMillis: resolved.eventTimeMillis, labels: resolved.labels
+                        ),
                         lines: line.lines
                     )
                 }

@@ -1,5 +1,5 @@
 /// The fields after a StatsD line's value, taken apart but not yet interpreted: the type, the sample rate, the tags
-/// Funnel reads and the timestamp.
+/// Funnel reads (its own and those named like a declared label) and the timestamp.
 ///
 /// Everything a line means besides its name is in here, and nothing else is: the tags Funnel ignores (`host:`,
 /// `env:`, DogStatsD's container fields) are checked for form and dropped. So two lines with the same name and the
@@ -19,9 +19,19 @@ struct StatsDLineFields {
     var timestampSeconds: Int64?
     /// The timestamp as written, without its `T`.
     var timestampField: ByteSpan?
+    /// The tags whose key some pipeline declares as a label, by position among ``StatsDDeclaredLabels/names`` (a
+    /// key given twice stays twice, for the parser to refuse when the line's pipeline declares it).
+    var labelTags: [LabelTag] = []
 
-    /// Takes apart the bytes after a line's value (`type[|@rate][|#tags][|T<seconds>]`, the first `|` excluded).
-    init(afterValue: ByteSpan) throws(StatsDLineRejection) {
+    /// A tag named like a declared label: the label's position and the value as written (empty when there is none).
+    struct LabelTag {
+        var position: Int
+        var value: ByteSpan
+    }
+
+    /// Takes apart the bytes after a line's value (`type[|@rate][|#tags][|T<seconds>]`, the first `|` excluded),
+    /// keeping the tags named like one of `labels`.
+    init(afterValue: ByteSpan, labels: StatsDDeclaredLabels = .none) throws(StatsDLineRejection) {
         var rest = afterValue
         let typeField = rest.popField(separator: UInt8(ascii: "|"))
         guard let type = StatsDMetricType(typeBytes: typeField) else {
@@ -66,13 +76,13 @@ struct StatsDLineFields {
         }
         if var remaining = tags {
             while let tag = remaining.popFieldIfAny(separator: UInt8(ascii: ",")) {
-                try self.take(tag)
+                try self.take(tag, labels: labels)
             }
         }
     }
 
     /// Keeps one tag's value when Funnel reads its key; checks the form of every tag.
-    private mutating func take(_ tag: ByteSpan) throws(StatsDLineRejection) {
+    private mutating func take(_ tag: ByteSpan, labels: StatsDDeclaredLabels) throws(StatsDLineRejection) {
         let key: ByteSpan
         let value: ByteSpan?
         if let separator = tag.firstIndex(of: UInt8(ascii: ":")) {
@@ -83,7 +93,14 @@ struct StatsDLineFields {
             value = nil
         }
         guard !key.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(StatsDLineParser.quoted(tag.string)) has no key") }
-        guard let slot = Self.slot(key) else { return }
+        guard let slot = Self.slot(key) else {
+            if !labels.isEmpty, let position = labels.position(of: key) {
+                let labelTag = LabelTag(position: position, value: value ?? ByteSpan(tag.base, tag.range.upperBound..<tag.range.upperBound))
+                let insertion = self.labelTags.firstIndex { $0.position > position } ?? self.labelTags.endIndex
+                self.labelTags.insert(labelTag, at: insertion)
+            }
+            return
+        }
         guard let value, !value.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(key.string) needs a value, as \(key.string):VALUE") }
         guard self[keyPath: slot] == nil else { throw StatsDLineRejection(.badTag, "tag \(key.string) appears twice") }
         self[keyPath: slot] = value
@@ -108,9 +125,11 @@ struct StatsDLineFields {
     }
 
     /// Appends what determines the line's meaning, given its name: the name, the type and rate as written, the values
-    /// of the tags Funnel reads (in a fixed order, wherever they stood) and the timestamp, each closed by `|`.
+    /// of the tags Funnel reads (in a fixed order, wherever they stood), the timestamp and, for a counter, its label
+    /// tags as `position:value` in the order of their positions, each closed by `|`.
     ///
-    /// No part can hold a `|` (it separates the fields), so different meanings never write the same key.
+    /// No part can hold a `|` (it separates the fields) and a position no `:`, so different meanings never write
+    /// the same key. Timers and gauges carry no labels, so their label tags are left out of the key.
     func meaningKey(name: UnsafeRawBufferPointer, into key: inout [UInt8]) {
         func append(_ part: ByteSpan?) {
             if let part { key.append(contentsOf: part.buffer) }
@@ -126,5 +145,11 @@ struct StatsDLineFields {
         append(self.queue)
         append(self.eventTime)
         append(self.timestampField)
+        guard self.type == .counter else { return }
+        for tag in self.labelTags {
+            key.append(contentsOf: String(tag.position).utf8)
+            key.append(UInt8(ascii: ":"))
+            append(tag.value)
+        }
     }
 }

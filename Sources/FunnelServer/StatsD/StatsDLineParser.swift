@@ -14,17 +14,22 @@ import FunnelCore
 /// Any other name goes through the ``StatsDMapping`` rules; tags fill what a rule leaves out. `@rate` scales
 /// counts up as StatsD does (5 at `@0.1` counts 50, rounded, at least 1) and weights timer samples by 1/rate.
 /// `event_time:<RFC 3339 or Unix seconds>` (or DogStatsD's `|T<seconds>`) buckets the events by when they
-/// entered the pipeline instead of when the line arrived. Tags Funnel does not know are ignored.
-public struct StatsDLineParser: Sendable {
+/// entered the pipeline instead of when the line arrived. On a counter, a tag named like a label the pipeline
+/// declares (`tenant:acme`) is that label's value, checked as ``LabelRule`` says (a bad one is refused as `bad_tag`).
+/// Tags Funnel does not know are ignored.
+public struct StatsDLineParser: Sendable, Hashable {
     public static let eventsName = "funnel.events"
     public static let latencyName = "funnel.latency"
     public static let dlqDepthName = "funnel.dlq_depth"
 
     /// Rules for dotted names, tried in order.
     public let mappings: [StatsDMapping]
+    /// The labels pipelines declare: a counter's tags of those names are its labels.
+    public let labels: StatsDDeclaredLabels
 
-    public init(mappings: [StatsDMapping] = []) {
+    public init(mappings: [StatsDMapping] = [], labels: StatsDDeclaredLabels = .none) {
         self.mappings = mappings
+        self.labels = labels
     }
 
     /// Calls `body` with each line of a packet or stream chunk and what it parsed to; blank lines are skipped.
@@ -115,7 +120,7 @@ public struct StatsDLineParser: Sendable {
 
     /// Works out what a line means from everything but its value: type, sample rate, tags, mapping, names.
     func resolve(name: ByteSpan, afterValue: ByteSpan) throws(StatsDLineRejection) -> ResolvedStatsDLine {
-        try self.resolve(name: name, fields: StatsDLineFields(afterValue: afterValue))
+        try self.resolve(name: name, fields: StatsDLineFields(afterValue: afterValue, labels: self.labels))
     }
 
     /// Works out what a line means from its name and the fields after its value: mapping, names, outcome, event time.
@@ -169,6 +174,7 @@ public struct StatsDLineParser: Sendable {
                 throw StatsDLineRejection(.unknownOutcome, "outcome must be one of \(Outcome.expectedNames); got \(Self.quoted(outcomeText))")
             }
             line.outcome = outcome
+            if !fields.labelTags.isEmpty { line.labels = try self.labels(of: line.pipeline, from: fields.labelTags) }
         case .timer:
             line.stage = try Self.name(resolved.stage, "stage", type)
         case .gauge:
@@ -182,7 +188,9 @@ public struct StatsDLineParser: Sendable {
         switch line.type {
         case .counter:
             let count = try Self.count(valueText, rate: line.rate)
-            return .events(StageReport(pipeline: line.pipeline, stage: line.stage!, outcome: line.outcome!, count: count, eventTimeMillis: line.eventTimeMillis))
+            return .events(
+                StageReport(pipeline: line.pipeline, stage: line.stage!, outcome: line.outcome!, count: count, eventTimeMillis: line.eventTimeMillis, labels: line.labels)
+            )
         case .timer:
             let millis = try Self.millis(valueText)
             return .latency(LatencyObservation(pipeline: line.pipeline, stage: line.stage!, eventTimeMillis: line.eventTimeMillis, millis: millis, weight: Self.weight(rate: line.rate)))
@@ -258,6 +266,21 @@ public struct StatsDLineParser: Sendable {
         var outcome: String?
         var queue: String?
         var eventTime: String?
+    }
+
+    /// The labels of a counter of `pipeline`: the values of its tags named like a label the pipeline declares, each
+    /// once and valid as ``LabelRule`` says; tags named like another pipeline's labels are ignored.
+    private func labels(of pipeline: String, from tags: [StatsDLineFields.LabelTag]) throws(StatsDLineRejection) -> [String: String] {
+        let declared = self.labels.positions(ofPipeline: pipeline)
+        var labels: [String: String] = [:]
+        for tag in tags where declared.contains(tag.position) {
+            let name = self.labels.names[tag.position]
+            guard !tag.value.isEmpty else { throw StatsDLineRejection(.badTag, "label tag \(name) needs a value, as \(name):VALUE") }
+            let value = tag.value.string
+            guard labels.updateValue(value, forKey: name) == nil else { throw StatsDLineRejection(.badTag, "label tag \(name) appears twice") }
+            if let problem = LabelRule.problem(withValue: value) { throw StatsDLineRejection(.badTag, "label tag \(name): value \(problem)") }
+        }
+        return labels
     }
 
     private static func name(_ text: String?, _ field: String, _ type: StatsDMetricType) throws(StatsDLineRejection) -> String {
