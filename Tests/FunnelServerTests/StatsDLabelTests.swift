@@ -82,4 +82,29 @@ import Testing
         #expect(try await server.metric(#"funnel_label_lost_events{pipeline="events",label="tenant",value="globex"}"#) == 5)
         try await server.stop()
     }
+
+    /// A pipeline a reload adds with labels takes its label tags at once; lines summed before the reload still count.
+    @Test func aReloadedPipelineTakesItsLabelTags() async throws {
+        let clock = ManualClock(millis: Self.t0)
+        let reloaded = Locked(Self.configuration())
+        let server = try await LiveServer.start(configuration: Self.configuration(), clock: clock.closure, reloadConfiguration: { reloaded.withLock { $0 } })
+        let udp = try #require(server.statsd?.udp?.port)
+        try await StatsDSender.udp(["events.ingest.received:4|c|#tenant:acme"], port: udp)
+        #expect(try await eventually { try await StatsDListenerTests.lines(server, "accepted") == 1 })
+
+        reloaded.withLock { $0.ledger.pipelines.append(PipelineDefinition(name: "billing", stages: ["charge"], labels: ["tenant"])) }
+        #expect(try await server.request("POST", "/-/reload").status == 200)
+        try await StatsDSender.udp(["billing.charge.received:3|c|#tenant:acme,host:a\nbilling.charge.received:3|c|#host:b,tenant:acme\nbilling.charge.received:3|c|#tenant:globex"], port: udp)
+        #expect(try await eventually { try await StatsDListenerTests.lines(server, "accepted") == 4 })
+
+        for (pipeline, expected) in [("billing", [("acme", 6), ("globex", 3)]), ("events", [("acme", 4)])] {
+            let grouped = try await server.request("GET", "/api/v1/funnel?pipeline=\(pipeline)&by=tenant")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(grouped.body.utf8)) as? [String: Any])
+            let groups = try #require(json["groups"] as? [[String: Any]])
+            let received = groups.map { ($0["value"] as? String ?? "?", ($0["stages"] as? [[String: Any]])?.first?["received"] as? Int ?? -1) }
+            #expect(received.map(\.0) == expected.map(\.0), "\(pipeline)")
+            #expect(received.map(\.1) == expected.map(\.1), "\(pipeline)")
+        }
+        try await server.stop()
+    }
 }

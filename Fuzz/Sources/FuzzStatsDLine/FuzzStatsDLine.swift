@@ -6,7 +6,7 @@ import FuzzDriver
 /// Traps when the two disagree: on which lines they refuse and why, on how many lines of each type they take, or
 /// on how many events the counters add up to, in all and per label group (exactly without sample rates; with them
 /// the accumulator carries each series' fraction where a line alone rounds, so the totals may differ by under one and
-/// a half per sampled line).
+/// a half per sampled line or line of a fractional value).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = UnsafeRawBufferPointer(start: data, count: size)
@@ -30,7 +30,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             events += report.count
             groupEvents[report.labels, default: 0] += report.count
             precondition(report.labels.keys.allSatisfy { labels.positions(ofPipeline: report.pipeline).map { labels.names[$0] }.contains($0) }, "a label \(report.labels) its pipeline does not declare")
-            if line.contains(UInt8(ascii: "@")) { sampledLines += 1 }
+            if line.contains(UInt8(ascii: "@")) || !hasWholeValue(line) { sampledLines += 1 }
         case .success(.latency(let observation)):
             precondition(observation.millis.isFinite && observation.millis >= 0, "a latency of \(observation.millis) ms")
             precondition(observation.weight >= 1, "a latency sample that stands for no event")
@@ -60,6 +60,14 @@ public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     precondition(accumulator.drain().isEmpty, "a second drain hands on lines again")
     return 0
+}
+
+/// Whether a counter line's value is a whole number: a fraction (`.1|c`) is carried by the accumulator like a
+/// sampled line's, where the line alone rounds it.
+private func hasWholeValue(_ line: UnsafeRawBufferPointer) -> Bool {
+    guard let colon = line.firstIndex(of: UInt8(ascii: ":")), let bar = line.firstIndex(of: UInt8(ascii: "|")), colon < bar else { return false }
+    guard let value = Double(String(decoding: line[(colon + 1)..<bar], as: UTF8.self)) else { return false }
+    return value.rounded() == value
 }
 
 /// Rules of each kind, so mapped names are fuzzed too.
