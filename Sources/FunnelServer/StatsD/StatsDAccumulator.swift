@@ -14,7 +14,8 @@ public import FunnelCore
 /// lookup probes at most ``maximumProbes`` slots, so names crafted to collide cost no more than that either. Lines
 /// that fail are never remembered.
 public struct StatsDAccumulator: Sendable {
-    /// The most distinct meanings remembered: about 250 bytes each (see ``bytesPerRememberedLine``), 32 MiB when full.
+    /// The most distinct meanings remembered: 192 bytes each as built (``bytesPerRememberedLine``) plus the key, and
+    /// 4 MiB of slots when full, about 32 MiB in all.
     public static let capacity = 131_072
     /// The most slots one lookup probes; a line that would need more is not remembered.
     public static let maximumProbes = 16
