@@ -9,7 +9,7 @@ import Glibc
 /// plus the in-process sketch and alarm-latency figures.
 ///
 /// `funnel-figures --funnel PATH [--quick] [--json FILE] [--markdown FILE] [--only a,b,...]`; scenario names are
-/// `sketch`, `http`, `flood`, `statsd`, `push`, `scrape`, `memory`, `accuracy`, `alarm`, `detection`.
+/// `sketch`, `http`, `flood`, `statsd`, `accumulator`, `cardinality`, `push`, `scrape`, `memory`, `accuracy`, `alarm`, `detection`.
 @main
 struct FunnelFigures {
     static func main() async throws {
@@ -57,6 +57,8 @@ struct FunnelFigures {
         attempt("http") { try HTTPIngestScenario(binary: binary, seconds: quick ? 2 : 5, directory: directory).run(report: report) }
         attempt("flood") { try StatsDFloodScenario(binary: binary, seconds: quick ? 3 : 5, directory: directory).run(report: report) }
         attempt("statsd") { try StatsDScenario(binary: binary, quick: quick).run(report: report) }
+        if runs("accumulator") { StatsDAccumulatorFigures.run(quick: quick, report: report) }
+        attempt("cardinality") { try StatsDCardinalityScenario(binary: binary, quick: quick).run(report: report) }
         attempt("push") { try PushScenario(binary: binary, seconds: quick ? 2 : 5, directory: directory).run(report: report) }
         attempt("scrape") { try ScrapeScenario(binary: binary, quick: quick).run(report: report) }
         attempt("memory") { try MemoryScenario(binary: binary, quick: quick).run(report: report) }
