@@ -53,7 +53,7 @@ public struct AlarmEvaluator: Sendable {
                     tracker.firingSinceMillis = nil
                     tracker.resolvedAtMillis = nowMillis
                     if rule.sendResolved {
-                        var notification = self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .resolved, startsAt: started)
+                        var notification = self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .resolved, startsAt: started, nowMillis: nowMillis)
                         notification.endsAtMillis = nowMillis
                         notifications.append(notification)
                     }
@@ -63,7 +63,7 @@ public struct AlarmEvaluator: Sendable {
                     tracker.sequence += 1
                     tracker.lastNotifiedMillis = nowMillis
                     notifications.append(
-                        self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis)
+                        self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis, nowMillis: nowMillis)
                     )
                 }
             }
@@ -86,6 +86,18 @@ public struct AlarmEvaluator: Sendable {
                 pipeline: rule.kind.pipeline, stage: labels["stage"], queue: labels["queue"],
                 labels: rule.notificationLabels,
                 resolvedAt: tracker.resolvedAtMillis.map { EventTimestamp.formatRFC3339(millis: $0) }
+            )
+        }
+    }
+
+    /// The notification of every firing alarm as it would read now, for receivers that are told the whole state
+    /// again and again (Alertmanager).
+    public func firingNotifications(ledger: FunnelLedger, nowMillis: Int64, sources: [DLQSourceStatus] = []) -> [AlarmNotification] {
+        self.rules.compactMap { rule in
+            guard let tracker = self.trackers[rule.name], tracker.state == .firing else { return nil }
+            return self.notification(
+                rule, tracker, value: tracker.lastValue, ledger: ledger, sources: sources, status: .firing,
+                startsAt: tracker.firingSinceMillis ?? nowMillis, nowMillis: nowMillis
             )
         }
     }
@@ -113,12 +125,12 @@ public struct AlarmEvaluator: Sendable {
         tracker.firingSinceMillis = nowMillis
         tracker.lastNotifiedMillis = nowMillis
         tracker.sequence = 0
-        return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: nowMillis)
+        return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: nowMillis, nowMillis: nowMillis)
     }
 
     func notification(
         _ rule: AlarmRule, _ tracker: AlarmTracker, value: Double?, ledger: FunnelLedger, sources: [DLQSourceStatus],
-        status: AlarmNotification.Status, startsAt: Int64
+        status: AlarmNotification.Status, startsAt: Int64, nowMillis: Int64
     ) -> AlarmNotification {
         let labels = rule.notificationLabels
         let valueText = value.map(rule.kind.describe) ?? "no data"
@@ -133,7 +145,7 @@ public struct AlarmEvaluator: Sendable {
             let errors = AlarmMeasurement.sources(of: rule.kind, in: sources).filter { $0.up == false }.compactMap(\.lastError)
             context = errors.isEmpty ? nil : errors.joined(separator: "\n")
         } else {
-            context = AlarmMeasurement.context(pipeline: rule.kind.pipeline, ledger: ledger)
+            context = AlarmContext.line(for: rule.kind, ledger: ledger, nowMillis: nowMillis)
         }
         if annotations["summary"] == nil { annotations["summary"] = summary }
         if annotations["description"] == nil, let context { annotations["description"] = context }

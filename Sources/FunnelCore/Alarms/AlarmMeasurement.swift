@@ -89,15 +89,4 @@ enum AlarmMeasurement {
         guard let boundary = ledger.pipeline(named: pipeline)?.settledBoundary, boundary != .min else { return nil }
         return ledger.funnel(pipeline: pipeline, fromMillis: (boundary - windowSeconds) * 1000, toMillis: boundary * 1000)
     }
-
-    /// A line about the pipeline around the alarm: the stage losing the most in the last settled hour, and its failures.
-    static func context(pipeline: String, ledger: FunnelLedger) -> String? {
-        guard let funnel = Self.settledFunnel(ledger, pipeline, 3600) else { return nil }
-        let worst = funnel.stages.filter { $0.settled.received > 0 }.max { lhs, rhs in
-            Double(lhs.lost) / Double(lhs.settled.received) < Double(rhs.lost) / Double(rhs.settled.received)
-        }
-        guard let worst else { return nil }
-        let ratio = Double(worst.lost) / Double(worst.settled.received)
-        return "\(worst.name) stage: \(worst.settled.failed) failed, \(worst.settled.deadLettered) dead-lettered, silent loss \(AlarmText.percent(ratio)) in the last settled hour"
-    }
 }
