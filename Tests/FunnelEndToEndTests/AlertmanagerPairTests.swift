@@ -10,13 +10,6 @@ import Testing
         for url in urls { _ = try? await TestHTTP.post(url + "/v1/reports", body: body) }
     }
 
-    /// Successful posts to Alertmanager so far, from one server's `/metrics`.
-    static func posts(_ url: String) async throws -> Int {
-        let metrics = try await TestHTTP.get(url + "/metrics").body
-        let line = metrics.split(separator: "\n").first { $0.hasPrefix(#"funnel_webhook_deliveries_total{receiver="alertmanager",result="success"}"#) }
-        return line?.split(separator: " ").last.flatMap { Int($0) } ?? 0
-    }
-
     /// Notifications behind Alertmanager for `alarm` with `status`.
     static func count(_ receiver: CapturingWebhookReceiver, _ alarm: String, _ status: String) -> Int {
         AlertmanagerReceiverTests.notifications(receiver).filter { $0.status == status && $0.alerts == [alarm] }.count
@@ -43,7 +36,7 @@ import Testing
         _ = try await Deadline.poll("the firing notification") { Self.count(receiver, "OrdersDLQDeep", "firing") > 0 ? true : nil }
         // Both servers post, again and again (every 300ms), for many of Alertmanager's group intervals (300ms).
         _ = try await Deadline.poll("five posts from each server") { () -> Bool? in
-            for url in urls where try await Self.posts(url) < 5 { return nil }
+            for url in urls where try await AlertmanagerReceiverTests.successfulPosts(url) < 5 { return nil }
             return true
         }
         #expect(Self.count(receiver, "OrdersDLQDeep", "firing") == 1, "one notification for both servers: \(AlertmanagerReceiverTests.notifications(receiver))")
@@ -56,8 +49,8 @@ import Testing
         }
         await Self.feed(urls, AlertmanagerReceiverTests.depth(10))
         _ = try await Deadline.poll("the resolution after the kill") { Self.count(receiver, "OrdersDLQDeep", "resolved") > 0 ? true : nil }
-        let before = try await Self.posts(survivor)
-        _ = try await Deadline.poll("five more posts from the survivor") { try await Self.posts(survivor) >= before + 5 ? true : nil }
+        let before = try await AlertmanagerReceiverTests.successfulPosts(survivor)
+        _ = try await Deadline.poll("five more posts from the survivor") { try await AlertmanagerReceiverTests.successfulPosts(survivor) >= before + 5 ? true : nil }
         #expect(Self.count(receiver, "OrdersDLQDeep", "firing") == 1)
         #expect(Self.count(receiver, "OrdersRetryDLQDeep", "firing") == 1)
         #expect(Self.count(receiver, "OrdersDLQDeep", "resolved") == 1, "\(AlertmanagerReceiverTests.notifications(receiver))")
