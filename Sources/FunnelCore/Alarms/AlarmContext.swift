@@ -53,7 +53,7 @@ enum AlarmContext {
             }
             guard let lowest = marks.min(by: { $0.millis < $1.millis }) else { return nil }
             return "\(lowest.stage) stage watermark at \(EventTimestamp.formatRFC3339(millis: lowest.millis))"
-        case .dlqSourceDown:
+        case .dlqSourceDown, .comparison:
             return nil
         }
     }
