@@ -275,6 +275,22 @@ private func stage(_ stage: String, _ outcome: Outcome, _ count: UInt64, at mill
         #expect(growth == "deliver stage: 140 dead-lettered (140 not redriven) of 553 received")
     }
 
+    /// Two queues of one pipeline, each fed by its own stage: a rule naming its stage is described by that stage,
+    /// though another dead-letters more, and carries it as the `stage` label.
+    @Test func dlqAlarmNamingItsStageIsAboutThatStage() throws {
+        let reports = [
+            stage("process", .received, 1000), stage("process", .deadLettered, 20), stage("process", .passed, 980),
+            stage("deliver", .received, 980), stage("deliver", .deadLettered, 140), stage("deliver", .passed, 840),
+        ]
+        let kind = AlarmKind.dlqDepth(pipeline: "orders", queue: "dlq", stage: "process")
+        let text = try Self.description(kind, AlarmCondition(.above, 100), reports, depth: 140)
+        #expect(text == "process stage dead-letters into dlq: 20 dead-lettered (20 not redriven) of 1000 received")
+        #expect(kind.labels == ["pipeline": "orders", "kind": "dlq_depth", "queue": "dlq", "stage": "process"])
+        #expect(AlarmKind.dlqDepth(pipeline: "orders", queue: "dlq").labels["stage"] == nil)
+        let unnamed = try Self.description(.dlqDepth(pipeline: "orders", queue: "dlq"), AlarmCondition(.above, 100), reports, depth: 140)
+        #expect(unnamed == "deliver stage dead-letters into dlq: 140 dead-lettered (140 not redriven) of 980 received")
+    }
+
     @Test func lossAlarmsNameTheirStageOrHopWithItsSettledNumbers() throws {
         let reports = [
             stage("ingest", .received, 1000), stage("ingest", .passed, 1000), stage("process", .received, 950),

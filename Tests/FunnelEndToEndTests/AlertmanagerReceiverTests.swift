@@ -43,6 +43,7 @@ import Testing
             kind: dlq_depth
             pipeline: orders
             queue: retry-dlq
+            stage: process
             above: 100
             receivers: [alertmanager]
         """
@@ -111,6 +112,7 @@ import Testing
         let metrics = try await TestHTTP.get(url + "/metrics").body
         #expect(metrics.contains(#"funnel_alarm_state{alarm="OrdersDLQDeep",pipeline="orders",queue="orders-dlq",severity="page"} 2"#))
         #expect(metrics.contains(#"funnel_alarm_state{alarm="OrdersDLQBacklog",pipeline="orders",queue="orders-dlq",severity="warning"} 0"#))
+        #expect(metrics.contains(#"funnel_alarm_state{alarm="OrdersRetryDLQDeep",pipeline="orders",stage="process",queue="retry-dlq",severity="warning"} 0"#))
 
         #expect(try await TestHTTP.post(url + "/v1/reports", body: Self.depth(10)).status == 202)
         let resolved = try await Deadline.poll("the resolved notification behind alertmanager") {
@@ -145,6 +147,8 @@ import Testing
         }
         #expect(notification.alerts == ["OrdersRetryDLQDeep"])
         #expect(!Self.notifications(receiver).contains { $0.alerts.contains("OrdersDLQDeep") })
+        let retry = try await alertmanager.alert(named: "OrdersRetryDLQDeep")
+        #expect((retry?["labels"] as? [String: String])?["stage"] == "process", "the rule's stage is a label Alertmanager routes on")
         try await server.stop()
         await receiver.stop()
     }

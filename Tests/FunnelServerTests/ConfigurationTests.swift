@@ -147,6 +147,18 @@ import Testing
         #expect(configuration.receivers[0].resendIntervalSeconds == 60)
     }
 
+    @Test func dlqDepthAlarmMayNameTheStageDeadLetteringIntoItsQueue() throws {
+        let configuration = try FunnelConfiguration(yaml: """
+            alarms:
+              - {name: retry, kind: dlq_depth, pipeline: orders, queue: retry-dlq, stage: process, above: 100}
+              - {name: main, kind: dlq_depth, pipeline: orders, queue: orders-dlq, above: 100}
+            """)
+        #expect(configuration.alarms.map(\.kind) == [
+            .dlqDepth(pipeline: "orders", queue: "retry-dlq", stage: "process"), .dlqDepth(pipeline: "orders", queue: "orders-dlq"),
+        ])
+        #expect(configuration.alarms[0].notificationLabels["stage"] == "process")
+    }
+
     /// The example from the alarms issue works as written.
     @Test func readsTheDocumentedExample() throws {
         let configuration = try FunnelConfiguration(yaml: Self.receivers + """

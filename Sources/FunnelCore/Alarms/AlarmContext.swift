@@ -1,14 +1,14 @@
 /// The `description` of an alarm's notification: one line about the alarm's own subject, with its numbers.
 ///
-/// A DLQ alarm names the stage dead-lettering into its queue, a loss alarm the stage or hop it watches, a latency
-/// alarm the percentiles of its stage; only the delivery ratio, which is about the whole pipeline, names the stage
-/// losing the most.
+/// A DLQ alarm names the stage dead-lettering into its queue (the rule's `stage`, else the stage with the most dead
+/// letters not redriven), a loss alarm the stage or hop it watches, a latency alarm the percentiles of its stage;
+/// only the delivery ratio, which is about the whole pipeline, names the stage losing the most.
 enum AlarmContext {
     /// The line for `kind`, or nil when the ledger has nothing to say about its subject yet.
     static func line(for kind: AlarmKind, ledger: FunnelLedger, nowMillis: Int64) -> String? {
         switch kind {
-        case .dlqDepth(let pipeline, let queue):
-            guard let line = Self.deadLettering(pipeline, stage: nil, ledger) else { return nil }
+        case .dlqDepth(let pipeline, let queue, let stage):
+            guard let line = Self.deadLettering(pipeline, stage: stage, ledger) else { return nil }
             return "\(line.stage) stage dead-letters into \(queue): \(Self.deadLetters(line.counts))"
         case .dlqGrowth(let pipeline, let stage, _):
             guard let line = Self.deadLettering(pipeline, stage: stage, ledger) else { return nil }

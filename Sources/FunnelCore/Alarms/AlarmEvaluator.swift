@@ -163,7 +163,7 @@ public struct AlarmEvaluator: Sendable {
         let held = rule.forSeconds > 0 ? ", for \(DurationText.format(seconds: rule.forSeconds))" : ""
         let what: String
         switch rule.kind {
-        case .dlqDepth(_, let queue): what = "\(queue) depth \(shown)"
+        case .dlqDepth(_, let queue, _): what = "\(queue) depth \(shown)"
         case .dlqGrowth(let pipeline, let stage, _): what = "\(stage ?? pipeline) dead-lettering \(shown)"
         case .silentLoss(_, let stage, let window): what = "\(stage) silent loss \(shown) in the last settled \(DurationText.format(seconds: window))"
         case .transitLoss(_, let from, let to, let window):

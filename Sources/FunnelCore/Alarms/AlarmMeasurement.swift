@@ -9,7 +9,7 @@ enum AlarmMeasurement {
             let known = Self.sources(of: kind, in: sources).compactMap(\.up)
             guard !known.isEmpty else { return nil }
             return known.contains(false) ? 1 : 0
-        case .dlqDepth(let pipeline, let queue):
+        case .dlqDepth(let pipeline, let queue, _):
             return ledger.queues.queues[QueueKey(pipeline: pipeline, queue: queue)].map { Double($0.depth) }
         case .dlqGrowth(_, _, let windowSeconds):
             guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis), last.millis > first.millis else {

@@ -25,7 +25,7 @@ public enum ConfigurationKeys {
     /// Keys of every alarm; ``alarmKinds`` adds those of each kind.
     public static let alarm = ["name", "kind", "pipeline", "for", "labels", "annotations", "receivers", "repeat_interval", "send_resolved"]
     public static let alarmKinds: [String: [String]] = [
-        "dlq_depth": ["queue", "above", "clear_below"],
+        "dlq_depth": ["queue", "stage", "above", "clear_below"],
         "dlq_growth": ["stage", "above", "clear_below", "window"],
         "silent_loss": ["stage", "above", "clear_below", "window"],
         "transit_loss": ["from", "to", "above", "clear_below", "window"],

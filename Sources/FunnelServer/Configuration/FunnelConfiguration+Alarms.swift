@@ -119,7 +119,7 @@ extension FunnelConfiguration {
             var condition: AlarmCondition
             switch kindName {
             case "dlq_depth":
-                kind = .dlqDepth(pipeline: pipeline, queue: try required("queue").name())
+                kind = .dlqDepth(pipeline: pipeline, queue: try required("queue").name(), stage: stage)
                 condition = AlarmCondition(.above, try required("above").number())
             case "dlq_growth":
                 kind = .dlqGrowth(pipeline: pipeline, stage: stage, windowSeconds: window ?? 60)
