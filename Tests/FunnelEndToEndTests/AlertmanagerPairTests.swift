@@ -36,7 +36,7 @@ import Testing
         _ = try await Deadline.poll("the firing notification") { Self.count(receiver, "OrdersDLQDeep", "firing") > 0 ? true : nil }
         // Both servers post, again and again (every 300ms), for many of Alertmanager's group intervals (300ms).
         _ = try await Deadline.poll("five posts from each server") { () -> Bool? in
-            for url in urls where try await AlertmanagerReceiverTests.successfulPosts(url) < 5 { return nil }
+            for url in urls where try await AlertmanagerReceiverTests.deliveries(url) < 5 { return nil }
             return true
         }
         #expect(Self.count(receiver, "OrdersDLQDeep", "firing") == 1, "one notification for both servers: \(AlertmanagerReceiverTests.notifications(receiver))")
@@ -49,8 +49,8 @@ import Testing
         }
         await Self.feed(urls, AlertmanagerReceiverTests.depth(10))
         _ = try await Deadline.poll("the resolution after the kill") { Self.count(receiver, "OrdersDLQDeep", "resolved") > 0 ? true : nil }
-        let before = try await AlertmanagerReceiverTests.successfulPosts(survivor)
-        _ = try await Deadline.poll("five more posts from the survivor") { try await AlertmanagerReceiverTests.successfulPosts(survivor) >= before + 5 ? true : nil }
+        let before = try await AlertmanagerReceiverTests.deliveries(survivor)
+        _ = try await Deadline.poll("five more posts from the survivor") { try await AlertmanagerReceiverTests.deliveries(survivor) >= before + 5 ? true : nil }
         #expect(Self.count(receiver, "OrdersDLQDeep", "firing") == 1)
         #expect(Self.count(receiver, "OrdersRetryDLQDeep", "firing") == 1)
         #expect(Self.count(receiver, "OrdersDLQDeep", "resolved") == 1, "\(AlertmanagerReceiverTests.notifications(receiver))")

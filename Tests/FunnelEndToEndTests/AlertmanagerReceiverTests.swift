@@ -6,7 +6,10 @@ import Testing
 /// labels, silences, inhibition, resends against `resolve_timeout`, resolution, and a refusal.
 @Suite struct AlertmanagerReceiverTests {
     /// A Funnel with three DLQ alarms on two queues of pipeline `orders`, all into `alertmanager`.
-    static func config(alertmanager: String, dataDirectory: String, resend: String = "300ms", extraLabel: String = "team: payments") -> String {
+    /// With `cluster`, the receiver lists those URLs (`urls:`) instead of `alertmanager` alone.
+    static func config(
+        alertmanager: String, cluster: [String] = [], dataDirectory: String, resend: String = "300ms", extraLabel: String = "team: payments"
+    ) -> String {
         """
         data_dir: \(dataDirectory)
         external_url: https://funnel.example
@@ -19,7 +22,7 @@ import Testing
         receivers:
           - name: alertmanager
             type: alertmanager
-            url: \(alertmanager)
+            \(cluster.isEmpty ? "url: \(alertmanager)" : "urls: [\(cluster.joined(separator: ", "))]")
             resend_interval: \(resend)
         alarms:
           - name: OrdersDLQDeep
@@ -64,10 +67,10 @@ import Testing
         }
     }
 
-    /// Successful posts to Alertmanager so far, from the server's `/metrics`.
-    static func successfulPosts(_ url: String) async throws -> Int {
+    /// Posts to Alertmanager (or to one member of a cluster, `alertmanager/N`) with `result` so far, from `/metrics`.
+    static func deliveries(_ url: String, receiver: String = "alertmanager", result: String = "success") async throws -> Int {
         let metrics = try await TestHTTP.get(url + "/metrics").body
-        let line = metrics.split(separator: "\n").first { $0.hasPrefix(#"funnel_webhook_deliveries_total{receiver="alertmanager",result="success"}"#) }
+        let line = metrics.split(separator: "\n").first { $0.hasPrefix(#"funnel_webhook_deliveries_total{receiver="\#(receiver)",result="\#(result)"}"#) }
         return line?.split(separator: " ").last.flatMap { Int($0) } ?? 0
     }
 
@@ -199,18 +202,54 @@ import Testing
         #expect(try await TestHTTP.post(url + "/v1/reports", body: Self.depth(150)).status == 202)
         _ = try await Deadline.poll("the alarm in alertmanager") { try await alertmanager.alert(named: "OrdersDLQDeep") }
         let started = ContinuousClock.now
-        let before = try await Self.successfulPosts(url)
+        let before = try await Self.deliveries(url)
         // 12 more posts, 300ms apart: over three resolve timeouts, and three times as long as one endsAt lies ahead.
         _ = try await Deadline.poll("twelve more posts of the firing alarm", timeout: .seconds(30)) { () -> Bool? in
             let alert = try await alertmanager.alert(named: "OrdersDLQDeep")
             #expect((alert?["status"] as? [String: Any])?["state"] as? String == "active", "still active after \(ContinuousClock.now - started)")
-            return try await Self.successfulPosts(url) >= before + 12 ? true : nil
+            return try await Self.deliveries(url) >= before + 12 ? true : nil
         }
         #expect(ContinuousClock.now - started > .seconds(3))
         #expect(Self.notifications(receiver).allSatisfy { $0.status == "firing" }, "never resolved by Alertmanager: \(Self.notifications(receiver))")
         #expect(Self.notifications(receiver).count == 1)
         try await server.stop()
         await receiver.stop()
+    }
+
+    /// `urls` posts to every member on its own lane: both hold the alert, and with one member killed the other
+    /// still gets the resolution, while the dead one's retries hold nobody up.
+    @Test func clusterReceiverPostsToEveryMemberAndADeadMemberDelaysNobody() async throws {
+        let receivers = [try await CapturingWebhookReceiver(), try await CapturingWebhookReceiver()]
+        let members = [
+            try await AlertmanagerProcess(webhook: receivers[0].url + "/hook"), try await AlertmanagerProcess(webhook: receivers[1].url + "/hook"),
+        ]
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = Self.config(alertmanager: "", cluster: members.map(\.baseURL), dataDirectory: directory.file("data"))
+        let (server, url) = try await Self.serve(config, directory)
+        defer { _ = Task { try await server.stop() } }
+
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: Self.depth(150)).status == 202)
+        for (index, member) in members.enumerated() {
+            let alert = try await Deadline.poll("the alarm in member \(index + 1)") { try await member.alert(named: "OrdersDLQDeep") }
+            #expect((alert["labels"] as? [String: String])?["queue"] == "orders-dlq")
+            let firing = try await Deadline.poll("member \(index + 1)'s firing notification") {
+                Self.notifications(receivers[index]).first { $0.status == "firing" }
+            }
+            #expect(firing.alerts == ["OrdersDLQDeep"])
+        }
+
+        members[0].kill()
+        #expect(try await TestHTTP.post(url + "/v1/reports", body: Self.depth(10)).status == 202)
+        let resolved = try await Deadline.poll("the resolution behind the living member") {
+            Self.notifications(receivers[1]).first { $0.status == "resolved" }
+        }
+        #expect(resolved.alerts == ["OrdersDLQDeep"])
+        _ = try await Deadline.poll("the dead member's lane to retry") { try await Self.deliveries(url, receiver: "alertmanager/1", result: "retry") > 0 ? true : nil }
+        #expect(try await Self.deliveries(url, receiver: "alertmanager/2") >= 2)
+        #expect(!Self.notifications(receivers[0]).contains { $0.status == "resolved" })
+        try await server.stop()
+        for receiver in receivers { await receiver.stop() }
     }
 
     /// Alertmanager refuses a label name it cannot take: the answer's body is logged, and the post is not retried.

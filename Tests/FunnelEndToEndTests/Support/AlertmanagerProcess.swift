@@ -93,14 +93,18 @@ final class AlertmanagerProcess: @unchecked Sendable {
         return id
     }
 
+    /// Kills Alertmanager at once (SIGKILL), as a member of a cluster dies, and waits for it to exit.
+    func kill() {
+        guard self.process.isRunning else { return }
+        Foundation.kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
+    }
+
     /// Alertmanager's output so far.
     var log: String { (try? String(contentsOfFile: self.logPath, encoding: .utf8)) ?? "" }
 
     deinit {
-        if self.process.isRunning {
-            kill(self.process.processIdentifier, SIGKILL)
-            self.process.waitUntilExit()
-        }
+        self.kill()
         self.directory.remove()
     }
 }
