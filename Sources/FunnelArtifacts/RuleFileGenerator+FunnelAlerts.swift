@@ -1,9 +1,17 @@
 import FunnelCore
 
 /// Alerts on Funnel itself (ingest rejections, down, not scraped, a DLQ source it cannot read): the same in every
-/// generated file.
+/// generated file but for the job and the runbooks' URL.
 extension RuleFileGenerator {
-    static let funnelAlerts = #"""
+    /// The health alerts for Funnel scraped as `job`, linking to runbooks under `runbooks`.
+    static func funnelAlerts(job: String, runbooks: String) -> String {
+        template
+            .replacingAll(#"up{job="funnel"}"#, with: "up{" + matcher("job", "=", job) + "}")
+            .replacingAll(#"job="funnel" for 10 minutes"#, with: matcher("job", "=", job) + " for 10 minutes")
+            .replacingAll(defaultRunbookBaseURL + "#", with: runbooks + "#")
+    }
+
+    private static let template = #"""
       # -- Funnel itself -------------------------------------------------
 
       - alert: FunnelIngestRejectionsHigh

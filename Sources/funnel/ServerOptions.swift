@@ -3,15 +3,21 @@ import FunnelTerminal
 
 /// The options `top` and `status` share to reach a server: its URL and a read token, with their environment defaults.
 struct ServerOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Funnel server URL. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
-    var server: String?
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Funnel server URL; repeat it for the shards of a deployment (the union of their pipelines). [default: $FUNNEL_SERVER or http://127.0.0.1:9470]",
+            valueName: "url"
+        )
+    )
+    var server: [String] = []
 
     @Option(help: ArgumentHelp("Read token, sent as Authorization: Bearer. [default: $FUNNEL_READ_TOKEN]", valueName: "token"))
     var token: String?
 
-    /// The server URL: the flag, else `FUNNEL_SERVER`, else the default address.
-    func serverURL(environment: [String: String]) -> String {
-        self.server ?? FunnelAPIClient.defaultServer(environment: environment)
+    /// The server URLs: the flags, else `FUNNEL_SERVER`, else the default address.
+    func serverURLs(environment: [String: String]) -> [String] {
+        self.server.isEmpty ? [FunnelAPIClient.defaultServer(environment: environment)] : self.server
     }
 
     /// The read token: the flag, else `FUNNEL_READ_TOKEN`.

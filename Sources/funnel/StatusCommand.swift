@@ -13,7 +13,8 @@ struct StatusCommand: AsyncParsableCommand {
               0  OK: no alarm pending or firing
               1  an alarm is pending
               2  an alarm is firing
-              3  UNKNOWN: the server is unreachable, answered an error, or the pipeline does not exist
+              3  UNKNOWN: the server is unreachable, answered an error, or the pipeline does not exist; with
+                 several --server, one of them is down (unless an alarm fires elsewhere)
 
             The table is plain text without escape codes unless standard output is a terminal (and NO_COLOR is
             unset). --pipeline takes names or globs (* ? [a-z]), repeated or comma-separated; each must match a
@@ -21,7 +22,9 @@ struct StatusCommand: AsyncParsableCommand {
             then the worst settled delivery ratio, then the most in flight), worst first. Only the alarms of the
             pipelines shown count. --json prints the API's funnel (GET /api/v1/funnel) as the server wrote it: one
             object for one plain --pipeline name, else an array with one per pipeline; the exit code still reflects
-            the alarms. When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
+            the alarms. --server more than once (the shards of a deployment, each owning whole pipelines) shows the
+            union of their pipelines and alarms, each pipeline with its server, and marks a server that does not
+            answer as DOWN. When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
             When the output is closed early (funnel status | head), it stops at once with exit status 141.
             """
     )
@@ -60,11 +63,10 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let client = FunnelAPIClient(
-            baseURL: self.connection.serverURL(environment: environment), token: self.connection.readToken(environment: environment)
-        )
+        let token = self.connection.readToken(environment: environment)
+        let clients = self.connection.serverURLs(environment: environment).map { FunnelAPIClient(baseURL: $0, token: token) }
         let color = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
-        let outcome = await StatusCheck(client: client, selection: try self.selection(), window: self.window).run(json: self.json, color: color)
+        let outcome = await StatusCheck(clients: clients, selection: try self.selection(), window: self.window).run(json: self.json, color: color)
         CommandOutput.standardOutput.write(outcome.standardOutput)
         CommandOutput.standardError.write(outcome.standardError)
         if outcome.verdict.exitCode != 0 { throw ExitCode(outcome.verdict.exitCode) }

@@ -69,6 +69,7 @@ public struct TopModel: Sendable {
             nowMillis: nowMillis, showHelp: view.showHelp, tableOffset: view.tableOffset, picker: view.picker, ranking: self.ranking
         )
         snapshot.comparisons = self.lastPoll?.comparisons ?? []
+        snapshot.downServers = self.lastPoll?.downServers ?? []
         return snapshot
     }
 }

@@ -36,6 +36,8 @@ public struct TopSnapshot: Sendable, Hashable {
     public var ranking: [PipelineTrouble]
     /// The configured comparisons; the overview shows each under its candidate pipeline.
     public var comparisons: [ComparisonReport] = []
+    /// With several servers: each one that did not answer, as `URL: reason`, shown under the title.
+    public var downServers: [String] = []
 
     public init(
         server: String, pipelines: [String] = [], selectedPipeline: String? = nil, window: LatencyWindow = .fiveMinutes,
