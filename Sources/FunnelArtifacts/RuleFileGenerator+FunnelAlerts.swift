@@ -16,11 +16,11 @@ extension RuleFileGenerator {
 
       - alert: FunnelIngestRejectionsHigh
         expr: |
-          sum by (reason) (rate(funnel_ingest_rejected_total[10m]))
+          sum by (instance, reason) (rate(funnel_ingest_rejected_total[10m]))
             / ignoring (reason) group_left ()
           (
-              (sum(rate(funnel_ingest_reports_total[10m])) or vector(0))
-            + sum(rate(funnel_ingest_rejected_total[10m]))
+              (sum by (instance) (rate(funnel_ingest_reports_total[10m])) or 0 * sum by (instance) (rate(funnel_ingest_rejected_total[10m])))
+            + sum by (instance) (rate(funnel_ingest_rejected_total[10m]))
           )
           > 0.05
         for: 15m

@@ -1,3 +1,4 @@
+import Foundation
 import FunnelArtifacts
 import FunnelCore
 import Testing

@@ -72,15 +72,15 @@ import Testing
         \(series("audit", "read", "write", received: 20000, passed: 19999))\
         \(series("clicks", "collect", "store", received: 10000, passed: 5000))
             promql_expr_test:
-              - expr: funnel:pipeline_undelivered_ratio:1h
+              - expr: round(funnel:pipeline_undelivered_ratio:1h * 1000000)
                 eval_time: 7h
                 exp_samples:
-                  - labels: 'funnel:pipeline_undelivered_ratio:1h{pipeline="orders"}'
-                    value: 0.01
-                  - labels: 'funnel:pipeline_undelivered_ratio:1h{pipeline="billing"}'
-                    value: 0.0002
-                  - labels: 'funnel:pipeline_undelivered_ratio:1h{pipeline="audit"}'
-                    value: 0.00005
+                  - labels: '{pipeline="orders"}'
+                    value: 10000
+                  - labels: '{pipeline="billing"}'
+                    value: 200
+                  - labels: '{pipeline="audit"}'
+                    value: 50
               - expr: funnel:pipeline_slo_ingested_events:increase3d{pipeline="orders"}
                 eval_time: 7h
                 exp_samples:

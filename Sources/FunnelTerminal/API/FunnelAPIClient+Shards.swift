@@ -9,7 +9,7 @@ extension FunnelAPIClient {
         let answers = await withTaskGroup(of: (Int, Result<TopPoll, FunnelAPIError>).self) { group in
             for (index, client) in clients.enumerated() {
                 group.addTask {
-                    do {
+                    do throws(FunnelAPIError) {
                         return (index, .success(try await client.poll(window: window, maximumPipelines: maximumPipelines)))
                     } catch {
                         return (index, .failure(error))
