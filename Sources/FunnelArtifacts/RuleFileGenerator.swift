@@ -41,11 +41,9 @@ public struct RuleFileGenerator: Sendable {
 
     /// The whole rule file.
     public func render() -> String {
-        var text = Self.recordingRules + Self.comparisonRecordingRules + "
-"
+        var text = Self.recordingRules + Self.comparisonRecordingRules + "\n"
         let objectives = self.pipelines.filter { $0.slo != nil }
-        if !objectives.isEmpty { text += Self.sloRecordingRules(objectives.map(\.name)) + "
-" }
+        if !objectives.isEmpty { text += Self.sloRecordingRules(objectives.map(\.name)) + "\n" }
         if self.pipelines.isEmpty {
             text += "  - name: funnel-alerts\n    rules:\n"
             text += Self.pipelineAlerts(PipelineScope(matchers: [], runbooks: self.runbookBaseURL))
