@@ -1,7 +1,7 @@
 import ArgumentParser
 import FunnelTerminal
 
-/// The options `top` and `status` share to reach a server: its URL and a read token, with their environment defaults.
+/// The options the client commands share to reach a server: its URL (or the shards' URLs) and a read token, with their environment defaults.
 struct ServerOptions: ParsableArguments {
     @Option(
         name: .long,
@@ -18,6 +18,14 @@ struct ServerOptions: ParsableArguments {
     /// The server URLs: the flags, else `FUNNEL_SERVER`, else the default address.
     func serverURLs(environment: [String: String]) -> [String] {
         self.server.isEmpty ? [FunnelAPIClient.defaultServer(environment: environment)] : self.server
+    }
+
+    /// The one server URL of a command that reads a single server; refuses `--server` given more than once.
+    func singleServerURL(environment: [String: String], command: String) throws -> String {
+        guard self.server.count <= 1 else {
+            throw ValidationError("funnel \(command) reads one server, got --server \(self.server.count) times")
+        }
+        return self.serverURLs(environment: environment)[0]
     }
 
     /// The read token: the flag, else `FUNNEL_READ_TOKEN`.
