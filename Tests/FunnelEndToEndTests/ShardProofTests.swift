@@ -4,10 +4,13 @@ import Testing
 
 /// Three `funnel serve` shards, each owning a different pipeline, and one real Prometheus scraping them all with the
 /// shipped rules: every panel query and recording rule answers, no rule fails on series that collide across
-/// shards, and each figure is the sum of the shards' API figures (or, per pipeline, its own shard's).
+/// shards, and each figure is the sum of the shards' API figures (or, per pipeline, its own shard's). The `orders`
+/// shard also holds `orders-next` and their comparison, so the comparison rules answer too.
 @Suite struct ShardProofTests {
-    /// Each shard's pipeline and how many times the proof's wave it carries.
-    static let shards = [("orders", 1), ("billing", 2), ("clicks", 3)]
+    /// Each shard's pipeline, how many times the proof's wave it carries, and every pipeline that wave reports.
+    static let shards: [(pipeline: String, scale: Int, pipelines: [String])] = [
+        ("orders", 1, ["orders", "orders-next"]), ("billing", 2, ["billing"]), ("clicks", 3, ["clicks"]),
+    ]
 
     @Test func threeShardsBehindOnePrometheusAddUpToTheirAPIs() async throws {
         let dashboard = RepositoryPaths.file("Dashboards/funnel-overview.json")
@@ -15,12 +18,12 @@ import Testing
         let receiver = try await CapturingWebhookReceiver()
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var servers: [(process: FunnelProcess, url: String, pipeline: String, scale: Int)] = []
-        for (pipeline, scale) in Self.shards {
+        var servers: [(process: FunnelProcess, url: String, pipeline: String, scale: Int, pipelines: [String])] = []
+        for (pipeline, scale, pipelines) in Self.shards {
             let config = DashboardProof.config(dataDirectory: directory.file("data-\(pipeline)"), receiver: receiver.url, pipeline: pipeline)
             let path = try directory.write(config, to: "\(pipeline).yml")
             let (process, url) = try await FunnelProcess.serve(["--config", path, "--listen", "127.0.0.1:0"], directory: directory.path, logName: pipeline)
-            servers.append((process, url, pipeline, scale))
+            servers.append((process, url, pipeline, scale, pipelines))
         }
         defer { for server in servers { _ = Task { try await server.process.stop() } } }
 
@@ -34,18 +37,20 @@ import Testing
         let prometheus = try await PrometheusProcess(scrapingAll: servers.map { String($0.url.dropFirst("http://".count)) }, ruleFiles: [rules])
         let settled = "funnel_stage_settled_events_total{stage=\"ingest\",outcome=\"received\"}"
         _ = try await Deadline.poll("three scrapes of every shard", timeout: .seconds(20)) { () -> Bool? in
-            let counts = try await prometheus.query("count_over_time(\(settled)[1m])")
+            let counts = try await prometheus.query("min by (instance) (count_over_time(\(settled)[1m]))")
             return counts.count == servers.count && counts.allSatisfy { $0.value >= 3 } ? true : nil
         }
         for server in servers {
             let wave = DashboardProof.wave(eventTime: eventTime, pipeline: server.pipeline, scale: server.scale)
             try await DashboardProof.post(wave: wave, depth: 60, to: server.url, pipeline: server.pipeline)
         }
+        let received = Double(Self.shards.map { 2 * 1000 * $0.scale * $0.pipelines.count }.reduce(0, +))
         _ = try await Deadline.poll("Prometheus to scrape wave 2 of every shard", timeout: .seconds(20)) { () -> Bool? in
-            try await prometheus.query("sum(\(settled))").first?.value == 2000 * 6 ? true : nil
+            try await prometheus.query("sum(\(settled))").first?.value == received ? true : nil
         }
-        _ = try await Deadline.poll("the delivery ratio rule to see every shard", timeout: .seconds(20)) { () -> Bool? in
-            try await prometheus.query("funnel:pipeline_delivery_ratio:1h").count == servers.count ? true : nil
+        let pipelines = Self.shards.flatMap(\.pipelines)
+        _ = try await Deadline.poll("the delivery ratio rule to see every pipeline", timeout: .seconds(20)) { () -> Bool? in
+            try await prometheus.query("funnel:pipeline_delivery_ratio:1h").count == pipelines.count ? true : nil
         }
 
         // Every query answers, plausibly, over all pipelines.
@@ -73,12 +78,13 @@ import Testing
         // The shards' API figures, by pipeline.
         var apis: [String: [String: Any]] = [:]
         for server in servers {
-            apis[server.pipeline] = try #require(try await TestHTTP.get(server.url + "/api/v1/funnel?pipeline=\(server.pipeline)").json() as? [String: Any])
+            for pipeline in server.pipelines {
+                apis[pipeline] = try #require(try await TestHTTP.get(server.url + "/api/v1/funnel?pipeline=\(pipeline)").json() as? [String: Any])
+            }
         }
         func stages(_ pipeline: String) -> [[String: Any]] { apis[pipeline]?["stages"] as? [[String: Any]] ?? [] }
         func hops(_ pipeline: String) -> [[String: Any]] { apis[pipeline]?["transit"] as? [[String: Any]] ?? [] }
         func totals(_ pipeline: String) -> [String: Any] { apis[pipeline]?["totals"] as? [String: Any] ?? [:] }
-        let pipelines = Self.shards.map(\.0)
         let all = #"job=~"funnel",instance=~".*",pipeline=~".*""#
 
         // Sums over every shard.
@@ -97,7 +103,7 @@ import Testing
 
         // One instance alone, as the dashboard's instance variable selects it.
         let first = servers[0]
-        let firstLost = stages(first.pipeline).map { Double($0["lost"] as? Int ?? -1) }.reduce(0, +)
+        let firstLost = first.pipelines.flatMap { stages($0) }.map { Double($0["lost"] as? Int ?? -1) }.reduce(0, +)
         let instance = String(first.url.dropFirst("http://".count))
         try await DashboardProof.expectSame(
             "Silent loss panel of one instance", prometheus, #"sum(funnel_stage_lost_events{job=~"funnel",instance=~"\#(instance)",pipeline=~".*"})"#, [[:]: firstLost]
