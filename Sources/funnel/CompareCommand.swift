@@ -40,14 +40,10 @@ struct CompareCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ServerOptions
 
-    func validate() throws {
-        _ = try self.connection.singleServerURL(environment: [:], command: "compare")
-    }
-
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let client = FunnelAPIClient(
-            baseURL: try self.connection.singleServerURL(environment: environment, command: "compare"), token: self.connection.readToken(environment: environment)
+            baseURL: self.connection.serverURL(environment: environment), token: self.connection.readToken(environment: environment)
         )
         let outcome = await ComparisonCheck(client: client, name: self.name, from: self.from, to: self.to).run(backfill: self.backfill ? self.format : nil)
         CommandOutput.standardOutput.write(outcome.standardOutput)

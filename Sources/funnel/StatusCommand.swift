@@ -29,7 +29,7 @@ struct StatusCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var connection: ServerOptions
+    @OptionGroup var connection: ShardServerOptions
 
     @Option(
         name: .long,

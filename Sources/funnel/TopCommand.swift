@@ -23,7 +23,7 @@ struct TopCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var connection: ServerOptions
+    @OptionGroup var connection: ShardServerOptions
 
     @Option(name: .long, help: ArgumentHelp("Pipeline to show first. [default: the server's first]", valueName: "name"))
     var pipeline: String?

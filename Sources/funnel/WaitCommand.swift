@@ -47,8 +47,6 @@ struct WaitCommand: AsyncParsableCommand {
     var interval = "10s"
 
     func validate() throws {
-        _ = try self.connection.singleServerURL(environment: [:], command: "wait")
-        if self.connection.server.count > 1 { throw ValidationError("--server: funnel wait asks one server (the one that owns --pipeline), got \(self.connection.server.count)") }
         let from: Int64
         let to: Int64
         do {
@@ -75,7 +73,7 @@ struct WaitCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let client = FunnelAPIClient(
-            baseURL: try self.connection.singleServerURL(environment: environment, command: "wait"), token: self.connection.readToken(environment: environment)
+            baseURL: self.connection.serverURL(environment: environment), token: self.connection.readToken(environment: environment)
         )
         let wait = CompletenessWait(
             client: client, pipeline: self.pipeline, from: self.from, to: self.to, threshold: self.threshold,
