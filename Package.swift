@@ -212,6 +212,7 @@ let package = Package(
         .testTarget(
             name: "FunnelEndToEndTests",
             dependencies: [
+                "FunnelClient",
                 "FunnelCore",
                 "FunnelServer",
                 .product(name: "Yams", package: "Yams"),

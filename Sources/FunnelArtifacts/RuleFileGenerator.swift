@@ -77,7 +77,7 @@ public struct RuleFileGenerator: Sendable {
             case .transitLoss(_, let from, let to, _):
                 let next = to ?? pipeline.stages.firstIndex(of: from).flatMap { $0 + 1 < pipeline.stages.count ? pipeline.stages[$0 + 1] : nil }
                 if let next { transit.append((from, next, alarm)) }
-            case .dlqDepth(_, let queue):
+            case .dlqDepth(_, let queue, _):
                 queues.append((queue, alarm))
             case .latency:
                 latency.append(alarm)

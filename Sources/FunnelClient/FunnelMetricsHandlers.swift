@@ -18,7 +18,7 @@ final class FunnelEventsHandler: CounterHandler, Sendable {
 
     func increment(by amount: Int64) {
         guard amount > 0, let count = Int(exactly: amount) else { return }
-        self.reporter.record(self.outcome, self.pipeline, self.stage, count, nil, nil, nil, namesChecked: false)
+        self.reporter.record(self.outcome, self.pipeline, self.stage, count, nil, nil, nil, labels: [:], namesChecked: false)
     }
 
     /// A no-op: what was counted stays counted.
@@ -40,7 +40,7 @@ final class FunnelLatencyHandler: TimerHandler, Sendable {
     }
 
     func recordNanoseconds(_ duration: Int64) {
-        self.reporter.record(self.outcome, self.pipeline, self.stage, 1, nil, .nanoseconds(duration), nil, namesChecked: false)
+        self.reporter.record(self.outcome, self.pipeline, self.stage, 1, nil, .nanoseconds(duration), nil, labels: [:], namesChecked: false)
     }
 }
 

@@ -26,6 +26,7 @@ import Synchronization
 /// ingest.received(count: 10)
 /// ingest.passed(count: 9, latency: .milliseconds(12))
 /// ingest.deadLettered()
+/// ingest.labelled(["tenant": "acme"]).received(count: 3)   // counted in acme's funnel too
 /// reporter.dlqDepth(pipeline: "orders", queue: "orders-dlq", depth: 1)
 /// ```
 public final class FunnelReporter: Service, Sendable {
@@ -73,42 +74,57 @@ public final class FunnelReporter: Service, Sendable {
     }
 
     /// Counts `count` events that entered `stage`.
-    public func received(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.received, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
+    public func received(
+        pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, labels: [String: String] = [:]
+    ) {
+        self.record(.received, pipeline, stage, count, eventTime, latency, nil, labels: labels, namesChecked: false)
     }
 
     /// Counts `count` events that `stage` handed on; for the last stage, delivered, with their end-to-end latency
     /// (entering the pipeline to delivery, the pipeline's `end_to_end_ms`).
-    public func passed(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, endToEnd: Duration? = nil) {
-        self.record(.passed, pipeline, stage, count, eventTime, latency, endToEnd, namesChecked: false)
+    public func passed(
+        pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, endToEnd: Duration? = nil,
+        labels: [String: String] = [:]
+    ) {
+        self.record(.passed, pipeline, stage, count, eventTime, latency, endToEnd, labels: labels, namesChecked: false)
     }
 
     /// Counts `count` events that `stage` gave up on.
-    public func failed(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.failed, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
+    public func failed(
+        pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, labels: [String: String] = [:]
+    ) {
+        self.record(.failed, pipeline, stage, count, eventTime, latency, nil, labels: labels, namesChecked: false)
     }
 
     /// Counts `count` events that `stage` sent to a dead-letter queue.
-    public func deadLettered(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.deadLettered, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
+    public func deadLettered(
+        pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, labels: [String: String] = [:]
+    ) {
+        self.record(.deadLettered, pipeline, stage, count, eventTime, latency, nil, labels: labels, namesChecked: false)
     }
 
     /// Counts `count` events that `stage` got again after counting them received (a queue redelivering them);
     /// never loss, shown as the stage's retries.
-    public func redelivered(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.redelivered, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
+    public func redelivered(
+        pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, labels: [String: String] = [:]
+    ) {
+        self.record(.redelivered, pipeline, stage, count, eventTime, latency, nil, labels: labels, namesChecked: false)
     }
 
     /// Counts `count` events taken out of `stage`'s dead-letter queue and fed back into it; pass their original
     /// `eventTime`.
-    public func redriven(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.redriven, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
+    public func redriven(
+        pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, labels: [String: String] = [:]
+    ) {
+        self.record(.redriven, pipeline, stage, count, eventTime, latency, nil, labels: labels, namesChecked: false)
     }
 
     /// Counts `count` events fed into `stage` again from outside the normal flow (a replay, a backfill); pass their
     /// original `eventTime`.
-    public func replayed(pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil) {
-        self.record(.replayed, pipeline, stage, count, eventTime, latency, nil, namesChecked: false)
+    public func replayed(
+        pipeline: String, stage: String, count: Int = 1, eventTime: Date? = nil, latency: Duration? = nil, labels: [String: String] = [:]
+    ) {
+        self.record(.replayed, pipeline, stage, count, eventTime, latency, nil, labels: labels, namesChecked: false)
     }
 
     /// Reports how many messages wait in a dead-letter queue; the latest reading per queue is sent on the next flush.
@@ -135,7 +151,7 @@ public final class FunnelReporter: Service, Sendable {
 
     func record(
         _ outcome: Outcome, _ pipeline: String, _ stage: String, _ count: Int, _ eventTime: Date?, _ latency: Duration?, _ endToEnd: Duration?,
-        namesChecked: Bool
+        labels: [String: String], namesChecked: Bool
     ) {
         let latencyMillis = latency.map(Self.millis)
         let endToEndMillis = endToEnd.map(Self.millis)
@@ -148,14 +164,28 @@ public final class FunnelReporter: Service, Sendable {
             self.refuseCall(Self.describe(outcome, pipeline, stage, count, latency, endToEnd), problem: Self.callRule)
             return
         }
+        if !labels.isEmpty, let problem = Self.labelProblem(labels) {
+            self.refuseCall(Self.describe(outcome, pipeline, stage, count, latency, endToEnd), problem: problem)
+            return
+        }
         if !namesChecked, let declared = self.declaredStages[pipeline], !declared.contains(stage) {
             let list = self.configuration.pipelines[pipeline, default: []].joined(separator: ", ")
             self.refuseCall(Self.describe(outcome, pipeline, stage, count, latency, endToEnd), problem: "stage \(String(reflecting: stage)) is not declared for pipeline \(String(reflecting: pipeline)) (declared: \(list))")
             return
         }
-        let key = SeriesKey(pipeline: pipeline, stage: stage, outcome: outcome, bucketMillis: bucketMillis)
+        let key = SeriesKey(pipeline: pipeline, stage: stage, outcome: outcome, bucketMillis: bucketMillis, labels: labels)
         let sealed = self.buffer.withLock { $0.record(key, count: UInt64(count), latencyMillis: latencyMillis, endToEndMillis: endToEndMillis) }
         if sealed { self.wake.yield() }
+    }
+
+    /// Why the server would refuse `labels` whatever the pipeline declares, or nil: names and values by the label rule.
+    static func labelProblem(_ labels: [String: String]) -> String? {
+        guard labels.count <= LabelRule.maximumLabelsPerPipeline else { return "at most \(LabelRule.maximumLabelsPerPipeline) labels, got \(labels.count)" }
+        for (name, value) in labels.sorted(by: { $0.key < $1.key }) {
+            if let problem = LabelRule.problem(withName: name) { return "label name \(problem)" }
+            if let problem = LabelRule.problem(withValue: value) { return "label \(name): value \(problem)" }
+        }
+        return nil
     }
 
     private static func describe(_ outcome: Outcome, _ pipeline: String, _ stage: String, _ count: Int, _ latency: Duration?, _ endToEnd: Duration?) -> String {

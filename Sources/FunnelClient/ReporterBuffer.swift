@@ -76,7 +76,7 @@ struct ReporterBuffer: Sendable {
             position = self.aggregate.count
             self.positions[key] = position
             self.aggregate.append(SeriesEntry(key: key, totals: SeriesTotals()))
-            self.aggregateHeapBytes += HeapSize.string(key.pipeline) + HeapSize.string(key.stage)
+            self.aggregateHeapBytes += HeapSize.string(key.pipeline) + HeapSize.string(key.stage) + HeapSize.labels(key.labels)
             self.aggregateReports += 1
             if self.configuration.watermarkAllowance != nil { self.reportedStages.insert(StageKey(pipeline: key.pipeline, stage: key.stage)) }
         }
@@ -213,7 +213,8 @@ struct ReporterBuffer: Sendable {
     /// from `reason` and the report at `index`: an event time too far ahead (after `serverMillis`, the server's
     /// clock from its `Date` header) drops every series at or after that time; too old, every series of that
     /// pipeline at or before it; a pipeline or stage limit, every series of that pipeline or stage; a counter past
-    /// its maximum, that series' outcome. A body too large for the server is split in two, not dropped.
+    /// its maximum, that series' outcome; a label the pipeline does not declare, every series of that pipeline with
+    /// the same label names. A body too large for the server is split in two, not dropped.
     mutating func refuseHead(reason: String, index: Int?, serverMillis: Int64?, message: String) -> Refusal {
         self.headInFlight = false
         self.consecutiveFailures = 0
@@ -249,6 +250,9 @@ struct ReporterBuffer: Sendable {
             rule = { $0.key.pipeline == refused.pipeline && $0.key.stage == refused.stage }
         case "count_overflow":
             rule = { $0.key.pipeline == refused.pipeline && $0.key.stage == refused.stage && $0.key.outcome == refused.outcome }
+        case "unknown_label":
+            let names = Set(refused.labels.keys)
+            rule = { $0.key.pipeline == refused.pipeline && Set($0.key.labels.keys) == names }
         default:
             rule = { $0.key == refused }
         }

@@ -45,7 +45,7 @@ struct SeriesTotals: Sendable, Hashable {
                 reports.append(
                     StageReport(
                         pipeline: key.pipeline, stage: key.stage, outcome: key.outcome, count: part, eventTimeMillis: key.bucketMillis,
-                        latencyMillis: left.millis, endToEndMillis: right.millis
+                        latencyMillis: left.millis, endToEndMillis: right.millis, labels: key.labels
                     )
                 )
             }
@@ -127,5 +127,12 @@ enum HeapSize {
     static func string(_ text: String) -> Int {
         let count = text.utf8.count
         return count <= 15 ? 0 : Self.allocation(32 + count + 1)
+    }
+
+    /// Heap bytes of label values: the dictionary's hash table (at most 3/4 full) and its strings.
+    static func labels(_ labels: [String: String]) -> Int {
+        guard !labels.isEmpty else { return 0 }
+        let table = Self.allocation(64 + 2 * labels.count * (2 * MemoryLayout<String>.stride + 1))
+        return labels.reduce(table) { $0 + Self.string($1.key) + Self.string($1.value) }
     }
 }

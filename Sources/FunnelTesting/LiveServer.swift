@@ -36,18 +36,26 @@ public final class LiveServer: Sendable {
         return path
     }
 
-    /// Starts a server and returns once it listens (and its StatsD listener too, when configured).
+    /// Starts a server and returns once it listens (and its StatsD listener too, when configured); `POST /-/reload`
+    /// takes what `reloadConfiguration` returns, on the same address and data.
     public static func start(
         configuration: FunnelConfiguration = FunnelConfiguration(),
         dataDirectory: String = LiveServer.temporaryDirectory(),
         port: Int = 0,
         clock: @escaping @Sendable () -> Int64 = wallClockMillis,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        reloadConfiguration: (@Sendable () throws -> FunnelConfiguration)? = nil
     ) async throws -> LiveServer {
-        var configuration = configuration
-        configuration.listenHost = "127.0.0.1"
-        configuration.listenPort = port
-        configuration.dataDirectory = dataDirectory
+        @Sendable func served(_ configuration: FunnelConfiguration) -> FunnelConfiguration {
+            var configuration = configuration
+            configuration.listenHost = "127.0.0.1"
+            configuration.listenPort = port
+            configuration.dataDirectory = dataDirectory
+            return configuration
+        }
+        let configuration = served(configuration)
+        var reload: (@Sendable () throws -> FunnelConfiguration)?
+        if let reloadConfiguration { reload = { try served(reloadConfiguration()) } }
         var logger = Logger(label: "funnel-test")
         logger.logLevel = .error
         let (addresses, addressSink) = AsyncStream.makeStream(of: String.self)
@@ -57,6 +65,7 @@ public final class LiveServer: Sendable {
             logger: logger,
             clock: clock,
             environment: environment,
+            reloadConfiguration: reload,
             onStatsDListening: { bindingSink.yield($0) },
             onServerRunning: { addressSink.yield($0) }
         )

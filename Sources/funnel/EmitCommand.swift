@@ -11,7 +11,15 @@ struct EmitCommand: AsyncParsableCommand {
         abstract: "Send stage reports to a Funnel server: one from flags, or many from an NDJSON file or stdin.",
         discussion: """
             One report:   funnel emit --pipeline orders --stage ingest --outcome received --count 10
+            With labels:  funnel emit --pipeline events --stage ingest --outcome received --label tenant=acme --label version=2.4.1
             Many reports: funnel emit --file reports.ndjson   (one JSON report object per line; '-' reads stdin)
+
+            Labels: a pipeline that declares labels (pipelines[].labels in the server's configuration, e.g.
+            labels: [tenant, version]) counts each value apart (GET /api/v1/funnel?pipeline=events&by=tenant).
+            --label NAME=VALUE (repeatable) attaches them to the one report; in NDJSON each line carries its own,
+            {"pipeline":"events","stage":"ingest","outcome":"received","count":5,"labels":{"tenant":"acme"}}.
+            A label the pipeline does not declare is refused (400 unknown_label, naming it); a declared label left
+            out counts under the empty value.
 
             Prints the server's reply for each request. Each request carries its own Idempotency-Key and is
             retried with it when the server does not answer, so a retry is never counted twice. Exits 1 with
@@ -52,6 +60,12 @@ struct EmitCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The instance of the stage sending --watermark (a worker, a pod).", valueName: "id"))
     var reporter: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A label value of the report, e.g. tenant=acme; repeat it for more. The pipeline must declare the label.", valueName: "name=value")
+    )
+    var label: [String] = []
+
     @Option(name: .long, help: ArgumentHelp("NDJSON file of report objects, one per line; '-' reads stdin.", valueName: "file"))
     var file: String?
 
@@ -67,20 +81,32 @@ struct EmitCommand: AsyncParsableCommand {
             guard flags.isEmpty, self.count == nil, self.latencyMs == nil else {
                 throw ValidationError("--file cannot be combined with --pipeline, --stage, --outcome, --count, --latency-ms or --event-time")
             }
+            guard self.label.isEmpty else {
+                throw ValidationError(#"--file cannot be combined with --label: give each NDJSON line its own "labels": {"tenant": "acme"}"#)
+            }
         } else if self.watermark != nil || self.reporter != nil {
             guard self.pipeline != nil, self.stage != nil, self.watermark != nil, self.reporter != nil else {
                 throw ValidationError("a watermark needs --pipeline, --stage, --reporter and --watermark")
             }
-            guard self.outcome == nil, self.count == nil, self.latencyMs == nil, self.eventTime == nil else {
-                throw ValidationError("--watermark cannot be combined with --outcome, --count, --latency-ms or --event-time")
+            guard self.outcome == nil, self.count == nil, self.latencyMs == nil, self.eventTime == nil, self.label.isEmpty else {
+                throw ValidationError("--watermark cannot be combined with --outcome, --count, --latency-ms, --event-time or --label")
             }
         } else {
             guard self.pipeline != nil, self.stage != nil, self.outcome != nil else {
                 throw ValidationError("give --pipeline, --stage and --outcome for one report, --reporter and --watermark for a watermark, or --file for many")
             }
         }
+        _ = try self.labels()
         guard self.batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(self.batchSize)") }
         guard self.timeout > 0, self.timeout <= 3600 else { throw ValidationError("--timeout must be from 0 to 3600 seconds, got \(self.timeout)") }
+    }
+
+    func labels() throws -> [String: String] {
+        do {
+            return try LabelArgument.parse(self.label)
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() async throws {
@@ -89,14 +115,14 @@ struct EmitCommand: AsyncParsableCommand {
         if let file {
             try await self.sendFile(file, to: endpoint)
         } else {
-            let reply = try await self.send(Array(self.singleReport().utf8), to: endpoint)
+            let reply = try await self.send(Array(try self.singleReport().utf8), to: endpoint)
             try self.check(reply, lines: nil, source: nil)
         }
     }
 
     // MARK: Bodies
 
-    private func singleReport() -> String {
+    private func singleReport() throws -> String {
         var body: [UInt8] = []
         body.append(contentsOf: #"{"pipeline":"#.utf8)
         ReportBodyWriter.appendString(self.pipeline ?? "", to: &body)
@@ -118,6 +144,7 @@ struct EmitCommand: AsyncParsableCommand {
             body.append(contentsOf: #","event_time":"#.utf8)
             Self.appendTime(eventTime, to: &body)
         }
+        ReportBodyWriter.appendLabels(try self.labels(), to: &body)
         body.append(UInt8(ascii: "}"))
         return String(decoding: body, as: UTF8.self)
     }

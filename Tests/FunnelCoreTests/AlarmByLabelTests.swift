@@ -56,6 +56,23 @@ private func reports(tenant: String, received: UInt64, delivered: UInt64, at mil
         #expect(evaluator.evaluate(ledger: ledger, nowMillis: now + 1000).isEmpty, "acme fires once until repeat_interval")
     }
 
+    @Test func alertmanagerIsToldEveryFiringValueWithItsDescription() throws {
+        var ledger = FunnelLedger(policy: policy)
+        var evaluator = AlarmEvaluator(rules: [Self.rule])
+        try ledger.ingest(
+            reports(tenant: "acme", received: 100, delivered: 70, at: t0) + reports(tenant: "globex", received: 100, delivered: 100, at: t0)
+                + reports(tenant: "initech", received: 200, delivered: 180, at: t0),
+            nowMillis: t0
+        )
+        let now = t0 + 10 * minute
+        ledger.settle(nowMillis: now)
+        _ = evaluator.evaluate(ledger: ledger, nowMillis: now)
+        let firing = evaluator.firingNotifications(ledger: ledger, nowMillis: now + 1000)
+        #expect(firing.map { $0.labels["tenant"] } == ["acme", "initech"])
+        #expect(firing.map { $0.labels["severity"] } == ["warning", "warning"])
+        #expect(firing.first?.context?.hasPrefix("events tenant acme: ingested 100, delivered 70") == true, "\(firing.first?.context ?? "nil")")
+    }
+
     @Test func eachValuesStateIsRestoredByItsKey() throws {
         var ledger = FunnelLedger(policy: policy)
         var evaluator = AlarmEvaluator(rules: [Self.rule])

@@ -1,3 +1,4 @@
+import Foundation
 import FunnelCore
 import Testing
 
@@ -56,7 +57,7 @@ private func stage(_ stage: String, _ outcome: Outcome, _ count: UInt64, at mill
         let fired = bench.tick()
         #expect(fired.map(\.status) == [.firing])
         #expect(fired.first?.summary == "orders-dlq: dlq depth 340 (threshold 100)")
-        #expect(fired.first?.labels == ["alertname": "orders-dlq", "pipeline": "orders", "queue": "dlq", "kind": "dlq_depth"])
+        #expect(fired.first?.labels == ["alertname": "orders-dlq", "pipeline": "orders", "queue": "dlq", "kind": "dlq_depth", "severity": "warning"])
         #expect(bench.tick().isEmpty)
         try bench.depth(90)
         #expect(bench.tick().isEmpty)
@@ -251,6 +252,59 @@ private func stage(_ stage: String, _ outcome: Outcome, _ count: UInt64, at mill
     }
 }
 
+/// Each alarm's description is about its own subject, with that subject's numbers.
+@Suite struct AlarmDescriptionTests {
+    static func description(_ kind: AlarmKind, _ condition: AlarmCondition, _ reports: [StageReport], depth: UInt64? = nil) throws -> String? {
+        var bench = AlarmBench(AlarmRule(name: "a", kind: kind, condition: condition))
+        try bench.report(reports)
+        if let depth { try bench.depth(depth) }
+        bench.tick(after: 6 * minute)
+        bench.tick()
+        return bench.sent.first?.annotations["description"]
+    }
+
+    /// The page about a DLQ caused by `deliver` names `deliver`, not `process`, which fails more.
+    @Test func dlqAlarmNamesTheStageDeadLetteringIntoItsQueue() throws {
+        let reports = [
+            stage("process", .received, 1000), stage("process", .failed, 447), stage("process", .passed, 553),
+            stage("deliver", .received, 553), stage("deliver", .deadLettered, 140), stage("deliver", .passed, 413),
+        ]
+        let text = try Self.description(.dlqDepth(pipeline: "orders", queue: "dlq"), AlarmCondition(.above, 100), reports, depth: 140)
+        #expect(text == "deliver stage dead-letters into dlq: 140 dead-lettered (140 not redriven) of 553 received")
+        let growth = try Self.description(.dlqGrowth(pipeline: "orders", stage: "deliver", windowSeconds: 60), AlarmCondition(.above, -1), reports)
+        #expect(growth == "deliver stage: 140 dead-lettered (140 not redriven) of 553 received")
+    }
+
+    /// Two queues of one pipeline, each fed by its own stage: a rule naming its stage is described by that stage,
+    /// though another dead-letters more, and carries it as the `stage` label.
+    @Test func dlqAlarmNamingItsStageIsAboutThatStage() throws {
+        let reports = [
+            stage("process", .received, 1000), stage("process", .deadLettered, 20), stage("process", .passed, 980),
+            stage("deliver", .received, 980), stage("deliver", .deadLettered, 140), stage("deliver", .passed, 840),
+        ]
+        let kind = AlarmKind.dlqDepth(pipeline: "orders", queue: "dlq", stage: "process")
+        let text = try Self.description(kind, AlarmCondition(.above, 100), reports, depth: 140)
+        #expect(text == "process stage dead-letters into dlq: 20 dead-lettered (20 not redriven) of 1000 received")
+        #expect(kind.labels == ["pipeline": "orders", "kind": "dlq_depth", "queue": "dlq", "stage": "process"])
+        #expect(AlarmKind.dlqDepth(pipeline: "orders", queue: "dlq").labels["stage"] == nil)
+        let unnamed = try Self.description(.dlqDepth(pipeline: "orders", queue: "dlq"), AlarmCondition(.above, 100), reports, depth: 140)
+        #expect(unnamed == "deliver stage dead-letters into dlq: 140 dead-lettered (140 not redriven) of 980 received")
+    }
+
+    @Test func lossAlarmsNameTheirStageOrHopWithItsSettledNumbers() throws {
+        let reports = [
+            stage("ingest", .received, 1000), stage("ingest", .passed, 1000), stage("process", .received, 950),
+            stage("process", .passed, 900), stage("deliver", .received, 900), stage("deliver", .failed, 300), stage("deliver", .passed, 600),
+        ]
+        let silent = try Self.description(.silentLoss(pipeline: "orders", stage: "process", windowSeconds: 3600), AlarmCondition(.above, 0.01), reports)
+        #expect(silent == "process stage: received 950, passed 900, failed 0, dead-lettered 0, silently lost 50 in the last settled 1h")
+        let transit = try Self.description(.transitLoss(pipeline: "orders", from: "ingest", to: nil, windowSeconds: 3600), AlarmCondition(.above, 0.01), reports)
+        #expect(transit == "ingest passed on 1000, process received 950: 50 lost in transit in the last settled 1h")
+        let delivery = try Self.description(.deliveryRatio(pipeline: "orders", windowSeconds: 3600), AlarmCondition(.below, 0.99), reports)
+        #expect(delivery == "orders: ingested 1000, delivered 600 in the last settled 1h; most missing at deliver: 300 failed, 0 dead-lettered, 0 silently lost")
+    }
+}
+
 @Suite struct WebhookPayloadTests {
     let notification = AlarmNotification(
         alarm: "orders-dlq", status: .firing, labels: ["alertname": "orders-dlq", "pipeline": "orders"],
@@ -267,6 +321,30 @@ private func stage(_ stage: String, _ outcome: Outcome, _ count: UInt64, at mill
         #expect(text.contains(#""endsAt":"0001-01-01T00:00:00Z""#))
         #expect(text.contains(#""generatorURL":"http://funnel:9470/api/v1/funnel?pipeline=orders""#))
         #expect(text.contains(#""groupLabels":{"alertname":"orders-dlq"}"#))
+    }
+
+    @Test func alertmanagerGetsAnArrayOfPostableAlertsLinkingToTheAlarm() throws {
+        var firing = notification
+        firing.endsAtMillis = t0 + 4 * minute
+        let receiver = WebhookReceiver(name: "am", format: .alertmanager, url: "http://am:9093")
+        let body = WebhookPayload.render(firing, for: receiver, externalURL: "http://funnel:9470")
+        let alerts = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]])
+        #expect(alerts.count == 1)
+        #expect(Set(alerts[0].keys) == ["labels", "annotations", "startsAt", "endsAt", "generatorURL"])
+        #expect(alerts[0]["endsAt"] as? String == "2026-11-26T10:19:00Z")
+        #expect(alerts[0]["generatorURL"] as? String == "http://funnel:9470/api/v1/alarms?name=orders-dlq")
+        #expect(WebhookPayload.alarmLink("a b&c", externalURL: "http://f") == "http://f/api/v1/alarms?name=a%20b%26c")
+    }
+
+    @Test func anAlertmanagerClusterIsALaneEachPostingToTheAlertsAPI() {
+        let cluster = WebhookReceiver(name: "am", format: .alertmanager, urls: ["http://am-0:9093/", "http://am-1:9093/prefix"])
+        #expect(cluster.deliveryLanes.map(\.name) == ["am/1", "am/2"])
+        #expect(cluster.deliveryLanes.map(\.url) == ["http://am-0:9093/api/v2/alerts", "http://am-1:9093/prefix/api/v2/alerts"])
+        let single = WebhookReceiver(name: "am", format: .alertmanager, url: "http://am:9093")
+        #expect(single.deliveryLanes.map(\.name) == ["am"])
+        #expect(single.deliveryLanes.map(\.url) == ["http://am:9093/api/v2/alerts"])
+        let hook = WebhookReceiver(name: "chat", format: .slack, url: "https://hooks.slack.com/x")
+        #expect(hook.deliveryLanes == [hook])
     }
 
     @Test func redactedURLHidesTokens() {

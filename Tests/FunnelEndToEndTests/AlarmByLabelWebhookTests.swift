@@ -84,8 +84,8 @@ import Testing
         #expect(states == ["acme": "firing", "globex": "inactive", "initech": "firing"])
 
         let metrics = try await TestHTTP.get(url + "/metrics").body
-        #expect(metrics.contains(#"funnel_alarm_state{alarm="tenant-delivery",tenant="acme"} 2"#), "one series per value")
-        #expect(metrics.contains(#"funnel_alarm_state{alarm="tenant-delivery",tenant="globex"} 0"#))
+        #expect(metrics.contains(#"funnel_alarm_state{alarm="tenant-delivery",pipeline="events",severity="page",tenant="acme"} 2"#), "one series per value")
+        #expect(metrics.contains(#"funnel_alarm_state{alarm="tenant-delivery",pipeline="events",severity="page",tenant="globex"} 0"#))
 
         // initech's missing 20 are replayed into the same bucket: only initech resolves.
         let late = #"{"pipeline":"events","stage":"deliver","outcome":"passed","count":20,"event_time":"\#(EventTimestamp.formatRFC3339(millis: t0))","labels":{"tenant":"initech"}}"#
@@ -100,8 +100,8 @@ import Testing
         let resolvedTenants = (resolved["alerts"] as? [[String: Any]] ?? []).compactMap { ($0["labels"] as? [String: String])?["tenant"] }
         #expect(resolvedTenants == ["initech"])
         let after = try await TestHTTP.get(url + "/metrics").body
-        #expect(after.contains(#"funnel_alarm_state{alarm="tenant-delivery",tenant="acme"} 2"#), "acme still firing")
-        #expect(after.contains(#"funnel_alarm_state{alarm="tenant-delivery",tenant="initech"} 0"#))
+        #expect(after.contains(#"funnel_alarm_state{alarm="tenant-delivery",pipeline="events",severity="page",tenant="acme"} 2"#), "acme still firing")
+        #expect(after.contains(#"funnel_alarm_state{alarm="tenant-delivery",pipeline="events",severity="page",tenant="initech"} 0"#))
     }
 
     @Test func aRestartKeepsEachValuesStateAndFiresNothingAgain() async throws {

@@ -122,7 +122,7 @@ import Testing
         #expect(try await Self.alarm(url)["state"] as? String == "inactive")
         let metrics = try await TestHTTP.get(url + "/metrics").body
         #expect(metrics.contains(#"funnel_webhook_deliveries_total{receiver="oncall",result="success"} 2"#))
-        #expect(metrics.contains(#"funnel_alarm_state{alarm="orders-dlq"} 0"#))
+        #expect(metrics.contains(#"funnel_alarm_state{alarm="orders-dlq",pipeline="orders",queue="orders-dlq",severity="page"} 0"#))
         #expect(metrics.contains("funnel_webhook_outbox_depth 0"))
         try await server.stop()
         await receiver.stop()

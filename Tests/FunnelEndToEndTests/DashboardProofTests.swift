@@ -56,7 +56,8 @@ enum DashboardProof {
           max_backoff: 400ms
         pipelines:
           - name: \(pipeline)
-            stages: [ingest, process, deliver]\(comparison)
+            stages: [ingest, process, deliver]
+            labels: [version]\(comparison)
         receivers:
           - name: oncall
             type: generic
@@ -75,22 +76,30 @@ enum DashboardProof {
     }
 
     /// One wave of settled reports (event time 20 minutes ago): silent loss 6/10/8, transit loss 10/20, delivery 92.6%;
-    /// for `orders`, `orders-next` delivers 990 of the same 1,000, a backfill of 64.
+    /// version 2.4.0 carries 100 of the 1,000 and loses 2 at `process`, 2.4.1 the other 52; for `orders`, `orders-next`
+    /// delivers 990 of the same 1,000, a backfill of 64.
     static func wave(eventTime: Int64, pipeline: String = "orders", scale: Int = 1) -> String {
         let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(eventTime) / 1000))
-        func stage(_ name: String, _ outcome: String, _ count: Int, _ extra: String = "") -> String {
-            #"{"pipeline":"\#(pipeline)","stage":"\#(name)","outcome":"\#(outcome)","count":\#(count * scale),"event_time":"\#(time)"\#(extra)}"#
+        func stage(_ name: String, _ outcome: String, _ count: Int, _ extra: String = "", version: String = "2.4.1") -> String {
+            #"{"pipeline":"\#(pipeline)","stage":"\#(name)","outcome":"\#(outcome)","count":\#(count * scale),"event_time":"\#(time)","labels":{"version":"\#(version)"}\#(extra)}"#
         }
-        return "[" + [
-            stage("ingest", "received", 1000), stage("ingest", "passed", 990, #","latency_ms":3"#),
+        let previous = [
+            stage("ingest", "received", 100, version: "2.4.0"), stage("ingest", "passed", 100, version: "2.4.0"),
+            stage("process", "received", 100, version: "2.4.0"), stage("process", "passed", 98, version: "2.4.0"),
+            stage("deliver", "received", 98, version: "2.4.0"), stage("deliver", "passed", 98, version: "2.4.0"),
+        ]
+        return "[" + (previous + [
+            stage("ingest", "received", 900), stage("ingest", "passed", 890, #","latency_ms":3"#),
             stage("ingest", "dead_lettered", 4),
-            stage("process", "received", 980), stage("process", "passed", 960, #","latencies_ms":[12,40,180,900]"#),
+            stage("process", "received", 880), stage("process", "passed", 862, #","latencies_ms":[12,40,180,900]"#),
             stage("process", "failed", 5), stage("process", "dead_lettered", 5), stage("process", "redelivered", 49),
-            stage("deliver", "received", 940), stage("deliver", "passed", 926, #","latency_ms":25,"end_to_end_ms":1400"#),
+            stage("deliver", "received", 842), stage("deliver", "passed", 828, #","latency_ms":25,"end_to_end_ms":1400"#),
             stage("deliver", "failed", 6),
-        ].joined(separator: ",") + (pipeline != "orders" ? "" : "," + [
+        ]).joined(separator: ",") + (pipeline != "orders" ? "" : "," + [
             stage("ingest", "received", 1000), stage("ingest", "passed", 1000), stage("deliver", "received", 1000), stage("deliver", "passed", 990),
-        ].map { $0.replacingOccurrences(of: #""pipeline":"orders""#, with: #""pipeline":"orders-next""#) }.joined(separator: ",")) + "]"
+        ].map {
+            $0.replacingOccurrences(of: #""pipeline":"orders""#, with: #""pipeline":"orders-next""#).replacingOccurrences(of: #","labels":{"version":"2.4.1"}"#, with: "")
+        }.joined(separator: ",")) + "]"
     }
 
     /// Posts a wave, a DLQ depth and two rejected requests.
@@ -170,13 +179,14 @@ enum DashboardProof {
         let prometheus = try await PrometheusProcess(scraping: String(url.dropFirst("http://".count)), ruleFiles: [rules])
         let settledReceived = #"funnel_stage_settled_events_total{pipeline="orders",stage="ingest",outcome="received"}"#
         _ = try await Deadline.poll("three scrapes of wave 1", timeout: .seconds(20)) { () -> Bool? in
-            try await prometheus.query("count_over_time(\(settledReceived)[1m])").first.map { $0.value >= 3 } == true ? true : nil
+            let counts = try await prometheus.query("count_over_time(\(settledReceived)[1m])")
+            return counts.count == 2 && counts.allSatisfy { $0.value >= 3 } ? true : nil
         }
 
         // Wave 2, the same again: every increase() since wave 1 has the same proportions as the API's totals.
         try await post(wave: wave, depth: 60, to: url)
         _ = try await Deadline.poll("Prometheus to scrape wave 2", timeout: .seconds(20)) { () -> Bool? in
-            try await prometheus.query(settledReceived).first?.value == 2000 ? true : nil
+            try await prometheus.query("sum(\(settledReceived))").first?.value == 2000 ? true : nil
         }
         _ = try await Deadline.poll("the delivery ratio rule to see wave 2", timeout: .seconds(20)) { () -> Bool? in
             try await prometheus.query("funnel:pipeline_delivery_ratio:1h").isEmpty ? nil : true
@@ -249,6 +259,15 @@ enum DashboardProof {
             [["side": "baseline"]: deliveryRatio, ["side": "candidate"]: candidateRatio], labels: ["side"]
         )
         try await expectSame("comparison shortfall rule", prometheus, "funnel:comparison_candidate_delivery_shortfall" + selector, [[:]: 0])
+        let byVersion = try #require(try await TestHTTP.get(url + "/api/v1/funnel?pipeline=orders&by=version").json() as? [String: Any])
+        let versions = (byVersion["groups"] as? [[String: Any]] ?? []).map { group in
+            (["value": group["value"] as? String ?? ""], Double((group["totals"] as? [String: Any])?["lost"] as? Int ?? -1))
+        }
+        #expect(versions.map(\.1) == [104, 4], "two waves: 2.4.1 loses 52 of 900 each, 2.4.0 2 of 100")
+        try await expectSame(
+            "Loss by version panel", prometheus, substitute(#"sum by (value) (funnel_label_lost_events{pipeline=~"$pipeline", label="version"})"#),
+            Dictionary(uniqueKeysWithValues: versions), labels: ["value"]
+        )
         let recoverableRatio = try #require(totals["recoverable_delivery_ratio"] as? Double)
         try await expectSame("Recoverable delivery ratio panel", prometheus, #"max by (pipeline) (funnel_pipeline_recoverable_delivery_ratio{pipeline=~"orders"})"#, [[:]: recoverableRatio])
     }

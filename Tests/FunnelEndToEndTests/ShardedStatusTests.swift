@@ -3,7 +3,8 @@ import FunnelTesting
 import Testing
 
 /// `funnel status --server A --server B ...` against real shards: the union of their pipelines, each with its
-/// server, the error budget of a pipeline with an `slo:`, and a server that does not answer marked down.
+/// server, the error budget of a pipeline with an `slo:`, a server that does not answer marked down, and `--by` and
+/// `--label` answered by each pipeline's own shard.
 @Suite struct ShardedStatusTests {
     static func config(_ directory: TemporaryDirectory, pipeline: String, slo: Bool) -> String {
         """
@@ -57,6 +58,45 @@ import Testing
         let budget = try #require(funnels.first?["error_budget"] as? [String: Any])
         #expect(abs((budget["remaining_ratio"] as? Double ?? 0) - 0.6) < 1e-9)
         #expect(budget["covered_seconds"] as? Int == 72 * 3600)
+    }
+
+    @Test func byAndLabelAskEachPipelinesOwnShard() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var urls: [String] = []
+        var servers: [FunnelProcess] = []
+        let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(nowMillis() - 20 * 60_000) / 1000))
+        for (pipeline, lost) in [("orders", 7), ("billing", 3)] {
+            let config = "data_dir: \(directory.file("data-\(pipeline)"))\npipelines:\n  - name: \(pipeline)\n    stages: [ingest, deliver]\n    labels: [tenant]\n"
+            let path = try directory.write(config, to: "\(pipeline).yml")
+            let (server, url) = try await FunnelProcess.serve(["--config", path, "--listen", "127.0.0.1:0"], directory: directory.path, logName: pipeline)
+            servers.append(server)
+            urls.append(url)
+            let body = "[" + [("acme", lost), ("globex", 0)].flatMap { tenant, lost in
+                [("ingest", "received", 100), ("ingest", "passed", 100), ("deliver", "received", 100), ("deliver", "passed", 100 - lost)].map {
+                    #"{"pipeline":"\#(pipeline)","stage":"\#($0.0)","outcome":"\#($0.1)","count":\#($0.2),"event_time":"\#(time)","labels":{"tenant":"\#(tenant)"}}"#
+                }
+            }.joined(separator: ",") + "]"
+            #expect(try await TestHTTP.post(url + "/v1/reports", body: body).status == 202)
+        }
+        defer { for server in servers { _ = Task { try await server.stop() } } }
+
+        let by = try FunnelCommand.run(["status", "--by", "tenant", "--server", urls[0], "--server", urls[1]])
+        #expect(by.status == 0, "\(by.stderr)")
+        let lines = by.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0 == "  worst by tenant: 2 values, most settled loss first" }.count == 2, "\(by.stdout)")
+        let acme = lines.filter { $0.hasPrefix("    acme ") }.map { $0.split(separator: " ").map(String.init) }
+        #expect(acme.map { $0[1] } == ["7", "3"], "each shard's own tenant figures, orders then billing: \(by.stdout)")
+
+        let filtered = try FunnelCommand.run(["status", "--label", "tenant:acme", "--server", urls[0], "--server", urls[1]])
+        #expect(filtered.status == 0, "\(filtered.stderr)")
+        let filteredLines = filtered.stdout.split(separator: "\n").map(String.init)
+        #expect(filteredLines.contains { $0.hasPrefix("orders{tenant=acme}: delivery 93.00%, ingested 100, delivered 93, lost 7") }, "\(filtered.stdout)")
+        #expect(filteredLines.contains { $0.hasPrefix("billing{tenant=acme}: delivery 97.00%, ingested 100, delivered 97, lost 3") }, "\(filtered.stdout)")
+
+        let json = try FunnelCommand.run(["status", "--json", "--by", "tenant", "--server", urls[0], "--server", urls[1]])
+        let grouped = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(grouped.map { ($0["groups"] as? [Any])?.count } == [2, 2], "\(json.stdout)")
     }
 
     @Test func metricsExportTheErrorBudgetOfAPipelineWithAnObjective() async throws {

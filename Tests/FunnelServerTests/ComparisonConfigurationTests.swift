@@ -74,6 +74,7 @@ import Testing
         #expect(configuration.alarms.map(\.condition) == [AlarmCondition(.above, 0.001), AlarmCondition(.above, 100)])
         #expect(configuration.alarms[0].notificationLabels == [
             "alertname": "candidate-worse", "kind": "comparison", "pipeline": "orders-v2", "comparison": "orders-migration", "baseline": "orders-v1",
+            "severity": "warning",
         ])
     }
 }

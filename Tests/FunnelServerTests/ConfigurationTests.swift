@@ -154,6 +154,31 @@ import Testing
 
         """
 
+    @Test func alertmanagerReceiverTakesOneURLOrACluster() throws {
+        let configuration = try FunnelConfiguration(yaml: """
+            receivers:
+              - {name: am, type: alertmanager, url: http://am:9093}
+              - {name: cluster, type: alertmanager, urls: [http://am-0:9093, http://am-1:9093], resend_interval: 30s}
+            """)
+        #expect(configuration.receivers == [
+            WebhookReceiver(name: "am", format: .alertmanager, url: "http://am:9093"),
+            WebhookReceiver(name: "cluster", format: .alertmanager, urls: ["http://am-0:9093", "http://am-1:9093"], resendIntervalSeconds: 30),
+        ])
+        #expect(configuration.receivers[0].resendIntervalSeconds == 60)
+    }
+
+    @Test func dlqDepthAlarmMayNameTheStageDeadLetteringIntoItsQueue() throws {
+        let configuration = try FunnelConfiguration(yaml: """
+            alarms:
+              - {name: retry, kind: dlq_depth, pipeline: orders, queue: retry-dlq, stage: process, above: 100}
+              - {name: main, kind: dlq_depth, pipeline: orders, queue: orders-dlq, above: 100}
+            """)
+        #expect(configuration.alarms.map(\.kind) == [
+            .dlqDepth(pipeline: "orders", queue: "retry-dlq", stage: "process"), .dlqDepth(pipeline: "orders", queue: "orders-dlq"),
+        ])
+        #expect(configuration.alarms[0].notificationLabels["stage"] == "process")
+    }
+
     /// The example from the alarms issue works as written.
     @Test func readsTheDocumentedExample() throws {
         let configuration = try FunnelConfiguration(yaml: Self.receivers + """
@@ -243,6 +268,13 @@ import Testing
         ("receivers:\n  - {name: x, type: slack, url: ftp://a}\n", 2, "receivers[0].url"),
         ("receivers:\n  - {name: x, type: slack}\n", 2, "receivers[0]"),
         ("receivers:\n  - {name: x, type: slack, url: http://a, secret_env: FUNNEL_TEST_UNSET_VARIABLE}\n", 2, "receivers[0].secret_env"),
+        ("receivers:\n  - {name: x, type: slack, urls: [http://a, http://b]}\n", 2, "receivers[0].urls"),
+        ("receivers:\n  - {name: x, type: slack, url: http://a, resend_interval: 1m}\n", 2, "receivers[0].resend_interval"),
+        ("receivers:\n  - {name: x, type: alertmanager, url: http://a, urls: [http://b]}\n", 2, "receivers[0].urls"),
+        ("receivers:\n  - {name: x, type: alertmanager, urls: []}\n", 2, "receivers[0].urls"),
+        ("receivers:\n  - {name: x, type: alertmanager, urls: [http://a, http://a]}\n", 2, "receivers[0].urls[1]"),
+        ("receivers:\n  - {name: x, type: alertmanager, url: http://a, resend_interval: 10ms}\n", 2, "receivers[0].resend_interval"),
+        ("receivers:\n  - {name: x, type: alertmanager, url: http://a, resend_interval: 2d}\n", 2, "receivers[0].resend_interval"),
     ])
     func badReceiversAreRefusedWithLineAndKey(yaml: String, line: Int, key: String) {
         #expect {

@@ -1,7 +1,6 @@
 @testable import FunnelServer
 import FunnelCore
 import Logging
-import Synchronization
 import Testing
 
 @Suite struct StatsDInternalsTests {
@@ -52,18 +51,5 @@ private struct CapturingLogHandler: LogHandler {
         var text = "\(event.message)"
         if let line = event.metadata?["line"] { text += " [line: \(line)]" }
         self.messages.withLock { $0.append(text) }
-    }
-}
-
-/// A value behind a lock that closures can share.
-private final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-
-    init(_ value: Value) {
-        self.mutex = Mutex(value)
-    }
-
-    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-        self.mutex.withLock { body(&$0) }
     }
 }

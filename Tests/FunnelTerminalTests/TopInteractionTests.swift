@@ -29,7 +29,7 @@ import Testing
         #expect(decoder.flush() == [.escape])
     }
 
-    @Test(arguments: [TopKey.tab, .right, .character("l")])
+    @Test(arguments: [TopKey.tab, .right])
     func nextPipelineKeysCycleThroughPipelines(key: TopKey) {
         var view = TopViewState(selectedPipeline: "orders")
         let pipelines = ["orders", "billing", "clicks"]

@@ -5,11 +5,11 @@ import Glibc
 #endif
 
 /// Funnel's figures side by side with the peers users would run instead, on loopback, each a separate process:
-/// HTTP ingest, StatsD vs collectd, HTTP push vs the Pushgateway, scrape, memory per series, quantile accuracy,
+/// HTTP ingest (with and without labels), StatsD vs collectd, HTTP push vs the Pushgateway, scrape, memory per series, quantile accuracy,
 /// plus the in-process sketch and alarm-latency figures.
 ///
 /// `funnel-figures --funnel PATH [--quick] [--json FILE] [--markdown FILE] [--only a,b,...]`; scenario names are
-/// `sketch`, `http`, `flood`, `statsd`, `push`, `scrape`, `memory`, `accuracy`, `alarm`, `detection`.
+/// `sketch`, `http`, `flood`, `labels`, `statsd`, `accumulator`, `cardinality`, `push`, `scrape`, `memory`, `accuracy`, `alarm`, `detection`.
 @main
 struct FunnelFigures {
     static func main() async throws {
@@ -56,7 +56,10 @@ struct FunnelFigures {
         if runs("sketch") { try await SketchFigures.run(quick: quick, report: report) }
         attempt("http") { try HTTPIngestScenario(binary: binary, seconds: quick ? 2 : 5, directory: directory).run(report: report) }
         attempt("flood") { try StatsDFloodScenario(binary: binary, seconds: quick ? 3 : 5, directory: directory).run(report: report) }
+        attempt("labels") { try LabelledIngestScenario(binary: binary, seconds: quick ? 2 : 5, rounds: quick ? 1 : 3, directory: directory).run(report: report) }
         attempt("statsd") { try StatsDScenario(binary: binary, quick: quick).run(report: report) }
+        if runs("accumulator") { StatsDAccumulatorFigures.run(quick: quick, report: report) }
+        attempt("cardinality") { try StatsDCardinalityScenario(binary: binary, quick: quick).run(report: report) }
         attempt("push") { try PushScenario(binary: binary, seconds: quick ? 2 : 5, directory: directory).run(report: report) }
         attempt("scrape") { try ScrapeScenario(binary: binary, quick: quick).run(report: report) }
         attempt("memory") { try MemoryScenario(binary: binary, quick: quick).run(report: report) }

@@ -12,6 +12,27 @@ enum ReportBodies {
         }.joined(separator: ",") + "]").utf8)
     }
 
+    /// One batch per 200 tenants of `tenants` (`tenant-0000`...): each tenant's 5 stages (`s0`...`s4`), count 1, event
+    /// time `eventTime`, into `pipeline`; the outcome is `outcome`, or cycles received/passed/failed when nil. With
+    /// `labelled` false the same reports leave the label out (the unlabelled twin of the same shape).
+    static func tenantBatches(pipeline: String, tenants: Int, labelled: Bool, outcome: String? = nil, eventTime: Int) -> [[UInt8]] {
+        stride(from: 0, to: tenants, by: 200).map { first in
+            let reports = (first..<min(first + 200, tenants)).flatMap { tenant in
+                (0..<5).map { stage in
+                    let outcome = outcome ?? ["received", "passed", "failed"][(tenant + stage) % 3]
+                    let labels = labelled ? #","labels":{"tenant":"\#(Self.tenant(tenant))"}"# : ""
+                    return #"{"pipeline":"\#(pipeline)","stage":"s\#(stage)","outcome":"\#(outcome)","count":1,"event_time":\#(eventTime)\#(labels)}"#
+                }
+            }
+            return Array(("[" + reports.joined(separator: ",") + "]").utf8)
+        }
+    }
+
+    /// The value of the `tenant` label of tenant number `index`: `tenant-0042`.
+    static func tenant(_ index: Int) -> String {
+        "tenant-" + String(repeating: "0", count: max(0, 4 - String(index).count)) + String(index)
+    }
+
     /// The (pipeline, stage, outcome) triples numbered `range`: 25 stages x 4 outcomes per pipeline, `p<n>`/`s<n>`.
     static func series(_ range: Range<Int>) -> [(pipeline: String, stage: String, outcome: String)] {
         range.map { index in ("p\(index / 100)", "s\(index / 4 % 25)", Self.outcomes[index % 4]) }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `wrk` (Debian package) posting one fixed body over keep-alive connections, with its output parsed.
+/// `wrk` (Debian package) posting fixed bodies over keep-alive connections, with its output parsed.
 ///
 /// wrk is C with a static request: at 16 connections it needs far less CPU per request than a Swift client would,
 /// which matters when the server and the load share 2 cores.
@@ -20,25 +20,51 @@ struct WrkLoad {
 
     /// Posts `body` to `http://127.0.0.1:port/path` with `connections` keep-alive connections for `seconds`.
     func post(port: Int, path: String, body: [UInt8], contentType: String, connections: Int, seconds: Int) throws(FigureError) -> Run {
+        try self.post(port: port, path: path, bodies: [body], contentType: contentType, connections: connections, seconds: seconds)
+    }
+
+    /// Posts `bodies` in turn (each connection cycles through them; one body is wrk's static request) to
+    /// `http://127.0.0.1:port/path` with `connections` keep-alive connections for `seconds`.
+    func post(port: Int, path: String, bodies: [[UInt8]], contentType: String, connections: Int, seconds: Int) throws(FigureError) -> Run {
         let tag = UUID().uuidString.prefix(8)
-        let bodyPath = self.directory + "/wrk-body-\(tag)"
+        let bodyPaths = bodies.indices.map { self.directory + "/wrk-body-\(tag)-\($0)" }
         let scriptPath = self.directory + "/wrk-\(tag).lua"
-        let script = """
-            local file = io.open("\(bodyPath)", "rb")
+        var script = """
             wrk.method = "POST"
-            wrk.body = file:read("*a")
-            file:close()
             wrk.headers["Content-Type"] = "\(contentType)"
 
             """
+        if bodies.count == 1 {
+            script += """
+                local file = io.open("\(bodyPaths[0])", "rb")
+                wrk.body = file:read("*a")
+                file:close()
+
+                """
+        } else {
+            script += """
+                local requests = {}
+                for index, path in ipairs({\(bodyPaths.map { "\"\($0)\"" }.joined(separator: ", "))}) do
+                    local file = io.open(path, "rb")
+                    requests[index] = wrk.format(nil, nil, nil, file:read("*a"))
+                    file:close()
+                end
+                local turn = 0
+                request = function()
+                    turn = turn % #requests + 1
+                    return requests[turn]
+                end
+
+                """
+        }
         do {
-            try Data(body).write(to: URL(fileURLWithPath: bodyPath))
+            for (body, bodyPath) in zip(bodies, bodyPaths) { try Data(body).write(to: URL(fileURLWithPath: bodyPath)) }
             try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
         } catch {
             throw FigureError("writing wrk files in \(self.directory): \(error)")
         }
         defer {
-            try? FileManager.default.removeItem(atPath: bodyPath)
+            for bodyPath in bodyPaths { try? FileManager.default.removeItem(atPath: bodyPath) }
             try? FileManager.default.removeItem(atPath: scriptPath)
         }
         let logPath = self.directory + "/wrk-\(tag).out"

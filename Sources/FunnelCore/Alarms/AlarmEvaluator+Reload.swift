@@ -15,7 +15,7 @@ extension AlarmEvaluator {
             tracker.resolvedAtMillis = nowMillis
             if rule.sendResolved {
                 var notification = self.notification(
-                    rule, tracker, value: tracker.lastValue, ledger: ledger, sources: sources, status: .resolved, startsAt: started
+                    rule, tracker, value: tracker.lastValue, ledger: ledger, sources: sources, status: .resolved, startsAt: started, nowMillis: nowMillis
                 )
                 notification.endsAtMillis = nowMillis
                 notifications.append(notification)

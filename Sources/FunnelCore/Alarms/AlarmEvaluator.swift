@@ -97,27 +97,45 @@ public struct AlarmEvaluator: Sendable {
                 tracker.firingSinceMillis = nil
                 tracker.resolvedAtMillis = nowMillis
                 guard rule.sendResolved else { return nil }
-                var notification = self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .resolved, startsAt: started)
+                var notification = self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .resolved, startsAt: started, nowMillis: nowMillis)
                 notification.endsAtMillis = nowMillis
                 return notification
             }
             guard rule.repeatIntervalSeconds > 0, nowMillis - (tracker.lastNotifiedMillis ?? nowMillis) >= rule.repeatIntervalSeconds * 1000 else { return nil }
             tracker.sequence += 1
             tracker.lastNotifiedMillis = nowMillis
-            return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis)
+            return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: tracker.firingSinceMillis ?? nowMillis, nowMillis: nowMillis)
         }
     }
 
     /// Every alarm as the API shows it; a `by` rule once per value it has measured (none yet: once, inactive).
     public func statuses() -> [AlarmStatus] {
         self.rules.flatMap { rule -> [AlarmStatus] in
-            guard rule.by != nil else { return [self.status(rule, self.trackers[rule.name] ?? AlarmTracker())] }
-            let copies = self.trackers.compactMap { key, tracker -> (AlarmRule, AlarmTracker)? in
-                guard AlarmRule.ruleName(ofTrackerKey: key) == rule.name, let group = tracker.group else { return nil }
-                return (rule.watching(group.value), tracker)
-            }.sorted { $0.0.group?.value ?? "" < $1.0.group?.value ?? "" }
-            return copies.isEmpty ? [self.status(rule, AlarmTracker())] : copies.map { self.status($0.0, $0.1) }
+            let copies = self.tracked(rule)
+            return copies.isEmpty ? [self.status(rule, AlarmTracker())] : copies.map { self.status($0.rule, $0.tracker) }
         }
+    }
+
+    /// The notification of every firing alarm (each firing value of a `by` rule) as it would read now, for receivers
+    /// that are told the whole state again and again (Alertmanager).
+    public func firingNotifications(ledger: FunnelLedger, nowMillis: Int64, sources: [DLQSourceStatus] = []) -> [AlarmNotification] {
+        self.rules.flatMap { rule in
+            self.tracked(rule).filter { $0.tracker.state == .firing }.map { copy in
+                self.notification(
+                    copy.rule, copy.tracker, value: copy.tracker.lastValue, ledger: ledger, sources: sources, status: .firing,
+                    startsAt: copy.tracker.firingSinceMillis ?? nowMillis, nowMillis: nowMillis
+                )
+            }
+        }
+    }
+
+    /// The rule with its state: once for a rule without `by`, else once per value measured, by value.
+    private func tracked(_ rule: AlarmRule) -> [(rule: AlarmRule, tracker: AlarmTracker)] {
+        guard rule.by != nil else { return self.trackers[rule.name].map { [(rule, $0)] } ?? [] }
+        return self.trackers.compactMap { key, tracker -> (rule: AlarmRule, tracker: AlarmTracker)? in
+            guard AlarmRule.ruleName(ofTrackerKey: key) == rule.name, let group = tracker.group else { return nil }
+            return (rule.watching(group.value), tracker)
+        }.sorted { $0.rule.group?.value ?? "" < $1.rule.group?.value ?? "" }
     }
 
     private func status(_ rule: AlarmRule, _ tracker: AlarmTracker) -> AlarmStatus {
@@ -164,12 +182,12 @@ public struct AlarmEvaluator: Sendable {
         tracker.firingSinceMillis = nowMillis
         tracker.lastNotifiedMillis = nowMillis
         tracker.sequence = 0
-        return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: nowMillis)
+        return self.notification(rule, tracker, value: value, ledger: ledger, sources: sources, status: .firing, startsAt: nowMillis, nowMillis: nowMillis)
     }
 
     func notification(
         _ rule: AlarmRule, _ tracker: AlarmTracker, value: Double?, ledger: FunnelLedger, sources: [DLQSourceStatus],
-        status: AlarmNotification.Status, startsAt: Int64
+        status: AlarmNotification.Status, startsAt: Int64, nowMillis: Int64
     ) -> AlarmNotification {
         let labels = rule.notificationLabels
         let valueText = value.map(rule.kind.describe) ?? "no data"
@@ -184,7 +202,7 @@ public struct AlarmEvaluator: Sendable {
             let errors = AlarmMeasurement.sources(of: rule.kind, in: sources).filter { $0.up == false }.compactMap(\.lastError)
             context = errors.isEmpty ? nil : errors.joined(separator: "\n")
         } else {
-            context = AlarmMeasurement.context(pipeline: rule.kind.pipeline, ledger: ledger, group: rule.group)
+            context = AlarmContext.line(for: rule.kind, ledger: ledger, nowMillis: nowMillis, group: rule.group)
         }
         if annotations["summary"] == nil { annotations["summary"] = summary }
         if annotations["description"] == nil, let context { annotations["description"] = context }
@@ -202,7 +220,7 @@ public struct AlarmEvaluator: Sendable {
         let held = rule.forSeconds > 0 ? ", for \(DurationText.format(seconds: rule.forSeconds))" : ""
         let what: String
         switch rule.kind {
-        case .dlqDepth(_, let queue): what = "\(queue) depth \(shown)"
+        case .dlqDepth(_, let queue, _): what = "\(queue) depth \(shown)"
         case .dlqGrowth(let pipeline, let stage, _): what = "\(stage ?? pipeline) dead-lettering \(shown)"
         case .silentLoss(_, let stage, let window): what = "\(stage) silent loss \(shown) in the last settled \(DurationText.format(seconds: window))"
         case .transitLoss(_, let from, let to, let window):

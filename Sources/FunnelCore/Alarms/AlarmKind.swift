@@ -1,7 +1,7 @@
 /// What an alarm watches, with the parameters of that kind.
 public enum AlarmKind: Sendable, Hashable {
-    /// A dead-letter queue's depth.
-    case dlqDepth(pipeline: String, queue: String)
+    /// A dead-letter queue's depth; `stage` is the stage that dead-letters into it, when the rule names one.
+    case dlqDepth(pipeline: String, queue: String, stage: String? = nil)
     /// Dead-lettered events per minute, over `windowSeconds` of arrival time (a stage's, or the whole pipeline's).
     case dlqGrowth(pipeline: String, stage: String?, windowSeconds: Int64)
     /// A stage's settled silent-loss ratio (lost / received) over the last settled `windowSeconds`.
@@ -43,7 +43,7 @@ public enum AlarmKind: Sendable, Hashable {
     /// The pipeline the alarm is about: a comparison's candidate.
     public var pipeline: String {
         switch self {
-        case .dlqDepth(let pipeline, _), .dlqGrowth(let pipeline, _, _), .silentLoss(let pipeline, _, _),
+        case .dlqDepth(let pipeline, _, _), .dlqGrowth(let pipeline, _, _), .silentLoss(let pipeline, _, _),
             .transitLoss(let pipeline, _, _, _), .deliveryRatio(let pipeline, _), .latency(let pipeline, _, _, _),
             .stalled(let pipeline, _, _), .dlqSourceDown(let pipeline, _, _), .watermarkLag(let pipeline, _):
             pipeline
@@ -63,7 +63,9 @@ public enum AlarmKind: Sendable, Hashable {
     public var labels: [String: String] {
         var labels = ["pipeline": self.pipeline, "kind": self.name]
         switch self {
-        case .dlqDepth(_, let queue): labels["queue"] = queue
+        case .dlqDepth(_, let queue, let stage):
+            labels["queue"] = queue
+            if let stage { labels["stage"] = stage }
         case .dlqGrowth(_, let stage, _), .latency(_, let stage, _, _), .watermarkLag(_, let stage): if let stage { labels["stage"] = stage }
         case .silentLoss(_, let stage, _), .stalled(_, let stage, _): labels["stage"] = stage
         case .transitLoss(_, let from, let to, _):

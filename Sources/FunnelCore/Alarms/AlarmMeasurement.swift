@@ -9,7 +9,7 @@ enum AlarmMeasurement {
             let known = Self.sources(of: kind, in: sources).compactMap(\.up)
             guard !known.isEmpty else { return nil }
             return known.contains(false) ? 1 : 0
-        case .dlqDepth(let pipeline, let queue):
+        case .dlqDepth(let pipeline, let queue, _):
             return ledger.queues.queues[QueueKey(pipeline: pipeline, queue: queue)].map { Double($0.depth) }
         case .dlqGrowth(_, _, let windowSeconds):
             guard let (first, last) = history.span(windowSeconds: windowSeconds, nowMillis: nowMillis), last.millis > first.millis else {
@@ -109,26 +109,11 @@ enum AlarmMeasurement {
     }
 
     /// The funnel of the last settled `windowSeconds` of event time.
-    static func settledFunnel(_ ledger: FunnelLedger, _ pipeline: String, _ windowSeconds: Int64) -> PipelineFunnel? {
+    static func settledFunnel(_ ledger: FunnelLedger, _ pipeline: String, _ windowSeconds: Int64, group: AlarmGroup? = nil) -> PipelineFunnel? {
         guard let boundary = ledger.pipeline(named: pipeline)?.settledBoundary, boundary != .min else { return nil }
-        return ledger.funnel(pipeline: pipeline, fromMillis: (boundary - windowSeconds) * 1000, toMillis: boundary * 1000)
-    }
-
-    /// A line about the pipeline around the alarm (the label group's, for a copy of a `by` rule): the stage losing
-    /// the most in the last settled hour, and its failures.
-    static func context(pipeline: String, ledger: FunnelLedger, group: AlarmGroup? = nil) -> String? {
-        let funnel: PipelineFunnel?
-        if let group, let boundary = ledger.pipeline(named: pipeline)?.settledBoundary, boundary != .min {
-            funnel = try? ledger.funnel(pipeline: pipeline, labels: [group.label: group.value], fromMillis: (boundary - 3600) * 1000, toMillis: boundary * 1000)
-        } else {
-            funnel = Self.settledFunnel(ledger, pipeline, 3600)
-        }
-        guard let funnel else { return nil }
-        let worst = funnel.stages.filter { $0.settled.received > 0 }.max { lhs, rhs in
-            Double(lhs.lost) / Double(lhs.settled.received) < Double(rhs.lost) / Double(rhs.settled.received)
-        }
-        guard let worst else { return nil }
-        let ratio = Double(worst.lost) / Double(worst.settled.received)
-        return "\(worst.name) stage: \(worst.settled.failed) failed, \(worst.settled.deadLettered) dead-lettered, silent loss \(AlarmText.percent(ratio)) in the last settled hour"
+        guard let group else { return ledger.funnel(pipeline: pipeline, fromMillis: (boundary - windowSeconds) * 1000, toMillis: boundary * 1000) }
+        return try? ledger.funnel(
+            pipeline: pipeline, labels: [group.label: group.value], fromMillis: (boundary - windowSeconds) * 1000, toMillis: boundary * 1000
+        )
     }
 }

@@ -38,10 +38,15 @@ public struct AlarmRule: Sendable, Hashable {
         self.sendResolved = sendResolved
     }
 
-    /// All labels of the alarm's notifications: `alertname`, the kind's labels, then the rule's own.
+    /// The `severity` of an alarm whose labels set none.
+    public static let defaultSeverity = "warning"
+
+    /// All labels of the alarm's notifications: `alertname`, the kind's labels, `severity` (``defaultSeverity``
+    /// unless the rule sets it), then the rule's own.
     public var notificationLabels: [String: String] {
         var labels = self.kind.labels
         labels["alertname"] = self.name
+        labels["severity"] = Self.defaultSeverity
         if let group = self.group { labels[group.label] = group.value }
         labels.merge(self.labels) { $1 }
         return labels

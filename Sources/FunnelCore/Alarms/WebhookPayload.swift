@@ -4,12 +4,13 @@ import Foundation
 public enum WebhookPayload {
     /// The body for `receiver`; `externalURL` is Funnel's own address, for links back.
     public static func render(_ notification: AlarmNotification, for receiver: WebhookReceiver, externalURL: String) -> [UInt8] {
-        let object: [String: Any]
+        let object: Any
         switch receiver.format {
         case .generic: object = self.alertmanager(notification, receiver: receiver.name, externalURL: externalURL)
         case .slack: object = self.slack(notification, externalURL: externalURL)
         case .discord: object = self.discord(notification, externalURL: externalURL)
         case .msteams: object = self.teams(notification, externalURL: externalURL)
+        case .alertmanager: object = [self.postableAlert(notification, externalURL: externalURL)]
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Array(data)
@@ -32,6 +33,10 @@ public enum WebhookPayload {
         case .slack: object = self.slack(combined, externalURL: externalURL)
         case .discord: object = self.discord(combined, externalURL: externalURL)
         case .msteams: object = self.teams(combined, externalURL: externalURL)
+        case .alertmanager:
+            let alerts = notifications.map { self.postableAlert($0, externalURL: externalURL) }
+            let data = (try? JSONSerialization.data(withJSONObject: alerts, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+            return Array(data)
         }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Array(data)
@@ -58,8 +63,16 @@ public enum WebhookPayload {
         "\(externalURL)/api/v1/funnel?pipeline=\(notification.labels["pipeline"] ?? "")"
     }
 
+    /// Funnel's API URL for one alarm: `GET /api/v1/alarms?name=NAME`.
+    public static func alarmLink(_ alarm: String, externalURL: String) -> String {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&+=#")
+        return "\(externalURL)/api/v1/alarms?name=\(alarm.addingPercentEncoding(withAllowedCharacters: allowed) ?? alarm)"
+    }
+
     // MARK: Formats
 
+    /// One alert of Alertmanager's webhook JSON (`type: generic`).
     static func alert(_ notification: AlarmNotification, externalURL: String) -> [String: Any] {
         [
             "status": notification.status.rawValue,
@@ -72,16 +85,20 @@ public enum WebhookPayload {
         ]
     }
 
-    static func alertmanager(_ notification: AlarmNotification, receiver: String, externalURL: String) -> [String: Any] {
-        let alert: [String: Any] = [
-            "status": notification.status.rawValue,
+    /// One alert as Alertmanager's `POST /api/v2/alerts` takes it; `endsAt` is the notification's (ahead while firing).
+    static func postableAlert(_ notification: AlarmNotification, externalURL: String) -> [String: Any] {
+        var alert: [String: Any] = [
             "labels": notification.labels,
             "annotations": notification.annotations,
             "startsAt": self.time(notification.startsAtMillis),
-            "endsAt": self.time(notification.endsAtMillis),
-            "generatorURL": self.funnelLink(notification, externalURL: externalURL),
-            "fingerprint": notification.fingerprint,
+            "generatorURL": self.alarmLink(notification.alarm, externalURL: externalURL),
         ]
+        if let ends = notification.endsAtMillis { alert["endsAt"] = self.time(ends) }
+        return alert
+    }
+
+    static func alertmanager(_ notification: AlarmNotification, receiver: String, externalURL: String) -> [String: Any] {
+        let alert = Self.alert(notification, externalURL: externalURL)
         return [
             "version": "4",
             "groupKey": "{}:{alertname=\"\(notification.alarm)\"}",

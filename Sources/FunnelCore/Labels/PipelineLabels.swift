@@ -51,28 +51,22 @@ public struct PipelineLabels: Sendable {
         }
     }
 
-    /// Adds `count` events of `group` (registered first when new) at `stage` of `pipeline`.
-    mutating func add(_ count: UInt64, _ group: LabelSet, stage: Int, outcome: Outcome, bucketStart: Int64, of pipeline: PipelineLedger) {
-        self.register(group, like: pipeline)
-        guard self.groups[group] != nil else { return }
-        self.groups[group]!.growStages(to: pipeline.stages)
-        self.groups[group]!.add(count, stage: stage, outcome: outcome, bucketStart: bucketStart)
+    /// Whether `group` is registered.
+    func contains(_ group: LabelSet) -> Bool { self.groups[group] != nil }
+
+    /// Adds `count` events of registered `group` at `stage`, the group grown to the pipeline's `stages` first.
+    mutating func add(_ count: UInt64, _ group: LabelSet, stage: Int, outcome: Outcome, bucketStart: Int64, stages: [String]) {
+        self.groups[group]?.addGrowing(to: stages) { $0.add(count, stage: stage, outcome: outcome, bucketStart: bucketStart) }
     }
 
-    /// Adds late events of `group` at `stage`.
-    mutating func addLateEvents(_ count: UInt64, _ group: LabelSet, stage: Int, of pipeline: PipelineLedger) {
-        self.register(group, like: pipeline)
-        guard self.groups[group] != nil else { return }
-        self.groups[group]!.growStages(to: pipeline.stages)
-        self.groups[group]!.addLateEvents(count, stage: stage)
+    /// Adds late events of registered `group` at `stage`.
+    mutating func addLateEvents(_ count: UInt64, _ group: LabelSet, stage: Int, stages: [String]) {
+        self.groups[group]?.addGrowing(to: stages) { $0.addLateEvents(count, stage: stage) }
     }
 
-    /// Adds counts retention dropped to `group` at `stage`.
-    mutating func addPruned(_ counts: StageCounts, _ group: LabelSet, stage: Int, of pipeline: PipelineLedger) {
-        self.register(group, like: pipeline)
-        guard self.groups[group] != nil else { return }
-        self.groups[group]!.growStages(to: pipeline.stages)
-        self.groups[group]!.addPruned(counts, stage: stage)
+    /// Adds counts retention dropped to registered `group` at `stage`.
+    mutating func addPruned(_ counts: StageCounts, _ group: LabelSet, stage: Int, stages: [String]) {
+        self.groups[group]?.addGrowing(to: stages) { $0.addPruned(counts, stage: stage) }
     }
 
     /// Moves every group's settled boundary with the pipeline's.

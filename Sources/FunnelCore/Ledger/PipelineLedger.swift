@@ -70,8 +70,12 @@ public struct PipelineLedger: Sendable {
 
     /// Adds `count` events with `outcome` at `stage` to the bucket at `bucketStart`.
     mutating func add(_ count: UInt64, stage: Int, outcome: Outcome, bucketStart: Int64) {
-        self.buckets[bucketStart, default: BucketCounts(stageCount: self.stages.count)].grow(to: self.stages.count)
-        self.buckets[bucketStart]![stage: stage, outcome: outcome] = self.buckets[bucketStart]![stage: stage, outcome: outcome].addingSaturated(count)
+        let stageCount = self.stages.count
+        func increment(_ bucket: inout BucketCounts) {
+            bucket.grow(to: stageCount)
+            bucket[stage: stage, outcome: outcome] = bucket[stage: stage, outcome: outcome].addingSaturated(count)
+        }
+        increment(&self.buckets[bucketStart, default: BucketCounts(stageCount: stageCount)])
         self.total[stage][outcome] = self.total[stage][outcome].addingSaturated(count)
         if bucketStart < self.settledBoundary {
             self.settled[stage][outcome] = self.settled[stage][outcome].addingSaturated(count)
@@ -80,20 +84,20 @@ public struct PipelineLedger: Sendable {
 
     /// Adds `count` events of label group `group` to the group's counts (the pipeline's own are added apart).
     mutating func addLabelled(_ count: UInt64, _ group: LabelSet, stage: Int, outcome: Outcome, bucketStart: Int64) {
-        let shape = self.withoutCounts
-        self.labels.add(count, group, stage: stage, outcome: outcome, bucketStart: bucketStart, of: shape)
+        if !self.labels.contains(group) { self.registerLabelGroup(group) }
+        self.labels.add(count, group, stage: stage, outcome: outcome, bucketStart: bucketStart, stages: self.stages)
     }
 
     /// Adds late events of label group `group`.
     mutating func addLabelledLateEvents(_ count: UInt64, _ group: LabelSet, stage: Int) {
-        let shape = self.withoutCounts
-        self.labels.addLateEvents(count, group, stage: stage, of: shape)
+        if !self.labels.contains(group) { self.registerLabelGroup(group) }
+        self.labels.addLateEvents(count, group, stage: stage, stages: self.stages)
     }
 
     /// Adds counts retention dropped from label group `group`.
     mutating func addLabelledPruned(_ counts: StageCounts, _ group: LabelSet, stage: Int) {
-        let shape = self.withoutCounts
-        self.labels.addPruned(counts, group, stage: stage, of: shape)
+        if !self.labels.contains(group) { self.registerLabelGroup(group) }
+        self.labels.addPruned(counts, group, stage: stage, stages: self.stages)
     }
 
     /// Registers label group `group` in its order of discovery (restored or applied).
@@ -115,6 +119,12 @@ public struct PipelineLedger: Sendable {
     mutating func growStages(to stages: [String]) {
         guard self.stages.count < stages.count else { return }
         for stage in stages[self.stages.count...] { self.addStage(stage) }
+    }
+
+    /// Grows to `stages` (a label group following its pipeline's order), then applies `change`.
+    mutating func addGrowing(to stages: [String], _ change: (inout PipelineLedger) -> Void) {
+        self.growStages(to: stages)
+        change(&self)
     }
 
     /// Adds `other`'s counts (a label group's) to this ledger's, stage by stage; its buckets too when `withBuckets`.

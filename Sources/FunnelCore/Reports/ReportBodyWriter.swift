@@ -84,15 +84,19 @@ public enum ReportBodyWriter {
             bytes.append(contentsOf: #","reporter":"#.utf8)
             Self.appendString(reporter, to: &bytes)
         }
-        if !report.labels.isEmpty {
-            bytes.append(contentsOf: #","labels":{"#.utf8)
-            for (index, label) in report.labels.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                Self.appendString(label.key, to: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                Self.appendString(label.value, to: &bytes)
-            }
-            bytes.append(UInt8(ascii: "}"))
+        Self.appendLabels(report.labels, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends `,"labels":{...}` with the labels by name, or nothing when there are none.
+    public static func appendLabels(_ labels: [String: String], to bytes: inout [UInt8]) {
+        guard !labels.isEmpty else { return }
+        bytes.append(contentsOf: #","labels":{"#.utf8)
+        for (index, label) in labels.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            Self.appendString(label.key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            Self.appendString(label.value, to: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
     }

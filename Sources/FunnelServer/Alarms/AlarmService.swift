@@ -13,7 +13,7 @@ public final class AlarmService: Service, Sendable {
     let sources: DLQSourceService?
     let evaluator: Mutex<AlarmEvaluator>
     /// Receivers by name and the external URL for links; replaced on reload.
-    private let delivery: Mutex<(receivers: [String: WebhookReceiver], externalURL: String)>
+    let delivery: Mutex<(receivers: [String: WebhookReceiver], externalURL: String)>
     /// How often rules are evaluated (`evaluation_interval`); replaced on reload.
     private let interval: Mutex<Duration>
     let logger: Logger
@@ -21,6 +21,8 @@ public final class AlarmService: Service, Sendable {
     public let wakeup: Wakeup
     let sender: Wakeup
     private let saved: Mutex<[String: AlarmStateRecord]>
+    /// What each `alertmanager` receiver was last posted, by receiver name; replaced on reload.
+    let feeds: Mutex<[String: AlertmanagerFeed]>
     /// Notifications whose save failed, kept to try again on the next tick.
     private let unsaved = Mutex<[OutboxEntry]>([])
 
@@ -42,6 +44,7 @@ public final class AlarmService: Service, Sendable {
         self.evaluator = Mutex(evaluator)
         self.saved = Mutex(saved)
         self.delivery = Mutex((Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) }), externalURL))
+        self.feeds = Mutex(Self.feeds(for: receivers, keeping: [:]))
         self.intake = intake
         self.store = store
         self.sources = sources
@@ -69,8 +72,11 @@ public final class AlarmService: Service, Sendable {
         let sources = self.sources?.statuses ?? []
         // A copy-on-write snapshot, so rules are evaluated outside the ledger's lock while ingest goes on.
         let ledger = self.intake.settledLedger()
-        let (notifications, trackers) = self.evaluator.withLock { evaluator in
-            (evaluator.evaluate(ledger: ledger, nowMillis: now, sources: sources), evaluator.trackers)
+        let hasFeeds = !self.feeds.withLock { $0.isEmpty }
+        let (notifications, firing, trackers) = self.evaluator.withLock { evaluator in
+            let notifications = evaluator.evaluate(ledger: ledger, nowMillis: now, sources: sources)
+            let firing = hasFeeds ? evaluator.firingNotifications(ledger: ledger, nowMillis: now, sources: sources) : []
+            return (notifications, firing, evaluator.trackers)
         }
         let changed = self.saved.withLock { saved in
             trackers.compactMap { name, tracker -> AlarmStateRecord? in
@@ -82,13 +88,15 @@ public final class AlarmService: Service, Sendable {
             defer { unsaved = [] }
             return unsaved
         }
+        deliveries += self.alertmanagerEntries(firing: firing, changes: notifications, nowMillis: now)
         guard !changed.isEmpty || !notifications.isEmpty || !deliveries.isEmpty else { return }
         deliveries += self.outboxEntries(notifications)
         await self.save(changed, deliveries: deliveries, nowMillis: now)
     }
 
-    /// The outbox entries of `notifications`, one per receiver, each logged; the notifications of one alarm that
-    /// come together (the values of a `by` rule crossing in one evaluation) go to each receiver as one message.
+    /// The outbox entries of `notifications`, one per receiver (`alertmanager` receivers are fed by their feed
+    /// instead), each logged; the notifications of one alarm that come together (the values of a `by` rule crossing
+    /// in one evaluation) go to each receiver as one message.
     private func outboxEntries(_ notifications: [AlarmNotification]) -> [OutboxEntry] {
         let (receivers, externalURL) = self.delivery.withLock { $0 }
         var deliveries: [OutboxEntry] = []
@@ -107,7 +115,7 @@ public final class AlarmService: Service, Sendable {
         for group in groups {
             let key = group.count == 1 ? group[0].idempotencyKey : AlarmNotification(combining: group).idempotencyKey
             for name in group[0].receivers {
-                guard let receiver = receivers[name] else { continue }
+                guard let receiver = receivers[name], receiver.format != .alertmanager else { continue }
                 let body = WebhookPayload.render(group, for: receiver, externalURL: externalURL)
                 deliveries.append(OutboxEntry(receiver: name, alarm: group[0].alarm, idempotencyKey: key, body: body))
             }
@@ -142,6 +150,7 @@ extension AlarmService: ConfigurationReloadable {
         self.delivery.withLock {
             $0 = (Dictionary(uniqueKeysWithValues: configuration.receivers.map { ($0.name, $0) }), configuration.resolvedExternalURL)
         }
+        self.feeds.withLock { $0 = Self.feeds(for: configuration.receivers, keeping: $0) }
         self.interval.withLock { $0 = Duration.checkedSeconds(configuration.alarmIntervalSeconds) ?? $0 }
         let resolved = self.evaluator.withLock { $0.replaceRules(with: configuration.alarms, ledger: ledger, nowMillis: now, sources: sources) }
         if !resolved.isEmpty {

@@ -13,9 +13,10 @@ import Synchronization
 ///
 /// Each receiver has a lane of its own with one delivery in flight, so a receiver that hangs delays nobody else.
 /// Redirects are never followed (a `3xx` is a failed attempt); a permanent `4xx` is `rejected` and not retried.
+/// An Alertmanager cluster gets a lane per member (`NAME/1`, `NAME/2`, ...), so each is posted to on its own.
 public final class WebhookSender: Service, Sendable {
     let store: FunnelStore
-    /// The receivers by name; replaced on reload, when lanes of removed or changed receivers end and new ones start.
+    /// The delivery lanes by name; replaced on reload, when lanes of removed or changed receivers end and new ones start.
     private let receivers: Mutex<[String: WebhookReceiver]>
     /// Per-attempt timeout, attempts and backoff range; replaced on reload, read at each attempt.
     private let timing: Mutex<DeliveryTiming>
@@ -51,7 +52,7 @@ public final class WebhookSender: Service, Sendable {
         wakeup: Wakeup, logger: Logger
     ) {
         self.store = store
-        self.receivers = Mutex(Dictionary(uniqueKeysWithValues: receivers.map { ($0.name, $0) }))
+        self.receivers = Mutex(Self.lanes(of: receivers))
         self.timing = Mutex(
             DeliveryTiming(
                 timeoutSeconds: timeoutSeconds, maximumAttempts: maximumAttempts, initialBackoffSeconds: initialBackoffSeconds,
@@ -61,6 +62,11 @@ public final class WebhookSender: Service, Sendable {
         self.clock = clock
         self.wakeup = wakeup
         self.logger = logger
+    }
+
+    /// Every delivery lane of `receivers` by name: one per receiver, one per member of an Alertmanager cluster.
+    static func lanes(of receivers: [WebhookReceiver]) -> [String: WebhookReceiver] {
+        Dictionary(uniqueKeysWithValues: receivers.flatMap(\.deliveryLanes).map { ($0.name, $0) })
     }
 
     /// Delivery counts per receiver and result, what the outbox dropped, and the outbox depth.
@@ -223,7 +229,7 @@ extension WebhookSender: ConfigurationReloadable {
     /// Takes the reloaded receivers and `webhook.*` timing: what waits for a removed receiver is dropped (and
     /// counted), a changed one is delivered to with its new URL and secret from the next attempt on.
     public func apply(_ configuration: FunnelConfiguration) async -> [String] {
-        self.receivers.withLock { $0 = Dictionary(uniqueKeysWithValues: configuration.receivers.map { ($0.name, $0) }) }
+        self.receivers.withLock { $0 = Self.lanes(of: configuration.receivers) }
         self.timing.withLock {
             $0 = DeliveryTiming(
                 timeoutSeconds: configuration.webhookTimeoutSeconds, maximumAttempts: configuration.webhookMaximumAttempts,

@@ -22,11 +22,11 @@ public enum ConfigurationKeys {
         "max_label_values", "max_label_sets",
     ]
     public static let timeouts = ["idle", "body", "header", "body_grace"]
-    public static let receiver = ["name", "type", "url", "secret", "secret_env"]
+    public static let receiver = ["name", "type", "url", "urls", "secret", "secret_env", "resend_interval"]
     /// Keys of every alarm; ``alarmKinds`` adds those of each kind.
     public static let alarm = ["name", "kind", "pipeline", "for", "labels", "annotations", "receivers", "repeat_interval", "send_resolved"]
     public static let alarmKinds: [String: [String]] = [
-        "dlq_depth": ["queue", "above", "clear_below"],
+        "dlq_depth": ["queue", "stage", "above", "clear_below"],
         "dlq_growth": ["stage", "above", "clear_below", "window"],
         "silent_loss": ["stage", "above", "clear_below", "window", "by"],
         "transit_loss": ["from", "to", "above", "clear_below", "window", "by"],

@@ -3,15 +3,18 @@ import Foundation
 import Yams
 
 extension FunnelConfiguration {
-    /// Reads `receivers:`: each with `name`, `type` (slack, discord, msteams, generic), `url`, and optional `secret`
-    /// or `secret_env` (the name of an environment variable holding it).
+    /// Reads `receivers:`: each with `name`, `type` (slack, discord, msteams, generic, alertmanager), `url`, and optional
+    /// `secret` or `secret_env` (the name of an environment variable holding it); an `alertmanager` receiver takes
+    /// `urls` (every member of a cluster) instead of `url`, and `resend_interval`.
     static func receivers(_ node: ConfigurationNode) throws(ConfigurationError) -> [WebhookReceiver] {
         var receivers: [WebhookReceiver] = []
         for item in try node.sequence() {
             var name: String?
             var format: WebhookReceiver.Format?
-            var url: String?
+            var urls: [String] = []
+            var urlsNode: ConfigurationNode?
             var secret: String?
+            var resendNode: ConfigurationNode?
             for (key, value) in try item.mapping(allowed: ConfigurationKeys.receiver) {
                 switch key {
                 case "name":
@@ -21,15 +24,24 @@ extension FunnelConfiguration {
                 case "type":
                     let text = try value.string()
                     guard let parsed = WebhookReceiver.Format(rawValue: text) else {
-                        throw value.error("must be one of slack, discord, msteams, generic; got \(String(reflecting: text))")
+                        throw value.error("must be one of slack, discord, msteams, generic, alertmanager; got \(String(reflecting: text))")
                     }
                     format = parsed
                 case "url":
-                    let text = try value.string()
-                    guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-                        throw value.error("must be an http or https URL")
+                    guard urlsNode == nil else { throw value.error("give url or urls, not both") }
+                    urls = [try Self.webhookURL(value)]
+                    urlsNode = value
+                case "urls":
+                    guard urlsNode == nil else { throw value.error("give url or urls, not both") }
+                    var seen: [String] = []
+                    for entry in try value.sequence() {
+                        let url = try Self.webhookURL(entry)
+                        guard !seen.contains(url) else { throw entry.error("\(url) is listed twice") }
+                        seen.append(url)
                     }
-                    url = text
+                    guard !seen.isEmpty else { throw value.error("must list at least one URL") }
+                    urls = seen
+                    urlsNode = value
                 case "secret":
                     secret = try value.string()
                 case "secret_env":
@@ -38,16 +50,37 @@ extension FunnelConfiguration {
                         throw value.error("environment variable \(variable) is not set")
                     }
                     secret = text
+                case "resend_interval":
+                    resendNode = value
                 default:
                     break
                 }
             }
             guard let name else { throw item.error("a receiver needs a name") }
-            guard let format else { throw item.error("receiver \(name) needs a type: slack, discord, msteams or generic") }
-            guard let url else { throw item.error("receiver \(name) needs a url") }
-            receivers.append(WebhookReceiver(name: name, format: format, url: url, secret: secret))
+            guard let format else { throw item.error("receiver \(name) needs a type: slack, discord, msteams, generic or alertmanager") }
+            guard let urlsNode else { throw item.error("receiver \(name) needs a url\(format == .alertmanager ? " or urls" : "")") }
+            var receiver = WebhookReceiver(name: name, format: format, urls: urls, secret: secret)
+            if format != .alertmanager {
+                guard urls.count == 1, urlsNode.node.sequence == nil else { throw urlsNode.error("only an alertmanager receiver takes urls; give one url") }
+                if let resendNode { throw resendNode.error("only an alertmanager receiver is re-sent; remove resend_interval") }
+            }
+            if let resendNode {
+                receiver.resendIntervalSeconds = try resendNode.duration(minimumSeconds: 0.1)
+                guard receiver.resendIntervalSeconds <= Double(AlertmanagerFeed.longestResendMillis) / 1000 else {
+                    throw resendNode.error("must be at most 1d")
+                }
+            }
+            receivers.append(receiver)
         }
         return receivers
+    }
+
+    private static func webhookURL(_ node: ConfigurationNode) throws(ConfigurationError) -> String {
+        let text = try node.string()
+        guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw node.error("must be an http or https URL")
+        }
+        return text
     }
 
     /// Reads `alarms:`; see `config.example.yml` for every kind and key.
@@ -87,7 +120,7 @@ extension FunnelConfiguration {
             var condition: AlarmCondition
             switch kindName {
             case "dlq_depth":
-                kind = .dlqDepth(pipeline: pipeline, queue: try required("queue").name())
+                kind = .dlqDepth(pipeline: pipeline, queue: try required("queue").name(), stage: stage)
                 condition = AlarmCondition(.above, try required("above").number())
             case "dlq_growth":
                 kind = .dlqGrowth(pipeline: pipeline, stage: stage, windowSeconds: window ?? 60)

@@ -85,7 +85,10 @@ public struct FunnelRoutes: Sendable {
         router.get("/api/v1/dlq/sources") { _, _ in try JSONResponse.make(DLQSourceList(sources: self.sources?.statuses ?? [])) }
         router.get("/api/v1/comparisons") { _, _ in try JSONResponse.make(ComparisonCatalog(comparisons: self.comparisons.value)) }
         router.get("/api/v1/comparisons/{name}") { request, context in try self.comparison(request, name: context.parameters.get("name") ?? "") }
-        router.get("/api/v1/alarms") { _, _ in try JSONResponse.make(AlarmList(alarms: self.alarms?.statuses ?? [])) }
+        router.get("/api/v1/alarms") { request, _ in
+            let name = request.uri.queryParameters["name"].map(String.init)
+            return try JSONResponse.make(AlarmList(alarms: (self.alarms?.statuses ?? []).filter { name == nil || $0.name == name }))
+        }
         router.get("/metrics") { request, _ in await self.metrics(request) }
         router.get("/-/healthy") { _, _ in Self.plain("Funnel is Healthy.\n") }
         router.get("/-/ready") { _, _ in Self.plain("Funnel is Ready.\n") }
@@ -224,7 +227,8 @@ public struct FunnelRoutes: Sendable {
                 PipelineDescriptor(
                     name: pipeline.name, stages: pipeline.stages,
                     declared: ledger.policy.pipelines.contains { $0.name == pipeline.name },
-                    bucketSeconds: pipeline.settings.bucketSeconds, settleAfterSeconds: pipeline.settings.settleAfterSeconds
+                    bucketSeconds: pipeline.settings.bucketSeconds, settleAfterSeconds: pipeline.settings.settleAfterSeconds,
+                    labels: pipeline.labels.isEmpty ? nil : pipeline.labels.names
                 )
             }
         }

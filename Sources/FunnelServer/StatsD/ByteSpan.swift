@@ -62,8 +62,21 @@ struct ByteSpan {
         return true
     }
 
-    var bytes: [UInt8] { Array(UnsafeRawBufferPointer(rebasing: self.base[self.range])) }
-    var string: String { String(decoding: UnsafeRawBufferPointer(rebasing: self.base[self.range]), as: UTF8.self) }
+    /// The bytes, without a copy.
+    var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: self.base[self.range]) }
+    var string: String { String(decoding: self.buffer, as: UTF8.self) }
+
+    /// The bytes as `Int64(String)` reads them; up to 18 plain digits without a string.
+    var wholeNumber: Int64? {
+        guard !self.range.isEmpty, self.range.count <= 18 else { return Int64(self.string) }
+        var value: Int64 = 0
+        for index in self.range {
+            let digit = self.base[index] &- UInt8(ascii: "0")
+            guard digit <= 9 else { return Int64(self.string) }
+            value = value * 10 + Int64(digit)
+        }
+        return value
+    }
 
     /// The bytes as a number the way `Double(String)` reads it; plain decimals of up to 15 digits without a string.
     var double: Double? {

@@ -1,6 +1,6 @@
 import FunnelCore
 
-/// What a StatsD line means apart from its value: its type, sample rate, event time and validated names.
+/// What a StatsD line means apart from its value: its type, sample rate, event time, validated names and labels.
 struct ResolvedStatsDLine: Sendable {
     var type: StatsDMetricType
     var rate: Double?
@@ -12,4 +12,6 @@ struct ResolvedStatsDLine: Sendable {
     var outcome: Outcome?
     /// Set for gauges.
     var queue: String?
+    /// Counters: the values of the labels their pipeline declares, from the line's tags.
+    var labels: [String: String] = [:]
 }

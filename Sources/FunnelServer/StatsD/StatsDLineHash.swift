@@ -1,16 +1,15 @@
-/// A fast seeded hash of a StatsD line's key (its name and everything after its value), eight bytes at a time.
+/// A fast seeded hash of a StatsD line's meaning key (``StatsDLineFields/meaningKey(name:into:)``), eight bytes at a time.
 ///
 /// Keys are short (20-60 bytes) and hashed once per line, so a general-purpose streaming hasher costs more than
 /// the rest of the line's work. Collisions only cost probes, which ``StatsDAccumulator`` bounds.
 enum StatsDLineHash {
     private static let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
 
-    /// The hash of `name` followed by `rest`.
+    /// The hash of `key`.
     @inline(__always)
-    static func hash(_ name: UnsafeRawBufferPointer, _ rest: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
-        var state = seed ^ (UInt64(truncatingIfNeeded: name.count) << 32 | UInt64(truncatingIfNeeded: rest.count))
-        state = Self.absorb(name, into: state)
-        state = Self.absorb(rest, into: state)
+    static func hash(_ key: UnsafeRawBufferPointer, seed: UInt64) -> UInt64 {
+        var state = seed ^ UInt64(truncatingIfNeeded: key.count)
+        state = Self.absorb(key, into: state)
         // The finalizer of MurmurHash3: every input bit affects every output bit.
         state ^= state >> 33
         state &*= 0xFF51_AFD7_ED55_8CCD

@@ -14,17 +14,22 @@ import FunnelCore
 /// Any other name goes through the ``StatsDMapping`` rules; tags fill what a rule leaves out. `@rate` scales
 /// counts up as StatsD does (5 at `@0.1` counts 50, rounded, at least 1) and weights timer samples by 1/rate.
 /// `event_time:<RFC 3339 or Unix seconds>` (or DogStatsD's `|T<seconds>`) buckets the events by when they
-/// entered the pipeline instead of when the line arrived. Tags Funnel does not know are ignored.
-public struct StatsDLineParser: Sendable {
+/// entered the pipeline instead of when the line arrived. On a counter, a tag named like a label the pipeline
+/// declares (`tenant:acme`) is that label's value, checked as ``LabelRule`` says (a bad one is refused as `bad_tag`).
+/// Tags Funnel does not know are ignored.
+public struct StatsDLineParser: Sendable, Hashable {
     public static let eventsName = "funnel.events"
     public static let latencyName = "funnel.latency"
     public static let dlqDepthName = "funnel.dlq_depth"
 
     /// Rules for dotted names, tried in order.
     public let mappings: [StatsDMapping]
+    /// The labels pipelines declare: a counter's tags of those names are its labels.
+    public let labels: StatsDDeclaredLabels
 
-    public init(mappings: [StatsDMapping] = []) {
+    public init(mappings: [StatsDMapping] = [], labels: StatsDDeclaredLabels = .none) {
         self.mappings = mappings
+        self.labels = labels
     }
 
     /// Calls `body` with each line of a packet or stream chunk and what it parsed to; blank lines are skipped.
@@ -115,63 +120,20 @@ public struct StatsDLineParser: Sendable {
 
     /// Works out what a line means from everything but its value: type, sample rate, tags, mapping, names.
     func resolve(name: ByteSpan, afterValue: ByteSpan) throws(StatsDLineRejection) -> ResolvedStatsDLine {
-        var rest = afterValue
-        let typeField = rest.popField(separator: UInt8(ascii: "|"))
-        guard let type = StatsDMetricType(typeBytes: typeField) else {
-            if typeField.isEmpty { throw StatsDLineRejection(.malformed, "the type after '|' is empty") }
-            if typeField.equals("s") {
-                throw StatsDLineRejection(.unknownType, "sets (|s) are not supported; use |c for events, |ms for latency, |g for DLQ depth")
-            }
-            throw StatsDLineRejection(.unknownType, "type \(Self.quoted(typeField.string)) is not one of c, ms, h, d, g")
-        }
-        var rate: Double?
-        var tags: ByteSpan?
-        var timestampSeconds: Int64?
-        while let field = rest.popFieldIfAny(separator: UInt8(ascii: "|")) {
-            switch field.first ?? UInt8(ascii: " ") {
-            case UInt8(ascii: "@"):
-                guard rate == nil else { throw StatsDLineRejection(.malformed, "the sample rate is given twice") }
-                guard let value = field.dropFirst().double, value.isFinite, value >= Self.minimumSampleRate, value <= 1 else {
-                    throw StatsDLineRejection(
-                        .badSampleRate, "sample rate must be a number from 0.000001 to 1, got \(Self.quoted(field.dropFirst().string))"
-                    )
-                }
-                rate = value
-            case UInt8(ascii: "#"):
-                guard tags == nil else { throw StatsDLineRejection(.malformed, "the tags (#...) are given twice") }
-                tags = field.dropFirst()
-            case UInt8(ascii: "T"):
-                guard timestampSeconds == nil, let seconds = Int64(field.dropFirst().string), seconds >= 0, seconds < 100_000_000_000 else {
-                    throw StatsDLineRejection(.malformed, "timestamp \(Self.quoted(field.string)) must be T followed by Unix seconds, once")
-                }
-                timestampSeconds = seconds
-            case UInt8(ascii: "c") where field.hasPrefix("c:"), UInt8(ascii: "e") where field.hasPrefix("e:"), UInt8(ascii: "c") where field.hasPrefix("card:"):
-                continue  // DogStatsD container id, external data and cardinality: not Funnel's business.
-            default:
-                throw StatsDLineRejection(.malformed, "unknown field \(Self.quoted(field.string)) after the type; expected @rate, #tags or T<unix seconds>")
-            }
-        }
+        try self.resolve(name: name, fields: StatsDLineFields(afterValue: afterValue, labels: self.labels))
+    }
 
-        // MARK: Tags
+    /// Works out what a line means from its name and the fields after its value: mapping, names, outcome, event time.
+    func resolve(name: ByteSpan, fields: StatsDLineFields) throws(StatsDLineRejection) -> ResolvedStatsDLine {
+        let type = fields.type
         var tagged = FieldTexts()
-        if var remaining = tags {
-            while let tag = remaining.popFieldIfAny(separator: UInt8(ascii: ",")) {
-                let key: ByteSpan
-                let value: ByteSpan?
-                if let separator = tag.firstIndex(of: UInt8(ascii: ":")) {
-                    key = tag.prefix(upTo: separator)
-                    value = tag.suffix(from: separator + 1)
-                } else {
-                    key = tag
-                    value = nil
-                }
-                guard !key.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(Self.quoted(tag.string)) has no key") }
-                guard let slot = FieldTexts.slot(key) else { continue }
-                guard let value, !value.isEmpty else { throw StatsDLineRejection(.badTag, "tag \(key.string) needs a value, as \(key.string):VALUE") }
-                guard tagged[keyPath: slot] == nil else { throw StatsDLineRejection(.badTag, "tag \(key.string) appears twice") }
-                tagged[keyPath: slot] = value.string
-            }
-        }
+        tagged.pipeline = fields.pipeline?.string
+        tagged.stage = fields.stage?.string
+        tagged.outcome = fields.outcome?.string
+        tagged.queue = fields.queue?.string
+        tagged.eventTime = fields.eventTime?.string
+        let rate = fields.rate
+        let timestampSeconds = fields.timestampSeconds
 
         // MARK: Fields
         var resolved = tagged
@@ -182,13 +144,13 @@ public struct StatsDLineParser: Sendable {
             else { nil }
         if let expected {
             guard expected == type else {
-                throw StatsDLineRejection(.typeMismatch, "\(name.string) must be sent as |\(Self.typeField(expected)), got |\(typeField.string)")
+                throw StatsDLineRejection(.typeMismatch, "\(name.string) must be sent as |\(Self.typeField(expected)), got |\(fields.typeField.string)")
             }
         } else {
             var mapped: StatsDMapping.MappedFields?
-            let nameBytes = name.bytes
+            let nameBytes = name.buffer
             for index in self.mappings.indices {  // by index: a `for in` copies each rule
-                mapped = self.mappings[index].apply(toBytes: nameBytes, type: type)
+                mapped = self.mappings[index].apply(toBuffer: nameBytes, type: type)
                 if mapped != nil { break }
             }
             guard let mapped else {
@@ -212,6 +174,7 @@ public struct StatsDLineParser: Sendable {
                 throw StatsDLineRejection(.unknownOutcome, "outcome must be one of \(Outcome.expectedNames); got \(Self.quoted(outcomeText))")
             }
             line.outcome = outcome
+            if !fields.labelTags.isEmpty { line.labels = try self.labels(of: line.pipeline, from: fields.labelTags) }
         case .timer:
             line.stage = try Self.name(resolved.stage, "stage", type)
         case .gauge:
@@ -225,7 +188,9 @@ public struct StatsDLineParser: Sendable {
         switch line.type {
         case .counter:
             let count = try Self.count(valueText, rate: line.rate)
-            return .events(StageReport(pipeline: line.pipeline, stage: line.stage!, outcome: line.outcome!, count: count, eventTimeMillis: line.eventTimeMillis))
+            return .events(
+                StageReport(pipeline: line.pipeline, stage: line.stage!, outcome: line.outcome!, count: count, eventTimeMillis: line.eventTimeMillis, labels: line.labels)
+            )
         case .timer:
             let millis = try Self.millis(valueText)
             return .latency(LatencyObservation(pipeline: line.pipeline, stage: line.stage!, eventTimeMillis: line.eventTimeMillis, millis: millis, weight: Self.weight(rate: line.rate)))
@@ -301,15 +266,21 @@ public struct StatsDLineParser: Sendable {
         var outcome: String?
         var queue: String?
         var eventTime: String?
+    }
 
-        static func slot(_ key: ByteSpan) -> WritableKeyPath<FieldTexts, String?>? {
-            if key.equals("pipeline") { return \.pipeline }
-            if key.equals("stage") { return \.stage }
-            if key.equals("outcome") { return \.outcome }
-            if key.equals("queue") { return \.queue }
-            if key.equals("event_time") { return \.eventTime }
-            return nil
+    /// The labels of a counter of `pipeline`: the values of its tags named like a label the pipeline declares, each
+    /// once and valid as ``LabelRule`` says; tags named like another pipeline's labels are ignored.
+    private func labels(of pipeline: String, from tags: [StatsDLineFields.LabelTag]) throws(StatsDLineRejection) -> [String: String] {
+        let declared = self.labels.positions(ofPipeline: pipeline)
+        var labels: [String: String] = [:]
+        for tag in tags where declared.contains(tag.position) {
+            let name = self.labels.names[tag.position]
+            guard !tag.value.isEmpty else { throw StatsDLineRejection(.badTag, "label tag \(name) needs a value, as \(name):VALUE") }
+            let value = tag.value.string
+            guard labels.updateValue(value, forKey: name) == nil else { throw StatsDLineRejection(.badTag, "label tag \(name) appears twice") }
+            if let problem = LabelRule.problem(withValue: value) { throw StatsDLineRejection(.badTag, "label tag \(name): value \(problem)") }
         }
+        return labels
     }
 
     private static func name(_ text: String?, _ field: String, _ type: StatsDMetricType) throws(StatsDLineRejection) -> String {

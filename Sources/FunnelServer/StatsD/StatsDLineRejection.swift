@@ -17,7 +17,7 @@ public struct StatsDLineRejection: Error, Sendable, Hashable, CustomStringConver
         case badValue = "bad_value"
         /// An `@rate` that is not a number from 0.000001 to 1.
         case badSampleRate = "bad_sample_rate"
-        /// A tag without a key, a Funnel tag given twice, or an unreadable `event_time`.
+        /// A tag without a key, a Funnel tag given twice, an unreadable `event_time`, or a bad declared label value.
         case badTag = "bad_tag"
         /// A required field (pipeline, stage, outcome, queue) that neither tags nor the mapping supplied.
         case missingTag = "missing_tag"

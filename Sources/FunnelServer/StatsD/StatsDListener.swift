@@ -22,9 +22,8 @@ public final class StatsDListener: Service, Sendable {
     private let badLines: BadLineLog
     private let onListening: @Sendable (StatsDBinding) async -> Void
     private let tally = Mutex(StatsDCounters())
+    /// Sums the lines; made anew, with the parser, when a reload changes the mappings or the declared labels.
     private let accumulator: Mutex<StatsDAccumulator>
-    /// The mappings the accumulator's parser resolves names with; replaced on reload.
-    private let mappings: Mutex<[StatsDMapping]>
     /// The UDP reader, once bound; paused by ``receive(datagram:)`` until the flusher catches up.
     private let udpReader = Mutex<UDPDatagramReader?>(nil)
     /// Where unmatched lines go (`statsd.forward_unmatched`), once ``run()`` has opened it.
@@ -46,8 +45,8 @@ public final class StatsDListener: Service, Sendable {
     ) {
         self.configuration = configuration
         self.intake = intake
-        self.accumulator = Mutex(StatsDAccumulator(parser: StatsDLineParser(mappings: configuration.mappings), latencyBucketsSeconds: intake.latencyBucketsSeconds))
-        self.mappings = Mutex(configuration.mappings)
+        let parser = StatsDLineParser(mappings: configuration.mappings, labels: StatsDDeclaredLabels(intake.declaredLabels()))
+        self.accumulator = Mutex(StatsDAccumulator(parser: parser, latencyBucketsSeconds: intake.latencyBucketsSeconds))
         if configuration.forwardUnmatched != nil { self.tally.withLock { $0.forwardedLines = 0 } }
         self.logger = logger
         self.badLines = BadLineLog(limitPerMinute: configuration.loggedBadLinesPerMinute, logger: logger, clock: { intake.nowMillis })
@@ -310,22 +309,19 @@ public final class StatsDListener: Service, Sendable {
 
 
 extension StatsDListener: ConfigurationReloadable {
-    /// Takes reloaded `statsd.mappings`: what was summed under the old ones is flushed, and lines from now on
-    /// resolve with the new ones. The listeners themselves need a restart.
+    /// Takes reloaded `statsd.mappings` and the pipelines' declared labels (applied after ``ReportIntake``'s reload):
+    /// what was summed under the old ones is flushed, and lines from now on resolve with the new ones. The listeners
+    /// themselves need a restart.
     public func apply(_ configuration: FunnelConfiguration) async -> [String] {
-        let mappings = configuration.statsd.mappings
-        let changed = self.mappings.withLock { current in
-            defer { current = mappings }
-            return current != mappings
-        }
-        guard changed else { return [] }
+        let parser = StatsDLineParser(mappings: configuration.statsd.mappings, labels: StatsDDeclaredLabels(self.intake.declaredLabels()))
         let bounds = self.intake.latencyBucketsSeconds
-        let batch = self.accumulator.withLock { accumulator in
+        let batch: StatsDBatch? = self.accumulator.withLock { accumulator in
+            guard accumulator.parser != parser else { return nil }
             let batch = accumulator.drain()
-            accumulator = StatsDAccumulator(parser: StatsDLineParser(mappings: mappings), latencyBucketsSeconds: bounds)
+            accumulator = StatsDAccumulator(parser: parser, latencyBucketsSeconds: bounds)
             return batch
         }
-        await self.store(batch)
+        if let batch { await self.store(batch) }
         return []
     }
 }

@@ -81,11 +81,11 @@ public struct StatsDMapping: Sendable, Hashable {
 
     /// The rule's fields filled in for `name`, or nil when the rule does not match it.
     public func apply(to name: some StringProtocol, type: StatsDMetricType) -> MappedFields? {
-        self.apply(toBytes: Array(name.utf8), type: type)
+        Array(name.utf8).withUnsafeBytes { self.apply(toBuffer: $0, type: type) }
     }
 
-    /// Applies the rule to a name's UTF-8 bytes, so a parser trying several rules converts the name once.
-    func apply(toBytes bytes: [UInt8], type: StatsDMetricType) -> MappedFields? {
+    /// Applies the rule to a name's UTF-8 bytes in place, so a parser trying several rules copies nothing.
+    func apply(toBuffer bytes: UnsafeRawBufferPointer, type: StatsDMetricType) -> MappedFields? {
         if let metricType = self.metricType, metricType != type { return nil }
         var captures: [Range<Int>] = []
         captures.reserveCapacity(self.tokens.count)
@@ -94,7 +94,7 @@ public struct StatsDMapping: Sendable, Hashable {
             guard let template else { return nil }
             // The common template is one whole capture, `$n`: the captured bytes are the value.
             if let number = Self.soleReference(template), number <= captures.count {
-                return String(decoding: bytes[captures[number - 1]], as: UTF8.self)
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[captures[number - 1]]), as: UTF8.self)
             }
             return Self.expand(template, captures: captures, in: bytes)
         }
@@ -116,7 +116,7 @@ public struct StatsDMapping: Sendable, Hashable {
         }
     }
 
-    private static func match(_ tokens: ArraySlice<GlobToken>, _ name: [UInt8], from position: Int, captures: inout [Range<Int>]) -> Bool {
+    private static func match(_ tokens: ArraySlice<GlobToken>, _ name: UnsafeRawBufferPointer, from position: Int, captures: inout [Range<Int>]) -> Bool {
         guard let token = tokens.first else { return position == name.count }
         switch token {
         case .literal(let literal):
@@ -199,7 +199,7 @@ public struct StatsDMapping: Sendable, Hashable {
         return Int(digit - UInt8(ascii: "0"))
     }
 
-    private static func expand(_ template: String, captures: [Range<Int>], in name: [UInt8]) -> String {
+    private static func expand(_ template: String, captures: [Range<Int>], in name: UnsafeRawBufferPointer) -> String {
         guard template.utf8.contains(UInt8(ascii: "$")) else { return template }
         var output: [UInt8] = []
         let bytes = Array(template.utf8)

@@ -20,7 +20,19 @@ public enum StatsDMetricType: String, Sendable, Hashable, CaseIterable {
 
     /// Reads the type field from a line's bytes.
     init?(typeBytes field: ByteSpan) {
-        guard let type = field.range.count <= 2 ? StatsDMetricType(typeField: field.string) : nil else { return nil }
-        self = type
+        switch field.range.count {
+        case 1:
+            switch field.first {
+            case UInt8(ascii: "c"): self = .counter
+            case UInt8(ascii: "h"), UInt8(ascii: "d"): self = .timer
+            case UInt8(ascii: "g"): self = .gauge
+            default: return nil
+            }
+        case 2:
+            guard field.equals("ms") else { return nil }
+            self = .timer
+        default:
+            return nil
+        }
     }
 }

@@ -46,17 +46,30 @@ public struct FunnelAPIClient: Sendable {
         try await self.decode(PipelineCatalog.self, path: "/api/v1/pipelines").pipelines
     }
 
-    /// `GET /api/v1/funnel?pipeline=P&window=W`, decoded.
-    public func funnel(pipeline: String, window: LatencyWindow) async throws(FunnelAPIError) -> PipelineFunnel {
-        try await self.decode(PipelineFunnel.self, path: Self.funnelPath(pipeline: pipeline, window: window))
+    /// `GET /api/v1/funnel?pipeline=P&window=W[&label=NAME:VALUE ...]`, decoded: with `labels`, restricted to the
+    /// reports that carried every one of them.
+    public func funnel(pipeline: String, window: LatencyWindow, labels: [String: String] = [:]) async throws(FunnelAPIError) -> PipelineFunnel {
+        try await self.decode(PipelineFunnel.self, path: Self.funnelPath(pipeline: pipeline, window: window, labels: labels))
     }
 
-    /// `GET /api/v1/funnel?pipeline=P&window=W` as the server wrote it.
-    public func funnelBody(pipeline: String, window: LatencyWindow) async throws(FunnelAPIError) -> [UInt8] {
-        let path = Self.funnelPath(pipeline: pipeline, window: window)
-        let (status, body) = try await self.get(path)
-        guard status == 200 else { throw self.badStatus(path, status, body) }
-        return body
+    /// `GET /api/v1/funnel?pipeline=P&by=LABEL[&limit=N][&label=NAME:VALUE ...]`, decoded: one funnel per value of
+    /// `label`, worst settled loss first.
+    public func groupedFunnel(pipeline: String, by label: String, labels: [String: String] = [:], limit: Int? = nil) async throws(FunnelAPIError)
+        -> GroupedFunnel
+    {
+        try await self.decode(GroupedFunnel.self, path: Self.groupedPath(pipeline: pipeline, by: label, labels: labels, limit: limit))
+    }
+
+    /// `GET /api/v1/funnel?pipeline=P&window=W[&label=NAME:VALUE ...]` as the server wrote it.
+    public func funnelBody(pipeline: String, window: LatencyWindow, labels: [String: String] = [:]) async throws(FunnelAPIError) -> [UInt8] {
+        try await self.body(Self.funnelPath(pipeline: pipeline, window: window, labels: labels))
+    }
+
+    /// `GET /api/v1/funnel?pipeline=P&by=LABEL[&limit=N][&label=NAME:VALUE ...]` as the server wrote it.
+    public func groupedFunnelBody(pipeline: String, by label: String, labels: [String: String] = [:], limit: Int? = nil) async throws(FunnelAPIError)
+        -> [UInt8]
+    {
+        try await self.body(Self.groupedPath(pipeline: pipeline, by: label, labels: labels, limit: limit))
     }
 
     /// `GET /api/v1/completeness?pipeline=P&from=T1&to=T2[&threshold=R]`, decoded.
@@ -91,7 +104,10 @@ public struct FunnelAPIClient: Sendable {
     /// Everything `funnel top` shows, in one round: pipelines, each one's funnel, alarms, queues and comparisons.
     ///
     /// A pipeline that vanished between the two requests (404) is left out rather than failing the round.
-    public func poll(window: LatencyWindow, maximumPipelines: Int = 64) async throws(FunnelAPIError) -> TopPoll {
+    /// With `grouping`, also that pipeline's worst `groupLimit` values of the label, when the pipeline still declares it.
+    public func poll(window: LatencyWindow, grouping: TopGrouping? = nil, groupLimit: Int = 50, maximumPipelines: Int = 64) async throws(FunnelAPIError)
+        -> TopPoll
+    {
         let pipelines = try await self.pipelines()
         var funnels: [String: PipelineFunnel] = [:]
         for pipeline in pipelines.prefix(maximumPipelines) {
@@ -107,6 +123,13 @@ public struct FunnelAPIClient: Sendable {
                 poll.comparisons.append(try await self.comparison(named: comparison.name))
             } catch .badStatus(_, 404, _) {
                 continue
+            }
+        }
+        if let grouping, pipelines.contains(where: { $0.name == grouping.pipeline && ($0.labels ?? []).contains(grouping.label) }) {
+            do {
+                poll.grouped = try await self.groupedFunnel(pipeline: grouping.pipeline, by: grouping.label, limit: groupLimit)
+            } catch .badStatus(_, let status, _) where status == 400 || status == 404 {
+                poll.grouped = nil
             }
         }
         return poll
@@ -127,8 +150,19 @@ public struct FunnelAPIClient: Sendable {
 
     // MARK: Plumbing
 
-    static func funnelPath(pipeline: String, window: LatencyWindow) -> String {
-        "/api/v1/funnel?pipeline=\(Self.queryValue(pipeline))&window=\(window.rawValue)"
+    static func funnelPath(pipeline: String, window: LatencyWindow, labels: [String: String] = [:]) -> String {
+        "/api/v1/funnel?pipeline=\(Self.queryValue(pipeline))&window=\(window.rawValue)" + Self.labelQuery(labels)
+    }
+
+    static func groupedPath(pipeline: String, by label: String, labels: [String: String], limit: Int?) -> String {
+        var path = "/api/v1/funnel?pipeline=\(Self.queryValue(pipeline))&by=\(Self.queryValue(label))"
+        if let limit { path += "&limit=\(limit)" }
+        return path + Self.labelQuery(labels)
+    }
+
+    /// `&label=NAME:VALUE` per label, by name.
+    static func labelQuery(_ labels: [String: String]) -> String {
+        labels.sorted { $0.key < $1.key }.map { "&label=" + Self.queryValue($0.key + ":" + $0.value) }.joined()
     }
 
     /// `value` percent-encoded as one segment of a path (`/` included, `:` of names kept).
@@ -143,6 +177,12 @@ public struct FunnelAPIClient: Sendable {
         var allowed = CharacterSet.urlQueryAllowed
         allowed.remove(charactersIn: "&=+?#:")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+    }
+
+    func body(_ path: String) async throws(FunnelAPIError) -> [UInt8] {
+        let (status, body) = try await self.get(path)
+        guard status == 200 else { throw self.badStatus(path, status, body) }
+        return body
     }
 
     func get(_ path: String) async throws(FunnelAPIError) -> (Int, [UInt8]) {

@@ -21,6 +21,14 @@ public struct StatusReport: Sendable {
     public var serverOfPipeline: [String: String] = [:]
     /// The servers that did not answer, with why; their pipelines are missing from the report.
     public var downServers: [(server: String, reason: String)] = []
+    /// The label each pipeline's worst values are listed by (`funnel status --by tenant`), if any.
+    public var by: String?
+    /// Each pipeline's worst values of ``by``, by pipeline name; a pipeline without them does not declare the label.
+    public var groups: [String: GroupedFunnel] = [:]
+    /// The labels each pipeline declares, by pipeline name: what a pipeline without ``by`` says it has instead.
+    public var declaredLabels: [String: [String]] = [:]
+    /// Pipelines left out because they do not declare every label of `--label`, with what they declare.
+    public var withoutFilterLabels: [String] = []
 
     public init(server: String, funnels: [PipelineFunnel], alarms: [AlarmStatus], alarmsAvailable: Bool = true, queues: [QueueDepth] = []) {
         self.server = server
@@ -78,16 +86,17 @@ public struct StatusReport: Sendable {
             lines.append("")
             lines += self.funnelLines(funnel, color: color)
         }
-        if self.funnels.isEmpty {
+        if self.funnels.isEmpty, self.withoutFilterLabels.isEmpty {
             lines.append("")
             lines.append("No pipelines yet: stages report to POST \(self.server)/v1/reports.")
         }
+        lines += self.filterNote()
         return lines
     }
 
     func funnelLines(_ funnel: PipelineFunnel, color: Bool) -> [String] {
         let totals = funnel.totals
-        var headline = "\(funnel.pipeline): delivery \(totals.deliveryRatio.map { NumberText.percent($0, digits: 2) } ?? "n/a")"
+        var headline = "\(funnel.pipeline)\(Self.labelText(funnel.labels)): delivery \(totals.deliveryRatio.map { NumberText.percent($0, digits: 2) } ?? "n/a")"
         headline += ", ingested \(totals.ingested), delivered \(totals.delivered), lost \(totals.lost), in flight \(totals.inFlight)"
         if totals.excess > 0 { headline += ", excess \(totals.excess)" }
         headline += ", e2e p95 \(NumberText.latency(funnel.endToEndLatencyMs.p95)) (\(funnel.latencyWindow.rawValue))"
@@ -123,6 +132,7 @@ public struct StatusReport: Sendable {
             if queue.stale { line += " (stale)" }
             lines.append(line)
         }
+        lines += self.groupLines(funnel.pipeline)
         return lines
     }
 

@@ -21,6 +21,17 @@ public struct TopModel: Sendable {
     /// Pipeline names in the server's order, from the last good poll.
     public var pipelines: [String] { self.lastPoll?.pipelines.map(\.name) ?? [] }
 
+    /// The labels each pipeline of the last good poll declares, by pipeline name.
+    public var declaredLabels: [String: [String]] {
+        Dictionary((self.lastPoll?.pipelines ?? []).map { ($0.name, $0.labels ?? []) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The labels `pipeline` declares, from the last good poll.
+    public func labels(of pipeline: String?) -> [String] {
+        guard let pipeline else { return [] }
+        return self.lastPoll?.pipelines.first { $0.name == pipeline }?.labels ?? []
+    }
+
     /// Every pipeline of the last good poll, most trouble first.
     public var ranking: [PipelineTrouble] {
         PipelineTrouble.ranked(self.pipelines, funnels: self.lastPoll?.funnels ?? [:], alarms: self.lastPoll?.alarms ?? [])
@@ -52,6 +63,9 @@ public struct TopModel: Sendable {
     /// The screen's input at `seconds` (monotonic) and `nowMillis` (wall clock), for the user's `view`.
     public func snapshot(view: TopViewState, atSeconds seconds: Double, nowMillis: Int64?, nextPollInSeconds: Double? = nil) -> TopSnapshot {
         let funnel = view.selectedPipeline.flatMap { self.lastPoll?.funnels[$0] }
+        let labels = self.labels(of: view.selectedPipeline)
+        let label = view.label.flatMap { labels.contains($0) ? $0 : nil }
+        let grouped = self.lastPoll?.grouped.flatMap { $0.pipeline == view.selectedPipeline && $0.by == label ? $0 : nil }
         let age = self.lastSuccessSeconds.map { max(0, seconds - $0) }
         let connection: ConnectionState
         if let error = self.lastError {
@@ -66,7 +80,8 @@ public struct TopModel: Sendable {
             refreshSeconds: self.refreshSeconds, funnel: funnel, stageRates: funnel.map { self.rates.rates(for: $0) } ?? [:],
             alarms: self.lastPoll?.alarms ?? [], alarmsAvailable: self.lastPoll == nil || self.lastPoll?.alarms != nil,
             queues: self.lastPoll?.queues ?? [], queueHistory: self.history.depths, connection: connection,
-            nowMillis: nowMillis, showHelp: view.showHelp, tableOffset: view.tableOffset, picker: view.picker, ranking: self.ranking
+            nowMillis: nowMillis, showHelp: view.showHelp, tableOffset: view.tableOffset, picker: view.picker, ranking: self.ranking,
+            labels: labels, label: label, grouped: grouped
         )
         snapshot.comparisons = self.lastPoll?.comparisons ?? []
         snapshot.downServers = self.lastPoll?.downServers ?? []

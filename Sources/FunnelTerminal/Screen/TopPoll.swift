@@ -15,11 +15,14 @@ public struct TopPoll: Sendable, Hashable {
     public var downServers: [String] = []
     /// With several servers: the server each pipeline came from.
     public var serverOfPipeline: [String: String] = [:]
+    /// The selected pipeline split by the label the user chose (`l`), when one was asked for.
+    public var grouped: GroupedFunnel?
 
-    public init(pipelines: [PipelineDescriptor], funnels: [String: PipelineFunnel], alarms: [AlarmStatus]? = nil, queues: [QueueDepth]? = nil) {
+    public init(pipelines: [PipelineDescriptor], funnels: [String: PipelineFunnel], alarms: [AlarmStatus]? = nil, queues: [QueueDepth]? = nil, grouped: GroupedFunnel? = nil) {
         self.pipelines = pipelines
         self.funnels = funnels
         self.alarms = alarms
         self.queues = queues
+        self.grouped = grouped
     }
 }

@@ -5,11 +5,12 @@ extension TopScreen {
     static func helpLines() -> [ScreenLine] {
         let keys: [(String, String)] = [
             ("q", "quit"),
-            ("Tab → l / ⇧Tab ← h", "next / previous pipeline"),
+            ("Tab → / ⇧Tab ← h", "next / previous pipeline"),
             ("j k ↓ ↑", "scroll the stage table; PgDn PgUp a page, g G ends"),
             ("o", "overview: every pipeline, most trouble first; Enter opens"),
             ("/", "search pipelines by name; Enter opens, Esc cancels"),
             ("w", "next latency window: 1m, 5m, 1h"),
+            ("l", "worst groups by label; again: next label; Esc back"),
             ("?  Esc", "show or hide this help"),
         ]
         let columns: [(String, String)] = [

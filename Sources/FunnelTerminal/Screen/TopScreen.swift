@@ -48,6 +48,8 @@ public enum TopScreen {
             body = Body(lines: self.helpLines())
         } else if snapshot.picker != nil {
             body = self.overviewBody(snapshot, width: width, room: room)
+        } else if let label = snapshot.label {
+            body = self.groupsBody(snapshot, label: label, width: width, room: room)
         } else {
             body = self.pipelineBody(snapshot, width: width, room: room)
         }
@@ -109,7 +111,9 @@ public enum TopScreen {
         switch snapshot.connection {
         case .live(let age):
             let right = ScreenLine("updated \(NumberText.age(age)) ago ", .dim)
-            let keys = Self.footerKeys(overview: snapshot.picker != nil && !snapshot.showHelp)
+            let keys = Self.footerKeys(
+                overview: snapshot.picker != nil && !snapshot.showHelp, labels: !snapshot.labels.isEmpty, groups: snapshot.label != nil && !snapshot.showHelp
+            )
             var line = keys.first { $0.width + right.width + 1 <= width } ?? keys.last!
             if line.width + right.width + 1 <= width { line.appendRightAligned(right, endingAt: width) }
             return line
@@ -137,9 +141,23 @@ public enum TopScreen {
     }
 
     /// The keys the footer names, longest first: the first that fits beside the data's age is shown.
-    static func footerKeys(overview: Bool) -> [ScreenLine] {
+    static func footerKeys(overview: Bool, labels: Bool = false, groups: Bool = false) -> [ScreenLine] {
         let sets: [[(String, String)]] =
-            overview
+            groups && !overview
+            ? [
+                [("q", "quit"), ("l", "next label"), ("Esc", "stages"), ("j/k", "scroll"), ("Tab", "pipeline"), ("w", "window"), ("?", "help")],
+                [("q", "quit"), ("l", "next label"), ("Esc", "stages"), ("?", "help")],
+                [("q", "quit"), ("Esc", "stages"), ("?", "help")],
+                [("q", "quit"), ("?", "help")],
+            ]
+            : labels && !overview
+            ? [
+                [("q", "quit"), ("Tab ←→", "pipeline"), ("l", "worst by label"), ("j/k", "scroll"), ("o", "overview"), ("/", "search"), ("w", "window"), ("?", "help")],
+                [("q", "quit"), ("Tab", "pipeline"), ("l", "labels"), ("o", "overview"), ("/", "search"), ("?", "help")],
+                [("q", "quit"), ("Tab", "pipeline"), ("l", "labels"), ("?", "help")],
+                [("q", "quit"), ("?", "help")],
+            ]
+            : overview
             ? [
                 [("q", "quit"), ("↑↓", "move"), ("Enter", "open"), ("/", "search"), ("Esc", "back"), ("w", "window"), ("?", "help")],
                 [("q", "quit"), ("↑↓", "move"), ("Enter", "open"), ("/", "search"), ("?", "help")],

@@ -38,6 +38,12 @@ public struct TopSnapshot: Sendable, Hashable {
     public var comparisons: [ComparisonReport] = []
     /// With several servers: each one that did not answer, as `URL: reason`, shown under the title.
     public var downServers: [String] = []
+    /// The labels the selected pipeline declares: `l` shows its worst groups by them.
+    public var labels: [String]
+    /// The label the selected pipeline's worst groups are shown by; nil: the stage table.
+    public var label: String?
+    /// The selected pipeline split by ``label``, once fetched.
+    public var grouped: GroupedFunnel?
 
     public init(
         server: String, pipelines: [String] = [], selectedPipeline: String? = nil, window: LatencyWindow = .fiveMinutes,
@@ -45,7 +51,7 @@ public struct TopSnapshot: Sendable, Hashable {
         alarms: [AlarmStatus] = [], alarmsAvailable: Bool = true, queues: [QueueDepth] = [],
         queueHistory: [String: [Double]] = [:], connection: ConnectionState = .connecting(attempt: 0, error: nil),
         nowMillis: Int64? = nil, showHelp: Bool = false, tableOffset: Int = 0, picker: PipelinePicker? = nil,
-        ranking: [PipelineTrouble] = []
+        ranking: [PipelineTrouble] = [], labels: [String] = [], label: String? = nil, grouped: GroupedFunnel? = nil
     ) {
         self.server = server
         self.pipelines = pipelines
@@ -64,5 +70,8 @@ public struct TopSnapshot: Sendable, Hashable {
         self.tableOffset = tableOffset
         self.picker = picker
         self.ranking = ranking
+        self.labels = labels
+        self.label = label
+        self.grouped = grouped
     }
 }

@@ -1,12 +1,14 @@
 public import FunnelCore
-/// What the user chose in `funnel top`: the pipeline, the latency window, help, the stage table's scroll, and the
-/// overview with its search.
+/// What the user chose in `funnel top`: the pipeline, the latency window, help, the stage table's scroll, the label
+/// its worst groups are shown by, and the overview with its search.
 public struct TopViewState: Sendable, Hashable {
     public var selectedPipeline: String?
     public var window: LatencyWindow
     public var showHelp = false
-    /// The first stage-table row on screen, when the table is taller than the screen.
+    /// The first stage-table row (or group row) on screen, when the table is taller than the screen.
     public var tableOffset = 0
+    /// The declared label the selected pipeline's worst groups are shown by (`l`); nil: the stage table.
+    public var label: String?
     /// The overview of every pipeline, while it is open.
     public var picker: PipelinePicker?
     /// No pipeline asked for: the first look at several pipelines opens the overview.
@@ -28,9 +30,18 @@ public struct TopViewState: Sendable, Hashable {
         case quit
     }
 
+    /// The pipeline and label whose groups the screen shows, while it shows them.
+    public var grouping: TopGrouping? {
+        guard let pipeline = self.selectedPipeline, let label = self.label else { return nil }
+        return TopGrouping(pipeline: pipeline, label: label)
+    }
+
     /// Applies `key`; `pipelines` are in the server's order (for Tab), `ranked` most trouble first (for the
-    /// overview; the server's order when nil), and `viewport` says how far the screen scrolls.
-    public mutating func handle(_ key: TopKey, pipelines: [String], ranked: [String]? = nil, viewport: TopViewport = TopViewport()) -> Effect {
+    /// overview; the server's order when nil), `labels` the selected pipeline's declared labels (for `l`), and
+    /// `viewport` says how far the screen scrolls.
+    public mutating func handle(
+        _ key: TopKey, pipelines: [String], ranked: [String]? = nil, labels: [String] = [], viewport: TopViewport = TopViewport()
+    ) -> Effect {
         if key == .interrupt { return .quit }
         if self.showHelp {
             switch key {
@@ -46,12 +57,19 @@ public struct TopViewState: Sendable, Hashable {
             if self.picker != nil { self.picker = picker }
             return effect
         }
-        return self.handlePipelineScreen(key, pipelines: pipelines, viewport: viewport)
+        return self.handlePipelineScreen(key, pipelines: pipelines, labels: labels, viewport: viewport)
     }
 
     /// Keeps the selection valid when the server's pipelines change: the first one when none or a vanished one is
     /// chosen. The first time several pipelines are seen without one asked for, the overview opens.
-    public mutating func reconcile(pipelines: [String]) {
+    /// With `declaredLabels` (by pipeline), a label the selected pipeline no longer declares closes its groups.
+    public mutating func reconcile(pipelines: [String], declaredLabels: [String: [String]]? = nil) {
+        defer {
+            if let label = self.label, let declaredLabels, !(self.selectedPipeline.flatMap { declaredLabels[$0] } ?? []).contains(label) {
+                self.label = nil
+                self.tableOffset = 0
+            }
+        }
         if !self.placed, !pipelines.isEmpty {
             self.placed = true
             if self.startsOnOverview, pipelines.count > 1, self.picker == nil { self.picker = PipelinePicker() }
@@ -70,8 +88,18 @@ public struct TopViewState: Sendable, Hashable {
 
     // MARK: Screens
 
-    mutating func handlePipelineScreen(_ key: TopKey, pipelines: [String], viewport: TopViewport) -> Effect {
+    mutating func handlePipelineScreen(_ key: TopKey, pipelines: [String], labels: [String] = [], viewport: TopViewport) -> Effect {
         switch key {
+        case .character("l"), .character("L"):
+            guard !labels.isEmpty else { return .none }
+            let next = self.label.flatMap { labels.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
+            self.label = next < labels.count ? labels[next] : nil
+            self.tableOffset = 0
+            return .refetch
+        case .escape where self.label != nil:
+            self.label = nil
+            self.tableOffset = 0
+            return .redraw
         case .character("q"), .character("Q"):
             return .quit
         case .character("?"):
@@ -81,7 +109,7 @@ public struct TopViewState: Sendable, Hashable {
             let all = LatencyWindow.allCases
             self.window = all[((all.firstIndex(of: self.window) ?? 0) + 1) % all.count]
             return .refetch
-        case .tab, .right, .character("l"):
+        case .tab, .right:
             return self.step(1, pipelines: pipelines)
         case .backTab, .left, .character("h"):
             return self.step(-1, pipelines: pipelines)
@@ -166,6 +194,7 @@ public struct TopViewState: Sendable, Hashable {
         guard chosen != self.selectedPipeline else { return .none }
         self.selectedPipeline = chosen
         self.tableOffset = 0
+        self.label = nil
         return .redraw
     }
 
@@ -178,6 +207,7 @@ public struct TopViewState: Sendable, Hashable {
 
     mutating func open(_ pipeline: String?) -> Effect {
         guard let pipeline else { return .none }
+        if pipeline != self.selectedPipeline { self.label = nil }
         self.selectedPipeline = pipeline
         self.tableOffset = 0
         self.picker = nil

@@ -8,6 +8,13 @@ public struct StatusCheck: Sendable {
     /// The pipelines to report, and the alarms that count: theirs. All when it does not narrow.
     public var selection: PipelineSelection
     public var window: LatencyWindow
+    /// List each pipeline's worst values of this label (`--by tenant`).
+    public var by: String?
+    /// Restrict every funnel to the reports carrying these label values (`--label tenant:acme`); pipelines that do
+    /// not declare them all are left out.
+    public var labels: [String: String]
+    /// How many values `--by` lists per pipeline.
+    public static let groupLimit = 10
 
     /// The first server, for a single-server check.
     public var client: FunnelAPIClient { self.clients[0] }
@@ -19,30 +26,41 @@ public struct StatusCheck: Sendable {
         public var verdict: StatusVerdict
     }
 
-    public init(client: FunnelAPIClient, selection: PipelineSelection = PipelineSelection(), window: LatencyWindow = .fiveMinutes) {
-        self.init(clients: [client], selection: selection, window: window)
+    public init(
+        client: FunnelAPIClient, selection: PipelineSelection = PipelineSelection(), window: LatencyWindow = .fiveMinutes, by: String? = nil,
+        labels: [String: String] = [:]
+    ) {
+        self.init(clients: [client], selection: selection, window: window, by: by, labels: labels)
     }
 
     /// A check of the union of `clients`' pipelines; `clients` must not be empty.
-    public init(clients: [FunnelAPIClient], selection: PipelineSelection = PipelineSelection(), window: LatencyWindow = .fiveMinutes) {
+    public init(
+        clients: [FunnelAPIClient], selection: PipelineSelection = PipelineSelection(), window: LatencyWindow = .fiveMinutes, by: String? = nil,
+        labels: [String: String] = [:]
+    ) {
         precondition(!clients.isEmpty, "StatusCheck needs at least one server")
         self.clients = clients
         self.selection = selection
         self.window = window
+        self.by = by
+        self.labels = labels
     }
 
     /// Asks the servers; never throws: no server answering, or a pattern that matches no pipeline, is the verdict
     /// `unknown` (exit 3). With several servers, one that does not answer is marked down and its pipelines are left
-    /// out; the verdict is then unknown unless an alarm fires elsewhere.
+    /// out; the verdict is then unknown unless an alarm fires elsewhere. `--by` and `--label` ask each pipeline's
+    /// own server.
     public func run(json: Bool, color: Bool) async -> Outcome {
         var owners: [String: FunnelAPIClient] = [:]
         var known: [String] = []
+        var declared: [String: [String]] = [:]
         var down: [(server: String, error: FunnelAPIError)] = []
         for client in self.clients {
             do {
-                for name in try await client.pipelines().map(\.name) where owners[name] == nil {
-                    owners[name] = client
-                    known.append(name)
+                for descriptor in try await client.pipelines() where owners[descriptor.name] == nil {
+                    owners[descriptor.name] = client
+                    known.append(descriptor.name)
+                    declared[descriptor.name] = descriptor.labels ?? []
                 }
             } catch {
                 down.append((client.baseURL, error))
@@ -58,7 +76,9 @@ public struct StatusCheck: Sendable {
                 let missing = unmatched.map { ($0.isLiteral ? "no pipeline named " : "no pipeline matches ") + String(reflecting: $0.pattern) }
                 return Outcome(standardOutput: "", standardError: "UNKNOWN: \(missing.joined(separator: ", ")); \(Self.describe(known))\n", verdict: .unknown)
             }
-            var names = self.selection.matching(known)
+            let matching = self.selection.matching(known)
+            let filterLabels = Set(self.labels.keys)
+            var names = matching.filter { filterLabels.isSubset(of: declared[$0] ?? []) }
             let answering = self.clients.filter { client in !down.contains { $0.server == client.baseURL } }
             var allAlarms: [AlarmStatus]?
             var queues: [QueueDepth] = []
@@ -68,10 +88,21 @@ public struct StatusCheck: Sendable {
             }
             var bodies: [String: [UInt8]] = [:]
             var funnels: [String: PipelineFunnel] = [:]
+            var groups: [String: GroupedFunnel] = [:]
             for name in names {
                 guard let owner = owners[name] else { continue }
-                if json { bodies[name] = try await owner.funnelBody(pipeline: name, window: self.window) }
-                if !json || self.selection.worst != nil { funnels[name] = try await owner.funnel(pipeline: name, window: self.window) }
+                let groupable = self.by.map { (declared[name] ?? []).contains($0) } ?? false
+                if json {
+                    if let by = self.by, groupable {
+                        bodies[name] = try await owner.groupedFunnelBody(pipeline: name, by: by, labels: self.labels, limit: Self.groupLimit)
+                    } else {
+                        bodies[name] = try await owner.funnelBody(pipeline: name, window: self.window, labels: self.labels)
+                    }
+                }
+                if !json || self.selection.worst != nil { funnels[name] = try await owner.funnel(pipeline: name, window: self.window, labels: self.labels) }
+                if !json, let by = self.by, groupable {
+                    groups[name] = try await owner.groupedFunnel(pipeline: name, by: by, labels: self.labels, limit: Self.groupLimit)
+                }
             }
             if let worst = self.selection.worst {
                 names = PipelineTrouble.ranked(names, funnels: funnels, alarms: allAlarms ?? []).prefix(worst).map(\.pipeline)
@@ -94,6 +125,10 @@ public struct StatusCheck: Sendable {
             }
             report.serverPipelines = known.count
             report.mostTroubleFirst = self.selection.worst != nil
+            report.by = self.by
+            report.groups = groups
+            report.declaredLabels = declared
+            report.withoutFilterLabels = matching.filter { !filterLabels.isSubset(of: declared[$0] ?? []) }
             return Outcome(standardOutput: report.lines(color: color).joined(separator: "\n") + "\n", standardError: "", verdict: report.verdict)
         } catch {
             return Outcome(standardOutput: "", standardError: "UNKNOWN: \(error)\n", verdict: .unknown)

@@ -67,7 +67,7 @@ public struct TopSession: Sendable {
             let generation = control.generation
             let result: Result<TopPoll, FunnelAPIError>
             do {
-                result = .success(try await FunnelAPIClient.poll(self.clients, window: control.window))
+                result = .success(try await FunnelAPIClient.poll(self.clients, window: control.window, grouping: control.grouping))
             } catch {
                 result = .failure(error)
             }
@@ -85,6 +85,8 @@ public struct TopSession: Sendable {
     }
 
     /// Takes events in order, keeps the model and the view, and redraws when something changed.
+    ///
+    /// A lone Esc may be the start of a sequence split across reads, so it counts as Esc at the next tick.
     func loop(events: AsyncStream<TopEvent>, control: PollControl, seconds: @escaping @Sendable () -> Double) async -> Int32 {
         let server = self.clients.count == 1 ? self.clients[0].baseURL : "\(self.clients.count) servers"
         var model = TopModel(server: server, refreshSeconds: self.options.refreshSeconds)
@@ -110,18 +112,25 @@ public struct TopSession: Sendable {
             }
         }
 
+        /// Applies `keys`; true once one of them quits.
+        func handle(_ keys: [TopKey]) -> Bool {
+            for key in keys {
+                let viewport = TopScreen.viewport(snapshot(), size: size)
+                let labels = model.labels(of: view.selectedPipeline)
+                switch view.handle(key, pipelines: model.pipelines, ranked: model.ranking.map(\.pipeline), labels: labels, viewport: viewport) {
+                case .quit: return true
+                case .refetch: control.pollNow(window: view.window, grouping: view.grouping)
+                case .redraw, .none: control.setGrouping(view.grouping)
+                }
+            }
+            return false
+        }
+
         draw()
         for await event in events {
             switch event {
             case .keys(let bytes):
-                for key in decoder.decode(bytes) {
-                    let viewport = TopScreen.viewport(snapshot(), size: size)
-                    switch view.handle(key, pipelines: model.pipelines, ranked: model.ranking.map(\.pipeline), viewport: viewport) {
-                    case .quit: return 0
-                    case .refetch: control.pollNow(window: view.window)
-                    case .redraw, .none: break
-                    }
-                }
+                if handle(decoder.decode(bytes)) { return 0 }
             case .inputClosed:
                 return 0
             case .resize:
@@ -131,13 +140,14 @@ public struct TopSession: Sendable {
                 return 128 + signal
             case .polled(.success(let poll), let at):
                 model.record(poll, atSeconds: at)
-                view.reconcile(pipelines: model.pipelines)
+                view.reconcile(pipelines: model.pipelines, declaredLabels: model.declaredLabels)
+                control.setGrouping(view.grouping)
                 control.setDelay(model.nextPollDelay)
             case .polled(.failure(let error), _):
                 model.recordFailure(error.shortDescription)
                 control.setDelay(model.nextPollDelay)
             case .tick:
-                break
+                if handle(decoder.flush()) { return 0 }
             }
             view.clamp(to: TopScreen.viewport(snapshot(), size: size))
             draw()

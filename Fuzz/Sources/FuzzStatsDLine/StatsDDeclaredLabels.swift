@@ -1,0 +1,1 @@
+../../../Sources/FunnelServer/StatsD/StatsDDeclaredLabels.swift
