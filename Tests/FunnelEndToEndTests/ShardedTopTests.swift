@@ -1,4 +1,6 @@
 import Foundation
+import FunnelCore
+import FunnelTerminal
 import FunnelTesting
 import Testing
 
@@ -34,5 +36,43 @@ import Testing
         _ = try await Deadline.poll("funnel top to quit", timeout: .seconds(10)) { () -> Bool? in
             try tmux.display("#{alternate_on}") == "0" ? true : nil
         }
+    }
+
+    /// `l` over shards: the grouped funnel comes from the shard that owns the pipeline, and each shard's comparisons
+    /// are kept.
+    @Test func shardPollGroupsThePipelineOnItsOwnShardAndKeepsEveryComparison() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var clients: [FunnelAPIClient] = []
+        var servers: [FunnelProcess] = []
+        for pipeline in ["orders", "billing"] {
+            let config = """
+                data_dir: \(directory.file("data-\(pipeline)"))
+                pipelines:
+                  - name: \(pipeline)
+                    stages: [ingest, deliver]
+                    labels: [tenant]
+                  - name: \(pipeline)-next
+                    stages: [ingest, deliver]
+                comparisons:
+                  - name: \(pipeline)-migration
+                    baseline: \(pipeline)
+                    candidate: \(pipeline)-next
+
+                """
+            let path = try directory.write(config, to: "\(pipeline).yml")
+            let (server, url) = try await FunnelProcess.serve(["--config", path, "--listen", "127.0.0.1:0"], directory: directory.path, logName: pipeline)
+            servers.append(server)
+            clients.append(FunnelAPIClient(baseURL: url))
+            let report = #"{"pipeline":"\#(pipeline)","stage":"ingest","outcome":"received","count":7,"labels":{"tenant":"acme"}}"#
+            #expect(try await TestHTTP.post(url + "/v1/reports", body: report).status == 202)
+        }
+        defer { for server in servers { _ = Task { try await server.stop() } } }
+
+        let poll = try await FunnelAPIClient.poll(clients, window: .fiveMinutes, grouping: TopGrouping(pipeline: "billing", label: "tenant"))
+        #expect(poll.grouped?.pipeline == "billing")
+        #expect(poll.grouped?.groups.map(\.value) == ["acme"])
+        #expect(poll.comparisons.map(\.name) == ["orders-migration", "billing-migration"])
+        #expect(poll.serverOfPipeline["billing"] == clients[1].baseURL)
     }
 }
