@@ -10,10 +10,19 @@ public struct DashboardGenerator: Sendable {
     public var pipelines: [PipelineDefinition]
     /// Each gets a row of its own at the end (``appendingComparisonRows(_:to:)``).
     public var comparisons: [Comparison]
+    /// The job the `job` variable selects when the dashboard opens; nil selects every job.
+    public var job: String?
+    /// Where the Runbooks link points: this URL plus `#runbooks`.
+    public var runbookBaseURL: String
 
-    public init(pipelines: [PipelineDefinition] = [], comparisons: [Comparison] = []) {
+    public init(
+        pipelines: [PipelineDefinition] = [], comparisons: [Comparison] = [], job: String? = nil,
+        runbookBaseURL: String = RuleFileGenerator.defaultRunbookBaseURL
+    ) {
         self.pipelines = pipelines
         self.comparisons = comparisons
+        self.job = job
+        self.runbookBaseURL = runbookBaseURL
     }
 
     /// The generic dashboard, `Dashboards/funnel-overview.json` byte for byte, embedded from
@@ -25,6 +34,18 @@ public struct DashboardGenerator: Sendable {
     /// The dashboard's JSON text.
     public func render() -> String {
         var text = Self.appendingComparisonRows(self.comparisons, to: Self.genericDashboard)
+        if self.runbookBaseURL != RuleFileGenerator.defaultRunbookBaseURL {
+            text = text.replacingAll(
+                #""url": "# + Self.jsonString(RuleFileGenerator.defaultRunbookBaseURL + "#runbooks"),
+                with: #""url": "# + Self.jsonString(self.runbookBaseURL + "#runbooks")
+            )
+        }
+        if let job = self.job, let variable = text.firstRange(of: #""name": "job","#),
+            let current = text[variable.upperBound...].firstRange(of: Self.allSelected)
+        {
+            let value = Self.jsonString(job)
+            text.replaceSubrange(current, with: "\"text\": [\n            \(value)\n          ],\n          \"value\": [\n            \(value)\n          ]")
+        }
         guard !self.pipelines.isEmpty else { return text }
         let names = self.pipelines.map(\.name)
         let regex = "/^(" + RuleFileGenerator.alternatives(names) + ")$/"
@@ -39,6 +60,9 @@ public struct DashboardGenerator: Sendable {
         text = text.replacingAll(#"  "uid": "funnel-overview","#, with: #"  "uid": "# + Self.jsonString(uid) + ",")
         return text
     }
+
+    /// A variable's `current` selecting All, as the generic dashboard writes it.
+    static let allSelected = "\"text\": [\n            \"All\"\n          ],\n          \"value\": [\n            \"$__all\"\n          ]"
 
     /// `value` as a JSON string literal.
     static func jsonString(_ value: String) -> String {

@@ -6,14 +6,12 @@ import FunnelCore
 // scope and the default thresholds they are the generic file's text exactly.
 
 extension RuleFileGenerator {
-    static let runbooks = "https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md"
-
     /// Loss, delivery, stall, DLQ and latency alerts of one scope, with section comments.
     static func pipelineAlerts(_ scope: PipelineScope) -> String {
         "      # -- Loss ----------------------------------------------------------\n\n"
             + silentLoss(scope.narrowed(scope.silentMatchers)) + "\n"
             + transitLoss(scope.narrowed(scope.transitMatchers)) + "\n"
-            + deliveryRatioLow(scope) + "\n"
+            + deliveryRatioLow(scope.standingFor(scope.deliveryAlarm)) + "\n"
             + stalled(scope) + "\n"
             + "      # -- Dead-letter queues --------------------------------------------\n\n"
             + dlqDepth(scope.narrowed(scope.queueMatchers)) + "\n"
@@ -29,9 +27,9 @@ extension RuleFileGenerator {
                   \(scope.select("funnel:stage_silent_loss_ratio:1h")) > \(number(scope.lossRatio))
                   and on (pipeline, stage)
                   \(scope.select("funnel:stage_silent_loss_events:increase1h")) >= 10
-                for: 10m
+                for: \(scope.forText("10m"))
                 labels:
-                  severity: page\(scope.labelLines)
+                  severity: \(scope.severity("page"))\(scope.labelLines)
                 annotations:
                   summary: Stage {{ $labels.stage }} of pipeline {{ $labels.pipeline }} is silently losing events
                   description: >-
@@ -39,7 +37,7 @@ extension RuleFileGenerator {
                     lost {{ with printf "funnel:stage_silent_loss_events:increase1h{pipeline=%q,stage=%q}" $labels.pipeline $labels.stage | query }}{{ . | first | value | humanize }}{{ end }}
                     events ({{ $value | humanizePercentage }} of what it received) that it neither passed on,
                     failed nor dead-lettered (threshold \(percent(scope.lossRatio))).
-                  runbook_url: \(runbooks)#funnelstagesilentloss
+                  runbook_url: \(scope.runbook("funnelstagesilentloss"))
 
         """
     }
@@ -51,16 +49,16 @@ extension RuleFileGenerator {
                   \(scope.select("funnel:transit_loss_ratio:1h")) > \(number(scope.lossRatio))
                   and on (pipeline, from_stage, to_stage)
                   \(scope.select("funnel:transit_lost_events:increase1h")) >= 10
-                for: 10m
+                for: \(scope.forText("10m"))
                 labels:
-                  severity: page\(scope.labelLines)
+                  severity: \(scope.severity("page"))\(scope.labelLines)
                 annotations:
                   summary: Events are lost between {{ $labels.from_stage }} and {{ $labels.to_stage }} in pipeline {{ $labels.pipeline }}
                   description: >-
                     Over the last hour of settled buckets, {{ with printf "funnel:transit_lost_events:increase1h{pipeline=%q,from_stage=%q,to_stage=%q}" $labels.pipeline $labels.from_stage $labels.to_stage | query }}{{ . | first | value | humanize }}{{ end }}
                     events ({{ $value | humanizePercentage }}) passed on by {{ $labels.from_stage }} never arrived at
                     {{ $labels.to_stage }} in pipeline {{ $labels.pipeline }} (threshold \(percent(scope.lossRatio))).
-                  runbook_url: \(runbooks)#funneltransitloss
+                  runbook_url: \(scope.runbook("funneltransitloss"))
 
         """
     }
@@ -69,16 +67,16 @@ extension RuleFileGenerator {
         """
               - alert: FunnelDeliveryRatioLow
                 expr: \(scope.select("funnel:pipeline_delivery_ratio:1h")) < \(number(scope.deliveryRatio))
-                for: 15m
+                for: \(scope.forText("15m"))
                 labels:
-                  severity: ticket\(scope.labelLines)
+                  severity: \(scope.severity("ticket"))\(scope.labelLines)
                 annotations:
                   summary: Pipeline {{ $labels.pipeline }} delivers only {{ $value | humanizePercentage }} of ingested events
                   description: >-
                     Over the last hour of settled buckets, the last stage of pipeline {{ $labels.pipeline }} passed on
                     {{ $value | humanizePercentage }} of the events its first stage received (threshold \(percent(scope.deliveryRatio))).
                     The rest failed, was dead-lettered or was lost.
-                  runbook_url: \(runbooks)#funneldeliveryratiolow
+                  runbook_url: \(scope.runbook("funneldeliveryratiolow"))
 
         """
     }
@@ -94,16 +92,16 @@ extension RuleFileGenerator {
                   ) > 0
                   unless on (pipeline, to_stage)
                   label_replace(sum by (pipeline, stage) (\(scope.select("funnel:stage_events:rate5m", [#"outcome="received""#]))) > 0, "to_stage", "$1", "stage", "(.+)")
-                for: 10m
+                for: \(scope.forText("10m"))
                 labels:
-                  severity: page\(scope.labelLines)
+                  severity: \(scope.severity("page"))\(scope.labelLines)
                 annotations:
                   summary: Stage {{ $labels.to_stage }} of pipeline {{ $labels.pipeline }} has stalled
                   description: >-
                     {{ $labels.from_stage }} is passing on {{ $value | humanize }} events/s, but the next stage
                     {{ $labels.to_stage }} of pipeline {{ $labels.pipeline }} has reported no received events
                     for at least 15 minutes.
-                  runbook_url: \(runbooks)#funnelstagestalled
+                  runbook_url: \(scope.runbook("funnelstagestalled"))
 
         """
     }
@@ -112,15 +110,15 @@ extension RuleFileGenerator {
         """
               - alert: FunnelDLQDepthHigh
                 expr: max by (pipeline, queue) (\(scope.select("funnel_dlq_depth"))) > \(number(scope.dlqDepth))
-                for: 15m
+                for: \(scope.forText("15m"))
                 labels:
-                  severity: ticket\(scope.labelLines)
+                  severity: \(scope.severity("ticket"))\(scope.labelLines)
                 annotations:
                   summary: Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} holds {{ $value | humanize }} events
                   description: >-
                     Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} has held more than \(number(scope.dlqDepth)) events
                     for 15 minutes (now {{ $value | humanize }}). These events are not delivered until they are redriven.
-                  runbook_url: \(runbooks)#funneldlqdepthhigh
+                  runbook_url: \(scope.runbook("funneldlqdepthhigh"))
 
         """
     }
@@ -132,15 +130,15 @@ extension RuleFileGenerator {
                   max by (pipeline, queue) (delta(\(scope.select("funnel_dlq_depth"))[1h])) > 100
                   and on (pipeline, queue)
                   max by (pipeline, queue) (deriv(\(scope.select("funnel_dlq_depth"))[15m])) > 0
-                for: 15m
+                for: \(scope.forText("15m"))
                 labels:
-                  severity: warning\(scope.labelLines)
+                  severity: \(scope.severity("warning"))\(scope.labelLines)
                 annotations:
                   summary: Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} is growing
                   description: >-
                     Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} grew by {{ $value | humanize }} events
                     over the last hour (threshold 100) and is still growing.
-                  runbook_url: \(runbooks)#funneldlqgrowing
+                  runbook_url: \(scope.runbook("funneldlqgrowing"))
 
         """
     }
@@ -149,17 +147,46 @@ extension RuleFileGenerator {
         """
               - alert: FunnelStageLatencyP95High
                 expr: histogram_quantile(0.95, \(scope.select("funnel:stage_latency_seconds_bucket:rate5m"))) > 60
-                for: 15m
+                for: \(scope.forText("15m"))
                 labels:
-                  severity: warning\(scope.labelLines)
+                  severity: \(scope.severity("warning"))\(scope.labelLines)
                 annotations:
                   summary: Stage {{ $labels.stage }} of pipeline {{ $labels.pipeline }} is slow (p95 {{ $value | humanizeDuration }})
                   description: >-
                     The 95th percentile latency of stage {{ $labels.stage }} of pipeline {{ $labels.pipeline }} over the last
                     5 minutes is {{ $value | humanizeDuration }} (threshold 1m). Events that reach a stage more than 5 minutes
                     after their bucket ends are reported late and count as loss.
-                  runbook_url: \(runbooks)#funnelstagelatencyp95high
+                  runbook_url: \(scope.runbook("funnelstagelatencyp95high"))
 
         """
+    }
+}
+
+// MARK: Config alarms without a generic alert
+
+extension RuleFileGenerator {
+    /// A `latency` alarm of the config: its percentile of a stage (or end to end) over its window, above its
+    /// threshold (milliseconds in the config, seconds in Prometheus).
+    static func latencyAlarm(_ scope: PipelineScope, stage: String?, percentile: Double, window: LatencyWindow, thresholdMs: Double) -> String {
+        let quantile = decimal(percentile / 100)
+        let seconds = decimal(thresholdMs / 1000)
+        let (alert, family, by, subject) =
+            stage == nil
+            ? ("FunnelEndToEndLatencyHigh", "funnel_pipeline_end_to_end_latency_seconds_bucket", "pipeline, le", "End-to-end latency of pipeline {{ $labels.pipeline }}")
+            : ("FunnelStageLatencyHigh", "funnel_stage_latency_seconds_bucket", "pipeline, stage, le", "Stage {{ $labels.stage }} of pipeline {{ $labels.pipeline }}")
+        return """
+                  - alert: \(alert)
+                    expr: histogram_quantile(\(quantile), sum by (\(by)) (rate(\(scope.select(family))[\(window.rawValue)]))) > \(seconds)
+                    for: \(scope.forText("15m"))
+                    labels:
+                      severity: \(scope.severity("warning"))\(scope.labelLines)
+                    annotations:
+                      summary: \(subject) is slow (p\(number(percentile)) {{ $value | humanizeDuration }})
+                      description: >-
+                        The \(number(percentile))th percentile latency over the last \(window.rawValue) is {{ $value | humanizeDuration }}
+                        (threshold \(number(thresholdMs)) ms).
+                      runbook_url: \(scope.runbook("funnelstagelatencyp95high"))
+
+            """
     }
 }

@@ -1,18 +1,26 @@
 import FunnelCore
 
 /// Alerts on Funnel itself (ingest rejections, down, not scraped, a DLQ source it cannot read): the same in every
-/// generated file.
+/// generated file but for the job and the runbooks' URL.
 extension RuleFileGenerator {
-    static let funnelAlerts = #"""
+    /// The health alerts for Funnel scraped as `job`, linking to runbooks under `runbooks`.
+    static func funnelAlerts(job: String, runbooks: String) -> String {
+        template
+            .replacingAll(#"up{job="funnel"}"#, with: "up{" + matcher("job", "=", job) + "}")
+            .replacingAll(#"job="funnel" for 10 minutes"#, with: matcher("job", "=", job) + " for 10 minutes")
+            .replacingAll(defaultRunbookBaseURL + "#", with: runbooks + "#")
+    }
+
+    private static let template = #"""
       # -- Funnel itself -------------------------------------------------
 
       - alert: FunnelIngestRejectionsHigh
         expr: |
-          sum by (reason) (rate(funnel_ingest_rejected_total[10m]))
+          sum by (instance, reason) (rate(funnel_ingest_rejected_total[10m]))
             / ignoring (reason) group_left ()
           (
-              (sum(rate(funnel_ingest_reports_total[10m])) or vector(0))
-            + sum(rate(funnel_ingest_rejected_total[10m]))
+              (sum by (instance) (rate(funnel_ingest_reports_total[10m])) or 0 * sum by (instance) (rate(funnel_ingest_rejected_total[10m])))
+            + sum by (instance) (rate(funnel_ingest_rejected_total[10m]))
           )
           > 0.05
         for: 15m

@@ -4,17 +4,35 @@ public import FunnelCore
 ///
 /// With no pipelines it writes the generic `Alerts/funnel-rules.yml` byte for byte: every alert matches every
 /// pipeline with the default thresholds. With pipelines, each gets a group `funnel-alerts-NAME` whose alerts match
-/// only `pipeline="NAME"`; a `silent_loss`, `transit_loss`, `delivery_ratio` or `dlq_depth` alarm in the config
-/// becomes the threshold of its stage, hop, pipeline or queue (the alarm's `above`, or `below` for delivery).
-/// Funnel's own health alerts come last, once.
+/// only `pipeline="NAME"`; a `silent_loss`, `transit_loss`, `delivery_ratio`, `dlq_depth` or `latency` alarm in the
+/// config becomes an alert of its stage, hop, pipeline or queue with the alarm's threshold (`above`, or `below` for
+/// delivery), `for`, labels and `runbook_url` annotation. A pipeline with an `slo:` gets burn-rate alerts on its
+/// error budget (see ``sloRules(_:)``). Funnel's own health alerts come last, once, on `up{job="JOB"}`.
+///
+/// The recording rules sum over every scraped instance (`sum by (pipeline, ...)` drops `instance`), so the shards of
+/// a sharded deployment, each owning whole pipelines, add up to one series per pipeline.
 public struct RuleFileGenerator: Sendable {
     public var pipelines: [PipelineDefinition]
     public var alarms: [AlarmRule]
+    /// The Prometheus job that scrapes Funnel, for the `up` alerts.
+    public var job: String
+    /// Where the runbooks are: each alert links to this URL plus `#` and its name in lower case.
+    public var runbookBaseURL: String
 
-    public init(pipelines: [PipelineDefinition] = [], alarms: [AlarmRule] = []) {
+    public init(
+        pipelines: [PipelineDefinition] = [], alarms: [AlarmRule] = [], job: String = RuleFileGenerator.defaultJob,
+        runbookBaseURL: String = RuleFileGenerator.defaultRunbookBaseURL
+    ) {
         self.pipelines = pipelines
         self.alarms = alarms
+        self.job = job
+        self.runbookBaseURL = runbookBaseURL
     }
+
+    /// The job name of the generic file (and of `packaging/`'s Prometheus example).
+    public static let defaultJob = "funnel"
+    /// The runbooks of the generic file: `Alerts/README.md` of Funnel's repository.
+    public static let defaultRunbookBaseURL = "https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md"
 
     /// Default thresholds of the generic file.
     public static let defaultLossRatio = 0.001
@@ -24,9 +42,11 @@ public struct RuleFileGenerator: Sendable {
     /// The whole rule file.
     public func render() -> String {
         var text = Self.recordingRules + Self.comparisonRecordingRules + "\n"
+        let objectives = self.pipelines.filter { $0.slo != nil }
+        if !objectives.isEmpty { text += Self.sloRecordingRules(objectives.map(\.name)) + "\n" }
         if self.pipelines.isEmpty {
             text += "  - name: funnel-alerts\n    rules:\n"
-            text += Self.pipelineAlerts(PipelineScope(matchers: []))
+            text += Self.pipelineAlerts(PipelineScope(matchers: [], runbooks: self.runbookBaseURL))
         } else {
             for pipeline in self.pipelines {
                 text += "  - name: funnel-alerts-\(pipeline.name)\n    rules:\n"
@@ -34,7 +54,7 @@ public struct RuleFileGenerator: Sendable {
             }
             text += "  - name: funnel-alerts\n    rules:\n"
         }
-        text += Self.funnelAlerts + "\n"
+        text += Self.funnelAlerts(job: self.job, runbooks: self.runbookBaseURL) + "\n"
         return text
     }
 
@@ -45,40 +65,55 @@ public struct RuleFileGenerator: Sendable {
         let mine = self.alarms.filter { $0.kind.pipeline == pipeline.name }
         let base = [Self.matcher("pipeline", "=", pipeline.name)]
         let labels = [("pipeline", pipeline.name)]
-        var scope = PipelineScope(matchers: base, labels: labels)
-        var silent: [(String, Double)] = []
-        var transit: [(String, String, Double)] = []
-        var queues: [(String, Double)] = []
+        var scope = PipelineScope(matchers: base, labels: labels, runbooks: self.runbookBaseURL)
+        var silent: [(String, AlarmRule)] = []
+        var transit: [(String, String, AlarmRule)] = []
+        var queues: [(String, AlarmRule)] = []
+        var latency: [AlarmRule] = []
         for alarm in mine where alarm.condition.direction == .above {
             switch alarm.kind {
             case .silentLoss(_, let stage, _):
-                silent.append((stage, alarm.condition.threshold))
+                silent.append((stage, alarm))
             case .transitLoss(_, let from, let to, _):
                 let next = to ?? pipeline.stages.firstIndex(of: from).flatMap { $0 + 1 < pipeline.stages.count ? pipeline.stages[$0 + 1] : nil }
-                if let next { transit.append((from, next, alarm.condition.threshold)) }
+                if let next { transit.append((from, next, alarm)) }
             case .dlqDepth(_, let queue, _):
-                queues.append((queue, alarm.condition.threshold))
+                queues.append((queue, alarm))
+            case .latency:
+                latency.append(alarm)
             default:
                 break
             }
         }
         for alarm in mine where alarm.condition.direction == .below {
-            if case .deliveryRatio = alarm.kind { scope.deliveryRatio = alarm.condition.threshold }
+            if case .deliveryRatio = alarm.kind {
+                scope.deliveryRatio = alarm.condition.threshold
+                scope.deliveryAlarm = alarm
+            }
         }
         var text = ""
-        for (stage, threshold) in silent {
-            let scope = PipelineScope(matchers: base + [Self.matcher("stage", "=", stage)], labels: labels + [("stage", stage)], lossRatio: threshold)
-            text += Self.silentLoss(scope) + "\n"
+        for (stage, alarm) in silent {
+            var stageScope = scope.narrowed([Self.matcher("stage", "=", stage)], labels: [("stage", stage)]).standingFor(alarm)
+            stageScope.lossRatio = alarm.condition.threshold
+            text += Self.silentLoss(stageScope) + "\n"
         }
-        for (from, to, threshold) in transit {
-            let hop = base + [Self.matcher("from_stage", "=", from), Self.matcher("to_stage", "=", to)]
-            let scope = PipelineScope(matchers: hop, labels: labels + [("from_stage", from), ("to_stage", to)], lossRatio: threshold)
-            text += Self.transitLoss(scope) + "\n"
+        for (from, to, alarm) in transit {
+            let hop = [Self.matcher("from_stage", "=", from), Self.matcher("to_stage", "=", to)]
+            var hopScope = scope.narrowed(hop, labels: [("from_stage", from), ("to_stage", to)]).standingFor(alarm)
+            hopScope.lossRatio = alarm.condition.threshold
+            text += Self.transitLoss(hopScope) + "\n"
         }
-        for (queue, threshold) in queues {
-            let scope = PipelineScope(matchers: base + [Self.matcher("queue", "=", queue)], labels: labels + [("queue", queue)], dlqDepth: threshold)
-            text += Self.dlqDepth(scope) + "\n"
+        for (queue, alarm) in queues {
+            var queueScope = scope.narrowed([Self.matcher("queue", "=", queue)], labels: [("queue", queue)]).standingFor(alarm)
+            queueScope.dlqDepth = alarm.condition.threshold
+            text += Self.dlqDepth(queueScope) + "\n"
         }
+        for alarm in latency {
+            guard case .latency(_, let stage, let percentile, let window) = alarm.kind else { continue }
+            let narrowed = stage.map { scope.narrowed([Self.matcher("stage", "=", $0)], labels: [("stage", $0)]) } ?? scope
+            text += Self.latencyAlarm(narrowed.standingFor(alarm), stage: stage, percentile: percentile, window: window, thresholdMs: alarm.condition.threshold) + "\n"
+        }
+        if let slo = pipeline.slo { text += Self.burnRateAlerts(scope, slo: slo) }
         scope.silentMatchers = silent.isEmpty ? [] : [Self.matcher("stage", "!~", Self.alternatives(silent.map(\.0)))]
         scope.transitMatchers = transit.isEmpty ? [] : [Self.matcher("from_stage", "!~", Self.alternatives(transit.map(\.0)))]
         scope.queueMatchers = queues.isEmpty ? [] : [Self.matcher("queue", "!~", Self.alternatives(queues.map(\.0)))]
@@ -97,6 +132,12 @@ public struct RuleFileGenerator: Sendable {
         var silentMatchers: [String] = []
         var transitMatchers: [String] = []
         var queueMatchers: [String] = []
+        /// The base URL of the runbooks; each alert adds `#` and its anchor.
+        var runbooks = RuleFileGenerator.defaultRunbookBaseURL
+        /// The config alarm this alert stands for: its `for`, labels and `runbook_url` replace the template's.
+        var alarm: AlarmRule?
+        /// The pipeline's `delivery_ratio` alarm, for the delivery alert.
+        var deliveryAlarm: AlarmRule?
 
         /// `metric` restricted to the scope (plus `extra` matchers), e.g. `m{pipeline="orders",outcome="passed"}`.
         func select(_ metric: String, _ extra: [String] = []) -> String {
@@ -104,14 +145,49 @@ public struct RuleFileGenerator: Sendable {
             return all.isEmpty ? metric : metric + "{" + all.joined(separator: ",") + "}"
         }
 
-        /// The extra labels as YAML lines under `labels:`.
+        /// The extra labels as YAML lines under `labels:`: the scope's, `alarm` and the alarm's own.
         var labelLines: String {
-            self.labels.map { "\n          \($0.0): \"" + $0.1.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"") + "\"" }.joined()
+            var lines = self.labels
+            if let alarm = self.alarm {
+                lines.append(("alarm", alarm.name))
+                let taken = Set(lines.map(\.0) + ["severity"])
+                lines += alarm.labels.sorted { $0.key < $1.key }.filter { !taken.contains($0.key) }.map { ($0.key, $0.value) }
+            }
+            return lines.map { "\n          \($0.0): " + RuleFileGenerator.yamlString($0.1) }.joined()
+        }
+
+        /// The alarm's `severity` label, else the template's.
+        func severity(_ template: String) -> String {
+            self.alarm?.labels["severity"].map(RuleFileGenerator.yamlString) ?? template
+        }
+
+        /// The alarm's `for`, else the template's.
+        func forText(_ template: String) -> String {
+            self.alarm.map { DurationText.format(seconds: $0.forSeconds) } ?? template
+        }
+
+        /// The alarm's `runbook_url` annotation, else the runbook of `anchor` under the base URL.
+        func runbook(_ anchor: String) -> String {
+            self.alarm?.annotations["runbook_url"].map(RuleFileGenerator.yamlString) ?? self.runbooks + "#" + anchor
         }
 
         func narrowed(_ extra: [String]) -> PipelineScope {
             var scope = self
             scope.matchers += extra
+            return scope
+        }
+
+        /// The scope narrowed by `extra` matchers, carrying `labels` too.
+        func narrowed(_ extra: [String], labels: [(String, String)]) -> PipelineScope {
+            var scope = self.narrowed(extra)
+            scope.labels += labels
+            return scope
+        }
+
+        /// The scope as the alert of `alarm` (unchanged for nil).
+        func standingFor(_ alarm: AlarmRule?) -> PipelineScope {
+            var scope = self
+            scope.alarm = alarm ?? self.alarm
             return scope
         }
     }
@@ -134,6 +210,16 @@ public struct RuleFileGenerator: Sendable {
     public static func number(_ value: Double) -> String {
         if abs(value) < 1e15, let whole = Int64(exactly: value) { return String(whole) }
         return "\(value)"
+    }
+
+    /// A computed number rounded to nine decimals, so `99.9 / 100` reads `0.999`.
+    static func decimal(_ value: Double) -> String {
+        number((value * 1e9).rounded() / 1e9)
+    }
+
+    /// A YAML double-quoted string.
+    static func yamlString(_ value: String) -> String {
+        "\"" + value.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll("\n", with: "\\n") + "\""
     }
 
     /// A ratio as a percentage: `0.001` is `0.1%`.

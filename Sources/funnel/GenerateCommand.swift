@@ -21,6 +21,27 @@ struct GenerateCommand: ParsableCommand {
         @Option(name: [.short, .long], help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
         var output: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "The Prometheus job that scrapes Funnel: the rules' up{job=...} alerts, the dashboard's preselected job. [default: funnel; the dashboard: all jobs]",
+                valueName: "name"
+            )
+        )
+        var job: String?
+
+        @Option(
+            name: .customLong("runbook-base-url"),
+            help: ArgumentHelp("Where the runbooks are; each alert links to URL#alertname. [default: Funnel's Alerts/README.md on GitHub]", valueName: "url")
+        )
+        var runbookBaseURL: String = RuleFileGenerator.defaultRunbookBaseURL
+
+        func validate() throws {
+            if let job = self.job, job.isEmpty { throw ValidationError("--job: expected a job name, got an empty string") }
+            guard !self.runbookBaseURL.isEmpty, !self.runbookBaseURL.contains(where: \.isWhitespace), !self.runbookBaseURL.contains("#") else {
+                throw ValidationError("--runbook-base-url: expected a URL without spaces or #, got \(String(reflecting: self.runbookBaseURL))")
+            }
+        }
+
         func load() throws -> FunnelConfiguration {
             guard let config = self.config else { return FunnelConfiguration() }
             do {
@@ -47,7 +68,10 @@ struct GenerateCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try self.options.load()
-            let generator = RuleFileGenerator(pipelines: configuration.ledger.pipelines, alarms: configuration.alarms)
+            let generator = RuleFileGenerator(
+                pipelines: configuration.ledger.pipelines, alarms: configuration.alarms, job: self.options.job ?? RuleFileGenerator.defaultJob,
+                runbookBaseURL: self.options.runbookBaseURL
+            )
             try self.options.write(generator.render())
         }
     }
@@ -60,7 +84,11 @@ struct GenerateCommand: ParsableCommand {
 
         func run() throws {
             let configuration = try self.options.load()
-            try self.options.write(DashboardGenerator(pipelines: configuration.ledger.pipelines, comparisons: configuration.comparisons).render())
+            let generator = DashboardGenerator(
+                pipelines: configuration.ledger.pipelines, comparisons: configuration.comparisons, job: self.options.job,
+                runbookBaseURL: self.options.runbookBaseURL
+            )
+            try self.options.write(generator.render())
         }
     }
 }

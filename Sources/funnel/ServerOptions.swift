@@ -1,7 +1,7 @@
 import ArgumentParser
 import FunnelTerminal
 
-/// The options `top` and `status` share to reach a server: its URL and a read token, with their environment defaults.
+/// The options `compare` and `wait` share to reach one server: its URL and a read token, with their environment defaults.
 struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Funnel server URL. [default: $FUNNEL_SERVER or http://127.0.0.1:9470]", valueName: "url"))
     var server: String?

@@ -13,7 +13,8 @@ struct StatusCommand: AsyncParsableCommand {
               0  OK: no alarm pending or firing
               1  an alarm is pending
               2  an alarm is firing
-              3  UNKNOWN: the server is unreachable, answered an error, or the pipeline does not exist
+              3  UNKNOWN: the server is unreachable, answered an error, or the pipeline does not exist; with
+                 several --server, one of them is down (unless an alarm fires elsewhere)
 
             The table is plain text without escape codes unless standard output is a terminal (and NO_COLOR is
             unset). --pipeline takes names or globs (* ? [a-z]), repeated or comma-separated; each must match a
@@ -25,12 +26,15 @@ struct StatusCommand: AsyncParsableCommand {
             worst values: settled loss, share of the pipeline's loss, delivery ratio, in flight; a pipeline that does
             not declare it says so. --label NAME:VALUE (or NAME=VALUE, repeatable, ANDed) restricts every funnel to
             the reports that carried those values and leaves out the pipelines that do not declare them.
-            When the server requires read tokens, give one with --token or FUNNEL_READ_TOKEN.
+            --server more than once (the shards of a deployment, each owning whole pipelines) shows the union of
+            their pipelines and alarms, each pipeline with its server, and marks a server that does not answer as
+            DOWN; --by and --label ask each pipeline's own server. When the server requires read tokens, give one
+            with --token or FUNNEL_READ_TOKEN.
             When the output is closed early (funnel status | head), it stops at once with exit status 141.
             """
     )
 
-    @OptionGroup var connection: ServerOptions
+    @OptionGroup var connection: ShardServerOptions
 
     @Option(
         name: .long,
@@ -80,11 +84,10 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let client = FunnelAPIClient(
-            baseURL: self.connection.serverURL(environment: environment), token: self.connection.readToken(environment: environment)
-        )
+        let token = self.connection.readToken(environment: environment)
+        let clients = self.connection.serverURLs(environment: environment).map { FunnelAPIClient(baseURL: $0, token: token) }
         let color = isatty(STDOUT_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
-        let check = StatusCheck(client: client, selection: try self.selection(), window: self.window, by: self.by, labels: try self.labels())
+        let check = StatusCheck(clients: clients, selection: try self.selection(), window: self.window, by: self.by, labels: try self.labels())
         let outcome = await check.run(json: self.json, color: color)
         CommandOutput.standardOutput.write(outcome.standardOutput)
         CommandOutput.standardError.write(outcome.standardError)

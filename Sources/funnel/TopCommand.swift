@@ -17,12 +17,13 @@ struct TopCommand: AsyncParsableCommand {
             Keys: q quit · Tab / ← → switch pipeline · j k ↑ ↓ PgUp PgDn scroll the stage table · o overview ·
             / search pipelines · w cycle the latency window · ? help.
             Colours are off when NO_COLOR is set. If the server cannot be reached, the screen keeps the last
-            data, shows its age, and retries. When the server requires read tokens, give one with --token
+            data, shows its age, and retries. --server more than once (the shards of a deployment, each owning whole
+            pipelines) shows the union of their pipelines, and a red DOWN line for a server that does not answer. When the server requires read tokens, give one with --token
             or FUNNEL_READ_TOKEN.
             """
     )
 
-    @OptionGroup var connection: ServerOptions
+    @OptionGroup var connection: ShardServerOptions
 
     @Option(name: .long, help: ArgumentHelp("Pipeline to show first. [default: the server's first]", valueName: "name"))
     var pipeline: String?
@@ -46,7 +47,7 @@ struct TopCommand: AsyncParsableCommand {
         }
         let environment = ProcessInfo.processInfo.environment
         let options = TopOptions(
-            server: self.connection.serverURL(environment: environment), pipeline: self.pipeline, window: self.window,
+            servers: self.connection.serverURLs(environment: environment), pipeline: self.pipeline, window: self.window,
             refreshSeconds: DurationText.seconds(self.refresh) ?? 1, color: environment["NO_COLOR"].map(\.isEmpty) ?? true,
             token: self.connection.readToken(environment: environment)
         )

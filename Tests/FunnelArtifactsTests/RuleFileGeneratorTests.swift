@@ -1,3 +1,4 @@
+import Foundation
 import FunnelArtifacts
 import FunnelCore
 import Testing
@@ -34,5 +35,80 @@ import Testing
     @Test func regexAlternativesEscapeNames() {
         #expect(RuleFileGenerator.alternatives(["a.b", "c"]) == #"a\.b|c"#)
         #expect(RuleFileGenerator.matcher("stage", "!~", #"a\.b"#) == #"stage!~"a\\.b""#)
+    }
+
+    @Test func configAlarmsKeepTheirForLabelsAndRunbook() {
+        let alarm = AlarmRule(
+            name: "process-loss", kind: .silentLoss(pipeline: "orders", stage: "process", windowSeconds: 3600), condition: AlarmCondition(.above, 0.02),
+            forSeconds: 90, labels: ["severity": "critical", "team": "payments", "stage": "ignored"],
+            annotations: ["runbook_url": "https://wiki.example.com/orders#loss"]
+        )
+        let rules = RuleFileGenerator(pipelines: [Self.orders], alarms: [alarm]).render()
+        let block = Self.alert("FunnelStageSilentLoss", containing: #"stage="process"} > 0.02"#, in: rules)
+        #expect(block.contains("for: 1m30s\n"))
+        #expect(block.contains("severity: \"critical\"\n"))
+        #expect(block.contains("team: \"payments\"\n"))
+        #expect(block.contains("alarm: \"process-loss\"\n"))
+        #expect(block.contains("stage: \"process\"\n"), "the scope's own label wins over the alarm's")
+        #expect(!block.contains("ignored"))
+        #expect(block.contains("runbook_url: \"https://wiki.example.com/orders#loss\""))
+        let generic = Self.alert("FunnelStageSilentLoss", containing: #"stage!~"process"} > 0.001"#, in: rules)
+        #expect(generic.contains("for: 10m\n") && generic.contains("severity: page\n") && !generic.contains("team"))
+    }
+
+    @Test func deliveryAlarmKeepsItsForAndLabels() {
+        let alarm = AlarmRule(
+            name: "orders-delivery", kind: .deliveryRatio(pipeline: "orders", windowSeconds: 3600), condition: AlarmCondition(.below, 0.95),
+            forSeconds: 300, labels: ["team": "orders"]
+        )
+        let rules = RuleFileGenerator(pipelines: [Self.orders], alarms: [alarm]).render()
+        let block = Self.alert("FunnelDeliveryRatioLow", containing: "< 0.95", in: rules)
+        #expect(block.contains("for: 5m\n") && block.contains("team: \"orders\"") && block.contains("severity: ticket\n"))
+        #expect(!Self.alert("FunnelStageStalled", containing: "orders", in: rules).contains("team"), "other alerts keep the template's labels")
+    }
+
+    @Test(arguments: [("process", "FunnelStageLatencyHigh", "funnel_stage_latency_seconds_bucket"), (nil, "FunnelEndToEndLatencyHigh", "funnel_pipeline_end_to_end_latency_seconds_bucket")])
+    func latencyAlarmsBecomeAlertsOnTheirPercentileAndWindow(stage: String?, alert: String, family: String) {
+        let alarm = AlarmRule(
+            name: "slow", kind: .latency(pipeline: "orders", stage: stage, percentile: 99.9, window: .oneHour), condition: AlarmCondition(.above, 250),
+            forSeconds: 120
+        )
+        let rules = RuleFileGenerator(pipelines: [Self.orders], alarms: [alarm]).render()
+        let selector = stage.map { #"{pipeline="orders",stage="\#($0)"}"# } ?? #"{pipeline="orders"}"#
+        let block = Self.alert(alert, containing: "histogram_quantile(0.999", in: rules)
+        #expect(block.contains("\(family)\(selector)[1h]))) > 0.25\n"), "\(block)")
+        #expect(block.contains("for: 2m\n") && block.contains("alarm: \"slow\""))
+    }
+
+    @Test func jobAndRunbookBaseURLReplaceTheDefaults() {
+        let rules = RuleFileGenerator(pipelines: [Self.orders], job: "funnel-eu", runbookBaseURL: "https://runbooks.example.com/funnel").render()
+        #expect(rules.contains(#"expr: up{job="funnel-eu"} == 0"#))
+        #expect(rules.contains(#"expr: absent(up{job="funnel-eu"})"#))
+        #expect(rules.contains(#"job="funnel-eu" for 10 minutes"#))
+        #expect(!rules.contains(#"job="funnel""#))
+        #expect(!rules.contains("github.com"))
+        #expect(rules.contains("runbook_url: https://runbooks.example.com/funnel#funnelstagesilentloss"))
+        #expect(rules.contains("runbook_url: https://runbooks.example.com/funnel#funneldown"))
+    }
+
+    @Test func pipelinesWithAnObjectiveGetFourBurnRatePairs() {
+        var orders = Self.orders
+        orders.slo = DeliverySLO(deliveryRatio: 0.9999, windowSeconds: 30 * 86_400)
+        let rules = RuleFileGenerator(pipelines: [orders, PipelineDefinition(name: "clicks", stages: ["a"])]).render()
+        #expect(rules.contains(#"increase(funnel_stage_settled_events_total{pipeline=~"orders",outcome="received"}[3d])"#))
+        for (long, short, threshold, severity) in [("1h", "5m", "0.00144", "page"), ("6h", "30m", "0.0006", "page"), ("1d", "2h", "0.0003", "ticket"), ("3d", "6h", "0.0001", "ticket")] {
+            let block = Self.alert("FunnelErrorBudgetBurn", containing: "long_window: \(long)\n", in: rules)
+            #expect(block.contains(#"funnel:pipeline_undelivered_ratio:\#(long){pipeline="orders"} > \#(threshold)"#), "\(block)")
+            #expect(block.contains(#"funnel:pipeline_undelivered_ratio:\#(short){pipeline="orders"} > \#(threshold)"#))
+            #expect(block.contains("severity: \(severity)\n") && block.contains("short_window: \(short)\n"))
+        }
+        #expect(!rules.contains(#"{pipeline="clicks"} > 0.0001"#))
+        #expect(!RuleFileGenerator(pipelines: [Self.orders]).render().contains("funnel-slo-recording"), "no objective, no SLO rules")
+    }
+
+    /// The alert rule named `name` whose text contains `text`.
+    static func alert(_ name: String, containing text: String, in rules: String) -> String {
+        let blocks = rules.components(separatedBy: "      - alert: ").dropFirst()
+        return blocks.first { $0.hasPrefix(name + "\n") && $0.contains(text) }.map { "- alert: " + $0 } ?? "(no \(name) containing \(text))"
     }
 }

@@ -34,10 +34,19 @@ enum DashboardProof {
 
     // MARK: Scenario
 
-    /// A pipeline with a loss at every stage and every hop, a DLQ crossing an alarm's threshold and a receiver; a
-    /// second pipeline, `orders-next`, compared with it (`orders-migration`).
-    static func config(dataDirectory: String, receiver: String) -> String {
-        """
+    /// A pipeline with a loss at every stage and every hop, a DLQ crossing an alarm's threshold and a receiver; for
+    /// `orders`, a second pipeline, `orders-next`, compared with it (`orders-migration`).
+    static func config(dataDirectory: String, receiver: String, pipeline: String = "orders") -> String {
+        let comparison = pipeline != "orders" ? "" : """
+
+              - name: orders-next
+                stages: [ingest, deliver]
+            comparisons:
+              - name: orders-migration
+                baseline: orders
+                candidate: orders-next
+            """
+        return """
         data_dir: \(dataDirectory)
         evaluation_interval: 200ms
         webhook:
@@ -46,24 +55,18 @@ enum DashboardProof {
           initial_backoff: 100ms
           max_backoff: 400ms
         pipelines:
-          - name: orders
+          - name: \(pipeline)
             stages: [ingest, process, deliver]
-            labels: [version]
-          - name: orders-next
-            stages: [ingest, deliver]
-        comparisons:
-          - name: orders-migration
-            baseline: orders
-            candidate: orders-next
+            labels: [version]\(comparison)
         receivers:
           - name: oncall
             type: generic
             url: \(receiver)/hook
         alarms:
-          - name: orders-dlq
+          - name: \(pipeline)-dlq
             kind: dlq_depth
-            pipeline: orders
-            queue: orders-dlq
+            pipeline: \(pipeline)
+            queue: \(pipeline)-dlq
             above: 100
             clear_below: 80
             for: 0s
@@ -73,12 +76,12 @@ enum DashboardProof {
     }
 
     /// One wave of settled reports (event time 20 minutes ago): silent loss 6/10/8, transit loss 10/20, delivery 92.6%;
-    /// version 2.4.0 carries 100 of the 1,000 and loses 2 at `process`, 2.4.1 the other 52; `orders-next` delivers 990
-    /// of the same 1,000, a backfill of 64.
-    static func wave(eventTime: Int64) -> String {
+    /// version 2.4.0 carries 100 of the 1,000 and loses 2 at `process`, 2.4.1 the other 52; for `orders`, `orders-next`
+    /// delivers 990 of the same 1,000, a backfill of 64.
+    static func wave(eventTime: Int64, pipeline: String = "orders", scale: Int = 1) -> String {
         let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(eventTime) / 1000))
         func stage(_ name: String, _ outcome: String, _ count: Int, _ extra: String = "", version: String = "2.4.1") -> String {
-            #"{"pipeline":"orders","stage":"\#(name)","outcome":"\#(outcome)","count":\#(count),"event_time":"\#(time)","labels":{"version":"\#(version)"}\#(extra)}"#
+            #"{"pipeline":"\#(pipeline)","stage":"\#(name)","outcome":"\#(outcome)","count":\#(count * scale),"event_time":"\#(time)","labels":{"version":"\#(version)"}\#(extra)}"#
         }
         let previous = [
             stage("ingest", "received", 100, version: "2.4.0"), stage("ingest", "passed", 100, version: "2.4.0"),
@@ -92,17 +95,17 @@ enum DashboardProof {
             stage("process", "failed", 5), stage("process", "dead_lettered", 5), stage("process", "redelivered", 49),
             stage("deliver", "received", 842), stage("deliver", "passed", 828, #","latency_ms":25,"end_to_end_ms":1400"#),
             stage("deliver", "failed", 6),
-        ]).joined(separator: ",") + "," + [
+        ]).joined(separator: ",") + (pipeline != "orders" ? "" : "," + [
             stage("ingest", "received", 1000), stage("ingest", "passed", 1000), stage("deliver", "received", 1000), stage("deliver", "passed", 990),
         ].map {
             $0.replacingOccurrences(of: #""pipeline":"orders""#, with: #""pipeline":"orders-next""#).replacingOccurrences(of: #","labels":{"version":"2.4.1"}"#, with: "")
-        }.joined(separator: ",") + "]"
+        }.joined(separator: ",")) + "]"
     }
 
     /// Posts a wave, a DLQ depth and two rejected requests.
-    static func post(wave: String, depth: Int, to url: String) async throws {
+    static func post(wave: String, depth: Int, to url: String, pipeline: String = "orders") async throws {
         #expect(try await TestHTTP.post(url + "/v1/reports", body: wave).status == 202)
-        let queue = #"{"pipeline":"orders","queue":"orders-dlq","depth":\#(depth)}"#
+        let queue = #"{"pipeline":"\#(pipeline)","queue":"\#(pipeline)-dlq","depth":\#(depth)}"#
         #expect(try await TestHTTP.post(url + "/v1/reports", body: queue).status == 202)
         #expect(try await TestHTTP.post(url + "/v1/reports", body: "{").status == 400)
         let negative = #"{"pipeline":"orders","stage":"ingest","outcome":"passed","count":-2}"#
@@ -112,7 +115,7 @@ enum DashboardProof {
     // MARK: Queries
 
     /// Every target of every panel (rows included), with Grafana's variables replaced.
-    static func panelQueries(dashboard path: String) throws -> [Query] {
+    static func panelQueries(dashboard path: String, pipeline: String = "orders") throws -> [Query] {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
         guard let dashboard = json as? [String: Any] else { throw ProofError(description: "\(path): not a JSON object") }
         var queries: [Query] = []
@@ -123,7 +126,7 @@ enum DashboardProof {
                     guard let expression = target["expr"] as? String else { continue }
                     let name = "panel \"\(title)\" target \(target["refId"] as? String ?? String(index))"
                     let isRatio = title.localizedCaseInsensitiveContains("ratio") || title == "Rejected reports"
-                    queries.append(Query(name: name, expression: substitute(expression), isRatio: isRatio))
+                    queries.append(Query(name: name, expression: substitute(expression, pipeline: pipeline), isRatio: isRatio))
                 }
                 collect(panel["panels"] as? [[String: Any]] ?? [])
             }
@@ -133,12 +136,14 @@ enum DashboardProof {
     }
 
     /// Grafana's variables as a user viewing the last hour would have them.
-    static func substitute(_ expression: String) -> String {
+    static func substitute(_ expression: String, pipeline: String = "orders") -> String {
         expression
             .replacingOccurrences(of: "$__rate_interval", with: "1m")
             .replacingOccurrences(of: "$__interval", with: "15s")
             .replacingOccurrences(of: "$__range", with: "1h")
-            .replacingOccurrences(of: "$pipeline", with: "orders")
+            .replacingOccurrences(of: "$pipeline", with: pipeline)
+            .replacingOccurrences(of: "$job", with: "funnel")
+            .replacingOccurrences(of: "$instance", with: ".*")
     }
 
     /// The recorded series of every recording rule in the rule file.

@@ -77,4 +77,40 @@ import Testing
         let pipeline = variables.first { $0["name"] as? String == "pipeline" }
         #expect(pipeline?["regex"] as? String == "/^(orders|billing)$/")
     }
+
+    @Test func jobAndRunbookBaseURLReachTheRulesAndTheDashboard() throws {
+        let promtool = try RequiredTool("promtool", package: "prometheus")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try directory.write(Self.twoPipelines, to: "funnel.yml")
+        let output = directory.file("rules.yml")
+        let flags = ["--config", config, "--job", "funnel-eu", "--runbook-base-url", "https://runbooks.example.com/funnel"]
+        let rules = try FunnelCommand.run(["generate", "rules", "--output", output] + flags)
+        #expect(rules.status == 0, "\(rules.stderr)")
+        let check = try promtool.run(["check", "rules", output])
+        #expect(check.status == 0, "\(check.output)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text.contains(#"up{job="funnel-eu"} == 0"#) && !text.contains(#"job="funnel""#))
+        #expect(text.contains("runbook_url: https://runbooks.example.com/funnel#funneldlqdepthhigh") && !text.contains("github.com"))
+
+        let result = try FunnelCommand.run(["generate", "dashboard"] + flags)
+        #expect(result.status == 0, "\(result.stderr)")
+        let dashboard = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let links = dashboard["links"] as? [[String: Any]] ?? []
+        #expect(links.first?["url"] as? String == "https://runbooks.example.com/funnel#runbooks")
+        let variables = (dashboard["templating"] as? [String: Any])?["list"] as? [[String: Any]] ?? []
+        #expect(variables.compactMap { $0["name"] as? String } == ["DS_PROMETHEUS", "job", "instance", "pipeline"])
+        let job = variables.first { $0["name"] as? String == "job" }
+        #expect((job?["current"] as? [String: Any])?["value"] as? [String] == ["funnel-eu"])
+        let generic = try #require(try JSONSerialization.jsonObject(with: Data(FunnelCommand.run(["generate", "dashboard"]).stdout.utf8)) as? [String: Any])
+        let genericJob = ((generic["templating"] as? [String: Any])?["list"] as? [[String: Any]])?.first { $0["name"] as? String == "job" }
+        #expect((genericJob?["current"] as? [String: Any])?["value"] as? [String] == ["$__all"], "the generic dashboard selects every job")
+    }
+
+    @Test(arguments: [["--job", ""], ["--runbook-base-url", "https://x.example.com/a b"], ["--runbook-base-url", "https://x.example.com/#runbooks"]])
+    func badJobOrRunbookURLIsRefusedNamingTheFlag(flags: [String]) throws {
+        let result = try FunnelCommand.run(["generate", "rules"] + flags)
+        #expect(result.status == 64, "\(result.stdout)")
+        #expect(result.stderr.contains(flags[0]), "\(result.stderr)")
+    }
 }

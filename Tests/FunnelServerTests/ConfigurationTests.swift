@@ -66,6 +66,11 @@ import Testing
         ("limits:\n  max_pipelines: lots\n", 2, "limits.max_pipelines", "whole number"),
         ("listen: 9470\n", 1, "listen", "HOST:PORT"),
         ("retention: 5m\n", 1, "retention", "longer than bucket + settle_after"),
+        ("pipelines:\n  - name: orders\n    slo: {delivery_ratio: 1}\n", 3, "pipelines[0].slo.delivery_ratio", "less than 1"),
+        ("pipelines:\n  - name: orders\n    slo: {delivery_ratio: 99.9}\n", 3, "pipelines[0].slo.delivery_ratio", "such as 0.9999"),
+        ("pipelines:\n  - name: orders\n    slo: {window: 30d}\n", 3, "pipelines[0].slo", "needs a delivery_ratio"),
+        ("pipelines:\n  - name: orders\n    slo: {delivery_ratio: 0.999, window: 10m}\n", 3, "pipelines[0].slo.window", "at least 1h"),
+        ("pipelines:\n  - name: orders\n    slo: {delivery_ratio: 0.999, budget: 1}\n", 3, "pipelines[0].slo.budget", "unknown key"),
     ])
     func errorsNameTheLineAndKey(yaml: String, line: Int, key: String, message: String) {
         #expect {
@@ -75,6 +80,21 @@ import Testing
             return error.line == line && error.key == key && error.message.contains(message)
                 && error.description.hasPrefix("funnel.yml:\(line):")
         }
+    }
+
+    @Test func pipelineSLOTakesARatioAndAWindowOfThirtyDaysByDefault() throws {
+        let configuration = try FunnelConfiguration(yaml: """
+            pipelines:
+              - name: orders
+                slo: {delivery_ratio: 0.9999, window: 7d}
+              - name: billing
+                slo:
+                  delivery_ratio: 0.99
+              - name: clicks
+            """)
+        #expect(configuration.ledger.pipelines.map(\.slo) == [
+            DeliverySLO(deliveryRatio: 0.9999, windowSeconds: 7 * 86_400), DeliverySLO(deliveryRatio: 0.99, windowSeconds: 30 * 86_400), nil,
+        ])
     }
 
     @Test func invalidYAMLIsAClearError() {

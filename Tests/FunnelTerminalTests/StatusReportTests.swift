@@ -52,4 +52,24 @@ import Testing
             "No pipelines yet: stages report to POST http://127.0.0.1:9470/v1/reports.",
         ])
     }
+
+    @Test func severalServersNameEachPipelinesServerAndMarkTheDownOne() throws {
+        var orders = TopFixtures.ordersFunnel
+        orders.errorBudget = ErrorBudget(
+            slo: DeliverySLO(deliveryRatio: 0.9999, windowSeconds: 30 * 86_400), coveredSeconds: 72 * 3600, ingested: 124_300, delivered: 124_295
+        )
+        var report = StatusReport(server: "http://shard-a:9470", funnels: [orders, try TopFixtures.recoveringFunnel(pipeline: "billing")], alarms: [])
+        report.servers = ["http://shard-a:9470", "http://shard-b:9470", "http://shard-c:9470"]
+        report.serverOfPipeline = ["orders": "http://shard-a:9470", "billing": "http://shard-b:9470"]
+        report.downServers = [("http://shard-c:9470", "connection refused")]
+        #expect(report.verdict == .unknown, "a server down and nothing firing: its pipelines are not seen")
+        let lines = report.lines()
+        try GoldenFile.check(lines, against: "status-shards.txt")
+        #expect(lines[0].hasSuffix("· 2 pipelines · 3 servers, 1 down"))
+        #expect(lines[1] == "DOWN     http://shard-c:9470: connection refused; its pipelines are not shown")
+        #expect(lines.contains { $0.hasPrefix("orders: ") && $0.hasSuffix(" · http://shard-a:9470") })
+        #expect(lines.contains("  ERROR BUDGET 59.8% left · objective 99.99% over 30d · last 72h settled: 124300 ingested, 5 undelivered of 12 allowed"))
+        report.alarms = TopFixtures.alarms
+        #expect(report.verdict == .firing, "a firing alarm elsewhere still says firing")
+    }
 }

@@ -76,20 +76,20 @@ enum TopFixtures {
 extension TopFixtures {
     /// The README's worked example as the server computes it: `process` lost 150 of 1,000 and dead-lettered 20;
     /// 12 of the 20 are redriven, the 150 replayed from the ingestion log, and 40 events redelivered by the queue.
-    static func recoveringFunnel() throws -> PipelineFunnel {
+    static func recoveringFunnel(pipeline: String = "orders") throws -> PipelineFunnel {
         let t0: Int64 = 1_795_688_100_000
-        var ledger = FunnelLedger(policy: LedgerPolicy(pipelines: [PipelineDefinition(name: "orders", stages: ["ingest", "process", "deliver"])]))
+        var ledger = FunnelLedger(policy: LedgerPolicy(pipelines: [PipelineDefinition(name: pipeline, stages: ["ingest", "process", "deliver"])]))
         let counts: [(String, Outcome, UInt64)] = [
             ("ingest", .received, 1000), ("ingest", .passed, 1000),
             ("process", .received, 1000), ("process", .redelivered, 40), ("process", .passed, 830), ("process", .deadLettered, 20),
             ("process", .redriven, 12), ("process", .passed, 12), ("process", .replayed, 150), ("process", .passed, 150),
             ("deliver", .received, 992), ("deliver", .passed, 992),
         ]
-        let reports = counts.map { StageReport(pipeline: "orders", stage: $0.0, outcome: $0.1, count: $0.2, eventTimeMillis: t0) }
+        let reports = counts.map { StageReport(pipeline: pipeline, stage: $0.0, outcome: $0.1, count: $0.2, eventTimeMillis: t0) }
         let batch = try ledger.admit(reports, nowMillis: t0)
         ledger.apply(batch, nowMillis: t0)
         ledger.settle(nowMillis: t0 + 600_000)
-        guard let funnel = ledger.funnel(pipeline: "orders") else { throw FixtureError.noFunnel }
+        guard let funnel = ledger.funnel(pipeline: pipeline) else { throw FixtureError.noFunnel }
         return funnel
     }
 

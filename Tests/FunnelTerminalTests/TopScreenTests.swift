@@ -8,6 +8,19 @@ import Testing
         try GoldenFile.check(TopScreen.render(TopFixtures.snapshot(), size: .classic, color: false), against: "top-80x24.txt")
     }
 
+    @Test func aServerThatIsDownGetsARedLineUnderTheTitle() throws {
+        var snapshot = TopFixtures.snapshot()
+        snapshot.server = "3 servers"
+        snapshot.downServers = ["http://shard-c:9470: connection refused"]
+        let lines = TopScreen.render(snapshot, size: .classic, color: false)
+        try GoldenFile.check(lines, against: "top-80x24-shard-down.txt")
+        #expect(lines.count == 24)
+        #expect(lines[1].hasPrefix(" ✖ DOWN http://shard-c:9470: connection refused"))
+        #expect(lines[0].contains("3 servers"))
+        let colored = TopScreen.render(snapshot, size: .classic, color: true)
+        #expect(colored[1].contains("\u{1B}[1;31m") || colored[1].contains("31"), "the DOWN line is red")
+    }
+
     @Test func wideTerminalMatchesGolden() throws {
         try GoldenFile.check(TopScreen.render(TopFixtures.snapshot(), size: TerminalSize(columns: 132, rows: 40), color: false), against: "top-132x40.txt")
     }

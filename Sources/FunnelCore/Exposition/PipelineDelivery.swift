@@ -4,6 +4,8 @@
 public struct PipelineDelivery: MetricsSource {
     /// The pipelines that have settled counts, in the ledger's order.
     public var figures: [(pipeline: String, recovery: RecoveryFigures)]
+    /// The pipelines that declare a delivery objective, with their budgets, in the ledger's order.
+    public var budgets: [(pipeline: String, budget: ErrorBudget)]
 
     /// The figures of the pipelines of `ledger`; a pipeline with nothing settled has none. O(pipelines x stages).
     public init(_ ledger: borrowing FunnelLedger) {
@@ -11,6 +13,7 @@ public struct PipelineDelivery: MetricsSource {
             let recovery = pipeline.recovery
             return recovery.ingested == 0 ? nil : (pipeline.name, recovery)
         }
+        self.budgets = ledger.pipelines.compactMap { pipeline in ledger.errorBudget(pipeline: pipeline.name).map { (pipeline.name, $0) } }
     }
 
     /// Writes one sample per pipeline and family.
@@ -30,5 +33,11 @@ public struct PipelineDelivery: MetricsSource {
             help: "Ingested minus delivered, failed and recoverable, settled, within retention: events gone with no way back."
         )
         for (index, entry) in self.figures.enumerated() { writer.sample(labels[index], entry.recovery.netMissing) }
+        guard !self.budgets.isEmpty else { return }
+        writer.family(
+            "funnel_pipeline_error_budget_remaining_ratio", .gauge,
+            help: "Share of the slo: error budget left (1 untouched, 0 spent, below 0 overspent), settled, over the SLO window or retention, whichever is shorter."
+        )
+        for entry in self.budgets { writer.sample(ExpositionWriter.labels(["pipeline": entry.pipeline]), entry.budget.remainingRatio) }
     }
 }

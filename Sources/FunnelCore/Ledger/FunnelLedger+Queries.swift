@@ -104,7 +104,7 @@ extension FunnelLedger {
             inFlight: stages.lazy.map(\.inFlight).saturatingSum().addingSaturated(transit.lazy.map(\.inFlight).saturatingSum()),
             recovery: RecoveryFigures(settled)
         )
-        return PipelineFunnel(
+        var funnel = PipelineFunnel(
             pipeline: pipeline,
             from: fromMillis.map { EventTimestamp.formatRFC3339(millis: $0) },
             to: toMillis.map { EventTimestamp.formatRFC3339(millis: $0) },
@@ -120,6 +120,8 @@ extension FunnelLedger {
             totals: totals,
             buckets: includeBuckets ? Self.bucketDetail(ledger, inRange) : nil
         )
+        funnel.errorBudget = self.errorBudget(pipeline: pipeline)
+        return funnel
     }
 
     private static func bucketDetail(_ ledger: PipelineLedger, _ inRange: (Int64) -> Bool) -> [BucketFunnel] {

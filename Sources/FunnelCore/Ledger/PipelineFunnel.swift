@@ -20,6 +20,8 @@ public struct PipelineFunnel: Sendable, Hashable, Codable {
     public var buckets: [BucketFunnel]?
     /// The label values the funnel is restricted to (`label=tenant:acme`), if any.
     public var labels: [String: String]?
+    /// The delivery error budget left, when the pipeline declares an objective (`slo:`); independent of the range.
+    public var errorBudget: ErrorBudget?
 
     public init(
         pipeline: String, from: String? = nil, to: String? = nil, bucketSeconds: Int64 = 60, settleAfterSeconds: Int64 = 300,

@@ -9,8 +9,9 @@ public enum ConfigurationKeys {
         "statsd", "dlq_sources", "watermarks", "log_format", "comparisons",
     ]
     public static let defaults = ["bucket", "settle_after"]
-    public static let pipeline = ["name", "stages", "bucket", "settle_after", "labels"]
+    public static let pipeline = ["name", "stages", "bucket", "settle_after", "labels", "slo"]
     public static let comparison = ["name", "baseline", "candidate"]
+    public static let slo = ["delivery_ratio", "window"]
     public static let tls = ["certificate", "key"]
     public static let dlq = ["stale_after"]
     public static let watermarks = ["reporter_timeout"]
@@ -54,7 +55,7 @@ public enum ConfigurationKeys {
     /// Every key by the top-level section it is documented under: (section, keys of that section and below).
     public static var bySection: [(section: String, keys: [String])] {
         [
-            ("defaults", Self.defaults), ("pipelines", Self.pipeline), ("comparisons", Self.comparison), ("tls", Self.tls), ("dlq", Self.dlq), ("watermarks", Self.watermarks), ("webhook", Self.webhook),
+            ("defaults", Self.defaults), ("pipelines", Self.pipeline + Self.slo), ("comparisons", Self.comparison), ("tls", Self.tls), ("dlq", Self.dlq), ("watermarks", Self.watermarks), ("webhook", Self.webhook),
             ("limits", Self.limits), ("timeouts", Self.timeouts), ("receivers", Self.receiver),
             ("alarms", Self.alarm + Self.alarmKinds.keys.sorted() + Self.alarmKinds.keys.sorted().flatMap { Self.alarmKinds[$0]! }),
             ("statsd", Self.statsd + Self.statsdMapping),

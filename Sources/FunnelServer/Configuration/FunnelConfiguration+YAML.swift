@@ -29,6 +29,8 @@ extension FunnelConfiguration {
     /// | `pipelines[].stages` | list of names | `[]` (discovered in first-seen order) |
     /// | `pipelines[].bucket`, `pipelines[].settle_after` | duration | from `defaults` |
     /// | `pipelines[].labels` | list of label names | `[]` (reports carry no labels) |
+    /// | `pipelines[].slo.delivery_ratio` | number in (0, 1) | none: no objective |
+    /// | `pipelines[].slo.window` | duration, at least `1h` | `30d` |
     /// | `limits.max_body_bytes` | integer | `8388608` |
     /// | `limits.max_reports_per_request` | integer | `100000` |
     /// | `limits.max_pipelines` | integer | `1000` |
@@ -188,6 +190,8 @@ extension FunnelConfiguration {
                         throw value.error("a pipeline may declare at most \(LabelRule.maximumLabelsPerPipeline) labels, got \(labels.count)")
                     }
                     definition.labels = labels
+                case "slo":
+                    definition.slo = try Self.slo(value)
                 default:
                     break
                 }
@@ -210,6 +214,26 @@ extension FunnelConfiguration {
                 )
             }
         }
+    }
+
+    /// A pipeline's `slo:` mapping: `delivery_ratio` (required, strictly between 0 and 1) and `window` (default 30d).
+    private static func slo(_ node: ConfigurationNode) throws(ConfigurationError) -> DeliverySLO {
+        var ratio: Double?
+        var window: Int64 = 30 * 86_400
+        for (key, value) in try node.mapping(allowed: ConfigurationKeys.slo) {
+            switch key {
+            case "delivery_ratio":
+                let number = try value.number()
+                guard number > 0, number < 1 else { throw value.error("must be more than 0 and less than 1 (such as 0.9999), got \(try value.string())") }
+                ratio = number
+            case "window":
+                window = try value.wholeSeconds(minimumSeconds: 3600)
+            default:
+                break
+            }
+        }
+        guard let ratio else { throw node.error("an slo needs a delivery_ratio (such as 0.9999)") }
+        return DeliverySLO(deliveryRatio: ratio, windowSeconds: window)
     }
 
     private static func settings(_ node: ConfigurationNode, base: PipelineSettings, allowed: [String]) throws(ConfigurationError) -> PipelineSettings {

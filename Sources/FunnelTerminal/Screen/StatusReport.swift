@@ -14,6 +14,13 @@ public struct StatusReport: Sendable {
     public var serverPipelines: Int?
     /// The funnels are in trouble order (`funnel status --worst`), and the verdict line says so.
     public var mostTroubleFirst = false
+    /// Every server asked, when there are several (`--server` more than once): the verdict line counts them, and
+    /// each pipeline's headline names its own.
+    public var servers: [String] = []
+    /// The server each pipeline came from, by pipeline name, when there are several.
+    public var serverOfPipeline: [String: String] = [:]
+    /// The servers that did not answer, with why; their pipelines are missing from the report.
+    public var downServers: [(server: String, reason: String)] = []
     /// The label each pipeline's worst values are listed by (`funnel status --by tenant`), if any.
     public var by: String?
     /// Each pipeline's worst values of ``by``, by pipeline name; a pipeline without them does not declare the label.
@@ -31,7 +38,12 @@ public struct StatusReport: Sendable {
         self.queues = queues
     }
 
-    public var verdict: StatusVerdict { StatusVerdict(alarms: self.alarms) }
+    /// The worst alarm's verdict; with a server down and nothing firing, unknown (that server's pipelines are not
+    /// seen).
+    public var verdict: StatusVerdict {
+        let alarms = StatusVerdict(alarms: self.alarms)
+        return !self.downServers.isEmpty && alarms != .firing ? .unknown : alarms
+    }
 
     /// The report as lines.
     public func lines(color: Bool = false) -> [String] {
@@ -53,8 +65,16 @@ public struct StatusReport: Sendable {
             verdict += " · \(shown) pipeline\(shown == 1 ? "" : "s")"
         }
         if self.mostTroubleFirst { verdict += ", most trouble first" }
-        verdict += " · \(self.server)"
-        var lines = [self.paint(verdict, self.verdict == .firing ? "1;31" : self.verdict == .pending ? "1;33" : "1;32", color)]
+        if self.servers.count > 1 {
+            verdict += " · \(self.servers.count) servers" + (self.downServers.isEmpty ? "" : ", \(self.downServers.count) down")
+        } else {
+            verdict += " · \(self.server)"
+        }
+        let verdictColor = self.verdict == .firing ? "1;31" : self.verdict == .pending ? "1;33" : self.verdict == .unknown ? "1;35" : "1;32"
+        var lines = [self.paint(verdict, verdictColor, color)]
+        for down in self.downServers {
+            lines.append(self.paint("DOWN     \(down.server): \(down.reason); its pipelines are not shown", "35", color))
+        }
         let nameWidth = active.map(\.name.count).max() ?? 0
         for alarm in active {
             let summary = alarm.summary.hasPrefix(alarm.name + ": ") ? String(alarm.summary.dropFirst(alarm.name.count + 2)) : alarm.summary
@@ -80,6 +100,7 @@ public struct StatusReport: Sendable {
         headline += ", ingested \(totals.ingested), delivered \(totals.delivered), lost \(totals.lost), in flight \(totals.inFlight)"
         if totals.excess > 0 { headline += ", excess \(totals.excess)" }
         headline += ", e2e p95 \(NumberText.latency(funnel.endToEndLatencyMs.p95)) (\(funnel.latencyWindow.rawValue))"
+        if self.servers.count > 1, let server = self.serverOfPipeline[funnel.pipeline] { headline += " · \(server)" }
         let recovery = funnel.stages.contains { $0.redelivered > 0 || $0.redriven > 0 || $0.replayed > 0 }
         let recoveryHeaders = recovery ? ["REDELIVERED", "REDRIVEN", "REPLAYED"] : []
         var table = TextTable(
@@ -103,6 +124,7 @@ public struct StatusReport: Sendable {
             )
         }
         var lines = [self.paint(headline, "1", color)]
+        if let budget = funnel.errorBudget { lines.append("  " + Self.budgetLine(budget)) }
         if let recoveryLine = Self.recoveryLine(funnel) { lines.append("  " + recoveryLine) }
         lines += table.lines(indent: "  ")
         for queue in self.queues where queue.pipeline == funnel.pipeline {
@@ -134,6 +156,22 @@ public struct StatusReport: Sendable {
             parts.append("retries \(redelivered)" + (received > 0 ? " (\(NumberText.percent(Double(redelivered) / Double(received))) of received)" : ""))
         }
         return parts.joined(separator: " · ")
+    }
+
+    /// `ERROR BUDGET 37.5% left · objective 99.99% over 30d · last 72h settled: 40000 ingested, 3 undelivered of 4.0 allowed`.
+    static func budgetLine(_ budget: ErrorBudget) -> String {
+        let undelivered = budget.ingested > budget.delivered ? budget.ingested - budget.delivered : 0
+        let allowed = (1 - budget.objective) * Double(budget.ingested)
+        let left = budget.remainingRatio < 0 ? "overspent by \(NumberText.percent(-budget.remainingRatio))" : "\(NumberText.percent(budget.remainingRatio)) left"
+        let objective = ((budget.objective * 100) * 1e6).rounded() / 1e6
+        return "ERROR BUDGET \(left) · objective \(objective)% over \(Self.span(budget.windowSeconds))"
+            + " · last \(Self.span(budget.coveredSeconds)) settled: \(budget.ingested) ingested,"
+            + " \(undelivered) undelivered of \(NumberText.fixed(allowed, digits: allowed < 10 ? 1 : 0)) allowed"
+    }
+
+    /// `30d` for whole days, else `72h`, `90m`.
+    static func span(_ seconds: Int64) -> String {
+        seconds > 0 && seconds % 86_400 == 0 && seconds > 3 * 86_400 ? "\(seconds / 86_400)d" : DurationText.format(seconds: seconds)
     }
 
     func paint(_ text: String, _ codes: String, _ color: Bool) -> String {

@@ -84,6 +84,7 @@ public struct TopModel: Sendable {
             labels: labels, label: label, grouped: grouped
         )
         snapshot.comparisons = self.lastPoll?.comparisons ?? []
+        snapshot.downServers = self.lastPoll?.downServers ?? []
         return snapshot
     }
 }

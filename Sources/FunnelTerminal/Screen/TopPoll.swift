@@ -11,6 +11,10 @@ public struct TopPoll: Sendable, Hashable {
     /// Each configured comparison over everything retained; empty when there are none or the server has no
     /// comparisons API.
     public var comparisons: [ComparisonReport] = []
+    /// With several servers: each one that did not answer, as `URL: reason`; its pipelines are missing.
+    public var downServers: [String] = []
+    /// With several servers: the server each pipeline came from.
+    public var serverOfPipeline: [String: String] = [:]
     /// The selected pipeline split by the label the user chose (`l`), when one was asked for.
     public var grouped: GroupedFunnel?
 

@@ -7,6 +7,7 @@ import FunnelCore
 /// where most events die marked `◀`, places that tie for it `=`), in flight and latency percentiles, with the
 /// transit loss between stages; dead-letter queue depths with a sparkline; and a footer with the keys and the
 /// connection state. With the overview open, every pipeline instead, most trouble first (``PipelineTrouble``).
+/// With several servers, one that does not answer gets a red `DOWN` line under the title.
 ///
 /// Exactly `size.rows` lines come back, none wider than `size.columns`. When the terminal is small, the screen
 /// drops the least useful parts first (blank lines, extra alarms, quiet hops, columns), says what it hid, scrolls
@@ -40,7 +41,8 @@ public enum TopScreen {
         let title = self.titleLine(snapshot, width: width)
         guard rows > 1 else { return Body(lines: [title]) }
         let footer = self.footerLine(snapshot, width: width)
-        let room = rows - 2
+        let down = snapshot.downServers.prefix(max(0, rows - 3)).map { ScreenLine(Self.clipped(" ✖ DOWN \($0)", width), [.bold, .red]) }
+        let room = rows - 2 - down.count
         var body: Body
         if snapshot.showHelp {
             body = Body(lines: self.helpLines())
@@ -53,7 +55,7 @@ public enum TopScreen {
         }
         if body.lines.count > room { body.lines = Array(body.lines.prefix(room)) }
         while body.lines.count < room { body.lines.append(ScreenLine()) }
-        body.lines = [title] + body.lines + [footer]
+        body.lines = [title] + down + body.lines + [footer]
         return body
     }
 

@@ -36,6 +36,8 @@ public struct TopSnapshot: Sendable, Hashable {
     public var ranking: [PipelineTrouble]
     /// The configured comparisons; the overview shows each under its candidate pipeline.
     public var comparisons: [ComparisonReport] = []
+    /// With several servers: each one that did not answer, as `URL: reason`, shown under the title.
+    public var downServers: [String] = []
     /// The labels the selected pipeline declares: `l` shows its worst groups by them.
     public var labels: [String]
     /// The label the selected pipeline's worst groups are shown by; nil: the stage table.

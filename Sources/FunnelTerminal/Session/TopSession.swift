@@ -10,14 +10,15 @@ import UnixSignals
 /// and retries with backoff.
 public struct TopSession: Sendable {
     public var options: TopOptions
-    public var client: FunnelAPIClient
+    /// One client per server in ``TopOptions/servers``.
+    public var clients: [FunnelAPIClient]
     public var terminal: TerminalDevice
 
     public init(options: TopOptions, terminal: TerminalDevice = TerminalDevice()) {
         self.options = options
         // A refused connection only fails at the request's deadline (the client retries until then), so keep it short.
         let timeoutMillis = Int64(millisecondsFromSeconds: max(2, min(5, options.refreshSeconds * 2))) ?? 5_000
-        self.client = FunnelAPIClient(baseURL: options.server, token: options.token, timeout: .milliseconds(timeoutMillis))
+        self.clients = options.servers.map { FunnelAPIClient(baseURL: $0, token: options.token, timeout: .milliseconds(timeoutMillis)) }
         self.terminal = terminal
     }
 
@@ -66,7 +67,7 @@ public struct TopSession: Sendable {
             let generation = control.generation
             let result: Result<TopPoll, FunnelAPIError>
             do {
-                result = .success(try await self.client.poll(window: control.window, grouping: control.grouping))
+                result = .success(try await FunnelAPIClient.poll(self.clients, window: control.window, grouping: control.grouping))
             } catch {
                 result = .failure(error)
             }
@@ -87,7 +88,8 @@ public struct TopSession: Sendable {
     ///
     /// A lone Esc may be the start of a sequence split across reads, so it counts as Esc at the next tick.
     func loop(events: AsyncStream<TopEvent>, control: PollControl, seconds: @escaping @Sendable () -> Double) async -> Int32 {
-        var model = TopModel(server: self.client.baseURL, refreshSeconds: self.options.refreshSeconds)
+        let server = self.clients.count == 1 ? self.clients[0].baseURL : "\(self.clients.count) servers"
+        var model = TopModel(server: server, refreshSeconds: self.options.refreshSeconds)
         var view = TopViewState(selectedPipeline: self.options.pipeline, window: self.options.window)
         var decoder = TopKeyDecoder()
         var size = self.terminal.size() ?? .classic

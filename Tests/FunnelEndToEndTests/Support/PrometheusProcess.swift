@@ -9,7 +9,12 @@ final class PrometheusProcess: @unchecked Sendable {
     let directory: TemporaryDirectory
 
     /// Starts Prometheus scraping `target` (HOST:PORT) as job `funnel`, with optional rule files.
-    init(scraping target: String, ruleFiles: [String] = []) async throws {
+    convenience init(scraping target: String, ruleFiles: [String] = []) async throws {
+        try await self.init(scrapingAll: [target], ruleFiles: ruleFiles)
+    }
+
+    /// Starts Prometheus scraping every one of `targets` (HOST:PORT) as instances of job `funnel`.
+    init(scrapingAll targets: [String], ruleFiles: [String] = []) async throws {
         let binary = try RequiredTool("prometheus", package: "prometheus")
         let directory = try TemporaryDirectory(prefix: "prometheus")
         let port = try await FreePort.next()
@@ -21,7 +26,7 @@ final class PrometheusProcess: @unchecked Sendable {
             \(rules)scrape_configs:
               - job_name: funnel
                 static_configs:
-                  - targets: ['\(target)']
+                  - targets: [\(targets.map { "'\($0)'" }.joined(separator: ", "))]
 
             """
         let configPath = try directory.write(config, to: "prometheus.yml")
@@ -72,6 +77,21 @@ final class PrometheusProcess: @unchecked Sendable {
             let value = (result["value"] as? [Any])?.last as? String
             return Sample(labels: result["metric"] as? [String: String] ?? [:], value: value.flatMap(Double.init) ?? .nan)
         }
+    }
+
+    /// `GET /api/v1/rules`: every rule's name, health and last error, by group.
+    func ruleHealth() async throws -> [(group: String, rule: String, health: String, error: String)] {
+        let reply = try await TestHTTP.get(self.baseURL + "/api/v1/rules")
+        guard reply.status == 200, let json = try reply.json() as? [String: Any], let data = json["data"] as? [String: Any] else {
+            throw RequiredTool.Missing(description: "prometheus /api/v1/rules failed: \(reply.status) \(reply.body)")
+        }
+        var rules: [(group: String, rule: String, health: String, error: String)] = []
+        for group in data["groups"] as? [[String: Any]] ?? [] {
+            for rule in group["rules"] as? [[String: Any]] ?? [] {
+                rules.append((group["name"] as? String ?? "", rule["name"] as? String ?? "", rule["health"] as? String ?? "", rule["lastError"] as? String ?? ""))
+            }
+        }
+        return rules
     }
 
     deinit {
