@@ -86,7 +86,7 @@ extension RuleFileGenerator {
               - alert: FunnelStageStalled
                 expr: |
                   (
-                    \(scope.select("funnel:transit_edge:info"))
+                    \(scope.select("funnel:transit_edge:info", scope.stalledMatchers))
                       * on (pipeline, from_stage) group_left ()
                     label_replace(sum by (pipeline, stage) (\(scope.select("funnel:stage_events:rate5m", [#"outcome="passed""#]))), "from_stage", "$1", "stage", "(.+)")
                   ) > 0
@@ -159,34 +159,5 @@ extension RuleFileGenerator {
                   runbook_url: \(scope.runbook("funnelstagelatencyp95high"))
 
         """
-    }
-}
-
-// MARK: Config alarms without a generic alert
-
-extension RuleFileGenerator {
-    /// A `latency` alarm of the config: its percentile of a stage (or end to end) over its window, above its
-    /// threshold (milliseconds in the config, seconds in Prometheus).
-    static func latencyAlarm(_ scope: PipelineScope, stage: String?, percentile: Double, window: LatencyWindow, thresholdMs: Double) -> String {
-        let quantile = decimal(percentile / 100)
-        let seconds = decimal(thresholdMs / 1000)
-        let (alert, family, by, subject) =
-            stage == nil
-            ? ("FunnelEndToEndLatencyHigh", "funnel_pipeline_end_to_end_latency_seconds_bucket", "pipeline, le", "End-to-end latency of pipeline {{ $labels.pipeline }}")
-            : ("FunnelStageLatencyHigh", "funnel_stage_latency_seconds_bucket", "pipeline, stage, le", "Stage {{ $labels.stage }} of pipeline {{ $labels.pipeline }}")
-        return """
-                  - alert: \(alert)
-                    expr: histogram_quantile(\(quantile), sum by (\(by)) (rate(\(scope.select(family))[\(window.rawValue)]))) > \(seconds)
-                    for: \(scope.forText("15m"))
-                    labels:
-                      severity: \(scope.severity("warning"))\(scope.labelLines)
-                    annotations:
-                      summary: \(subject) is slow (p\(number(percentile)) {{ $value | humanizeDuration }})
-                      description: >-
-                        The \(number(percentile))th percentile latency over the last \(window.rawValue) is {{ $value | humanizeDuration }}
-                        (threshold \(number(thresholdMs)) ms).
-                      runbook_url: \(scope.runbook("funnelstagelatencyp95high"))
-
-            """
     }
 }

@@ -4,9 +4,10 @@ public import FunnelCore
 ///
 /// With no pipelines it writes the generic `Alerts/funnel-rules.yml` byte for byte: every alert matches every
 /// pipeline with the default thresholds. With pipelines, each gets a group `funnel-alerts-NAME` whose alerts match
-/// only `pipeline="NAME"`; a `silent_loss`, `transit_loss`, `delivery_ratio`, `dlq_depth` or `latency` alarm in the
-/// config becomes an alert of its stage, hop, pipeline or queue with the alarm's threshold (`above`, or `below` for
-/// delivery), `for`, labels and `runbook_url` annotation. A pipeline with an `slo:` gets burn-rate alerts on its
+/// only `pipeline="NAME"`; every alarm in the config (`silent_loss`, `transit_loss`, `delivery_ratio`, `dlq_depth`,
+/// `latency`, `stalled`, `dlq_growth`, `dlq_source_down`, `watermark_lag`, `comparison`) becomes an alert of its
+/// stage, hop, pipeline, queue, source or comparison with the alarm's threshold (`above`, or `below` for delivery),
+/// window, `for`, labels and `runbook_url` annotation. A pipeline with an `slo:` gets burn-rate alerts on its
 /// error budget (see ``sloRules(_:)``). Funnel's own health alerts come last, once, on `up{job="JOB"}`.
 ///
 /// The recording rules sum over every scraped instance (`sum by (pipeline, ...)` drops `instance`), so the shards of
@@ -70,6 +71,8 @@ public struct RuleFileGenerator: Sendable {
         var transit: [(String, String, AlarmRule)] = []
         var queues: [(String, AlarmRule)] = []
         var latency: [AlarmRule] = []
+        var stalled: [(String, String, AlarmRule)] = []
+        var others: [AlarmRule] = []
         for alarm in mine where alarm.condition.direction == .above {
             switch alarm.kind {
             case .silentLoss(_, let stage, _):
@@ -81,6 +84,11 @@ public struct RuleFileGenerator: Sendable {
                 queues.append((queue, alarm))
             case .latency:
                 latency.append(alarm)
+            case .stalled(_, let stage, _):
+                let upstream = pipeline.stages.firstIndex(of: stage).flatMap { $0 > 0 ? pipeline.stages[$0 - 1] : nil }
+                if let upstream { stalled.append((stage, upstream, alarm)) }
+            case .dlqGrowth, .dlqSourceDown, .watermarkLag, .comparison:
+                others.append(alarm)
             default:
                 break
             }
@@ -113,11 +121,49 @@ public struct RuleFileGenerator: Sendable {
             let narrowed = stage.map { scope.narrowed([Self.matcher("stage", "=", $0)], labels: [("stage", $0)]) } ?? scope
             text += Self.latencyAlarm(narrowed.standingFor(alarm), stage: stage, percentile: percentile, window: window, thresholdMs: alarm.condition.threshold) + "\n"
         }
+        for (stage, upstream, alarm) in stalled {
+            guard case .stalled(_, _, let window) = alarm.kind else { continue }
+            let stageScope = scope.narrowed([], labels: [("stage", stage)]).standingFor(alarm)
+            text += Self.stalledAlarm(stageScope, stage: stage, upstream: upstream, windowSeconds: window) + "\n"
+        }
+        for alarm in others {
+            if let alert = self.alert(for: alarm, in: pipeline, scope: scope) { text += alert + "\n" }
+        }
         if let slo = pipeline.slo { text += Self.burnRateAlerts(scope, slo: slo) }
         scope.silentMatchers = silent.isEmpty ? [] : [Self.matcher("stage", "!~", Self.alternatives(silent.map(\.0)))]
         scope.transitMatchers = transit.isEmpty ? [] : [Self.matcher("from_stage", "!~", Self.alternatives(transit.map(\.0)))]
+        scope.stalledMatchers = stalled.isEmpty ? [] : [Self.matcher("to_stage", "!~", Self.alternatives(stalled.map(\.0)))]
         scope.queueMatchers = queues.isEmpty ? [] : [Self.matcher("queue", "!~", Self.alternatives(queues.map(\.0)))]
         return text + Self.pipelineAlerts(scope)
+    }
+
+    /// The alert of a `dlq_growth`, `dlq_source_down`, `watermark_lag` or `comparison` alarm of `pipeline`; nil for
+    /// a comparison whose baseline is not declared.
+    func alert(for alarm: AlarmRule, in pipeline: PipelineDefinition, scope: PipelineScope) -> String? {
+        let threshold = alarm.condition.threshold
+        switch alarm.kind {
+        case .dlqGrowth(_, let stage, let window):
+            let narrowed = stage.map { scope.narrowed([Self.matcher("stage", "=", $0)], labels: [("stage", $0)]) } ?? scope
+            return Self.dlqGrowthAlarm(narrowed.standingFor(alarm), stage: stage, windowSeconds: window, perMinute: threshold)
+        case .dlqSourceDown(_, let queue, let source):
+            let narrowed = scope.narrowed(
+                [queue.map { Self.matcher("queue", "=", $0) }, source.map { Self.matcher("source", "=", $0) }].compactMap { $0 },
+                labels: [queue.map { ("queue", $0) }, source.map { ("source", $0) }].compactMap { $0 }
+            )
+            return Self.dlqSourceDownAlarm(narrowed.standingFor(alarm))
+        case .watermarkLag(_, let stage):
+            let narrowed = stage.map { scope.narrowed([Self.matcher("stage", "=", $0)], labels: [("stage", $0)]) } ?? scope
+            return Self.watermarkLagAlarm(narrowed.standingFor(alarm), stage: stage, thresholdSeconds: threshold)
+        case .comparison(let comparison, let measure, let window):
+            guard let baseline = self.pipelines.first(where: { $0.name == comparison.baseline }) else { return nil }
+            let narrowed = scope.narrowed([], labels: [("comparison", comparison.name), ("baseline", comparison.baseline)])
+            return Self.comparisonAlarm(
+                narrowed.standingFor(alarm), comparison: comparison, measure: measure, windowSeconds: window, threshold: threshold,
+                baseline: baseline, candidate: pipeline
+            )
+        default:
+            return nil
+        }
     }
 
     /// Which series an alert covers, and its thresholds.
@@ -131,6 +177,7 @@ public struct RuleFileGenerator: Sendable {
         /// Extra matchers of the pipeline-wide alerts, leaving out what has an alert of its own.
         var silentMatchers: [String] = []
         var transitMatchers: [String] = []
+        var stalledMatchers: [String] = []
         var queueMatchers: [String] = []
         /// The base URL of the runbooks; each alert adds `#` and its anchor.
         var runbooks = RuleFileGenerator.defaultRunbookBaseURL
