@@ -106,6 +106,66 @@ import Testing
         #expect(!RuleFileGenerator(pipelines: [Self.orders]).render().contains("funnel-slo-recording"), "no objective, no SLO rules")
     }
 
+    @Test func stalledAlarmComparesThePreviousStagesPassedWithTheStagesReceived() {
+        let alarms = [
+            AlarmRule(
+                name: "stuck", kind: .stalled(pipeline: "orders", stage: "deliver", windowSeconds: 900), condition: AlarmCondition(.above, 0),
+                forSeconds: 60, labels: ["team": "orders"]
+            ),
+            AlarmRule(name: "first", kind: .stalled(pipeline: "orders", stage: "ingest", windowSeconds: 300), condition: AlarmCondition(.above, 0)),
+        ]
+        let rules = RuleFileGenerator(pipelines: [Self.orders], alarms: alarms).render()
+        let block = Self.alert("FunnelStageStalled", containing: "alarm: \"stuck\"", in: rules)
+        #expect(block.contains(#"increase(funnel_stage_events_total{pipeline="orders",stage="process",outcome="passed"}[15m])) > 0"#), "\(block)")
+        #expect(block.contains(#"increase(funnel_stage_events_total{pipeline="orders",stage="deliver",outcome="received"}[15m])) > 0"#))
+        #expect(block.contains("for: 1m\n") && block.contains("stage: \"deliver\"\n") && block.contains("team: \"orders\"\n"))
+        #expect(!rules.contains("alarm: \"first\""), "the first stage has no stage before it to compare with")
+        #expect(rules.contains(#"funnel:transit_edge:info{pipeline="orders",to_stage!~"deliver"}"#), "the pipeline's own stall alert leaves deliver out")
+    }
+
+    @Test(arguments: [
+        (AlarmKind.dlqGrowth(pipeline: "orders", stage: "process", windowSeconds: 300), 5.0, "FunnelDeadLetteringHigh",
+         #"expr: sum by (pipeline) (rate(funnel_stage_events_total{pipeline="orders",stage="process",outcome="dead_lettered"}[5m])) * 60 > 5\#n"#),
+        (.dlqGrowth(pipeline: "orders", stage: nil, windowSeconds: 60), 50, "FunnelDeadLetteringHigh",
+         #"expr: sum by (pipeline) (rate(funnel_stage_events_total{pipeline="orders",outcome="dead_lettered"}[1m])) * 60 > 50\#n"#),
+        (.dlqSourceDown(pipeline: "orders", queue: nil, source: "orders-sqs"), 0, "FunnelDLQSourceDown",
+         #"expr: max by (source, kind, pipeline, queue) (funnel_dlq_source_up{pipeline="orders",source="orders-sqs"}) == 0\#n"#),
+        (.watermarkLag(pipeline: "orders", stage: "deliver"), 90, "FunnelWatermarkLagHigh",
+         #"expr: time() - max by (pipeline, stage) (last_over_time(funnel_stage_watermark_timestamp_seconds{pipeline="orders",stage="deliver"}[1h1m30s])) > 90\#n"#),
+        (.watermarkLag(pipeline: "orders", stage: nil), 600, "FunnelWatermarkLagHigh",
+         #"expr: time() - min by (pipeline) (max by (pipeline, stage) (last_over_time(funnel_stage_watermark_timestamp_seconds{pipeline="orders"}[1h10m]))) > 600\#n"#),
+    ])
+    func alarmKindsWithoutAGenericThresholdBecomeAlertsOfTheirOwn(kind: AlarmKind, threshold: Double, alert: String, expression: String) {
+        let alarm = AlarmRule(
+            name: "own", kind: kind, condition: AlarmCondition(.above, threshold), forSeconds: 120,
+            labels: ["severity": "critical"], annotations: ["runbook_url": "https://wiki.example.com/own"]
+        )
+        let rules = RuleFileGenerator(pipelines: [Self.orders], alarms: [alarm]).render()
+        let block = Self.alert(alert, containing: "alarm: \"own\"", in: rules)
+        #expect(block.contains(expression), "\(block)")
+        #expect(block.contains("for: 2m\n") && block.contains("severity: \"critical\"\n"))
+        #expect(block.contains("runbook_url: \"https://wiki.example.com/own\""))
+    }
+
+    @Test func comparisonAlarmsMeasureBothPipelinesOverTheirWindow() {
+        let migration = Comparison(name: "migration", baseline: "orders", candidate: "orders-v2")
+        let candidate = PipelineDefinition(name: "orders-v2", stages: ["read", "write"])
+        let alarms = [
+            AlarmRule(name: "gap", kind: .comparison(migration, measure: .deliveryGap, windowSeconds: 1800), condition: AlarmCondition(.above, 0.05)),
+            AlarmRule(name: "input", kind: .comparison(migration, measure: .inputMismatch, windowSeconds: 3600), condition: AlarmCondition(.above, 100)),
+        ]
+        let rules = RuleFileGenerator(pipelines: [Self.orders, candidate], alarms: alarms).render()
+        let gap = Self.alert("FunnelComparisonDeliveryGap", containing: "alarm: \"gap\"", in: rules)
+        #expect(gap.contains(#"funnel_stage_settled_events_total{pipeline="orders",stage="deliver",outcome="passed"}[30m]"#), "\(gap)")
+        #expect(gap.contains(#"funnel_stage_settled_events_total{pipeline="orders-v2",stage="read",outcome="received"}[30m]"#))
+        #expect(gap.contains("> 0.05\n") && gap.contains("comparison: \"migration\"") && gap.contains("baseline: \"orders\""))
+        let input = Self.alert("FunnelComparisonInputMismatch", containing: "alarm: \"input\"", in: rules)
+        #expect(input.contains(#"funnel_stage_settled_events_total{pipeline="orders-v2",stage="read",outcome="received"}[1h])) or vector(0))"#), "\(input)")
+        #expect(input.contains("> 100\n") && input.contains("pipeline: \"orders-v2\""))
+        let undeclared = RuleFileGenerator(pipelines: [candidate], alarms: alarms).render()
+        #expect(!undeclared.contains("FunnelComparison"), "without the baseline's stages there is nothing to compare")
+    }
+
     /// The alert rule named `name` whose text contains `text`.
     static func alert(_ name: String, containing text: String, in rules: String) -> String {
         let blocks = rules.components(separatedBy: "      - alert: ").dropFirst()
