@@ -242,4 +242,20 @@ import Testing
         #expect(test.status == 0, "\(test.output)")
         #expect(test.output.contains("SUCCESS"))
     }
+
+    @Test func everyRunbookLinkOfTheGeneratedRulesHasASectionInTheAlertsReadme() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let config = try directory.write(Self.config, to: "funnel.yml")
+        let result = try FunnelCommand.run(["generate", "rules", "--config", config])
+        #expect(result.status == 0, "\(result.stderr)")
+        let readme = try String(contentsOfFile: RepositoryPaths.file("Alerts/README.md"), encoding: .utf8)
+        let sections = Set(readme.split(separator: "\n").filter { $0.hasPrefix("### ") }.map { $0.dropFirst(4).lowercased() })
+        let prefix = "runbook_url: https://github.com/funnel-observability/funnel/blob/main/Alerts/README.md#"
+        let anchors = Set(result.stdout.split(separator: "\n").compactMap { line in
+            line.trimmingCharacters(in: .whitespaces).hasPrefix(prefix) ? String(line.trimmingCharacters(in: .whitespaces).dropFirst(prefix.count)) : nil
+        })
+        #expect(anchors.isSuperset(of: ["funneldeadletteringhigh", "funnelwatermarklaghigh", "funnelcomparisondeliverygap", "funnelcomparisoninputmismatch"]))
+        #expect(anchors.subtracting(sections).isEmpty, "no section for \(anchors.subtracting(sections).sorted())")
+    }
 }
