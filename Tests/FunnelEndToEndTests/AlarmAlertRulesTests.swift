@@ -226,21 +226,7 @@ import Testing
         """
 
     @Test func alarmKindsWithoutAGenericThresholdFireAsTheirAlarmsWould() throws {
-        let promtool = try RequiredTool("promtool", package: "prometheus")
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let config = try directory.write(Self.config, to: "funnel.yml")
-        let rules = directory.file("rules.yml")
-        let result = try FunnelCommand.run([
-            "generate", "rules", "--config", config, "--output", rules, "--runbook-base-url", "https://runbooks.example.com/funnel",
-        ])
-        #expect(result.status == 0, "\(result.stderr)")
-        let check = try promtool.run(["check", "rules", rules])
-        #expect(check.status == 0, "\(check.output)")
-        _ = try directory.write(Self.unitTests, to: "rules.test.yml")
-        let test = try promtool.run(["test", "rules", "rules.test.yml"], directory: directory.path)
-        #expect(test.status == 0, "\(test.output)")
-        #expect(test.output.contains("SUCCESS"))
+        _ = try GeneratedRuleCheck.run(config: Self.config, unitTests: Self.unitTests)
     }
 
     @Test func everyRunbookLinkOfTheGeneratedRulesHasASectionInTheAlertsReadme() throws {
