@@ -54,12 +54,9 @@ struct LabelledAdmission {
             return Group(labels: LabelSet(values), newValues: [], addedValues: [], isNew: false, isAdded: false, overflowed: [])
         }
         let known = context.ledger.pipelines[pipelineIndex].labels
-        let labels = LabelSet(values)
-        if known.contains(labels) {
-            return Group(labels: labels, newValues: [], addedValues: [], isNew: false, isAdded: false, overflowed: [])
-        }
+        var group = Group(labels: LabelSet(values), newValues: [], addedValues: [], isNew: false, isAdded: false, overflowed: [])
+        if known.contains(group.labels) { return group }
         let policy = context.ledger.policy
-        var group = Group(labels: labels, newValues: [], addedValues: [], isNew: false, isAdded: false, overflowed: [])
         for (position, value) in values.enumerated() where !value.isEmpty && !known.knows(value, label: position) {
             let key = LabelValueKey(pipeline: report.pipeline, label: position, value: value)
             if self.knownNewValues.contains(key) { continue }
