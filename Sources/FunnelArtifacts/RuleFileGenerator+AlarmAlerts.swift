@@ -120,8 +120,8 @@ extension RuleFileGenerator {
     }
 
     /// A `comparison` alarm: over its window of settled buckets, how far the candidate's delivery ratio is below the
-    /// baseline's, or how many more events one of the two ingested (the difference of the sums: a lower bound of
-    /// Funnel's bucket-by-bucket mismatch).
+    /// baseline's, or the input mismatch Funnel measures for that window bucket by bucket
+    /// (`funnel_comparison_window_input_mismatch_events`, exported for each such alarm's window).
     static func comparisonAlarm(
         _ scope: PipelineScope, comparison: Comparison, measure: ComparisonMeasure, windowSeconds: Int64, threshold: Double,
         baseline: PipelineDefinition, candidate: PipelineDefinition
@@ -162,22 +162,18 @@ extension RuleFileGenerator {
 
                 """
         case .inputMismatch:
+            let mismatch = "funnel_comparison_window_input_mismatch_events{" + [matcher("comparison", "=", comparison.name), matcher("window", "=", window)].joined(separator: ",") + "}"
             return """
                       - alert: FunnelComparisonInputMismatch
-                        expr: |
-                          abs(
-                              (\(settled(comparison.baseline, baseFirst, "received")) or vector(0))
-                            - (\(settled(comparison.candidate, candidateFirst, "received")) or vector(0))
-                          )
-                          > \(number(threshold))
+                        expr: max(\(mismatch)) > \(number(threshold))
                         for: \(scope.forText("15m"))
                         labels:
                           severity: \(scope.severity("warning"))\(scope.labelLines)
                         annotations:
                           summary: The two sides of \(names) did not get the same input
                           description: >-
-                            Over the last \(window) of settled buckets, one side of \(names) ingested {{ $value | humanize }}
-                            more events than the other (threshold \(number(threshold))): the duplication of the input broke.
+                            Over the last \(window) of settled buckets, what the two sides of \(names) ingested differed by
+                            {{ $value | humanize }} events, bucket by bucket (threshold \(number(threshold))): the duplication of the input broke.
                           runbook_url: \(scope.runbook("funnelcomparisoninputmismatch"))
 
                 """

@@ -1,11 +1,20 @@
 import FunnelCore
 
 /// Alerts on Funnel itself (ingest rejections, down, not scraped, a DLQ source it cannot read): the same in every
-/// generated file but for the job and the runbooks' URL.
+/// generated file but for the job, the runbooks' URL and the DLQ sources that have a `dlq_source_down` alarm of
+/// their own (their alert carries the alarm's `for` and labels, so the generic one leaves them out).
 extension RuleFileGenerator {
-    /// The health alerts for Funnel scraped as `job`, linking to runbooks under `runbooks`.
-    static func funnelAlerts(job: String, runbooks: String) -> String {
-        template
+    /// The health alerts for Funnel scraped as `job`, linking to runbooks under `runbooks`; `watchedSources` holds the
+    /// selector matchers of each `dlq_source_down` alarm, whose sources `FunnelDLQSourceDown` leaves out.
+    static func funnelAlerts(job: String, runbooks: String, watchedSources: [[String]] = []) -> String {
+        let sourceDown = "max by (source, kind, pipeline, queue) (funnel_dlq_source_up) == 0"
+        let unwatched = watchedSources.isEmpty
+            ? sourceDown
+            : "|\n          " + sourceDown + watchedSources.map {
+                "\n            unless on (source, kind, pipeline, queue) funnel_dlq_source_up{" + $0.joined(separator: ",") + "}"
+            }.joined()
+        return template
+            .replacingAll("expr: " + sourceDown, with: "expr: " + unwatched)
             .replacingAll(#"up{job="funnel"}"#, with: "up{" + matcher("job", "=", job) + "}")
             .replacingAll(#"job="funnel" for 10 minutes"#, with: matcher("job", "=", job) + " for 10 minutes")
             .replacingAll(defaultRunbookBaseURL + "#", with: runbooks + "#")

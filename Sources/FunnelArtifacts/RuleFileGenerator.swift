@@ -55,8 +55,16 @@ public struct RuleFileGenerator: Sendable {
             }
             text += "  - name: funnel-alerts\n    rules:\n"
         }
-        text += Self.funnelAlerts(job: self.job, runbooks: self.runbookBaseURL) + "\n"
+        text += Self.funnelAlerts(job: self.job, runbooks: self.runbookBaseURL, watchedSources: self.watchedSources) + "\n"
         return text
+    }
+
+    /// The selector matchers of each `dlq_source_down` alarm: its pipeline, and its queue and source where it names them.
+    var watchedSources: [[String]] {
+        self.alarms.compactMap { alarm in
+            guard case .dlqSourceDown(let pipeline, let queue, let source) = alarm.kind else { return nil }
+            return [Self.matcher("pipeline", "=", pipeline)] + [queue.map { Self.matcher("queue", "=", $0) }, source.map { Self.matcher("source", "=", $0) }].compactMap { $0 }
+        }
     }
 
     // MARK: Per pipeline

@@ -69,9 +69,10 @@ public func buildApplication(
     let connections = ConnectionGate(limit: connectionLimit(configuration, logger: logger), logger: logger)
     let limits = RunningValue(configuration, read: { RequestLimits($0) })
     let comparisons = RunningValue(configuration, read: { $0.comparisons })
+    let mismatchWindows = RunningValue(configuration, read: { ComparisonFamilies.mismatchWindows(of: $0.alarms) })
     // Every part that takes a reloaded configuration, in the order it takes it: the ledger and the DLQ sources
     // before the alarms, so that alarms on a new pipeline or source find it.
-    let reloadable: [any ConfigurationReloadable] = [intake, tokens, limits, comparisons, sources, alarms, sender] + (statsd.map { [$0] } ?? [])
+    let reloadable: [any ConfigurationReloadable] = [intake, tokens, limits, comparisons, mismatchWindows, sources, alarms, sender] + (statsd.map { [$0] } ?? [])
     let reloader = ConfigurationReloader(
         running: configuration, load: reloadConfiguration ?? { configuration }, parts: reloadable, logger: logger, clock: clock
     )
@@ -79,7 +80,7 @@ public func buildApplication(
     // depths and its delivery ratios.
     let metrics: [any MetricsSource] =
         [FunnelBuild.current, ProcessStatistics(), reloader, intake, store, connections, durations, intake.ledgerFamilies, sources]
-        + [intake.pipelineDelivery, intake.watermarkFamilies, intake.comparisonFamilies(comparisons), alarms, sender] + (statsd.map { [$0] } ?? []) + [otlp]
+        + [intake.pipelineDelivery, intake.watermarkFamilies, intake.comparisonFamilies(comparisons, mismatchWindows: mismatchWindows), alarms, sender] + (statsd.map { [$0] } ?? []) + [otlp]
     FunnelRoutes(
         intake: intake, limits: limits, metrics: metrics, alarms: alarms, sources: sources, reloader: reloader, otlp: otlp,
         comparisons: comparisons, logger: logger

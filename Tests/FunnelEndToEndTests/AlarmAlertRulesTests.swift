@@ -79,7 +79,8 @@ import Testing
 
     static let runbooks = "https://runbooks.example.com/funnel#"
 
-    /// Six scenarios on two shards, each with a time its alert must not fire and one it must.
+    /// Six scenarios on two shards, each with a time its alert must not fire and one it must; a source with a
+    /// `dlq_source_down` alarm of its own fires that alarm's alert only, not also the generic one.
     static let unitTests = """
         rule_files:
           - rules.yml
@@ -130,10 +131,12 @@ import Testing
             summary: "Stage process of pipeline orders dead-letters 10 events a minute",
             description: "Over the last 5m, stage process of pipeline orders dead-lettered 10 events a minute (threshold 5). They are not delivered until they are redriven.",
             runbook: runbooks + "funneldeadletteringhigh"))
-          - name: a dead-letter source whose polls fail
+          - name: dead-letter sources whose polls fail, one with an alarm of its own and one without
             interval: 1m
             input_series:
               - series: funnel_dlq_source_up{instance="shard-a", source="orders-redis", kind="redis", pipeline="orders", queue="orders-dlq"}
+                values: 1x10 0x20
+              - series: funnel_dlq_source_up{instance="shard-a", source="other-redis", kind="redis", pipeline="orders", queue="other-dlq"}
                 values: 1x10 0x20
             alert_rule_test:
               - eval_time: 13m
@@ -146,6 +149,19 @@ import Testing
             "severity: ticket, source: orders-redis, kind: redis, pipeline: orders, queue: orders-dlq, alarm: redis-down",
             summary: "Funnel cannot read dead-letter queue orders-dlq of pipeline orders (orders-redis)",
             description: "The last poll of redis source orders-redis failed, so the depth of dead-letter queue orders-dlq of pipeline orders is no longer current. GET /api/v1/dlq/sources shows the last error.",
+            runbook: runbooks + "funneldlqsourcedown"))
+              - eval_time: 20m
+                alertname: FunnelDLQSourceDown
+                exp_alerts:
+        \(alert(
+            "severity: ticket, source: orders-redis, kind: redis, pipeline: orders, queue: orders-dlq, alarm: redis-down",
+            summary: "Funnel cannot read dead-letter queue orders-dlq of pipeline orders (orders-redis)",
+            description: "The last poll of redis source orders-redis failed, so the depth of dead-letter queue orders-dlq of pipeline orders is no longer current. GET /api/v1/dlq/sources shows the last error.",
+            runbook: runbooks + "funneldlqsourcedown"))\
+        \(alert(
+            "severity: ticket, source: other-redis, kind: redis, pipeline: orders, queue: other-dlq",
+            summary: "Funnel cannot read dead-letter queue other-dlq of pipeline orders (other-redis)",
+            description: "Every poll of redis source other-redis has failed for 5 minutes, so the depth of dead-letter queue other-dlq of pipeline orders is no longer current and its depth alerts cannot fire. GET /api/v1/dlq/sources shows the last error.",
             runbook: runbooks + "funneldlqsourcedown"))
           - name: a watermark that stops moving, still counted after its reporters stop sending
             interval: 1m
@@ -204,13 +220,13 @@ import Testing
               - eval_time: 65m
                 alertname: FunnelComparisonInputMismatch
                 exp_alerts: []
-          - name: a candidate that ingests fewer events than its baseline
+          - name: a candidate that ingests fewer events than its baseline, as Funnel measures it over the alarm's window
             interval: 1m
             input_series:
-              - series: funnel_stage_settled_events_total{instance="shard-a", pipeline="orders", stage="ingest", outcome="received"}
-                values: 0+100x130
-              - series: funnel_stage_settled_events_total{instance="shard-b", pipeline="orders-v2", stage="read", outcome="received"}
-                values: 0+100x60 6098+98x69
+              - series: funnel_comparison_window_input_mismatch_events{instance="shard-b", comparison="migration", window="1h"}
+                values: 0x100 120x30
+              - series: funnel_comparison_window_input_mismatch_events{instance="shard-b", comparison="migration", window="30m"}
+                values: 0x100 5000x30
             alert_rule_test:
               - eval_time: 100m
                 alertname: FunnelComparisonInputMismatch
@@ -221,7 +237,7 @@ import Testing
         \(alert(
             "severity: warning, pipeline: orders-v2, comparison: migration, baseline: orders, alarm: migration-input",
             summary: "The two sides of comparison migration (baseline orders, candidate orders-v2) did not get the same input",
-            description: "Over the last 1h of settled buckets, one side of comparison migration (baseline orders, candidate orders-v2) ingested 120 more events than the other (threshold 100): the duplication of the input broke.",
+            description: "Over the last 1h of settled buckets, what the two sides of comparison migration (baseline orders, candidate orders-v2) ingested differed by 120 events, bucket by bucket (threshold 100): the duplication of the input broke.",
             runbook: runbooks + "funnelcomparisoninputmismatch"))
         """
 

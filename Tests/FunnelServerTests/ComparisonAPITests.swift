@@ -77,6 +77,36 @@ private func scenarioConfiguration() throws -> FunnelConfiguration {
         }
     }
 
+    @Test func eachInputMismatchAlarmWindowHasItsOwnMismatchSeries() async throws {
+        let yaml = """
+            pipelines:
+              - name: orders-v1
+                stages: [ingest, enrich, deliver]
+              - name: orders-v2
+                stages: [ingest, deliver]
+            comparisons:
+              - name: orders-migration
+                baseline: orders-v1
+                candidate: orders-v2
+            alarms:
+              - {name: input-hour, kind: comparison, comparison: orders-migration, input_mismatch_above: 5, window: 1h}
+              - {name: input-recent, kind: comparison, comparison: orders-migration, input_mismatch_above: 5, window: 2m}
+              - {name: input-hour-again, kind: comparison, comparison: orders-migration, input_mismatch_above: 50, window: 1h}
+              - {name: gap, kind: comparison, comparison: orders-migration, below_baseline_by: 0.01, window: 5m}
+            """
+        let fixture = try ServerFixture(configuration: try FunnelConfiguration(yaml: yaml), now: t0 + 7 * minute)
+        defer { fixture.directory.remove() }
+        try await fixture.withClient { client in
+            #expect(try await client.postReports(ComparisonScenarioReports.body(t0: t0, brokenDuplication: true)).status == 202)
+            fixture.clock.advance(byMillis: 5 * minute)
+            let family = "funnel_comparison_window_input_mismatch_events"
+            #expect(try await client.metricValue(family + #"{comparison="orders-migration",window="1h"}"#) == 10, "the broken minute 3 is in the hour")
+            #expect(try await client.metricValue(family + #"{comparison="orders-migration",window="2m"}"#) == 0, "the last two minutes matched")
+            let series = try await client.metrics().text.split(separator: "\n").filter { $0.hasPrefix(family + "{") }
+            #expect(series.count == 2, "one series per distinct window of an input_mismatch_above alarm: \(series)")
+        }
+    }
+
     @Test(arguments: [
         ("/api/v1/comparisons/nope", 404, "name"),
         ("/api/v1/comparisons/orders-migration?from=tuesday", 400, "from"),

@@ -25,10 +25,11 @@ extension ReportIntake: MetricsSource {
         SettledLedgerSource(intake: self) { PipelineDelivery($0) }
     }
 
-    /// The families of `comparisons` as they are configured at each scrape, read under the ledger's lock
-    /// (O(retained buckets of the compared pipelines)) and written outside it.
-    public func comparisonFamilies(_ comparisons: RunningValue<[Comparison]>) -> some MetricsSource {
-        SettledLedgerSource(intake: self) { ComparisonFamilies($0, comparisons: comparisons.value) }
+    /// The families of `comparisons` as they are configured at each scrape, with the input mismatch over each
+    /// `mismatchWindows` (by comparison), read under the ledger's lock (O(retained buckets of the compared pipelines)
+    /// per window) and written outside it.
+    public func comparisonFamilies(_ comparisons: RunningValue<[Comparison]>, mismatchWindows: RunningValue<[String: [Int64]]>) -> some MetricsSource {
+        SettledLedgerSource(intake: self) { ComparisonFamilies($0, comparisons: comparisons.value, mismatchWindows: mismatchWindows.value) }
     }
 
     /// The watermark families of the stages whose pipelines send watermarks.
