@@ -116,8 +116,8 @@ extension RuleFileGenerator {
                 annotations:
                   summary: Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} holds {{ $value | humanize }} events
                   description: >-
-                    Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} has held more than \(number(scope.dlqDepth)) events
-                    for 15 minutes (now {{ $value | humanize }}). These events are not delivered until they are redriven.
+                    Dead-letter queue {{ $labels.queue }} of pipeline {{ $labels.pipeline }} has held more than \(number(scope.dlqDepth)) events\(scope.standingPhrase("15 minutes"))
+                    (now {{ $value | humanize }}). These events are not delivered until they are redriven.
                   runbook_url: \(scope.runbook("funneldlqdepthhigh"))
 
         """

@@ -221,6 +221,13 @@ public struct RuleFileGenerator: Sendable {
             self.alarm.map { DurationText.format(seconds: $0.forSeconds) } ?? template
         }
 
+        /// How long the condition has held, for a description: ` for ` and the alarm's `for` (nothing for `0s`), else
+        /// ` for ` and the generic alert's `prose`.
+        func standingPhrase(_ prose: String) -> String {
+            guard let alarm = self.alarm else { return " for " + prose }
+            return alarm.forSeconds == 0 ? "" : " for " + DurationText.format(seconds: alarm.forSeconds)
+        }
+
         /// The alarm's `runbook_url` annotation, else the runbook of `anchor` under the base URL.
         func runbook(_ anchor: String) -> String {
             self.alarm?.annotations["runbook_url"].map(RuleFileGenerator.yamlString) ?? self.runbooks + "#" + anchor

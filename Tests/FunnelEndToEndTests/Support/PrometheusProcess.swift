@@ -8,13 +8,13 @@ final class PrometheusProcess: @unchecked Sendable {
     let baseURL: String
     let directory: TemporaryDirectory
 
-    /// Starts Prometheus scraping `target` (HOST:PORT) as job `funnel`, with optional rule files.
-    convenience init(scraping target: String, ruleFiles: [String] = []) async throws {
-        try await self.init(scrapingAll: [target], ruleFiles: ruleFiles)
+    /// Starts Prometheus scraping `target` (HOST:PORT) as job `job`, with optional rule files.
+    convenience init(scraping target: String, ruleFiles: [String] = [], job: String = "funnel") async throws {
+        try await self.init(scrapingAll: [target], ruleFiles: ruleFiles, job: job)
     }
 
-    /// Starts Prometheus scraping every one of `targets` (HOST:PORT) as instances of job `funnel`.
-    init(scrapingAll targets: [String], ruleFiles: [String] = []) async throws {
+    /// Starts Prometheus scraping every one of `targets` (HOST:PORT) as instances of job `job`.
+    init(scrapingAll targets: [String], ruleFiles: [String] = [], job: String = "funnel") async throws {
         let binary = try RequiredTool("prometheus", package: "prometheus")
         let directory = try TemporaryDirectory(prefix: "prometheus")
         let port = try await FreePort.next()
@@ -24,7 +24,7 @@ final class PrometheusProcess: @unchecked Sendable {
               scrape_interval: 1s
               evaluation_interval: 1s
             \(rules)scrape_configs:
-              - job_name: funnel
+              - job_name: \(job)
                 static_configs:
                   - targets: [\(targets.map { "'\($0)'" }.joined(separator: ", "))]
 
@@ -76,6 +76,28 @@ final class PrometheusProcess: @unchecked Sendable {
         return results.map { result in
             let value = (result["value"] as? [Any])?.last as? String
             return Sample(labels: result["metric"] as? [String: String] ?? [:], value: value.flatMap(Double.init) ?? .nan)
+        }
+    }
+
+    /// One alert of `GET /api/v1/alerts`: its labels, annotations, state (`pending` or `firing`) and value.
+    struct Alert: Sendable {
+        var labels: [String: String]
+        var annotations: [String: String]
+        var state: String
+        var value: Double
+    }
+
+    /// `GET /api/v1/alerts`: every pending or firing alert.
+    func alerts() async throws -> [Alert] {
+        let reply = try await TestHTTP.get(self.baseURL + "/api/v1/alerts")
+        guard reply.status == 200, let json = try reply.json() as? [String: Any], let data = json["data"] as? [String: Any] else {
+            throw RequiredTool.Missing(description: "prometheus /api/v1/alerts failed: \(reply.status) \(reply.body)")
+        }
+        return (data["alerts"] as? [[String: Any]] ?? []).map { alert in
+            Alert(
+                labels: alert["labels"] as? [String: String] ?? [:], annotations: alert["annotations"] as? [String: String] ?? [:],
+                state: alert["state"] as? String ?? "", value: (alert["value"] as? String).flatMap(Double.init) ?? .nan
+            )
         }
     }
 
