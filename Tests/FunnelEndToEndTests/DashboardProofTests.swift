@@ -115,7 +115,7 @@ enum DashboardProof {
     // MARK: Queries
 
     /// Every target of every panel (rows included), with Grafana's variables replaced.
-    static func panelQueries(dashboard path: String, pipeline: String = "orders") throws -> [Query] {
+    static func panelQueries(dashboard path: String, pipeline: String = "orders", instance: String = ".*") throws -> [Query] {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
         guard let dashboard = json as? [String: Any] else { throw ProofError(description: "\(path): not a JSON object") }
         var queries: [Query] = []
@@ -126,7 +126,7 @@ enum DashboardProof {
                     guard let expression = target["expr"] as? String else { continue }
                     let name = "panel \"\(title)\" target \(target["refId"] as? String ?? String(index))"
                     let isRatio = title.localizedCaseInsensitiveContains("ratio") || title == "Rejected reports"
-                    queries.append(Query(name: name, expression: substitute(expression, pipeline: pipeline), isRatio: isRatio))
+                    queries.append(Query(name: name, expression: substitute(expression, pipeline: pipeline, instance: instance), isRatio: isRatio))
                 }
                 collect(panel["panels"] as? [[String: Any]] ?? [])
             }
@@ -136,14 +136,14 @@ enum DashboardProof {
     }
 
     /// Grafana's variables as a user viewing the last hour would have them.
-    static func substitute(_ expression: String, pipeline: String = "orders") -> String {
+    static func substitute(_ expression: String, pipeline: String = "orders", instance: String = ".*") -> String {
         expression
             .replacingOccurrences(of: "$__rate_interval", with: "1m")
             .replacingOccurrences(of: "$__interval", with: "15s")
             .replacingOccurrences(of: "$__range", with: "1h")
             .replacingOccurrences(of: "$pipeline", with: pipeline)
             .replacingOccurrences(of: "$job", with: "funnel")
-            .replacingOccurrences(of: "$instance", with: ".*")
+            .replacingOccurrences(of: "$instance", with: instance)
     }
 
     /// The recorded series of every recording rule in the rule file.

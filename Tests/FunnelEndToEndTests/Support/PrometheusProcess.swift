@@ -59,10 +59,11 @@ final class PrometheusProcess: @unchecked Sendable {
         var value: Double
     }
 
-    /// Runs an instant query and returns the vector result (a scalar comes back as one unlabelled sample).
-    func query(_ expression: String) async throws -> [Sample] {
+    /// Runs an instant query, now or at `time` (Unix seconds), and returns the vector result (a scalar comes back as
+    /// one unlabelled sample).
+    func query(_ expression: String, at time: Double? = nil) async throws -> [Sample] {
         var components = URLComponents(string: self.baseURL + "/api/v1/query")!
-        components.queryItems = [URLQueryItem(name: "query", value: expression)]
+        components.queryItems = [URLQueryItem(name: "query", value: expression)] + (time.map { [URLQueryItem(name: "time", value: String($0))] } ?? [])
         // URLComponents leaves `+` alone, but a query string's `+` means a space: `a + b` would arrive as `a   b`.
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         let reply = try await TestHTTP.get(components.url!.absoluteString)
