@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOHTTPCompression
 
 /// A minimal HTTP client for tests against live servers (Funnel, Prometheus), on AsyncHTTPClient.
 public enum TestHTTP {
@@ -21,6 +22,15 @@ public enum TestHTTP {
         }
     }
 
+    /// The shared client's configuration, inflating any body up to the collect limit: Prometheus gzips the JSON of
+    /// many alike series past the shared client's 25:1 ratio, which fails the request with `DecompressionError.limit`.
+    /// It lives as long as the test process, so it is never shut down.
+    private static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.decompression = .enabled(limit: .size(64 * 1024 * 1024))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     /// Performs one request.
     public static func request(
         _ url: String,
@@ -38,7 +48,7 @@ public enum TestHTTP {
                 request.headers.add(name: "Content-Type", value: "application/json")
             }
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeoutSeconds))
+        let response = try await Self.client.execute(request, timeout: .seconds(timeoutSeconds))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return Reply(
             status: Int(response.status.code),
