@@ -85,6 +85,9 @@ public func buildApplication(
         intake: intake, limits: limits, metrics: metrics, alarms: alarms, sources: sources, reloader: reloader, otlp: otlp,
         comparisons: comparisons, logger: logger
     ).register(on: router)
+    WebUIRoutes(
+        intake: intake, alarms: alarms, comparisons: comparisons, tokens: tokens, secure: configuration.tlsCertificatePath != nil
+    ).register(on: router)
     let settle = SettleService(
         intake: intake,
         interval: Duration.checkedSeconds(configuration.settleIntervalSeconds) ?? .seconds(1),

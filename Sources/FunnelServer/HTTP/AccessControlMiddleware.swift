@@ -3,7 +3,9 @@ public import Hummingbird
 import NIOCore
 
 /// Requires `Authorization: Bearer <token>` on `/v1/*` (ingest tokens) and on `/api/*` and `/metrics` (read tokens),
-/// when tokens are configured; health endpoints stay open. `POST /-/reload` takes either kind of token, or, when none
+/// when tokens are configured; health endpoints stay open. The web pages (`/`, `/ui/*`) take a read token too, in the
+/// header or in the cookie the login form sets (which `/api/*` and `/metrics` take as well, so the pages' links
+/// work); without one they answer `401` with the login form. The form and the pages' assets stay open. `POST /-/reload` takes either kind of token, or, when none
 /// is configured, only comes from loopback. Refusals are `401` (`403` for a reload from elsewhere) with a JSON error
 /// and `WWW-Authenticate`.
 ///
@@ -27,7 +29,7 @@ public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware
         let isIngest = path == "/v1" || path.hasPrefix("/v1/")
         if isIngest {
             tokens = current.ingest
-        } else if path == "/api" || path.hasPrefix("/api/") || path == "/metrics" {
+        } else if path == "/api" || path.hasPrefix("/api/") || path == "/metrics" || Self.isPage(path) {
             tokens = current.read
         } else if path == "/-/reload" {
             return try await self.reload(request, context: context, tokens: current, next: next)
@@ -39,8 +41,28 @@ public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware
         if Self.bearer(header).map(tokens.accepts) == true {
             return try await next(request, context)
         }
+        if !isIngest, let cookie = request.headers[.cookie].flatMap(WebUISession.token(cookieHeader:)), tokens.accepts(cookie) {
+            return try await next(request, context)
+        }
         if isIngest { self.countUnauthorizedIngest() }
+        if Self.isPage(path) {
+            let problem = header.isEmpty && request.headers[.cookie].flatMap(WebUISession.token(cookieHeader:)) == nil ? nil : "That token is not a read token of this server."
+            var response = WebUIPage.response(LoginPage(next: Self.pageTarget(request), problem: problem).html(), status: .unauthorized)
+            response.headers[.wwwAuthenticate] = #"Bearer realm="funnel""#
+            return response
+        }
         throw Self.unauthorized(header)
+    }
+
+    /// Whether `path` is a web page behind read tokens: `/` and `/ui/*`, except the login form and the assets.
+    static func isPage(_ path: String) -> Bool {
+        path == "/" || (path.hasPrefix("/ui/") && path != "/ui/login" && !path.hasPrefix("/ui/assets/"))
+    }
+
+    /// The page to return to after signing in: the request's path and query.
+    private static func pageTarget(_ request: Request) -> String {
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        return WebUISession.localPath(request.uri.path + query)
     }
 
     /// A reload takes an ingest or a read token; with no token configured, it must come from loopback.
