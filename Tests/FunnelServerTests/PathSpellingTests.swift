@@ -23,6 +23,7 @@ import Testing
         Route(method: "GET", path: "/api/v1/dlq/sources", guardedBy: .read),
         Route(method: "GET", path: "/api/v1/alarms", guardedBy: .read),
         Route(method: "GET", path: "/metrics", guardedBy: .read),
+        Route(method: "GET", path: "/ui/pipelines/orders", guardedBy: .read),
         Route(method: "GET", path: "/-/healthy", guardedBy: .open),
         Route(method: "GET", path: "/-/ready", guardedBy: .open),
     ]
