@@ -13,20 +13,10 @@ struct PageReply {
     var html: String
     var headers: HTTPFields
 
-    /// The `data-value` of every `data-field` cell inside the first `<tag attribute="value"` element, up to its
-    /// closing tag.
+    /// The `data-value` of every `data-field` cell inside the first `<tag attribute="value"` element.
     func fields(of attribute: String, _ value: String, in tag: String = "tr") -> [String: String] {
         let opening = tag == "div" ? "<div class=\"queue\" \(attribute)=\"\(value)\"" : "<\(tag) \(attribute)=\"\(value)\""
-        guard let start = self.html.range(of: opening) else { return [:] }
-        let rest = self.html[start.upperBound...]
-        let end = rest.range(of: "</\(tag)>")?.lowerBound ?? rest.endIndex
-        let element = String(rest[..<end])
-        var fields: [String: String] = [:]
-        let pattern = try! NSRegularExpression(pattern: #"data-field="([a-z_]+)" data-value="([0-9]+)""#)
-        for match in pattern.matches(in: element, range: NSRange(element.startIndex..., in: element)) {
-            fields[String(element[Range(match.range(at: 1), in: element)!])] = String(element[Range(match.range(at: 2), in: element)!])
-        }
-        return fields
+        return PageFields.values(in: self.html, opening: opening, closing: tag)
     }
 }
 
