@@ -10,18 +10,21 @@ import Synchronization
 import Testing
 
 /// The comparison configuration of the scenario, with its pipelines declared in stage order.
+private let scenarioYAML = """
+    pipelines:
+      - name: orders-v1
+        stages: [ingest, enrich, deliver]
+      - name: orders-v2
+        stages: [ingest, deliver]
+    comparisons:
+      - name: orders-migration
+        baseline: orders-v1
+        candidate: orders-v2
+
+    """
+
 private func scenarioConfiguration() throws -> FunnelConfiguration {
-    try FunnelConfiguration(yaml: """
-        pipelines:
-          - name: orders-v1
-            stages: [ingest, enrich, deliver]
-          - name: orders-v2
-            stages: [ingest, deliver]
-        comparisons:
-          - name: orders-migration
-            baseline: orders-v1
-            candidate: orders-v2
-        """)
+    try FunnelConfiguration(yaml: scenarioYAML)
 }
 
 @Suite struct ComparisonAPITests {
@@ -78,16 +81,7 @@ private func scenarioConfiguration() throws -> FunnelConfiguration {
     }
 
     @Test func eachInputMismatchAlarmWindowHasItsOwnMismatchSeries() async throws {
-        let yaml = """
-            pipelines:
-              - name: orders-v1
-                stages: [ingest, enrich, deliver]
-              - name: orders-v2
-                stages: [ingest, deliver]
-            comparisons:
-              - name: orders-migration
-                baseline: orders-v1
-                candidate: orders-v2
+        let yaml = scenarioYAML + """
             alarms:
               - {name: input-hour, kind: comparison, comparison: orders-migration, input_mismatch_above: 5, window: 1h}
               - {name: input-recent, kind: comparison, comparison: orders-migration, input_mismatch_above: 5, window: 2m}

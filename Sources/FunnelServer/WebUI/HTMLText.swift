@@ -17,19 +17,9 @@ enum HTMLText {
         return escaped
     }
 
-    /// `text` percent-encoded for one path segment or query value of a link.
+    /// `text` percent-encoded for one path segment or query value of a link: everything but the unreserved
+    /// characters, exactly as SigV4 encodes.
     static func urlComponent(_ text: String) -> String {
-        var encoded = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                encoded += "%" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return encoded
+        SigV4Signer.encode(text)
     }
 }
