@@ -79,6 +79,14 @@ import Testing
 
     static let runbooks = "https://runbooks.example.com/funnel#"
 
+    /// The alert the `redis-down` alarm becomes while orders-redis fails.
+    static let redisDown = alert(
+        "severity: ticket, source: orders-redis, kind: redis, pipeline: orders, queue: orders-dlq, alarm: redis-down",
+        summary: "Funnel cannot read dead-letter queue orders-dlq of pipeline orders (orders-redis)",
+        description: "The last poll of redis source orders-redis failed, so the depth of dead-letter queue orders-dlq of pipeline orders is no longer current. GET /api/v1/dlq/sources shows the last error.",
+        runbook: runbooks + "funneldlqsourcedown"
+    )
+
     /// Six scenarios on two shards, each with a time its alert must not fire and one it must; a source with a
     /// `dlq_source_down` alarm of its own fires that alarm's alert only, not also the generic one.
     static let unitTests = """
@@ -145,19 +153,11 @@ import Testing
               - eval_time: 15m
                 alertname: FunnelDLQSourceDown
                 exp_alerts:
-        \(alert(
-            "severity: ticket, source: orders-redis, kind: redis, pipeline: orders, queue: orders-dlq, alarm: redis-down",
-            summary: "Funnel cannot read dead-letter queue orders-dlq of pipeline orders (orders-redis)",
-            description: "The last poll of redis source orders-redis failed, so the depth of dead-letter queue orders-dlq of pipeline orders is no longer current. GET /api/v1/dlq/sources shows the last error.",
-            runbook: runbooks + "funneldlqsourcedown"))
+        \(redisDown)
               - eval_time: 20m
                 alertname: FunnelDLQSourceDown
                 exp_alerts:
-        \(alert(
-            "severity: ticket, source: orders-redis, kind: redis, pipeline: orders, queue: orders-dlq, alarm: redis-down",
-            summary: "Funnel cannot read dead-letter queue orders-dlq of pipeline orders (orders-redis)",
-            description: "The last poll of redis source orders-redis failed, so the depth of dead-letter queue orders-dlq of pipeline orders is no longer current. GET /api/v1/dlq/sources shows the last error.",
-            runbook: runbooks + "funneldlqsourcedown"))\
+        \(redisDown)\
         \(alert(
             "severity: ticket, source: other-redis, kind: redis, pipeline: orders, queue: other-dlq",
             summary: "Funnel cannot read dead-letter queue other-dlq of pipeline orders (other-redis)",
