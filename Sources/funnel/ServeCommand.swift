@@ -11,13 +11,14 @@ import UnixSignals
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the Funnel server: report ingest, funnel API and /metrics.",
+        abstract: "Run the Funnel server: report ingest, funnel API, web pages and /metrics.",
         discussion: """
-            Without flags it listens on 127.0.0.1:9470 and keeps its data in ./funnel-data/funnel.sqlite.
+            Without flags it listens on 127.0.0.1:9470 and keeps its data in ./funnel-data/funnel.sqlite; open
+            http://127.0.0.1:9470/ in a browser for every pipeline's funnel.
             Flags override the configuration file. SIGINT or SIGTERM stop it cleanly; SIGHUP (or POST /-/reload)
             re-reads the configuration file and keeps the settings that need a restart.
             Bearer tokens may also come from the environment, comma-separated: FUNNEL_INGEST_TOKENS (for /v1/*)
-            and FUNNEL_READ_TOKENS (for /api/* and /metrics); they are never logged.
+            and FUNNEL_READ_TOKENS (for /api/*, /metrics and the web pages); they are never logged.
             """
     )
 

@@ -141,7 +141,7 @@ import Testing
         #expect(screen.contains("connection refused"), "\(screen)")
         #expect(screen.contains("retry #"))
         // It keeps retrying: the attempt number grows.
-        _ = try await Deadline.poll("a second attempt", timeout: .seconds(20), interval: .milliseconds(250)) { () -> Bool? in
+        _ = try await Deadline.poll("a second attempt", timeout: .seconds(40), interval: .milliseconds(250)) { () -> Bool? in
             try tmux.screen().contains("retry #2") ? true : nil
         }
         let pidText = try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)

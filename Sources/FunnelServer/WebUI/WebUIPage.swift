@@ -14,6 +14,7 @@ enum WebUIPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(HTMLText.escape(title)) · Funnel</title>
+            <link rel="icon" href="data:,">
             <link rel="stylesheet" href="/ui/assets/funnel.css">
             <script src="/ui/assets/refresh.js" defer></script>
             </head>
