@@ -5,8 +5,8 @@ import NIOCore
 /// Requires `Authorization: Bearer <token>` on `/v1/*` (ingest tokens) and on `/api/*` and `/metrics` (read tokens),
 /// when tokens are configured; health endpoints stay open. The web pages (`/`, `/ui/*`) take a read token too, in the
 /// header or in the cookie the login form sets (which `/api/*` and `/metrics` take as well, so the pages' links
-/// work); without one they answer `401` with the login form. The form and the pages' assets stay open. `POST /-/reload` takes either kind of token, or, when none
-/// is configured, only comes from loopback. Refusals are `401` (`403` for a reload from elsewhere) with a JSON error
+/// work); without one they answer `401` with the login form. The form and the pages' assets stay open.
+/// `POST /-/reload` takes either kind of token, or, when none is configured, only comes from loopback. Refusals are `401` (`403` for a reload from elsewhere) with a JSON error
 /// and `WWW-Authenticate`.
 ///
 /// The path it sees is canonical (``CanonicalPathResponder`` rewrites it before routing), so `//v1/reports` or
@@ -41,12 +41,13 @@ public struct AccessControlMiddleware<Context: RequestContext>: RouterMiddleware
         if Self.bearer(header).map(tokens.accepts) == true {
             return try await next(request, context)
         }
-        if !isIngest, let cookie = request.headers[.cookie].flatMap(WebUISession.token(cookieHeader:)), tokens.accepts(cookie) {
+        let cookie = isIngest ? nil : request.headers[.cookie].flatMap(WebUISession.token(cookieHeader:))
+        if cookie.map(tokens.accepts) == true {
             return try await next(request, context)
         }
         if isIngest { self.countUnauthorizedIngest() }
         if Self.isPage(path) {
-            let problem = header.isEmpty && request.headers[.cookie].flatMap(WebUISession.token(cookieHeader:)) == nil ? nil : "That token is not a read token of this server."
+            let problem = header.isEmpty && cookie == nil ? nil : "That token is not a read token of this server."
             var response = WebUIPage.response(LoginPage(next: Self.pageTarget(request), problem: problem).html(), status: .unauthorized)
             response.headers[.wwwAuthenticate] = #"Bearer realm="funnel""#
             return response

@@ -69,8 +69,8 @@ struct TimeChart {
             }
         case .steps:
             var path = ""
-            for (index, point) in drawn.points.enumerated() where point.millis >= self.fromMillis {
-                path += index == 0 || path.isEmpty ? "M\(Self.number(x(point.millis))),\(Self.number(y(point.value)))" : "H\(Self.number(x(point.millis)))V\(Self.number(y(point.value)))"
+            for point in drawn.points where point.millis >= self.fromMillis {
+                path += path.isEmpty ? "M\(Self.number(x(point.millis))),\(Self.number(y(point.value)))" : "H\(Self.number(x(point.millis)))V\(Self.number(y(point.value)))"
             }
             if let last = drawn.points.last { path += "H\(Self.number(x(max(last.millis, self.toMillis))))" }
             if !path.isEmpty { svg += #"<path class="line" d="\#(path)"/>"# }
